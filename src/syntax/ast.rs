@@ -1,0 +1,333 @@
+//! The lossless syntax tree of a Dockerfile.
+//!
+//! The top-level items tile the file: concatenating the text of every item's span gives back the
+//! original bytes. Inside an instruction every word and flag has the span of the bytes it came from,
+//! and also the text BuildKit sees (continuations removed), so rules can read values while fixes
+//! rewrite exact byte ranges.
+
+use crate::span::Span;
+
+/// A parsed Dockerfile. It owns its source so spans can always be sliced back to text.
+#[derive(Clone, Debug)]
+pub struct Dockerfile {
+    pub source: String,
+    /// The escape character in force (`\` unless an `escape` directive says `` ` ``).
+    pub escape: char,
+    /// Top-level items in file order; their spans tile `0..source.len()`.
+    pub items: Vec<Item>,
+    /// Syntax errors (LL001), in file order.
+    pub errors: Vec<SyntaxError>,
+}
+
+/// A syntax error: a message and the bytes it is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug)]
+pub enum Item {
+    /// The UTF-8 byte-order mark at the start of the file.
+    ByteOrderMark(Span),
+    /// A parser directive line such as `# syntax=docker/dockerfile:1`.
+    Directive(Directive),
+    /// A comment line (including its newline).
+    Comment(Span),
+    /// A line holding only whitespace (including its newline).
+    Blank(Span),
+    /// An instruction with all its physical lines: continuations, comment lines inside the
+    /// continuation, heredoc bodies and terminators.
+    Instruction(Instruction),
+}
+
+impl Item {
+    /// The bytes this item covers, whole lines including their line endings.
+    pub fn span(&self) -> Span {
+        match self {
+            Item::ByteOrderMark(span) | Item::Comment(span) | Item::Blank(span) => *span,
+            Item::Directive(directive) => directive.line,
+            Item::Instruction(instruction) => instruction.lines,
+        }
+    }
+}
+
+/// A parser directive (`syntax`, `escape` or `check`), read only at the top of the file.
+#[derive(Clone, Debug)]
+pub struct Directive {
+    /// Lower-cased name.
+    pub name: String,
+    pub value: String,
+    pub name_span: Span,
+    pub value_span: Span,
+    /// The whole line including its line ending.
+    pub line: Span,
+}
+
+/// The instructions Docker knows. Anything else is `Unknown` (and an LL001).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Keyword {
+    Add,
+    Arg,
+    Cmd,
+    Copy,
+    Entrypoint,
+    Env,
+    Expose,
+    From,
+    Healthcheck,
+    Label,
+    Maintainer,
+    Onbuild,
+    Run,
+    Shell,
+    Stopsignal,
+    User,
+    Volume,
+    Workdir,
+    Unknown,
+}
+
+impl Keyword {
+    pub const ALL: [Keyword; 18] = [
+        Keyword::Add,
+        Keyword::Arg,
+        Keyword::Cmd,
+        Keyword::Copy,
+        Keyword::Entrypoint,
+        Keyword::Env,
+        Keyword::Expose,
+        Keyword::From,
+        Keyword::Healthcheck,
+        Keyword::Label,
+        Keyword::Maintainer,
+        Keyword::Onbuild,
+        Keyword::Run,
+        Keyword::Shell,
+        Keyword::Stopsignal,
+        Keyword::User,
+        Keyword::Volume,
+        Keyword::Workdir,
+    ];
+
+    /// Case-insensitive lookup, as Docker does it.
+    pub fn parse(word: &str) -> Keyword {
+        Keyword::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(word))
+            .unwrap_or(Keyword::Unknown)
+    }
+
+    /// The canonical upper-case spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Keyword::Add => "ADD",
+            Keyword::Arg => "ARG",
+            Keyword::Cmd => "CMD",
+            Keyword::Copy => "COPY",
+            Keyword::Entrypoint => "ENTRYPOINT",
+            Keyword::Env => "ENV",
+            Keyword::Expose => "EXPOSE",
+            Keyword::From => "FROM",
+            Keyword::Healthcheck => "HEALTHCHECK",
+            Keyword::Label => "LABEL",
+            Keyword::Maintainer => "MAINTAINER",
+            Keyword::Onbuild => "ONBUILD",
+            Keyword::Run => "RUN",
+            Keyword::Shell => "SHELL",
+            Keyword::Stopsignal => "STOPSIGNAL",
+            Keyword::User => "USER",
+            Keyword::Volume => "VOLUME",
+            Keyword::Workdir => "WORKDIR",
+            Keyword::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// Whether the instruction may carry heredocs (`RUN <<EOF`, `COPY <<EOF /dst`).
+    pub fn takes_heredocs(self) -> bool {
+        matches!(self, Keyword::Run | Keyword::Copy | Keyword::Add)
+    }
+
+    /// Whether the instruction commits a filesystem layer.
+    pub fn creates_layer(self) -> bool {
+        matches!(self, Keyword::Run | Keyword::Copy | Keyword::Add)
+    }
+}
+
+/// One instruction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Instruction {
+    pub keyword: Keyword,
+    /// The keyword as written (any case).
+    pub keyword_span: Span,
+    /// From the keyword to the end of the last argument or heredoc terminator, without the final
+    /// line ending.
+    pub span: Span,
+    /// Whole physical lines, including leading whitespace, continuation lines, comment lines inside
+    /// the continuation, heredoc bodies and the final line ending.
+    pub lines: Span,
+    /// The logical line as BuildKit sees it: continuation characters, comment lines and empty lines
+    /// inside the continuation removed. Offsets into it map back to the file through `line_map`.
+    pub line: String,
+    pub line_map: LineMap,
+    /// `--name[=value]` flags before the arguments.
+    pub flags: Vec<Flag>,
+    pub args: Args,
+    pub heredocs: Vec<Heredoc>,
+    /// Empty lines inside the continuation (Docker warns about them).
+    pub empty_continuation_lines: Vec<Span>,
+    /// Comment lines inside the continuation (Docker drops them).
+    pub inner_comments: Vec<Span>,
+}
+
+impl Instruction {
+    pub fn flag(&self, name: &str) -> Option<&Flag> {
+        self.flags.iter().find(|f| f.name == name)
+    }
+
+    /// Whether the arguments are in JSON (exec) form.
+    pub fn is_json(&self) -> bool {
+        match &self.args {
+            Args::Json(_) => true,
+            Args::Healthcheck { command, .. } => matches!(**command, Args::Json(_)),
+            _ => false,
+        }
+    }
+
+    /// Maps a span of `line` (the logical line) to a span of the file.
+    pub fn map_span(&self, start: usize, end: usize) -> Span {
+        self.line_map.span(start, end)
+    }
+}
+
+/// Maps offsets of a logical line back to the file. The logical line is made of pieces of physical
+/// lines; each segment records where a piece starts in the logical line and in the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineMap {
+    /// `(offset in the logical line, offset in the file)`, sorted by both.
+    pub segments: Vec<(u32, u32)>,
+}
+
+impl LineMap {
+    fn segment_of(&self, offset: usize, prefer_earlier: bool) -> (u32, u32) {
+        let offset = offset as u32;
+        let idx = self.segments.partition_point(|&(line_off, _)| {
+            if prefer_earlier {
+                line_off < offset
+            } else {
+                line_off <= offset
+            }
+        });
+        self.segments[idx.saturating_sub(1)]
+    }
+
+    /// The file offset of a position that starts something.
+    pub fn start(&self, offset: usize) -> usize {
+        if self.segments.is_empty() {
+            return offset;
+        }
+        let (line_off, file_off) = self.segment_of(offset, false);
+        (file_off + (offset as u32).saturating_sub(line_off)) as usize
+    }
+
+    /// The file offset of a position that ends something (an end at a segment boundary stays on
+    /// the earlier physical line).
+    pub fn end(&self, offset: usize) -> usize {
+        if self.segments.is_empty() {
+            return offset;
+        }
+        let (line_off, file_off) = self.segment_of(offset, true);
+        (file_off + (offset as u32).saturating_sub(line_off)) as usize
+    }
+
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        let file_start = self.start(start);
+        let file_end = if end == start {
+            file_start
+        } else {
+            self.end(end)
+        };
+        Span::new(file_start, file_end.max(file_start))
+    }
+}
+
+/// A word of an instruction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// The text BuildKit's parser keeps: for shell-form and plain words the raw text with
+    /// continuations removed (quotes and escapes still in it); for JSON strings the decoded value.
+    pub text: String,
+    /// The bytes in the file (for a JSON string, the literal with its quotes).
+    pub span: Span,
+    /// Where the word starts in the instruction's logical line.
+    pub offset: u32,
+}
+
+/// A `--name[=value]` flag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flag {
+    /// The name without the leading `--`.
+    pub name: String,
+    /// The value with quotes and escapes processed, `None` for a bare `--name`.
+    pub value: Option<String>,
+    /// The whole flag in the file.
+    pub span: Span,
+    pub name_span: Span,
+    /// The value's bytes in the file (empty at the end of the flag when there is no value).
+    pub value_span: Span,
+    /// The flag as BuildKit keeps it: `--name=value` with quotes and escapes processed.
+    pub text: String,
+}
+
+/// The arguments of an instruction, in the shapes BuildKit's parser gives them. Which shape an
+/// instruction gets is decided exactly as Docker decides it (e.g. invalid JSON falls back to the
+/// shell form).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Args {
+    /// No arguments (`CMD`, `HEALTHCHECK`, `CMD []`).
+    None,
+    /// A JSON array of strings: the exec form of `RUN`/`CMD`/`ENTRYPOINT`/`SHELL`, and the JSON
+    /// form of `COPY`/`ADD`/`VOLUME`.
+    Json(Vec<Word>),
+    /// One piece of text: the shell form of `RUN`/`CMD`/`ENTRYPOINT`, and the whole argument of
+    /// `USER`, `WORKDIR`, `STOPSIGNAL`, `MAINTAINER`.
+    Text(Word),
+    /// Whitespace-separated words (`FROM`, `EXPOSE`, `COPY`/`ADD`/`VOLUME` in plain form) or
+    /// shell-like words (`ARG name=value …`).
+    Words(Vec<Word>),
+    /// `ENV`/`LABEL` pairs.
+    KeyValues(Vec<KeyValue>),
+    /// `HEALTHCHECK [flags] TYPE command`: `TYPE` is `CMD` or `NONE` for a valid instruction.
+    Healthcheck { kind: Word, command: Box<Args> },
+    /// `ONBUILD` and the instruction it carries.
+    Onbuild(Box<Instruction>),
+}
+
+/// One `key=value` (or legacy `key value`) pair of `ENV` or `LABEL`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyValue {
+    pub key: Word,
+    /// The raw value, quotes and escapes still in it.
+    pub value: Word,
+    /// `true` for the legacy `ENV key value` form.
+    pub legacy: bool,
+}
+
+/// A heredoc attached to `RUN`, `COPY` or `ADD`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heredoc {
+    /// The delimiter word with quotes removed.
+    pub name: String,
+    /// The file descriptor in `3<<EOF`, if any.
+    pub fd: Option<u32>,
+    /// `<<-EOF`: leading tabs are stripped from the body.
+    pub chomp: bool,
+    /// Unquoted delimiter: variables in the body are expanded.
+    pub expand: bool,
+    /// The `<<EOF` marker on the instruction line.
+    pub marker: Span,
+    /// The body lines, including their line endings, without the terminator line.
+    pub body: Span,
+    /// The terminator line, including its line ending.
+    pub terminator: Span,
+}

@@ -1,0 +1,42 @@
+//! Dockerfile text → lossless, spanned syntax tree; and the shell splitter for `RUN` scripts.
+
+mod ast;
+pub mod dump;
+pub mod shell;
+
+pub use ast::*;
+
+use crate::diagnostic::Diagnostic;
+use crate::span::Span;
+
+/// Parses a Dockerfile. Never fails: problems become [`SyntaxError`]s and the rest still parses.
+pub fn parse(source: &str) -> Dockerfile {
+    // Placeholder until the real parser lands.
+    Dockerfile {
+        source: source.to_string(),
+        escape: '\\',
+        items: Vec::new(),
+        errors: Vec::new(),
+    }
+}
+
+impl Dockerfile {
+    pub fn instructions(&self) -> impl Iterator<Item = &Instruction> {
+        self.items.iter().filter_map(|item| match item {
+            Item::Instruction(instruction) => Some(instruction),
+            _ => None,
+        })
+    }
+
+    pub fn text(&self, span: Span) -> &str {
+        &self.source[span.range()]
+    }
+
+    /// The syntax errors as LL001 findings.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.errors
+            .iter()
+            .map(|e| Diagnostic::syntax_error(e.span, e.message.clone()))
+            .collect()
+    }
+}
