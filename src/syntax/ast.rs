@@ -24,6 +24,17 @@ pub struct Dockerfile {
 pub struct SyntaxError {
     pub span: Span,
     pub message: String,
+    pub kind: ErrorKind,
+}
+
+/// Where Docker would stop on the error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Docker's parser rejects the whole file (an unterminated heredoc, `ENV` without a value).
+    Parse,
+    /// The file parses, but Docker rejects the instruction when it builds (an unknown
+    /// instruction, an unknown flag, a missing argument).
+    Instruction,
 }
 
 #[derive(Clone, Debug)]
@@ -178,6 +189,8 @@ pub struct Instruction {
     pub empty_continuation_lines: Vec<Span>,
     /// Comment lines inside the continuation (Docker drops them).
     pub inner_comments: Vec<Span>,
+    /// The instruction has a syntax error; rules should not trust its arguments.
+    pub malformed: bool,
 }
 
 impl Instruction {

@@ -1,8 +1,14 @@
 //! Dockerfile text → lossless, spanned syntax tree; and the shell splitter for `RUN` scripts.
 
 mod ast;
+mod directive;
 pub mod dump;
+mod heredoc;
+mod instruction;
+mod json;
+mod lines;
 pub mod shell;
+mod words;
 
 pub use ast::*;
 
@@ -11,13 +17,7 @@ use crate::span::Span;
 
 /// Parses a Dockerfile. Never fails: problems become [`SyntaxError`]s and the rest still parses.
 pub fn parse(source: &str) -> Dockerfile {
-    // Placeholder until the real parser lands.
-    Dockerfile {
-        source: source.to_string(),
-        escape: '\\',
-        items: Vec::new(),
-        errors: Vec::new(),
-    }
+    lines::parse(source)
 }
 
 impl Dockerfile {

@@ -1,0 +1,301 @@
+//! One logical line → keyword, flags and arguments, split exactly as Docker splits them.
+//!
+//! Works on the logical line (continuations already removed) and maps every range back to the
+//! file through the line's [`LineMap`].
+
+use super::ast::{
+    Args, ErrorKind, Flag, Instruction, KeyValue, Keyword, LineMap, SyntaxError, Word,
+};
+use super::json::{JsonArgs, parse_json_args};
+use super::words::{builder_flags, is_list_space, list_words, shell_words, trim_range};
+use crate::span::Span;
+use std::ops::Range;
+
+/// Everything parsed from a logical line except what depends on the lines around it.
+pub struct Head {
+    pub keyword: Keyword,
+    pub keyword_span: Span,
+    pub flags: Vec<Flag>,
+    pub args: Args,
+    /// Where the instruction's text ends in the logical line (trailing whitespace excluded).
+    pub end: usize,
+    pub malformed: bool,
+}
+
+pub struct LineParser<'a> {
+    pub line: &'a str,
+    pub map: &'a LineMap,
+    pub escape: char,
+    pub errors: Vec<SyntaxError>,
+}
+
+impl<'a> LineParser<'a> {
+    pub fn new(line: &'a str, map: &'a LineMap, escape: char) -> Self {
+        LineParser {
+            line,
+            map,
+            escape,
+            errors: Vec::new(),
+        }
+    }
+
+    fn span(&self, range: Range<usize>) -> Span {
+        self.map.span(range.start, range.end)
+    }
+
+    fn word(&self, range: Range<usize>) -> Word {
+        Word {
+            text: self.line[range.clone()].to_string(),
+            span: self.span(range.clone()),
+            offset: range.start as u32,
+        }
+    }
+
+    fn error(&mut self, range: Range<usize>, message: impl Into<String>) {
+        let span = self.span(range);
+        self.errors.push(SyntaxError {
+            span,
+            message: message.into(),
+            kind: ErrorKind::Parse,
+        });
+    }
+
+    /// Parses the instruction in `range` of the logical line.
+    pub fn instruction(&mut self, range: Range<usize>) -> Head {
+        let range = trim_range(self.line, range);
+        let text = &self.line[range.clone()];
+        let keyword_len = text.find(is_list_space).unwrap_or(text.len());
+        let keyword_range = range.start..range.start + keyword_len;
+        let keyword = Keyword::parse(&self.line[keyword_range.clone()]);
+        let after_keyword = &text[keyword_len..];
+        let rest_start = keyword_range.end
+            + (after_keyword.len() - after_keyword.trim_start_matches(is_list_space).len());
+
+        let (flags, args_range) = if rest_start < range.end {
+            let (tokens, args_at) = builder_flags(&self.line[rest_start..range.end]);
+            let flags = tokens
+                .into_iter()
+                .map(|t| self.flag(rest_start + t.range.start..rest_start + t.range.end, t.text))
+                .collect();
+            (
+                flags,
+                trim_range(self.line, rest_start + args_at..range.end),
+            )
+        } else {
+            (Vec::new(), range.end..range.end)
+        };
+
+        let errors_before = self.errors.len();
+        let args = self.args(keyword, args_range);
+        Head {
+            keyword,
+            keyword_span: self.span(keyword_range),
+            flags,
+            args,
+            end: range.end,
+            malformed: self.errors.len() > errors_before,
+        }
+    }
+
+    fn flag(&self, range: Range<usize>, text: String) -> Flag {
+        let raw = &self.line[range.clone()];
+        let name_end = raw.find('=').map_or(range.end, |eq| range.start + eq);
+        let value_start = (name_end + 1).min(range.end);
+        let (name, value) = match text[2..].split_once('=') {
+            Some((name, value)) => (name.to_string(), Some(value.to_string())),
+            None => (text[2..].to_string(), None),
+        };
+        Flag {
+            name,
+            value,
+            span: self.span(range.clone()),
+            name_span: self.span(range.start + 2..name_end),
+            value_span: self.span(value_start..range.end),
+            text,
+        }
+    }
+
+    /// Docker's dispatch table: each instruction reads its arguments its own way.
+    fn args(&mut self, keyword: Keyword, range: Range<usize>) -> Args {
+        match keyword {
+            Keyword::Add | Keyword::Copy | Keyword::Volume => self.json_or_list(range),
+            Keyword::Run | Keyword::Cmd | Keyword::Entrypoint | Keyword::Shell => {
+                self.json_or_text(range)
+            }
+            Keyword::Arg => self.shell_words(range),
+            Keyword::Env | Keyword::Label => self.key_values(keyword, range),
+            Keyword::Expose | Keyword::From => self.list(range),
+            Keyword::Maintainer | Keyword::Stopsignal | Keyword::User | Keyword::Workdir => {
+                self.text(range)
+            }
+            Keyword::Healthcheck => self.healthcheck(range),
+            Keyword::Onbuild => self.onbuild(range),
+            Keyword::Unknown => Args::None,
+        }
+    }
+
+    fn text(&self, range: Range<usize>) -> Args {
+        if range.is_empty() {
+            Args::None
+        } else {
+            Args::Text(self.word(range))
+        }
+    }
+
+    fn list(&self, range: Range<usize>) -> Args {
+        if range.is_empty() {
+            return Args::None;
+        }
+        let words = list_words(&self.line[range.clone()]);
+        Args::Words(
+            words
+                .into_iter()
+                .map(|w| self.word(range.start + w.start..range.start + w.end))
+                .collect(),
+        )
+    }
+
+    fn shell_words(&self, range: Range<usize>) -> Args {
+        let words = shell_words(&self.line[range.clone()], self.escape);
+        if words.is_empty() {
+            return Args::None;
+        }
+        Args::Words(
+            words
+                .into_iter()
+                .map(|w| self.word(range.start + w.start..range.start + w.end))
+                .collect(),
+        )
+    }
+
+    /// `None` when the text is JSON (exec form) holding something other than strings.
+    fn json(&mut self, range: Range<usize>) -> Option<Args> {
+        match parse_json_args(&self.line[range.clone()]) {
+            JsonArgs::Strings(items) => Some(Args::Json(
+                items
+                    .into_iter()
+                    .map(|(text, r)| Word {
+                        text,
+                        span: self.span(range.start + r.start..range.start + r.end),
+                        offset: (range.start + r.start) as u32,
+                    })
+                    .collect(),
+            )),
+            JsonArgs::NotStrings => {
+                self.error(
+                    range,
+                    "when using JSON array syntax, arrays must be comprised of strings only",
+                );
+                Some(Args::None)
+            }
+            JsonArgs::NotJson => None,
+        }
+    }
+
+    fn json_or_text(&mut self, range: Range<usize>) -> Args {
+        if range.is_empty() {
+            return Args::None;
+        }
+        match self.json(range.clone()) {
+            Some(args) => args,
+            None => Args::Text(self.word(range)),
+        }
+    }
+
+    fn json_or_list(&mut self, range: Range<usize>) -> Args {
+        match self.json(range.clone()) {
+            Some(args) => args,
+            None => self.list(range),
+        }
+    }
+
+    /// `ENV`/`LABEL`: the legacy `key value` form when the first word has no `=`, else `k=v` pairs.
+    fn key_values(&mut self, keyword: Keyword, range: Range<usize>) -> Args {
+        let text = &self.line[range.clone()];
+        let words = shell_words(text, self.escape);
+        let Some(first) = words.first() else {
+            return Args::None;
+        };
+        if !text[first.clone()].contains('=') {
+            let Some(gap) = text.find(is_list_space) else {
+                self.error(
+                    range,
+                    format!("{} must have two arguments", keyword.as_str()),
+                );
+                return Args::None;
+            };
+            let value_at =
+                gap + (text[gap..].len() - text[gap..].trim_start_matches(is_list_space).len());
+            return Args::KeyValues(vec![KeyValue {
+                key: self.word(range.start..range.start + gap),
+                value: self.word(range.start + value_at..range.end),
+                legacy: true,
+            }]);
+        }
+        let mut pairs = Vec::with_capacity(words.len());
+        for w in words {
+            let word = &text[w.clone()];
+            let Some(eq) = word.find('=') else {
+                self.error(
+                    range.start + w.start..range.start + w.end,
+                    format!(
+                        "Syntax error - can't find = in {word:?}. Must be of the form: name=value"
+                    ),
+                );
+                return Args::None;
+            };
+            let at = range.start + w.start;
+            pairs.push(KeyValue {
+                key: self.word(at..at + eq),
+                value: self.word(at + eq + 1..range.start + w.end),
+                legacy: false,
+            });
+        }
+        Args::KeyValues(pairs)
+    }
+
+    /// `HEALTHCHECK TYPE command`: the type is the first word, the rest is read like `CMD`.
+    fn healthcheck(&mut self, range: Range<usize>) -> Args {
+        let text = &self.line[range.clone()];
+        let sep = text
+            .find(|c: char| c.is_ascii_whitespace() || c == '\u{0b}')
+            .unwrap_or(text.len());
+        if sep == 0 {
+            return Args::None;
+        }
+        let after = &text[sep..];
+        let next = sep
+            + (after.len()
+                - after
+                    .trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '\u{0b}')
+                    .len());
+        let kind = self.word(range.start..range.start + sep);
+        let command = self.json_or_text(range.start + next..range.end);
+        Args::Healthcheck {
+            kind,
+            command: Box::new(command),
+        }
+    }
+
+    fn onbuild(&mut self, range: Range<usize>) -> Args {
+        if range.is_empty() {
+            return Args::None;
+        }
+        let head = self.instruction(range.clone());
+        let span = head.keyword_span.cover(self.span(range.start..head.end));
+        Args::Onbuild(Box::new(Instruction {
+            keyword: head.keyword,
+            keyword_span: head.keyword_span,
+            span,
+            lines: span,
+            line: self.line.to_string(),
+            line_map: self.map.clone(),
+            flags: head.flags,
+            args: head.args,
+            heredocs: Vec::new(),
+            empty_continuation_lines: Vec::new(),
+            inner_comments: Vec::new(),
+            malformed: head.malformed,
+        }))
+    }
+}

@@ -1,0 +1,397 @@
+//! The logical-line pass: physical lines → directives, comments, blank lines and instructions.
+//!
+//! This follows Docker's reader step by step, because every quirk of it decides what an
+//! instruction means: directives count only in the unbroken run of comment lines at the top; the
+//! escape character at the end of a line continues it unless it is itself escaped; comment lines
+//! and empty lines inside a continuation are dropped; heredoc bodies follow the instruction line.
+
+use super::ast::{
+    Args, Directive, Dockerfile, ErrorKind, Heredoc, Instruction, Item, Keyword, LineMap,
+    SyntaxError,
+};
+use super::heredoc;
+use super::instruction::LineParser;
+use super::words::is_space;
+use crate::span::Span;
+
+/// Docker reads lines with a buffer of this size and rejects longer ones.
+const MAX_LINE_BYTES: usize = 65536;
+
+pub fn parse(source: &str) -> Dockerfile {
+    let mut reader = Reader {
+        source,
+        escape: '\\',
+        directives: DirectiveState::default(),
+        items: Vec::new(),
+        errors: Vec::new(),
+    };
+    reader.read_all();
+    let has_instruction = reader
+        .items
+        .iter()
+        .any(|item| matches!(item, Item::Instruction(_)));
+    if !has_instruction {
+        reader.errors.push(SyntaxError {
+            span: Span::empty(0),
+            message: "file with no instructions".to_string(),
+            kind: ErrorKind::Parse,
+        });
+    }
+    reader.errors.sort_by_key(|e| (e.span.start, e.span.end));
+    Dockerfile {
+        source: source.to_string(),
+        escape: reader.escape,
+        items: reader.items,
+        errors: reader.errors,
+    }
+}
+
+/// One physical line: `start..end` includes the line ending, `content_end` excludes every
+/// trailing `\r` and `\n`, as Docker trims them.
+#[derive(Clone, Copy)]
+struct PhysicalLine {
+    start: usize,
+    content_end: usize,
+    end: usize,
+}
+
+impl PhysicalLine {
+    fn span(self) -> Span {
+        Span::new(self.start, self.end)
+    }
+}
+
+#[derive(Default)]
+struct DirectiveState {
+    done: bool,
+    seen: Vec<String>,
+}
+
+struct Reader<'a> {
+    source: &'a str,
+    escape: char,
+    directives: DirectiveState,
+    items: Vec<Item>,
+    errors: Vec<SyntaxError>,
+}
+
+impl<'a> Reader<'a> {
+    fn line_at(&self, start: usize) -> Option<PhysicalLine> {
+        if start >= self.source.len() {
+            return None;
+        }
+        let rest = &self.source.as_bytes()[start..];
+        let end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(self.source.len(), |i| start + i + 1);
+        let content = &self.source[start..end];
+        let content_end = start + content.trim_end_matches(['\r', '\n']).len();
+        Some(PhysicalLine {
+            start,
+            content_end,
+            end,
+        })
+    }
+
+    fn error(&mut self, span: Span, message: impl Into<String>, kind: ErrorKind) {
+        self.errors.push(SyntaxError {
+            span,
+            message: message.into(),
+            kind,
+        });
+    }
+
+    fn read_all(&mut self) {
+        let mut at = 0;
+        if self.source.starts_with('\u{feff}') {
+            at = '\u{feff}'.len_utf8();
+            self.items.push(Item::ByteOrderMark(Span::new(0, at)));
+        }
+        while let Some(line) = self.line_at(at) {
+            at = self.read_item(line);
+        }
+    }
+
+    /// Reads the item starting at `line` and returns where the next one starts.
+    fn read_item(&mut self, line: PhysicalLine) -> usize {
+        self.check_length(line);
+        let raw = &self.source[line.start..line.content_end];
+        let token_start = line.start + (raw.len() - raw.trim_start_matches(is_space).len());
+        let token = &self.source[token_start..line.content_end];
+
+        if let Some(directive) = self.directive(token, token_start, line) {
+            self.items.push(Item::Directive(directive));
+            return line.end;
+        }
+        if token.is_empty() {
+            self.items.push(Item::Blank(line.span()));
+            return line.end;
+        }
+        if token.starts_with('#') {
+            self.items.push(Item::Comment(line.span()));
+            return line.end;
+        }
+        self.read_instruction(line, token_start)
+    }
+
+    fn check_length(&mut self, line: PhysicalLine) {
+        if line.end - line.start > MAX_LINE_BYTES {
+            self.error(
+                Span::new(line.start, line.content_end),
+                format!(
+                    "dockerfile line greater than max allowed size of {}",
+                    MAX_LINE_BYTES - 1
+                ),
+                ErrorKind::Parse,
+            );
+        }
+    }
+
+    /// Recognises a parser directive. Directives count only until the first line that is not one.
+    fn directive(
+        &mut self,
+        token: &str,
+        token_start: usize,
+        line: PhysicalLine,
+    ) -> Option<Directive> {
+        if self.directives.done {
+            return None;
+        }
+        let Some(found) = super::directive::match_directive(token) else {
+            self.directives.done = true;
+            return None;
+        };
+        let name = token[found.name.clone()].to_ascii_lowercase();
+        if !matches!(name.as_str(), "syntax" | "escape" | "check") {
+            self.directives.done = true;
+            return None;
+        }
+        let value = token[found.value.clone()].to_string();
+        let name_span = Span::new(token_start + found.name.start, token_start + found.name.end);
+        let value_span = Span::new(
+            token_start + found.value.start,
+            token_start + found.value.end,
+        );
+        if self.directives.seen.contains(&name) {
+            self.error(
+                name_span.cover(value_span),
+                format!("only one {name} parser directive can be used"),
+                ErrorKind::Parse,
+            );
+        } else if name == "escape" {
+            match value.as_str() {
+                "\\" => self.escape = '\\',
+                "`" => self.escape = '`',
+                _ => self.error(
+                    value_span,
+                    format!("invalid escape token '{value}' does not match ` or \\"),
+                    ErrorKind::Parse,
+                ),
+            }
+        }
+        self.directives.seen.push(name.clone());
+        Some(Directive {
+            name,
+            value,
+            name_span,
+            value_span,
+            line: line.span(),
+        })
+    }
+
+    fn read_instruction(&mut self, first: PhysicalLine, token_start: usize) -> usize {
+        let mut logical = LogicalLine::default();
+        let mut empty_continuation_lines = Vec::new();
+        let mut inner_comments = Vec::new();
+
+        let (piece, mut continues) =
+            strip_continuation(&self.source[token_start..first.content_end], self.escape);
+        logical.push(token_start, piece);
+        let mut last = first;
+        while continues {
+            let Some(next) = self.line_at(last.end) else {
+                break;
+            };
+            last = next;
+            self.check_length(next);
+            let raw = &self.source[next.start..next.content_end];
+            let trimmed = raw.trim_start_matches(is_space);
+            if trimmed.starts_with('#') {
+                inner_comments.push(next.span());
+                continue;
+            }
+            if trimmed.is_empty() {
+                empty_continuation_lines.push(next.span());
+                continue;
+            }
+            let (piece, more) = strip_continuation(raw, self.escape);
+            logical.push(next.start, piece);
+            continues = more;
+        }
+
+        let LogicalLine { text: line, map } = logical;
+        let mut parser = LineParser::new(&line, &map, self.escape);
+        let head = parser.instruction(0..line.len());
+        let mut malformed = head.malformed;
+        let parse_errors = std::mem::take(&mut parser.errors);
+        self.errors.extend(parse_errors);
+
+        let mut span = head.keyword_span.cover(map.span(0, head.end));
+        if head.keyword_span.is_empty() {
+            span = map.span(0, head.end);
+        }
+        let mut end = last.end;
+        let mut heredocs = Vec::new();
+        if takes_heredocs(head.keyword, &head.args) {
+            let (docs, after, ok) = self.read_heredocs(&line, &map, last.end);
+            if let Some(last_doc) = docs.last() {
+                span = span.cover(Span::new(
+                    last_doc.terminator.start as usize,
+                    trim_line_end(self.source, last_doc.terminator),
+                ));
+            }
+            malformed |= !ok;
+            heredocs = docs;
+            end = after;
+        }
+        let mut args = head.args;
+        if let Args::Onbuild(inner) = &mut args {
+            inner.lines = Span::new(first.start, end);
+            inner.heredocs = heredocs.clone();
+            inner.inner_comments = inner_comments.clone();
+            inner.empty_continuation_lines = empty_continuation_lines.clone();
+        }
+        self.items.push(Item::Instruction(Instruction {
+            keyword: head.keyword,
+            keyword_span: head.keyword_span,
+            span,
+            lines: Span::new(first.start, end),
+            line,
+            line_map: map,
+            flags: head.flags,
+            args,
+            heredocs,
+            empty_continuation_lines,
+            inner_comments,
+            malformed,
+        }));
+        end
+    }
+
+    /// Reads the bodies of the heredocs named on the instruction line, one after the other.
+    /// Returns them, where the next item starts, and whether all were terminated.
+    fn read_heredocs(
+        &mut self,
+        line: &str,
+        map: &LineMap,
+        mut at: usize,
+    ) -> (Vec<Heredoc>, usize, bool) {
+        let mut docs = Vec::new();
+        for marker in heredoc::markers(line) {
+            let marker_span = map.span(marker.range.start, marker.range.end);
+            let body_start = at;
+            let mut terminator = None;
+            while let Some(next) = self.line_at(at) {
+                at = next.end;
+                let content = &self.source[next.start..next.content_end];
+                let candidate = if marker.chomp {
+                    content.trim_start_matches('\t')
+                } else {
+                    content
+                };
+                if candidate == marker.name {
+                    terminator = Some(next);
+                    break;
+                }
+            }
+            let Some(terminator) = terminator else {
+                self.error(
+                    marker_span,
+                    format!("unterminated heredoc: no line `{}` ends it", marker.name),
+                    ErrorKind::Parse,
+                );
+                docs.push(Heredoc {
+                    name: marker.name,
+                    fd: marker.fd,
+                    chomp: marker.chomp,
+                    expand: marker.expand,
+                    marker: marker_span,
+                    body: Span::new(body_start, self.source.len()),
+                    terminator: Span::empty(self.source.len()),
+                });
+                return (docs, self.source.len(), false);
+            };
+            docs.push(Heredoc {
+                name: marker.name,
+                fd: marker.fd,
+                chomp: marker.chomp,
+                expand: marker.expand,
+                marker: marker_span,
+                body: Span::new(body_start, terminator.start),
+                terminator: terminator.span(),
+            });
+        }
+        (docs, at, true)
+    }
+}
+
+fn trim_line_end(source: &str, span: Span) -> usize {
+    span.start as usize + source[span.range()].trim_end_matches(['\r', '\n']).len()
+}
+
+/// Heredocs are read for `RUN`, `COPY` and `ADD` (also under `ONBUILD`), never in JSON form.
+fn takes_heredocs(keyword: Keyword, args: &Args) -> bool {
+    match (keyword, args) {
+        (Keyword::Onbuild, Args::Onbuild(inner)) => takes_heredocs(inner.keyword, &inner.args),
+        (_, Args::Json(_)) => false,
+        (keyword, _) => keyword.takes_heredocs(),
+    }
+}
+
+/// Removes a line-continuation escape (and the spaces or tabs after it) from the end of a line.
+/// An escape that is itself escaped does not continue the line.
+fn strip_continuation(text: &str, escape: char) -> (&str, bool) {
+    let trimmed = text.trim_end_matches([' ', '\t']);
+    let Some(before) = trimmed.strip_suffix(escape) else {
+        return (text, false);
+    };
+    if before.ends_with(escape) {
+        return (text, false);
+    }
+    (before, true)
+}
+
+/// A logical line being assembled from pieces of physical lines.
+#[derive(Default)]
+struct LogicalLine {
+    text: String,
+    map: LineMap,
+}
+
+impl LogicalLine {
+    fn push(&mut self, file_offset: usize, piece: &str) {
+        if piece.is_empty() {
+            return;
+        }
+        self.map
+            .segments
+            .push((self.text.len() as u32, file_offset as u32));
+        self.text.push_str(piece);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn continuation_needs_an_unescaped_escape() {
+        assert_eq!(strip_continuation("echo \\", '\\'), ("echo ", true));
+        assert_eq!(strip_continuation("echo \\  \t", '\\'), ("echo ", true));
+        assert_eq!(strip_continuation("\\", '\\'), ("", true));
+        assert_eq!(strip_continuation("a\\\\", '\\'), ("a\\\\", false));
+        assert_eq!(strip_continuation("a `", '`'), ("a ", true));
+        assert_eq!(strip_continuation("a \\", '`'), ("a \\", false));
+    }
+}
