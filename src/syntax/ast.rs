@@ -207,6 +207,24 @@ impl Instruction {
         }
     }
 
+    /// The text of a file span that lies on this instruction's logical line, as Docker reads it
+    /// (continuations removed).
+    pub fn line_map_text(&self, span: Span) -> String {
+        let segments = &self.line_map.segments;
+        let mut out = String::new();
+        for (i, &(line_at, file_at)) in segments.iter().enumerate() {
+            let line_end = segments.get(i + 1).map_or(self.line.len() as u32, |s| s.0);
+            let file_end = file_at + (line_end - line_at);
+            let start = span.start.max(file_at);
+            let end = span.end.min(file_end);
+            if start < end {
+                let from = (line_at + (start - file_at)) as usize;
+                out.push_str(&self.line[from..from + (end - start) as usize]);
+            }
+        }
+        out
+    }
+
     /// Maps a span of `line` (the logical line) to a span of the file.
     pub fn map_span(&self, start: usize, end: usize) -> Span {
         self.line_map.span(start, end)

@@ -262,7 +262,7 @@ impl<'a> Reader<'a> {
             inner.inner_comments = inner_comments.clone();
             inner.empty_continuation_lines = empty_continuation_lines.clone();
         }
-        self.items.push(Item::Instruction(Instruction {
+        let mut instruction = Instruction {
             keyword: head.keyword,
             keyword_span: head.keyword_span,
             span,
@@ -275,7 +275,11 @@ impl<'a> Reader<'a> {
             empty_continuation_lines,
             inner_comments,
             malformed,
-        }));
+        };
+        let problems = super::validate::validate(&instruction);
+        instruction.malformed |= !problems.is_empty();
+        self.errors.extend(problems);
+        self.items.push(Item::Instruction(instruction));
         end
     }
 

@@ -8,6 +8,7 @@ mod instruction;
 mod json;
 mod lines;
 pub mod shell;
+mod validate;
 mod words;
 
 pub use ast::*;
