@@ -375,7 +375,8 @@ struct LogicalLine {
 
 impl LogicalLine {
     fn push(&mut self, file_offset: usize, piece: &str) {
-        if piece.is_empty() {
+        // The first piece is recorded even when empty, so an empty line still maps into the file.
+        if piece.is_empty() && !self.map.segments.is_empty() {
             return;
         }
         self.map

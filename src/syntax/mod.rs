@@ -9,6 +9,7 @@ mod json;
 mod lines;
 pub mod shell;
 mod validate;
+pub mod vars;
 mod words;
 
 pub use ast::*;
