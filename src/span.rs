@@ -127,7 +127,10 @@ mod tests {
         // "x" sits after a two-byte character.
         let x = src.find('x').unwrap();
         assert_eq!(index.position(src, x), Position { line: 2, column: 7 });
-        assert_eq!(index.position(src, src.len()), Position { line: 3, column: 1 });
+        assert_eq!(
+            index.position(src, src.len()),
+            Position { line: 3, column: 1 }
+        );
     }
 
     #[test]
