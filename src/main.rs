@@ -1,1 +1,14 @@
-fn main() {}
+//! The `layerlint` binary: parse the command line, run the command, turn the outcome into an
+//! exit code. Everything else lives in the library or in `cli/`.
+
+mod cli;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::with_default_command(std::env::args_os().collect());
+    // clap prints usage errors itself and exits with 2, as CLI.md requires.
+    let parsed = cli::Cli::parse_from(args);
+    cli::run(parsed).into()
+}

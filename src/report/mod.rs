@@ -1,1 +1,114 @@
-//! Output formats (in progress).
+//! Findings into text: one file per output format.
+//!
+//! A [`Report`] is plain data (each file's name, text and findings) so that every format sees the
+//! same thing and adding one means adding a file here and a variant to [`Format`].
+
+pub mod human;
+pub mod json;
+mod preview;
+
+pub use preview::rewritten_lines;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use codespan_reporting::term::termcolor::{BufferedStandardStream, ColorChoice};
+use std::io::{self, Write};
+
+/// The output formats `--format` accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Source excerpts with every span involved marked, for people at a terminal.
+    Human,
+    /// One JSON array of findings, for scripts.
+    Json,
+}
+
+/// One linted file.
+#[derive(Clone, Debug)]
+pub struct FileReport {
+    /// The path as the user should see it.
+    pub name: String,
+    pub source: String,
+    /// Sorted by line, column and code.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileReport {
+    pub fn new(name: String, source: String, mut diagnostics: Vec<Diagnostic>) -> FileReport {
+        // Byte offsets grow with lines and columns, so sorting by offset sorts by position.
+        diagnostics.sort_by_key(|d| (d.span.start, d.code, d.span.end));
+        FileReport {
+            name,
+            source,
+            diagnostics,
+        }
+    }
+}
+
+/// Every linted file, sorted by name, and how many paths could not be linted at all.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    files: Vec<FileReport>,
+    unchecked: usize,
+}
+
+impl Report {
+    pub fn new(mut files: Vec<FileReport>) -> Report {
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        Report {
+            files,
+            unchecked: 0,
+        }
+    }
+
+    /// Records that `count` paths failed to load, so a summary does not read as if all was well.
+    pub fn with_unchecked(mut self, count: usize) -> Report {
+        self.unchecked = count;
+        self
+    }
+
+    pub fn unchecked(&self) -> usize {
+        self.unchecked
+    }
+
+    pub fn files(&self) -> &[FileReport] {
+        &self.files
+    }
+
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.files.iter().flat_map(|file| &file.diagnostics)
+    }
+
+    /// Whether any finding is at least as severe as `level`.
+    pub fn has_finding_at_least(&self, level: Severity) -> bool {
+        self.diagnostics().any(|d| d.severity >= level)
+    }
+}
+
+/// How the human format should look.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    pub color: bool,
+    /// Findings only: no summary line.
+    pub quiet: bool,
+}
+
+/// Writes `report` to standard output in `format`.
+pub fn print(format: Format, report: &Report, options: Options) -> io::Result<()> {
+    match format {
+        Format::Human => {
+            let choice = if options.color {
+                ColorChoice::Always
+            } else {
+                ColorChoice::Never
+            };
+            let mut out = BufferedStandardStream::stdout(choice);
+            human::write(report, &mut out, options.quiet)?;
+            out.flush()
+        }
+        Format::Json => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            json::write(report, &mut out)?;
+            out.flush()
+        }
+    }
+}

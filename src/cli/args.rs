@@ -1,0 +1,157 @@
+//! The command-line grammar (clap derive), and the rewrite that makes `layerlint FILE` mean
+//! `layerlint check FILE`.
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use layerlint::Severity;
+use layerlint::report::Format;
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// A Dockerfile linter and layer-optimization advisor.
+#[derive(Debug, Parser)]
+#[command(name = "layerlint", version)]
+pub struct Cli {
+    /// Never colour the output (colour is also off when NO_COLOR is set or output is not a terminal)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files and directories ('-' reads standard input)
+    Check(CheckArgs),
+    /// Print the parse tree in BuildKit's S-expression form; syntax errors go to stderr (exit 1)
+    Dump(DumpArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files (linted whatever their name) and directories (searched for Dockerfiles, honouring
+    /// .gitignore); '-' is standard input. Default: the current directory
+    pub paths: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Lowest severity that makes the exit code 1
+    #[arg(long, value_enum, default_value_t = FailLevel::Info)]
+    pub fail_level: FailLevel,
+
+    /// The name to report standard input under; with no paths, standard input is read
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+
+    /// Print the findings only, without the summary line
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    /// The Dockerfile to print ('-' is standard input)
+    pub file: PathBuf,
+}
+
+/// `--fail-level`: a severity, or `none` for "never fail on findings".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailLevel {
+    Error,
+    Warning,
+    Info,
+    Style,
+    None,
+}
+
+impl FailLevel {
+    /// The lowest severity that fails the run, if any does.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailLevel::Error => Some(Severity::Error),
+            FailLevel::Warning => Some(Severity::Warning),
+            FailLevel::Info => Some(Severity::Info),
+            FailLevel::Style => Some(Severity::Style),
+            FailLevel::None => None,
+        }
+    }
+}
+
+/// Inserts `check` after the program name unless the first argument that is not a global flag
+/// names a subcommand or asks for help or the version: hadolint users type `layerlint FILE`.
+pub fn with_default_command(mut args: Vec<OsString>) -> Vec<OsString> {
+    let command = Cli::command();
+    let global_flags: Vec<String> = command
+        .get_arguments()
+        .filter(|arg| arg.is_global_set())
+        .filter_map(|arg| arg.get_long())
+        .map(|long| format!("--{long}"))
+        .collect();
+    let first = args
+        .iter()
+        .skip(1)
+        .filter_map(|arg| arg.to_str())
+        .find(|arg| !global_flags.iter().any(|flag| flag == arg));
+    let explicit = first.is_some_and(|first| {
+        matches!(first, "-h" | "--help" | "-V" | "--version" | "help")
+            || command
+                .get_subcommands()
+                .any(|sub| sub.get_name() == first || sub.get_all_aliases().any(|a| a == first))
+    });
+    if !explicit {
+        args.insert(1.min(args.len()), OsString::from("check"));
+    }
+    args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewrite(args: &[&str]) -> Vec<String> {
+        let args = args.iter().map(OsString::from).collect();
+        with_default_command(args)
+            .into_iter()
+            .map(|arg| arg.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn bare_paths_and_check_flags_get_the_check_command() {
+        assert_eq!(
+            rewrite(&["ll", "Dockerfile"]),
+            ["ll", "check", "Dockerfile"]
+        );
+        assert_eq!(
+            rewrite(&["ll", "--format", "json", "x"]),
+            ["ll", "check", "--format", "json", "x"]
+        );
+        assert_eq!(rewrite(&["ll", "-"]), ["ll", "check", "-"]);
+        assert_eq!(rewrite(&["ll"]), ["ll", "check"]);
+        assert_eq!(
+            rewrite(&["ll", "--no-color", "x"]),
+            ["ll", "check", "--no-color", "x"]
+        );
+    }
+
+    #[test]
+    fn commands_help_and_version_are_left_alone() {
+        for args in [
+            &["ll", "check", "x"][..],
+            &["ll", "dump", "x"],
+            &["ll", "--no-color", "dump", "x"],
+            &["ll", "--help"],
+            &["ll", "-V"],
+            &["ll", "help", "check"],
+        ] {
+            assert_eq!(rewrite(args), args);
+        }
+    }
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

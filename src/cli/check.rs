@@ -1,0 +1,74 @@
+//! `layerlint check`: find the files, lint them in parallel, report in a fixed order.
+
+use super::Exit;
+use super::args::CheckArgs;
+use super::output::{ColorPolicy, is_closed_pipe, print_error};
+use layerlint::files::{self, FileError, Input, STDIN_PATH};
+use layerlint::report::{self, FileReport, Report};
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
+    let discovery = files::discover(&paths(args));
+    let stdin_name = args.stdin_filename.as_deref();
+    // `collect` keeps the inputs' order, so the output does not depend on thread timing.
+    let results: Vec<Result<FileReport, FileError>> = discovery
+        .inputs
+        .par_iter()
+        .map(|input| lint_input(input, stdin_name))
+        .collect();
+
+    let mut errors = discovery.errors;
+    let mut linted = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => linted.push(file),
+            Err(err) => errors.push(err),
+        }
+    }
+    let unchecked = errors.len();
+    errors.into_iter().for_each(print_error);
+
+    let report = Report::new(linted).with_unchecked(unchecked);
+    let options = report::Options {
+        color: color.stdout(),
+        quiet: args.quiet,
+    };
+    if let Err(err) = report::print(args.format, &report, options) {
+        if !is_closed_pipe(&err) {
+            eprintln!("error: cannot write the report: {err}");
+            return Exit::Trouble;
+        }
+    }
+    exit_for(&report, args)
+}
+
+/// `--stdin-filename` with no paths means the file is on standard input.
+fn paths(args: &CheckArgs) -> Vec<PathBuf> {
+    if args.paths.is_empty() && args.stdin_filename.is_some() {
+        vec![PathBuf::from(STDIN_PATH)]
+    } else {
+        args.paths.clone()
+    }
+}
+
+fn lint_input(input: &Input, stdin_name: Option<&str>) -> Result<FileReport, FileError> {
+    let file = files::load(input, stdin_name)?;
+    let diagnostics = layerlint::lint(&file.text);
+    Ok(FileReport::new(file.name, file.text, diagnostics))
+}
+
+/// A path that could not be read outranks any finding: the run did not see everything.
+fn exit_for(report: &Report, args: &CheckArgs) -> Exit {
+    let failing = args
+        .fail_level
+        .threshold()
+        .is_some_and(|level| report.has_finding_at_least(level));
+    if report.unchecked() > 0 {
+        Exit::Trouble
+    } else if failing {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    }
+}

@@ -1,0 +1,58 @@
+//! `layerlint dump`: the parse tree as BuildKit's parser tests print it, for conformance checks.
+
+use super::Exit;
+use super::args::DumpArgs;
+use super::output::{ColorPolicy, is_closed_pipe, print_error};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use layerlint::files::{self, Input, STDIN_PATH};
+use layerlint::report::{FileReport, Report, human};
+use layerlint::syntax;
+use std::io::{self, Write};
+
+pub fn run(args: &DumpArgs, color: ColorPolicy) -> Exit {
+    let input = if args.file.as_os_str() == STDIN_PATH {
+        Input::Stdin
+    } else {
+        Input::Path(args.file.clone())
+    };
+    let file = match files::load(&input, None) {
+        Ok(file) => file,
+        Err(err) => {
+            print_error(err);
+            return Exit::Trouble;
+        }
+    };
+    let tree = syntax::parse(&file.text);
+    let errors = tree.diagnostics();
+    let clean = errors.is_empty();
+    // A tree with errors in it is not what BuildKit would print, so none is printed.
+    let written = if clean {
+        print_tree(&syntax::dump::dump(&tree))
+    } else {
+        print_syntax_errors(FileReport::new(file.name, file.text, errors), color)
+    };
+    match written {
+        Err(err) if !is_closed_pipe(&err) => {
+            eprintln!("error: cannot write: {err}");
+            Exit::Trouble
+        }
+        _ if clean => Exit::Clean,
+        _ => Exit::Findings,
+    }
+}
+
+fn print_tree(text: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+fn print_syntax_errors(file: FileReport, color: ColorPolicy) -> io::Result<()> {
+    let choice = if color.stderr() {
+        ColorChoice::Always
+    } else {
+        ColorChoice::Never
+    };
+    let mut err = StandardStream::stderr(choice);
+    human::write(&Report::new(vec![file]), &mut err, true)
+}

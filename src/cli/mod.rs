@@ -1,0 +1,42 @@
+//! The command line: what the user can type, and what each command makes of it.
+//!
+//! Names, flags and exit codes are a public contract (see CLI.md); change them only on purpose.
+
+mod args;
+mod check;
+mod dump;
+mod output;
+
+pub use args::{Cli, Command, with_default_command};
+
+use std::process::ExitCode;
+
+/// How a run ended, as the exit code tells scripts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// No finding at or above the fail level.
+    Clean,
+    /// At least one finding at or above the fail level.
+    Findings,
+    /// The tool could not do its job: bad usage, a path it could not read, a file that is not text.
+    Trouble,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(match exit {
+            Exit::Clean => 0,
+            Exit::Findings => 1,
+            Exit::Trouble => 2,
+        })
+    }
+}
+
+pub fn run(cli: Cli) -> Exit {
+    let color = output::ColorPolicy::from_env(cli.no_color);
+    output::install_error_style(color);
+    match cli.command {
+        Command::Check(args) => check::run(&args, color),
+        Command::Dump(args) => dump::run(&args, color),
+    }
+}

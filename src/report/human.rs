@@ -1,0 +1,287 @@
+//! The terminal format: each finding with the source lines it is about, via codespan-reporting.
+
+use super::{Report, rewritten_lines};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::span::Span;
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::{self, SimpleFile};
+use codespan_reporting::term::{self, termcolor::WriteColor};
+use std::io;
+use std::ops::Range;
+
+/// Writes every finding of `report`, then (unless `quiet`) a one-line summary.
+pub fn write(report: &Report, out: &mut dyn WriteColor, quiet: bool) -> io::Result<()> {
+    let config = term::Config::default();
+    for file in report.files() {
+        let source = SimpleFile::new(file.name.as_str(), file.source.as_str());
+        for diagnostic in &file.diagnostics {
+            let rendered = to_codespan(&file.source, diagnostic);
+            term::emit(out, &config, &source, &rendered).map_err(into_io)?;
+        }
+    }
+    if !quiet {
+        writeln!(out, "{}", summary(report))?;
+    }
+    Ok(())
+}
+
+fn to_codespan(source: &str, diagnostic: &Diagnostic) -> cs::Diagnostic<()> {
+    let primary = cs::Label::primary((), clamp(source, diagnostic.span));
+    let secondary = diagnostic.labels.iter().map(|label| {
+        cs::Label::secondary((), clamp(source, label.span)).with_message(&label.message)
+    });
+    let notes = diagnostic
+        .fix
+        .as_ref()
+        .map(|fix| fix_notes(source, fix))
+        .unwrap_or_default();
+    cs::Diagnostic::new(severity(diagnostic.severity))
+        .with_code(diagnostic.code)
+        .with_message(&diagnostic.message)
+        .with_labels_iter(std::iter::once(primary).chain(secondary))
+        .with_notes(notes)
+}
+
+/// codespan has no "info" or "style"; its note and help read the same way.
+fn severity(severity: Severity) -> cs::Severity {
+    match severity {
+        Severity::Error => cs::Severity::Error,
+        Severity::Warning => cs::Severity::Warning,
+        Severity::Info => cs::Severity::Note,
+        Severity::Style => cs::Severity::Help,
+    }
+}
+
+fn fix_notes(source: &str, fix: &Fix) -> Vec<String> {
+    let kind = match fix.applicability {
+        Applicability::Safe => "fix (safe)",
+        Applicability::Unsafe => "fix (unsafe)",
+        Applicability::DisplayOnly => "suggestion",
+    };
+    let mut notes = vec![format!("{kind}: {}", fix.title)];
+    match rewritten_lines(source, fix).as_deref() {
+        Some("") => notes.push("rewrite: remove these lines".to_string()),
+        Some(text) => notes.push(format!("rewrite:\n{text}")),
+        None => {}
+    }
+    notes
+}
+
+/// codespan panics on a range outside the file or inside a character; a rule's off-by-one must
+/// cost a slightly wrong underline, not the whole report.
+fn clamp(source: &str, span: Span) -> Range<usize> {
+    let floor = |mut offset: usize| {
+        offset = offset.min(source.len());
+        while !source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    };
+    let start = floor(span.start as usize);
+    start..floor(span.end as usize).max(start)
+}
+
+fn into_io(err: files::Error) -> io::Error {
+    match err {
+        files::Error::Io(err) => err,
+        other => io::Error::other(other.to_string()),
+    }
+}
+
+/// "3 findings (1 error, 2 warnings) in 2 files", "2 warnings in 1 file", "no findings in 4 files",
+/// with "; 1 path could not be checked" added when some input failed to load.
+pub fn summary(report: &Report) -> String {
+    let unchecked = match report.unchecked() {
+        0 => None,
+        n => Some(format!(
+            "{} could not be checked",
+            count(n, "path", "paths")
+        )),
+    };
+    match (findings_summary(report), unchecked) {
+        (Some(findings), Some(unchecked)) => format!("{findings}; {unchecked}"),
+        (Some(findings), None) => findings,
+        (None, Some(unchecked)) => unchecked,
+        (None, None) => "no Dockerfiles found".to_string(),
+    }
+}
+
+/// `None` when no file was linted.
+fn findings_summary(report: &Report) -> Option<String> {
+    let checked = report.files().len();
+    if checked == 0 {
+        return None;
+    }
+    let total = report.diagnostics().count();
+    if total == 0 {
+        return Some(format!(
+            "no findings in {}",
+            count(checked, "file", "files")
+        ));
+    }
+    let with_findings = report
+        .files()
+        .iter()
+        .filter(|file| !file.diagnostics.is_empty())
+        .count();
+    let in_files = count(with_findings, "file", "files");
+    let parts = severity_counts(report);
+    Some(match parts.as_slice() {
+        [only] => format!("{only} in {in_files}"),
+        _ => format!(
+            "{} ({}) in {in_files}",
+            count(total, "finding", "findings"),
+            parts.join(", ")
+        ),
+    })
+}
+
+fn severity_counts(report: &Report) -> Vec<String> {
+    let names = [
+        (Severity::Error, "error", "errors"),
+        (Severity::Warning, "warning", "warnings"),
+        (Severity::Info, "info", "info"),
+        (Severity::Style, "style", "style"),
+    ];
+    names
+        .into_iter()
+        .filter_map(|(severity, one, many)| {
+            let n = report
+                .diagnostics()
+                .filter(|d| d.severity == severity)
+                .count();
+            (n > 0).then(|| count(n, one, many))
+        })
+        .collect()
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Edit;
+    use crate::report::FileReport;
+    use codespan_reporting::term::termcolor::NoColor;
+
+    fn render(report: &Report, quiet: bool) -> String {
+        let mut out = NoColor::new(Vec::new());
+        write(report, &mut out, quiet).expect("writing to memory");
+        String::from_utf8(out.into_inner()).expect("codespan writes UTF-8")
+    }
+
+    fn finding(severity: Severity, span: Span) -> Diagnostic {
+        Diagnostic {
+            code: "LL999",
+            name: "test-rule",
+            severity,
+            span,
+            message: "something is off".to_string(),
+            labels: Vec::new(),
+            fix: None,
+        }
+    }
+
+    fn file(name: &str, source: &str, diagnostics: Vec<Diagnostic>) -> FileReport {
+        FileReport::new(name.to_string(), source.to_string(), diagnostics)
+    }
+
+    #[test]
+    fn a_finding_shows_code_message_location_labels_and_rewrite() {
+        let source = "FROM a\nRUN apt-get install -y x\n";
+        let flag = source.find("-y").unwrap_or_default();
+        let mut diagnostic = finding(Severity::Warning, Span::new(flag, flag + 2))
+            .with_label(Span::new(0, 4), "stage starts here");
+        diagnostic.fix = Some(Fix {
+            title: "Spell the flag out".to_string(),
+            applicability: Applicability::Safe,
+            edits: vec![Edit {
+                span: Span::new(flag, flag + 2),
+                content: "--yes".to_string(),
+            }],
+        });
+        let text = render(
+            &Report::new(vec![file("Dockerfile", source, vec![diagnostic])]),
+            true,
+        );
+        assert!(text.contains("warning[LL999]: something is off"), "{text}");
+        assert!(text.contains("Dockerfile:2:21"), "{text}");
+        assert!(text.contains("stage starts here"), "{text}");
+        assert!(text.contains("fix (safe): Spell the flag out"), "{text}");
+        assert!(text.contains("rewrite:"), "{text}");
+        assert!(text.contains("RUN apt-get install --yes x"), "{text}");
+        assert!(
+            !text.contains("in 1 file"),
+            "quiet hides the summary: {text}"
+        );
+    }
+
+    #[test]
+    fn info_and_style_read_as_note_and_help() {
+        let source = "FROM a\n";
+        let report = Report::new(vec![file(
+            "Dockerfile",
+            source,
+            vec![
+                finding(Severity::Info, Span::new(0, 4)),
+                finding(Severity::Style, Span::new(5, 6)),
+            ],
+        )]);
+        let text = render(&report, false);
+        assert!(text.contains("note[LL999]"), "{text}");
+        assert!(text.contains("help[LL999]"), "{text}");
+        assert!(
+            text.ends_with("2 findings (1 info, 1 style) in 1 file\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn spans_outside_the_source_are_clamped_instead_of_panicking() {
+        let source = "FROM é\n";
+        let report = Report::new(vec![file(
+            "Dockerfile",
+            source,
+            vec![
+                finding(Severity::Error, Span::new(6, 7)),
+                finding(Severity::Error, Span::new(50, 60)),
+            ],
+        )]);
+        assert!(render(&report, false).contains("2 errors in 1 file"));
+    }
+
+    #[test]
+    fn summaries() {
+        let at = Span::new(0, 1);
+        let clean = file("a", "FROM a\n", vec![]);
+        let two = file(
+            "b",
+            "FROM a\n",
+            vec![finding(Severity::Error, at), finding(Severity::Warning, at)],
+        );
+        let one = file("c", "FROM a\n", vec![finding(Severity::Warning, at)]);
+        assert_eq!(summary(&Report::default()), "no Dockerfiles found");
+        assert_eq!(
+            summary(&Report::default().with_unchecked(2)),
+            "2 paths could not be checked"
+        );
+        assert_eq!(
+            summary(&Report::new(vec![clean.clone()]).with_unchecked(1)),
+            "no findings in 1 file; 1 path could not be checked"
+        );
+        assert_eq!(
+            summary(&Report::new(vec![clean.clone()])),
+            "no findings in 1 file"
+        );
+        assert_eq!(
+            summary(&Report::new(vec![clean.clone(), one.clone()])),
+            "1 warning in 1 file"
+        );
+        assert_eq!(
+            summary(&Report::new(vec![clean, two, one])),
+            "3 findings (1 error, 2 warnings) in 2 files"
+        );
+    }
+}
