@@ -280,7 +280,6 @@ fn single_ll001_at_line_1(run: &Run, file: &str) {
 }
 
 #[test]
-#[ignore = "needs parser"]
 fn an_empty_file_is_an_ll001_finding() {
     let dir = project(&[("Dockerfile", b"")]);
     let run = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"]);
@@ -289,7 +288,6 @@ fn an_empty_file_is_an_ll001_finding() {
 }
 
 #[test]
-#[ignore = "needs parser"]
 fn a_comment_only_file_is_an_ll001_finding() {
     let dir = project(&[("Dockerfile", b"# nothing to build\n")]);
     let run = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"]);
@@ -298,7 +296,6 @@ fn a_comment_only_file_is_an_ll001_finding() {
 }
 
 #[test]
-#[ignore = "needs parser"]
 fn the_human_format_shows_the_code_and_counts_it() {
     let dir = project(&[("Dockerfile", b"")]);
     let run = layerlint(dir.path(), &["check", "Dockerfile"]);
@@ -313,7 +310,6 @@ fn the_human_format_shows_the_code_and_counts_it() {
 }
 
 #[test]
-#[ignore = "needs parser"]
 fn the_fail_level_decides_whether_findings_fail_the_run() {
     let dir = project(&[("Dockerfile", b"")]);
     for (level, code) in [
@@ -329,7 +325,6 @@ fn the_fail_level_decides_whether_findings_fail_the_run() {
 }
 
 #[test]
-#[ignore = "needs parser"]
 fn a_missing_path_does_not_hide_the_findings_of_other_files() {
     let dir = project(&[("Dockerfile", b"")]);
     let run = layerlint(
@@ -341,7 +336,6 @@ fn a_missing_path_does_not_hide_the_findings_of_other_files() {
 }
 
 #[test]
-#[ignore = "needs parser"]
 fn findings_are_reported_under_discovered_paths_in_order() {
     let dir = project(&[
         ("tools/Containerfile.dev", b""),
@@ -371,7 +365,6 @@ fn findings_are_reported_under_discovered_paths_in_order() {
 }
 
 #[test]
-#[ignore = "needs parser"]
 fn stdin_findings_carry_the_stdin_filename() {
     let dir = project(&[]);
     let args = [
@@ -388,7 +381,6 @@ fn stdin_findings_carry_the_stdin_filename() {
 }
 
 #[test]
-#[ignore = "needs parser"]
 fn dump_prints_syntax_errors_to_stderr_and_exits_1() {
     let dir = project(&[("Dockerfile", b"")]);
     let run = layerlint(dir.path(), &["dump", "Dockerfile"]);

@@ -4,6 +4,7 @@ use super::Exit;
 use super::args::DumpArgs;
 use super::output::{ColorPolicy, is_closed_pipe, print_error};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use layerlint::Diagnostic;
 use layerlint::files::{self, Input, STDIN_PATH};
 use layerlint::report::{FileReport, Report, human};
 use layerlint::syntax;
@@ -23,13 +24,19 @@ pub fn run(args: &DumpArgs, color: ColorPolicy) -> Exit {
         }
     };
     let tree = syntax::parse(&file.text);
-    let errors = tree.diagnostics();
-    let clean = errors.is_empty();
-    // A tree with errors in it is not what BuildKit would print, so none is printed.
-    let written = if clean {
-        print_tree(&syntax::dump::dump(&tree))
-    } else {
-        print_syntax_errors(FileReport::new(file.name, file.text, errors), color)
+    // Only errors that make BuildKit's parser reject the file stop the dump; an unknown
+    // instruction still has a tree, as it has in BuildKit.
+    let dumped = syntax::dump::dump(&tree);
+    let clean = dumped.is_ok();
+    let written = match dumped {
+        Ok(text) => print_tree(&text),
+        Err(errors) => {
+            let findings = errors
+                .iter()
+                .map(|e| Diagnostic::syntax_error(e.span, e.message.clone()))
+                .collect();
+            print_syntax_errors(FileReport::new(file.name, file.text, findings), color)
+        }
     };
     match written {
         Err(err) if !is_closed_pipe(&err) => {
