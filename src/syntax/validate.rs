@@ -300,6 +300,10 @@ fn check_healthcheck(ins: &Instruction, report: &mut impl FnMut(Span, String)) {
 
 /// The known instruction closest to a misspelt one, if it is close enough to be a typo.
 fn suggest(written: &str) -> Option<Keyword> {
+    // No keyword is longer than 11 letters; anything much longer is not a typo of one.
+    if written.len() > 14 {
+        return None;
+    }
     let upper = written.to_ascii_uppercase();
     Keyword::ALL
         .into_iter()

@@ -8,7 +8,7 @@ use nom::{
     IResult, Parser,
     branch::alt,
     bytes::complete::{tag, take_while, take_while1},
-    character::complete::{anychar, char, satisfy},
+    character::complete::{anychar, char},
     combinator::{opt, recognize},
     multi::many0_count,
     sequence::preceded,
@@ -85,17 +85,15 @@ pub fn shell_words(text: &str, escape: char) -> Vec<Range<usize>> {
     words
 }
 
-/// One piece of a shell-like word: a quoted run, an escaped character, or a plain character.
+/// One piece of a shell-like word: a run of plain characters, a quoted run, or an escaped character.
 fn word_piece(escape: char) -> impl FnMut(&str) -> IResult<&str, &str> {
     move |input: &str| {
         alt((
+            take_while1(move |c| !is_space(c) && c != '"' && c != '\'' && c != escape),
             quoted('"', Some(escape)),
             quoted('\'', None),
             recognize(preceded(char(escape), anychar)),
             recognize(char(escape)),
-            recognize(satisfy(|c| {
-                !is_space(c) && c != '"' && c != '\'' && c != escape
-            })),
         ))
         .parse(input)
     }
@@ -114,7 +112,7 @@ fn quoted(quote: char, escape: Option<char>) -> impl FnMut(&str) -> IResult<&str
                         nom::error::ErrorKind::Char,
                     ))),
                 },
-                recognize(satisfy(move |c| c != quote && Some(c) != escape)),
+                take_while1(move |c| c != quote && Some(c) != escape),
                 |i| match escape {
                     // A lone escape at the very end inside quotes.
                     Some(e) => recognize(char(e)).parse(i),
@@ -209,13 +207,11 @@ pub fn builder_flags(text: &str) -> (Vec<FlagToken>, usize) {
 
 fn flag_piece(input: &str) -> IResult<&str, &str> {
     alt((
+        take_while1(|c| !is_space(c) && c != '"' && c != '\'' && c != '\\'),
         flag_quoted('"'),
         flag_quoted('\''),
         recognize(preceded(char('\\'), anychar)),
         recognize(char('\\')),
-        recognize(satisfy(|c| {
-            !is_space(c) && c != '"' && c != '\'' && c != '\\'
-        })),
     ))
     .parse(input)
 }
@@ -226,7 +222,7 @@ fn flag_quoted(quote: char) -> impl FnMut(&str) -> IResult<&str, &str> {
             char(quote),
             many0_count(alt((
                 recognize(preceded(char('\\'), anychar)),
-                recognize(satisfy(move |c| c != quote && c != '\\')),
+                take_while1(move |c| c != quote && c != '\\'),
                 recognize(char('\\')),
             ))),
             opt(char(quote)),
