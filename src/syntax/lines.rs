@@ -274,7 +274,12 @@ impl<'a> Reader<'a> {
             inner_comments,
             malformed,
         };
-        let problems = super::validate::validate(&instruction);
+        // A parse error already says what is wrong; validation would only repeat it.
+        let problems = if instruction.malformed {
+            Vec::new()
+        } else {
+            super::validate::validate(&instruction)
+        };
         instruction.malformed |= !problems.is_empty();
         self.errors.extend(problems);
         self.items.push(Item::Instruction(instruction));

@@ -7,6 +7,7 @@ mod heredoc;
 mod instruction;
 mod json;
 mod lines;
+pub mod mount;
 pub mod shell;
 mod validate;
 pub mod vars;

@@ -72,11 +72,11 @@ fn check(ins: &Instruction, errors: &mut Vec<SyntaxError>) {
     };
     if ins.keyword == Keyword::Unknown {
         let written = ins.line_map_text(ins.keyword_span);
-        let message = match suggest(&written) {
-            Some(k) if !written.is_empty() => format!(
-                "unknown instruction: {written} (did you mean {}?)",
-                k.as_str()
-            ),
+        let keywords = Keyword::ALL.map(Keyword::as_str);
+        let message = match suggest(&written.to_ascii_uppercase(), &keywords) {
+            Some(k) if !written.is_empty() => {
+                format!("unknown instruction: {written} (did you mean {k}?)")
+            }
             _ if written.is_empty() => "expected an instruction".to_string(),
             _ => format!("unknown instruction: {written}"),
         };
@@ -159,9 +159,17 @@ fn check_flags(ins: &Instruction, report: &mut impl FnMut(Span, String)) {
     let known = known_flags(ins.keyword);
     for (i, flag) in ins.flags.iter().enumerate() {
         let Some(&(_, kind)) = known.iter().find(|(name, _)| *name == flag.name) else {
+            let names: Vec<&str> = known.iter().map(|(name, _)| *name).collect();
+            let hint = suggest(&flag.name, &names)
+                .map(|n| format!(" (did you mean --{n}?)"))
+                .unwrap_or_default();
             report(
                 flag.span,
-                format!("unknown flag: {} for {}", flag.name, ins.keyword.as_str()),
+                format!(
+                    "unknown flag: {} for {}{hint}",
+                    flag.name,
+                    ins.keyword.as_str()
+                ),
             );
             continue;
         };
@@ -298,19 +306,18 @@ fn check_healthcheck(ins: &Instruction, report: &mut impl FnMut(Span, String)) {
     }
 }
 
-/// The known instruction closest to a misspelt one, if it is close enough to be a typo.
-fn suggest(written: &str) -> Option<Keyword> {
-    // No keyword is longer than 11 letters; anything much longer is not a typo of one.
-    if written.len() > 14 {
+/// The candidate closest to a misspelt word, if it is close enough to be a typo.
+fn suggest<'a>(written: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    // No keyword or flag is longer than 14 letters; anything much longer is not a typo of one.
+    if written.len() > 16 {
         return None;
     }
-    let upper = written.to_ascii_uppercase();
-    Keyword::ALL
-        .into_iter()
-        .map(|k| (edit_distance(&upper, k.as_str()), k))
-        .filter(|&(d, k)| d <= 2 && d < k.as_str().len() / 2 + 1)
+    candidates
+        .iter()
+        .map(|&c| (edit_distance(written, c), c))
+        .filter(|&(d, c)| d <= 2 && d < c.len() / 2 + 1)
         .min_by_key(|&(d, _)| d)
-        .map(|(_, k)| k)
+        .map(|(_, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -334,11 +341,13 @@ mod tests {
 
     #[test]
     fn suggestions_for_typos_only() {
-        assert_eq!(suggest("RUNN"), Some(Keyword::Run));
-        assert_eq!(suggest("copy"), Some(Keyword::Copy));
-        assert_eq!(suggest("ENTRYPIONT"), Some(Keyword::Entrypoint));
-        assert_eq!(suggest("{{"), None);
-        assert_eq!(suggest("apt-get"), None);
+        let keywords = Keyword::ALL.map(Keyword::as_str);
+        assert_eq!(suggest("RUNN", &keywords), Some("RUN"));
+        assert_eq!(suggest("COPPY", &keywords), Some("COPY"));
+        assert_eq!(suggest("ENTRYPIONT", &keywords), Some("ENTRYPOINT"));
+        assert_eq!(suggest("{{", &keywords), None);
+        assert_eq!(suggest("APT-GET", &keywords), None);
+        assert_eq!(suggest("form", &["from", "chown"]), Some("from"));
     }
 
     #[test]
