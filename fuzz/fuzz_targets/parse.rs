@@ -20,5 +20,11 @@ fuzz_target!(|data: &[u8]| {
     for instruction in dockerfile.instructions() {
         assert!(instruction.lines.contains(instruction.span));
     }
+    for run in syntax::script::run_scripts(&dockerfile) {
+        let Some(script) = &run.script else { continue };
+        for command in script.simple_commands() {
+            assert!(run.instruction.lines.contains(run.file_span(command.command.span)));
+        }
+    }
     let _ = layerlint::lint(source);
 });

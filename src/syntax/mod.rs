@@ -9,6 +9,7 @@ mod json;
 mod lines;
 pub mod mount;
 pub mod shell;
+pub mod script;
 mod validate;
 pub mod vars;
 mod words;

@@ -54,6 +54,15 @@ pub fn check_tree(df: &Dockerfile) -> Vec<String> {
     if at != len {
         problems.push(format!("items end at {at}, file has {len} bytes"));
     }
+    for run in syntax::script::run_scripts(df) {
+        let Some(script) = &run.script else { continue };
+        for command in script.simple_commands() {
+            let span = run.file_span(command.command.span);
+            if !run.instruction.lines.contains(span) || !df.source.is_char_boundary(span.start as usize) {
+                problems.push(format!("command span {span:?} outside {:?}", run.instruction.lines));
+            }
+        }
+    }
     if rebuilt != df.source {
         problems.push("items do not reproduce the file".to_string());
     }

@@ -1,0 +1,203 @@
+//! The scripts `RUN` instructions hand to a shell, and which shell that is.
+//!
+//! A shell-form `RUN` runs its command line with the stage's shell. With heredocs there are two
+//! cases, as in Docker: `RUN <<EOF` alone makes the heredoc body the script; any other command
+//! line is the script and its heredocs are that script's input. Windows images and a `SHELL` of
+//! PowerShell or cmd run scripts the `sh` splitter must not read: those are recognised and left
+//! unsplit.
+
+use super::ast::{Args, Dockerfile, Instruction, Keyword};
+use super::shell::{self, Script};
+use crate::span::Span;
+
+/// The language a stage's shell speaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// `/bin/sh -c` and its relatives (bash, ash, dash, busybox): split into commands.
+    Posix,
+    PowerShell,
+    Cmd,
+    /// A shell this tool does not know (or a heredoc with a non-shell `#!` line).
+    Other(String),
+}
+
+/// One script a `RUN` runs.
+#[derive(Clone, Debug)]
+pub struct RunScript<'a> {
+    pub instruction: &'a Instruction,
+    pub dialect: Dialect,
+    pub origin: Origin,
+    /// The commands, for a POSIX script; `None` for any other dialect.
+    pub script: Option<Script>,
+}
+
+/// Where a script's text comes from, to map its offsets back into the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The shell-form command line, starting at this offset of the instruction's logical line.
+    CommandLine { offset: u32 },
+    /// A heredoc body starting at this file offset.
+    Heredoc { start: u32 },
+}
+
+impl RunScript<'_> {
+    /// Maps a span of the script text to the file.
+    pub fn file_span(&self, local: Span) -> Span {
+        match self.origin {
+            Origin::CommandLine { offset } => {
+                let base = offset as usize;
+                self.instruction.map_span(base + local.start as usize, base + local.end as usize)
+            }
+            Origin::Heredoc { start } => local.offset(start as usize),
+        }
+    }
+}
+
+/// Every shell-form `RUN` script of the file, in order, with the dialect of its stage.
+pub fn run_scripts(dockerfile: &Dockerfile) -> Vec<RunScript<'_>> {
+    let mut scripts = Vec::new();
+    // Each stage's name (if any) and the dialect it has reached so far.
+    let mut stages: Vec<(String, Dialect)> = Vec::new();
+    for instruction in dockerfile.instructions().filter(|i| !i.malformed) {
+        match instruction.keyword {
+            Keyword::From => {
+                let dialect = base_dialect(instruction, &stages);
+                let name = match &instruction.args {
+                    Args::Words(words) if words.len() == 3 => words[2].text.to_ascii_lowercase(),
+                    _ => String::new(),
+                };
+                stages.push((name, dialect));
+            }
+            Keyword::Shell => {
+                if let (Args::Json(words), Some(stage)) = (&instruction.args, stages.last_mut()) {
+                    if let Some(first) = words.first() {
+                        stage.1 = shell_dialect(&first.text);
+                    }
+                }
+            }
+            Keyword::Run => {
+                let dialect = stages.last().map_or(Dialect::Posix, |s| s.1.clone());
+                scripts.extend(scripts_of(dockerfile, instruction, &dialect));
+            }
+            _ => {}
+        }
+    }
+    scripts
+}
+
+fn scripts_of<'a>(dockerfile: &'a Dockerfile, instruction: &'a Instruction, dialect: &Dialect) -> Vec<RunScript<'a>> {
+    let Args::Text(line) = &instruction.args else {
+        return Vec::new();
+    };
+    let make = |dialect: Dialect, origin: Origin, text: &str| RunScript {
+        instruction,
+        script: (dialect == Dialect::Posix).then(|| shell::split(text)),
+        dialect,
+        origin,
+    };
+    // `RUN <<EOF` on its own: the body is the script, run by its `#!` interpreter if it has one.
+    if let [heredoc] = instruction.heredocs.as_slice() {
+        if dockerfile.text(heredoc.marker) == line.text.trim() {
+            let body = dockerfile.text(heredoc.body);
+            let body_dialect = match body.strip_prefix("#!") {
+                Some(shebang) => interpreter_dialect(shebang.lines().next().unwrap_or("")),
+                None => dialect.clone(),
+            };
+            return vec![make(body_dialect, Origin::Heredoc { start: heredoc.body.start }, body)];
+        }
+    }
+    vec![make(dialect.clone(), Origin::CommandLine { offset: line.offset }, &line.text)]
+}
+
+/// A stage built on an earlier stage keeps its shell; Windows base images default to cmd.
+fn base_dialect(from: &Instruction, stages: &[(String, Dialect)]) -> Dialect {
+    let Args::Words(words) = &from.args else {
+        return Dialect::Posix;
+    };
+    let Some(image) = words.first() else {
+        return Dialect::Posix;
+    };
+    let image = image.text.to_ascii_lowercase();
+    if let Some((_, dialect)) = stages.iter().rev().find(|(name, _)| *name == image) {
+        return dialect.clone();
+    }
+    let windows = ["mcr.microsoft.com/windows", "mcr.microsoft.com/powershell:nanoserver", "microsoft/windowsservercore", "microsoft/nanoserver"];
+    let windows_tag = ["nanoserver", "windowsservercore", "servercore", "ltsc20"];
+    let tag = image.rsplit_once(':').map_or("", |(_, t)| t);
+    if windows.iter().any(|w| image.starts_with(w)) || windows_tag.iter().any(|t| tag.contains(t)) {
+        Dialect::Cmd
+    } else {
+        Dialect::Posix
+    }
+}
+
+/// The dialect of a `#!` line: its program, or the program `env` starts.
+fn interpreter_dialect(shebang: &str) -> Dialect {
+    let mut words = shebang.split_whitespace();
+    let program = words.next().unwrap_or("");
+    if program.rsplit('/').next() == Some("env") {
+        if let Some(target) = words.find(|w| !w.starts_with('-')) {
+            return shell_dialect(target);
+        }
+    }
+    shell_dialect(program)
+}
+
+/// The dialect of a shell program, from its name (`/bin/bash`, `pwsh.exe`, `cmd`).
+fn shell_dialect(program: &str) -> Dialect {
+    let name = program.rsplit(['/', '\\']).next().unwrap_or(program).to_ascii_lowercase();
+    let name = name.strip_suffix(".exe").unwrap_or(&name);
+    match name {
+        "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "busybox" => Dialect::Posix,
+        "powershell" | "pwsh" => Dialect::PowerShell,
+        "cmd" => Dialect::Cmd,
+        other => Dialect::Other(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
+
+    fn dialects(source: &str) -> Vec<Dialect> {
+        run_scripts(&parse(source)).into_iter().map(|s| s.dialect).collect()
+    }
+
+    #[test]
+    fn shell_and_windows_images_set_the_dialect() {
+        let source = "FROM alpine AS a\nRUN ls\nSHELL [\"pwsh\", \"-c\"]\nRUN dir\nFROM a\nRUN x\n\
+                      FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir\nFROM alpine\nRUN y\n";
+        assert_eq!(
+            dialects(source),
+            [Dialect::Posix, Dialect::PowerShell, Dialect::PowerShell, Dialect::Cmd, Dialect::Posix]
+        );
+    }
+
+    #[test]
+    fn a_heredoc_alone_is_the_script() {
+        let source = "FROM a\nRUN <<EOF\nset -e\napt-get update\nEOF\nRUN <<EOF\n#!/usr/bin/env python3\nprint(1)\nEOF\n";
+        let df = parse(source);
+        let scripts = run_scripts(&df);
+        assert_eq!(scripts.len(), 2);
+        let script = scripts[0].script.as_ref().unwrap();
+        let names: Vec<_> = script.simple_commands().filter_map(|c| c.name().map(|n| n.into_owned())).collect();
+        assert_eq!(names, ["set", "apt-get"]);
+        // Offsets map back into the file.
+        let apt = script.simple_commands().nth(1).unwrap();
+        assert_eq!(df.text(scripts[0].file_span(apt.command.span)), "apt-get update");
+        assert_eq!(scripts[1].dialect, Dialect::Other("python3".into()));
+    }
+
+    #[test]
+    fn a_command_line_maps_across_continuations() {
+        let source = "FROM a\nRUN apt-get update \\\n && rm -rf /var/lib/apt/lists/*\n";
+        let df = parse(source);
+        let scripts = run_scripts(&df);
+        let script = scripts[0].script.as_ref().unwrap();
+        let rm = script.simple_commands().nth(1).unwrap();
+        assert_eq!(df.text(scripts[0].file_span(rm.command.span)), "rm -rf /var/lib/apt/lists/*");
+        let whole = script.body.items[0].span;
+        assert_eq!(df.text(scripts[0].file_span(whole)), "apt-get update \\\n && rm -rf /var/lib/apt/lists/*");
+    }
+}
