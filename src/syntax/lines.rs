@@ -27,6 +27,7 @@ pub fn parse(source: &str) -> Dockerfile {
         errors: Vec::new(),
     };
     reader.read_all();
+    reader.validate_file();
     let has_instruction = reader
         .items
         .iter()
@@ -98,6 +99,25 @@ impl<'a> Reader<'a> {
             message: message.into(),
             kind,
         });
+    }
+
+    fn validate_file(&mut self) {
+        let instructions: Vec<&Instruction> = self
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Instruction(instruction) => Some(instruction),
+                _ => None,
+            })
+            .collect();
+        let broken = super::validate::validate_file(&instructions, &mut self.errors);
+        let mut index = 0;
+        for item in &mut self.items {
+            if let Item::Instruction(instruction) = item {
+                instruction.malformed |= broken.contains(&index);
+                index += 1;
+            }
+        }
     }
 
     fn read_all(&mut self) {

@@ -46,7 +46,8 @@ impl RunScript<'_> {
         match self.origin {
             Origin::CommandLine { offset } => {
                 let base = offset as usize;
-                self.instruction.map_span(base + local.start as usize, base + local.end as usize)
+                self.instruction
+                    .map_span(base + local.start as usize, base + local.end as usize)
             }
             Origin::Heredoc { start } => local.offset(start as usize),
         }
@@ -85,7 +86,11 @@ pub fn run_scripts(dockerfile: &Dockerfile) -> Vec<RunScript<'_>> {
     scripts
 }
 
-fn scripts_of<'a>(dockerfile: &'a Dockerfile, instruction: &'a Instruction, dialect: &Dialect) -> Vec<RunScript<'a>> {
+fn scripts_of<'a>(
+    dockerfile: &'a Dockerfile,
+    instruction: &'a Instruction,
+    dialect: &Dialect,
+) -> Vec<RunScript<'a>> {
     let Args::Text(line) = &instruction.args else {
         return Vec::new();
     };
@@ -103,10 +108,22 @@ fn scripts_of<'a>(dockerfile: &'a Dockerfile, instruction: &'a Instruction, dial
                 Some(shebang) => interpreter_dialect(shebang.lines().next().unwrap_or("")),
                 None => dialect.clone(),
             };
-            return vec![make(body_dialect, Origin::Heredoc { start: heredoc.body.start }, body)];
+            return vec![make(
+                body_dialect,
+                Origin::Heredoc {
+                    start: heredoc.body.start,
+                },
+                body,
+            )];
         }
     }
-    vec![make(dialect.clone(), Origin::CommandLine { offset: line.offset }, &line.text)]
+    vec![make(
+        dialect.clone(),
+        Origin::CommandLine {
+            offset: line.offset,
+        },
+        &line.text,
+    )]
 }
 
 /// A stage built on an earlier stage keeps its shell; Windows base images default to cmd.
@@ -121,7 +138,12 @@ fn base_dialect(from: &Instruction, stages: &[(String, Dialect)]) -> Dialect {
     if let Some((_, dialect)) = stages.iter().rev().find(|(name, _)| *name == image) {
         return dialect.clone();
     }
-    let windows = ["mcr.microsoft.com/windows", "mcr.microsoft.com/powershell:nanoserver", "microsoft/windowsservercore", "microsoft/nanoserver"];
+    let windows = [
+        "mcr.microsoft.com/windows",
+        "mcr.microsoft.com/powershell:nanoserver",
+        "microsoft/windowsservercore",
+        "microsoft/nanoserver",
+    ];
     let windows_tag = ["nanoserver", "windowsservercore", "servercore", "ltsc20"];
     let tag = image.rsplit_once(':').map_or("", |(_, t)| t);
     if windows.iter().any(|w| image.starts_with(w)) || windows_tag.iter().any(|t| tag.contains(t)) {
@@ -145,7 +167,11 @@ fn interpreter_dialect(shebang: &str) -> Dialect {
 
 /// The dialect of a shell program, from its name (`/bin/bash`, `pwsh.exe`, `cmd`).
 fn shell_dialect(program: &str) -> Dialect {
-    let name = program.rsplit(['/', '\\']).next().unwrap_or(program).to_ascii_lowercase();
+    let name = program
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(program)
+        .to_ascii_lowercase();
     let name = name.strip_suffix(".exe").unwrap_or(&name);
     match name {
         "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "busybox" => Dialect::Posix,
@@ -161,7 +187,10 @@ mod tests {
     use crate::syntax::parse;
 
     fn dialects(source: &str) -> Vec<Dialect> {
-        run_scripts(&parse(source)).into_iter().map(|s| s.dialect).collect()
+        run_scripts(&parse(source))
+            .into_iter()
+            .map(|s| s.dialect)
+            .collect()
     }
 
     #[test]
@@ -170,7 +199,13 @@ mod tests {
                       FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir\nFROM alpine\nRUN y\n";
         assert_eq!(
             dialects(source),
-            [Dialect::Posix, Dialect::PowerShell, Dialect::PowerShell, Dialect::Cmd, Dialect::Posix]
+            [
+                Dialect::Posix,
+                Dialect::PowerShell,
+                Dialect::PowerShell,
+                Dialect::Cmd,
+                Dialect::Posix
+            ]
         );
     }
 
@@ -181,11 +216,17 @@ mod tests {
         let scripts = run_scripts(&df);
         assert_eq!(scripts.len(), 2);
         let script = scripts[0].script.as_ref().unwrap();
-        let names: Vec<_> = script.simple_commands().filter_map(|c| c.name().map(|n| n.into_owned())).collect();
+        let names: Vec<_> = script
+            .simple_commands()
+            .filter_map(|c| c.name().map(|n| n.into_owned()))
+            .collect();
         assert_eq!(names, ["set", "apt-get"]);
         // Offsets map back into the file.
         let apt = script.simple_commands().nth(1).unwrap();
-        assert_eq!(df.text(scripts[0].file_span(apt.command.span)), "apt-get update");
+        assert_eq!(
+            df.text(scripts[0].file_span(apt.command.span)),
+            "apt-get update"
+        );
         assert_eq!(scripts[1].dialect, Dialect::Other("python3".into()));
     }
 
@@ -196,8 +237,14 @@ mod tests {
         let scripts = run_scripts(&df);
         let script = scripts[0].script.as_ref().unwrap();
         let rm = script.simple_commands().nth(1).unwrap();
-        assert_eq!(df.text(scripts[0].file_span(rm.command.span)), "rm -rf /var/lib/apt/lists/*");
+        assert_eq!(
+            df.text(scripts[0].file_span(rm.command.span)),
+            "rm -rf /var/lib/apt/lists/*"
+        );
         let whole = script.body.items[0].span;
-        assert_eq!(df.text(scripts[0].file_span(whole)), "apt-get update \\\n && rm -rf /var/lib/apt/lists/*");
+        assert_eq!(
+            df.text(scripts[0].file_span(whole)),
+            "apt-get update \\\n && rm -rf /var/lib/apt/lists/*"
+        );
     }
 }

@@ -55,6 +55,59 @@ fn known_flags(keyword: Keyword) -> &'static [(&'static str, FlagKind)] {
     }
 }
 
+/// Checks what only the whole file can tell: instructions before the first `FROM`, and image
+/// references (an earlier stage's name is not one).
+pub fn validate_file(instructions: &[&Instruction], errors: &mut Vec<SyntaxError>) -> Vec<usize> {
+    let mut broken = Vec::new();
+    let mut stage_names: Vec<String> = Vec::new();
+    let mut in_stage = false;
+    for (index, ins) in instructions.iter().enumerate() {
+        if ins.malformed {
+            in_stage |= ins.keyword == Keyword::From;
+            continue;
+        }
+        let mut report = |span: Span, message: String| {
+            errors.push(SyntaxError {
+                span,
+                message,
+                kind: ErrorKind::Instruction,
+            });
+            broken.push(index);
+        };
+        match ins.keyword {
+            Keyword::From => {
+                in_stage = true;
+                let Args::Words(words) = &ins.args else {
+                    continue;
+                };
+                let image = &words[0];
+                let lower = image.text.to_ascii_lowercase();
+                if !image.text.contains('$') && !stage_names.contains(&lower) {
+                    if let Some(problem) = super::reference::problem(&image.text) {
+                        report(
+                            image.span,
+                            format!("{problem}: {:?} is not a valid image reference", image.text),
+                        );
+                    }
+                }
+                if let [_, _, name] = words.as_slice() {
+                    stage_names.push(name.text.to_ascii_lowercase());
+                }
+            }
+            Keyword::Arg | Keyword::Unknown => {}
+            _ if !in_stage => report(
+                ins.keyword_span,
+                format!(
+                    "no build stage in current context: {} must come after a FROM (only ARG may come before)",
+                    ins.keyword.as_str()
+                ),
+            ),
+            _ => {}
+        }
+    }
+    broken
+}
+
 /// Checks one top-level instruction; returns its errors.
 pub fn validate(instruction: &Instruction) -> Vec<SyntaxError> {
     let mut errors = Vec::new();

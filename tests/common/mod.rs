@@ -58,8 +58,13 @@ pub fn check_tree(df: &Dockerfile) -> Vec<String> {
         let Some(script) = &run.script else { continue };
         for command in script.simple_commands() {
             let span = run.file_span(command.command.span);
-            if !run.instruction.lines.contains(span) || !df.source.is_char_boundary(span.start as usize) {
-                problems.push(format!("command span {span:?} outside {:?}", run.instruction.lines));
+            if !run.instruction.lines.contains(span)
+                || !df.source.is_char_boundary(span.start as usize)
+            {
+                problems.push(format!(
+                    "command span {span:?} outside {:?}",
+                    run.instruction.lines
+                ));
             }
         }
     }
