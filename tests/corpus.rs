@@ -54,9 +54,15 @@ fn corpus_parses_losslessly_with_sound_spans() {
 }
 
 #[test]
-fn templates_never_panic_and_keep_the_tree_sound() {
-    let files = files_under(&shared("corpus-templates"));
+fn templates_give_ll001_unless_listed_as_valid_syntax() {
+    let root = shared("corpus-templates");
+    let files = files_under(&root);
     assert!(files.len() > 100);
+    let listed =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/templates-valid.txt"))
+            .expect("list");
+    let valid: Vec<&str> = listed.lines().filter(|l| !l.starts_with('#')).collect();
+    let mut surprises = Vec::new();
     for path in &files {
         let Ok(source) = fs::read_to_string(path) else {
             continue;
@@ -64,5 +70,19 @@ fn templates_never_panic_and_keep_the_tree_sound() {
         let df = syntax::parse(&source);
         let problems = check_tree(&df);
         assert!(problems.is_empty(), "{}: {problems:?}", path.display());
+        let name = path
+            .strip_prefix(&root)
+            .expect("under root")
+            .display()
+            .to_string();
+        let has_ll001 = layerlint::lint(&source).iter().any(|d| d.code == "LL001");
+        if has_ll001 == valid.contains(&name.as_str()) {
+            surprises.push(format!("{name}: LL001 {has_ll001}"));
+        }
     }
+    assert!(
+        surprises.is_empty(),
+        "templates changed verdict:\n{}",
+        surprises.join("\n")
+    );
 }
