@@ -7,8 +7,21 @@ fn parse(source: &str) -> Dockerfile {
     syntax::parse(source)
 }
 
+/// Parses `body` as the instructions of a stage (after a `FROM`).
+fn in_stage(body: &str) -> Dockerfile {
+    syntax::parse(&format!("FROM scratch\n{body}"))
+}
+
+/// The instructions after the `FROM` that `in_stage` adds.
+fn body(df: &Dockerfile) -> Vec<&Instruction> {
+    df.instructions().skip(1).collect()
+}
+
 fn only(df: &Dockerfile) -> &Instruction {
-    let all: Vec<_> = df.instructions().collect();
+    let all: Vec<_> = df
+        .instructions()
+        .filter(|i| !(i.keyword == Keyword::From && df.text(i.span) == "FROM scratch"))
+        .collect();
     assert_eq!(all.len(), 1, "expected one instruction in {:?}", df.source);
     all[0]
 }
@@ -203,7 +216,7 @@ fn from_with_platform_and_stage_name() {
 
 #[test]
 fn run_flags_and_mounts() {
-    let df = parse(
+    let df = in_stage(
         "RUN --mount=type=cache,target=/root/.cache --network=none --security=insecure pip install x\n",
     );
     let run = only(&df);
@@ -278,13 +291,13 @@ fn arg_with_and_without_defaults() {
 
 #[test]
 fn copy_and_add_flags_and_json() {
-    let df = parse(
+    let df = in_stage(
         "COPY --from=build --chown=1:1 --chmod=644 --link --parents --exclude=*.md a b /dst/\n\
          ADD --checksum=sha256:abc --keep-git-dir=true https://x/y.git /src\n\
          COPY [\"a b\", \"/c d/\"]\n",
     );
     assert!(df.errors.is_empty(), "{:?}", df.errors);
-    let ins: Vec<_> = df.instructions().collect();
+    let ins = body(&df);
     let names: Vec<_> = ins[0].flags.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(
         names,
@@ -300,11 +313,11 @@ fn copy_and_add_flags_and_json() {
 
 #[test]
 fn the_simple_instructions() {
-    let df = parse(
+    let df = in_stage(
         "EXPOSE 80/tcp 443\nVOLUME /a /b\nVOLUME [\"/c\"]\nUSER app:app\nWORKDIR /srv/app\nSTOPSIGNAL SIGTERM\nMAINTAINER Jo <jo@x>\n",
     );
     assert!(df.errors.is_empty(), "{:?}", df.errors);
-    let all: Vec<Vec<String>> = df.instructions().map(|i| texts(&i.args)).collect();
+    let all: Vec<Vec<String>> = body(&df).iter().map(|i| texts(&i.args)).collect();
     assert_eq!(
         all,
         [
@@ -321,11 +334,11 @@ fn the_simple_instructions() {
 
 #[test]
 fn healthcheck_forms() {
-    let df = parse(
+    let df = in_stage(
         "HEALTHCHECK NONE\nHEALTHCHECK --interval=30s --retries=3 CMD curl -f http://x/ || exit 1\nHEALTHCHECK CMD [\"true\"]\n",
     );
     assert!(df.errors.is_empty(), "{:?}", df.errors);
-    let ins: Vec<_> = df.instructions().collect();
+    let ins = body(&df);
     assert!(
         matches!(&ins[0].args, Args::Healthcheck { kind, command } if kind.text == "NONE" && **command == Args::None)
     );
