@@ -124,7 +124,11 @@ fn findings_summary(report: &Report) -> Option<String> {
         .iter()
         .filter(|file| !file.diagnostics.is_empty())
         .count();
-    let in_files = count(with_findings, "file", "files");
+    let in_files = if with_findings == checked {
+        count(checked, "file", "files")
+    } else {
+        format!("{with_findings} of {}", count(checked, "file", "files"))
+    };
     let parts = severity_counts(report);
     Some(match parts.as_slice() {
         [only] => format!("{only} in {in_files}"),
@@ -277,11 +281,11 @@ mod tests {
         );
         assert_eq!(
             summary(&Report::new(vec![clean.clone(), one.clone()])),
-            "1 warning in 1 file"
+            "1 warning in 1 of 2 files"
         );
         assert_eq!(
             summary(&Report::new(vec![clean, two, one])),
-            "3 findings (1 error, 2 warnings) in 2 files"
+            "3 findings (1 error, 2 warnings) in 2 of 3 files"
         );
     }
 }
