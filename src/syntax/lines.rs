@@ -298,7 +298,7 @@ impl<'a> Reader<'a> {
         let problems = if instruction.malformed {
             Vec::new()
         } else {
-            super::validate::validate(&instruction)
+            super::validate::validate(&instruction, self.escape)
         };
         instruction.malformed |= !problems.is_empty();
         self.errors.extend(problems);

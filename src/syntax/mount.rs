@@ -71,6 +71,48 @@ impl Mount {
     }
 }
 
+impl Mount {
+    /// What Docker would refuse in this mount, if anything.
+    pub fn problem(&self) -> Option<String> {
+        if self.kind == MountKind::Other {
+            let kind = self.get(&["type"]).unwrap_or("");
+            return Some(format!(
+                "unsupported mount type {kind:?}: use bind, cache, tmpfs, secret or ssh"
+            ));
+        }
+        for (key, value) in &self.options {
+            let allowed = match key.as_str() {
+                "type" | "from" | "source" | "src" | "target" | "dst" | "destination" | "id"
+                | "mode" | "uid" | "gid" => value.is_some(),
+                "readonly" | "ro" | "readwrite" | "rw" => true,
+                "required" => matches!(self.kind, MountKind::Secret | MountKind::Ssh),
+                "env" => self.kind == MountKind::Secret,
+                "size" => self.kind == MountKind::Tmpfs,
+                "sharing" => {
+                    if !matches!(
+                        value.as_deref().map(str::to_ascii_lowercase).as_deref(),
+                        Some("shared" | "private" | "locked")
+                    ) {
+                        return Some(format!(
+                            "unsupported sharing value {:?}: use shared, private or locked",
+                            value.as_deref().unwrap_or("")
+                        ));
+                    }
+                    self.kind == MountKind::Cache
+                }
+                _ => false,
+            };
+            if !allowed {
+                return Some(match value {
+                    Some(_) => format!("unexpected key '{key}' for this mount"),
+                    None => format!("invalid mount field '{key}': it must be a key=value pair"),
+                });
+            }
+        }
+        None
+    }
+}
+
 impl Instruction {
     /// The `--mount` flags of a `RUN`, parsed.
     pub fn mounts(&self) -> impl Iterator<Item = (&Flag, Mount)> {
@@ -123,6 +165,41 @@ mod tests {
         assert_eq!(mount.target(), Some("/in"));
         assert_eq!(mount.from(), Some("build"));
         assert!(mount.options.contains(&("readonly".to_string(), None)));
+    }
+
+    #[test]
+    fn problems_docker_would_refuse() {
+        assert_eq!(
+            Mount::parse("type=cache,target=/x,sharing=locked").problem(),
+            None
+        );
+        assert_eq!(Mount::parse("type=secret,id=npm,required").problem(), None);
+        assert_eq!(
+            Mount::parse("from=build,source=/out,target=/in,rw").problem(),
+            None
+        );
+        assert!(
+            Mount::parse("type=cache,target=/test,z")
+                .problem()
+                .unwrap()
+                .contains("'z'")
+        );
+        assert!(
+            Mount::parse("type=tmpfs,target=/etc/ssl,tmpcopyup")
+                .problem()
+                .is_some()
+        );
+        assert!(
+            Mount::parse("type=volume,target=/x")
+                .problem()
+                .unwrap()
+                .contains("unsupported mount type")
+        );
+        assert!(
+            Mount::parse("type=bind,target=/x,size=1m")
+                .problem()
+                .is_some()
+        );
     }
 
     #[test]

@@ -109,13 +109,13 @@ pub fn validate_file(instructions: &[&Instruction], errors: &mut Vec<SyntaxError
 }
 
 /// Checks one top-level instruction; returns its errors.
-pub fn validate(instruction: &Instruction) -> Vec<SyntaxError> {
+pub fn validate(instruction: &Instruction, escape: char) -> Vec<SyntaxError> {
     let mut errors = Vec::new();
-    check(instruction, &mut errors);
+    check(instruction, escape, &mut errors);
     errors
 }
 
-fn check(ins: &Instruction, errors: &mut Vec<SyntaxError>) {
+fn check(ins: &Instruction, escape: char, errors: &mut Vec<SyntaxError>) {
     let mut report = |span: Span, message: String| {
         errors.push(SyntaxError {
             span,
@@ -168,7 +168,7 @@ fn check(ins: &Instruction, errors: &mut Vec<SyntaxError>) {
             "SHELL requires the arguments to be in JSON form, with at least one argument"
                 .to_string(),
         ),
-        Keyword::Env | Keyword::Label => check_names(ins, &mut report),
+        Keyword::Env | Keyword::Label => check_names(ins, escape, &mut report),
         Keyword::Arg => check_arg_names(ins, &mut report),
         Keyword::Healthcheck => check_healthcheck(ins, &mut report),
         Keyword::Onbuild => {
@@ -187,7 +187,7 @@ fn check(ins: &Instruction, errors: &mut Vec<SyntaxError>) {
                     ),
                     _ => {
                         let mut inner_errors = Vec::new();
-                        check(inner, &mut inner_errors);
+                        check(inner, escape, &mut inner_errors);
                         for e in inner_errors {
                             report(e.span, e.message);
                         }
@@ -245,6 +245,13 @@ fn check_flags(ins: &Instruction, report: &mut impl FnMut(Span, String)) {
                 report(flag.span, format!("missing a value on flag: {}", flag.name))
             }
             _ => {}
+        }
+        if flag.name == "mount" && ins.keyword == Keyword::Run && !flag.text.contains('$') {
+            if let Some(problem) =
+                super::mount::Mount::parse(flag.value.as_deref().unwrap_or("")).problem()
+            {
+                report(flag.value_span, problem);
+            }
         }
         if flag.name == "network" && ins.keyword == Keyword::Run {
             if let Some(v) = flag
@@ -314,12 +321,23 @@ fn valid_stage_name(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
 }
 
-fn check_names(ins: &Instruction, report: &mut impl FnMut(Span, String)) {
-    if let Args::KeyValues(pairs) = &ins.args {
-        for pair in pairs.iter().filter(|p| p.key.text.is_empty()) {
+fn check_names(ins: &Instruction, escape: char, report: &mut impl FnMut(Span, String)) {
+    let Args::KeyValues(pairs) = &ins.args else {
+        return;
+    };
+    for pair in pairs {
+        if pair.key.text.is_empty() {
             report(
                 pair.key.span.cover(pair.value.span),
                 format!("{} names can not be blank", ins.keyword.as_str()),
+            );
+        } else if let Some(quote) = super::words::unclosed_quote(&pair.value.text, escape) {
+            report(
+                pair.value.span,
+                format!(
+                    "unterminated {quote} quote in the value of {}",
+                    pair.key.text
+                ),
             );
         }
     }

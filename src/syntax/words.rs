@@ -167,6 +167,26 @@ fn dangling_escape(word: &str, escape: char) -> bool {
     last_was_lone_escape
 }
 
+/// The kind of quote left open at the end of a word, if any. Docker expands `ENV`/`LABEL`/`ARG`
+/// values with its shell lexer, which stops the build on an unterminated quote.
+pub fn unclosed_quote(word: &str, escape: char) -> Option<&'static str> {
+    let mut quote: Option<char> = None;
+    let mut chars = word.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some('\''), '\'') => quote = None,
+            (Some('\''), _) => {}
+            (_, c) if c == escape => {
+                chars.next();
+            }
+            (Some(_), '"') => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            _ => {}
+        }
+    }
+    quote.map(|q| if q == '"' { "double" } else { "single" })
+}
+
 /// A `--flag` token before an instruction's arguments.
 #[derive(Debug, PartialEq, Eq)]
 pub struct FlagToken {
