@@ -3,35 +3,14 @@
 //! `cargo bench --bench parse` prints bytes per second (criterion's throughput) and the time per
 //! iteration; divide by the file count it prints for the time per file.
 
+mod corpus_files;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use layerlint::syntax;
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
-
-fn corpus() -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    let mut files = Vec::new();
-    let mut stack: Vec<PathBuf> = vec![root];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.file_name().is_some_and(|n| n != "MANIFEST.tsv") {
-                if let Ok(text) = std::fs::read_to_string(&path) {
-                    files.push(text);
-                }
-            }
-        }
-    }
-    files
-}
 
 fn parse_corpus(c: &mut Criterion) {
-    let files = corpus();
+    let files = corpus_files::load();
     let bytes: usize = files.iter().map(String::len).sum();
     eprintln!("corpus: {} files, {} bytes", files.len(), bytes);
     let mut group = c.benchmark_group("parse");

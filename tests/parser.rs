@@ -426,3 +426,13 @@ fn variables_are_located_in_words() {
     );
     assert_eq!(df.text(span), "${HOME:-/root}");
 }
+
+#[test]
+fn a_keyword_split_by_a_continuation_is_still_the_keyword() {
+    let df = parse("FROM a\nRU\\\nN echo hi\n");
+    let run = df.instructions().nth(1).unwrap();
+    assert_eq!(run.keyword, Keyword::Run);
+    assert_eq!(df.text(run.keyword_span), "RU\\\nN");
+    assert_eq!(run.line_map_text(run.keyword_span), "RUN");
+    assert!(df.errors.is_empty());
+}

@@ -332,32 +332,28 @@ impl<'a> Reader<'a> {
                     break;
                 }
             }
-            let Some(terminator) = terminator else {
+            // An unterminated heredoc swallows the rest of the file, as it does in Docker.
+            let (body_end, terminator_span) = match terminator {
+                Some(line) => (line.start, line.span()),
+                None => (self.source.len(), Span::empty(self.source.len())),
+            };
+            docs.push(Heredoc {
+                name: marker.name.clone(),
+                fd: marker.fd,
+                chomp: marker.chomp,
+                expand: marker.expand,
+                marker: marker_span,
+                body: Span::new(body_start, body_end),
+                terminator: terminator_span,
+            });
+            if terminator.is_none() {
                 self.error(
                     marker_span,
                     format!("unterminated heredoc: no line `{}` ends it", marker.name),
                     ErrorKind::Parse,
                 );
-                docs.push(Heredoc {
-                    name: marker.name,
-                    fd: marker.fd,
-                    chomp: marker.chomp,
-                    expand: marker.expand,
-                    marker: marker_span,
-                    body: Span::new(body_start, self.source.len()),
-                    terminator: Span::empty(self.source.len()),
-                });
                 return (docs, self.source.len(), false);
-            };
-            docs.push(Heredoc {
-                name: marker.name,
-                fd: marker.fd,
-                chomp: marker.chomp,
-                expand: marker.expand,
-                marker: marker_span,
-                body: Span::new(body_start, terminator.start),
-                terminator: terminator.span(),
-            });
+            }
         }
         (docs, at, true)
     }

@@ -105,8 +105,9 @@ fn check_instruction(df: &Dockerfile, ins: &Instruction, problems: &mut Vec<Stri
         inside(problems, "heredoc terminator", heredoc.terminator);
     }
     if ins.keyword != syntax::Keyword::Unknown
-        && !df
-            .text(ins.keyword_span)
+        // As Docker reads it: a keyword may be split by a line continuation.
+        && !ins
+            .line_map_text(ins.keyword_span)
             .eq_ignore_ascii_case(ins.keyword.as_str())
     {
         problems.push(format!("keyword span is {:?}", df.text(ins.keyword_span)));
