@@ -4,6 +4,7 @@
 
 pub mod diagnostic;
 pub mod files;
+pub mod model;
 pub mod report;
 pub mod span;
 pub mod syntax;

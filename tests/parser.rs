@@ -441,7 +441,10 @@ fn a_keyword_split_by_a_continuation_is_still_the_keyword() {
 fn a_line_longer_than_docker_reads_is_an_error() {
     let long = format!("FROM a\nRUN echo {}\nRUN ok\n", "x".repeat(70_000));
     let df = parse(&long);
-    assert_eq!(messages(&df), ["dockerfile line greater than max allowed size of 65535"]);
+    assert_eq!(
+        messages(&df),
+        ["dockerfile line greater than max allowed size of 65535"]
+    );
     assert_eq!(df.instructions().count(), 3);
     let fits = format!("FROM a\nRUN echo {}\n", "x".repeat(60_000));
     assert!(parse(&fits).errors.is_empty());

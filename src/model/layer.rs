@@ -1,0 +1,166 @@
+//! What one layer-creating step does to the image: the files it adds, removes and touches, the
+//! package caches it leaves, the package-manager work it does, and what its cache key reads.
+
+use crate::span::Span;
+
+/// One path effect: a path (absolute, normalised, possibly a glob pattern) and where in the
+/// file the command or word that causes it sits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathEffect {
+    pub path: String,
+    /// A directory effect that covers everything below it (`rm -r`, `chmod -R`, `COPY dir/`).
+    pub recursive: bool,
+    /// The command that causes it (`rm`, `tar`, `COPY` …), for messages.
+    pub via: String,
+    pub span: Span,
+}
+
+/// Package-manager caches that end up in a layer unless removed in the same step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Cache {
+    /// `/var/lib/apt/lists/*` (apt-get update).
+    AptLists,
+    /// `/var/cache/apt/archives/*.deb` (apt-get install).
+    AptArchives,
+    /// `/var/cache/apk/*`.
+    Apk,
+    /// `/var/cache/yum`.
+    Yum,
+    /// `/var/cache/dnf`.
+    Dnf,
+    /// `/var/cache/zypp`.
+    Zypper,
+    /// `~/.cache/pip`.
+    Pip,
+    /// `~/.npm`.
+    Npm,
+    /// `~/.cache/yarn` / `/usr/local/share/.cache/yarn`.
+    Yarn,
+    /// `~/.cache/go-build`, `$GOPATH/pkg/mod`.
+    Go,
+    /// `~/.cargo/registry`.
+    Cargo,
+    /// `~/.gem`, `$GEM_HOME/cache`.
+    Gem,
+    /// `~/.composer/cache` / `~/.cache/composer`.
+    Composer,
+}
+
+impl Cache {
+    /// The directories this cache lives in, for a user whose home is `home`.
+    pub fn dirs(self, home: &str) -> Vec<String> {
+        let home = home.trim_end_matches('/');
+        let at = |suffix: &str| format!("{home}/{suffix}");
+        match self {
+            Cache::AptLists => vec!["/var/lib/apt/lists".into()],
+            Cache::AptArchives => vec!["/var/cache/apt".into()],
+            Cache::Apk => vec!["/var/cache/apk".into(), "/etc/apk/cache".into()],
+            Cache::Yum => vec!["/var/cache/yum".into()],
+            Cache::Dnf => vec!["/var/cache/dnf".into(), "/var/cache/yum".into()],
+            Cache::Zypper => vec!["/var/cache/zypp".into()],
+            Cache::Pip => vec![at(".cache/pip")],
+            Cache::Npm => vec![at(".npm")],
+            Cache::Yarn => vec![at(".cache/yarn"), "/usr/local/share/.cache/yarn".into()],
+            Cache::Go => vec![
+                at(".cache/go-build"),
+                "/go/pkg/mod".into(),
+                at("go/pkg/mod"),
+            ],
+            Cache::Cargo => vec!["/usr/local/cargo/registry".into(), at(".cargo/registry")],
+            Cache::Gem => vec![at(".gem"), "/usr/local/bundle/cache".into()],
+            Cache::Composer => vec![at(".composer/cache"), at(".cache/composer")],
+        }
+    }
+}
+
+/// A cache a step fills, and the command that fills it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CacheFill {
+    pub cache: Cache,
+    pub span: Span,
+}
+
+/// The package managers the model knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Manager {
+    Apt,
+    Apk,
+    Yum,
+    Dnf,
+    Microdnf,
+    Zypper,
+    Pip,
+    Uv,
+    Poetry,
+    Pipenv,
+    Npm,
+    Yarn,
+    Pnpm,
+    Gem,
+    Bundle,
+    Go,
+    Cargo,
+    Composer,
+    Dotnet,
+    Maven,
+    Gradle,
+    Mix,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PackageAction {
+    /// Refresh the package index (`apt-get update`, `apk update`, `yum makecache`, `zypper refresh`).
+    Update,
+    /// Install packages (`apt-get install`, `apk add`, `pip install` …).
+    Install,
+    /// Install a project's declared dependencies from its manifest or lock file (`npm ci`,
+    /// `pip install -r requirements.txt`, `go mod download` …).
+    InstallDependencies,
+    Remove,
+    Upgrade,
+    /// Remove the manager's cache (`apt-get clean`, `yum clean all`, `npm cache clean`).
+    Clean,
+}
+
+/// One package-manager command in a `RUN`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PackageOp {
+    pub manager: Manager,
+    pub action: PackageAction,
+    /// The whole command in the file.
+    pub span: Span,
+    /// Package names or specs as written (for `Install`/`Remove`).
+    pub packages: Vec<String>,
+    /// Files the command reads from the working directory (`requirements.txt`, `package.json`,
+    /// `package-lock.json`, `go.mod` …), resolved to absolute paths; empty when not known.
+    pub reads: Vec<String>,
+}
+
+/// What the step's build-cache key depends on, besides the instruction text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// Files from the build context (`COPY`/`ADD` sources, bind mounts), as written.
+    Context { sources: Vec<String>, span: Span },
+    /// Files from another stage or image (`COPY --from`, `RUN --mount=from=`).
+    Stage {
+        from: String,
+        sources: Vec<String>,
+        span: Span,
+    },
+    /// A remote URL or git repository (`ADD https://…`).
+    Remote { url: String, span: Span },
+}
+
+/// Everything the model knows about one layer-creating step.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Effects {
+    pub creates: Vec<PathEffect>,
+    pub deletes: Vec<PathEffect>,
+    pub touches: Vec<PathEffect>,
+    pub caches: Vec<CacheFill>,
+    pub packages: Vec<PackageOp>,
+    pub inputs: Vec<Input>,
+    /// Parts of the script the model could not read (a non-sh shell, opaque syntax, a command
+    /// substitution it did not enter): rules must not conclude that something is absent.
+    pub unread: Vec<Span>,
+}
