@@ -2,10 +2,14 @@
 //! every layer-creating step what it adds, removes, touches, caches and depends on. Built once
 //! per file from the syntax tree; every layer rule reads it.
 
+mod build;
 pub mod effects;
 pub mod layer;
 pub mod paths;
+pub mod stage;
 pub mod vars;
 
+pub use build::Model;
 pub use layer::{Cache, CacheFill, Effects, Input, Manager, PackageAction, PackageOp, PathEffect};
+pub use stage::{Base, Stage, Step};
 pub use vars::{Var, VarKind, Vars};

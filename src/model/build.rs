@@ -1,0 +1,653 @@
+//! Building the model from the syntax tree: one pass over the instructions, carrying the state
+//! Docker carries (stage, variables, working directory, user, shell).
+
+use super::effects::{ShellEnv, script_effects};
+use super::layer::{Effects, Input, PathEffect};
+use super::paths;
+use super::stage::{Base, Stage, Step};
+use super::vars::{VarKind, Vars};
+use crate::span::Span;
+use crate::syntax::mount::MountKind;
+use crate::syntax::script;
+use crate::syntax::{Args, Dockerfile, Instruction, Keyword, Word};
+
+/// The model of one Dockerfile.
+#[derive(Clone, Debug)]
+pub struct Model<'a> {
+    pub dockerfile: &'a Dockerfile,
+    /// `ARG`s before the first `FROM` (usable in `FROM` lines, and in stages that redeclare them).
+    pub global_args: Vars,
+    pub stages: Vec<Stage<'a>>,
+}
+
+impl<'a> Model<'a> {
+    pub fn build(dockerfile: &'a Dockerfile) -> Model<'a> {
+        Builder::new(dockerfile).run()
+    }
+
+    pub fn stage_named(&self, name: &str) -> Option<&Stage<'a>> {
+        let lower = name.to_ascii_lowercase();
+        self.stages
+            .iter()
+            .find(|s| s.name.as_deref() == Some(lower.as_str()))
+    }
+}
+
+/// The state carried through one stage.
+#[derive(Clone)]
+struct StageState {
+    workdir: Option<String>,
+    vars: Vars,
+    user: Option<String>,
+}
+
+struct Builder<'a> {
+    dockerfile: &'a Dockerfile,
+    global_args: Vars,
+    stages: Vec<Stage<'a>>,
+    /// The state at the end of each stage, for stages built `FROM` it.
+    finals: Vec<StageState>,
+    state: Option<StageState>,
+    scripts: Vec<script::RunScript<'a>>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(dockerfile: &'a Dockerfile) -> Self {
+        Builder {
+            dockerfile,
+            global_args: Vars::default(),
+            stages: Vec::new(),
+            finals: Vec::new(),
+            state: None,
+            scripts: script::run_scripts(dockerfile),
+        }
+    }
+
+    fn run(mut self) -> Model<'a> {
+        for instruction in self.dockerfile.instructions() {
+            if instruction.malformed {
+                continue;
+            }
+            match (instruction.keyword, self.state.is_some()) {
+                (Keyword::From, _) => self.start_stage(instruction),
+                (Keyword::Arg, false) => declare_args(
+                    &mut self.global_args,
+                    instruction,
+                    None,
+                    self.dockerfile.escape,
+                ),
+                (_, true) => self.step(instruction),
+                (_, false) => {}
+            }
+        }
+        self.finish_stage();
+        mark_shipped(&mut self.stages);
+        Model {
+            dockerfile: self.dockerfile,
+            global_args: self.global_args,
+            stages: self.stages,
+        }
+    }
+
+    fn finish_stage(&mut self) {
+        if let Some(state) = self.state.take() {
+            self.finals.push(state);
+        }
+    }
+
+    fn start_stage(&mut self, from: &'a Instruction) {
+        self.finish_stage();
+        let Args::Words(words) = &from.args else {
+            return;
+        };
+        let image = self
+            .global_args
+            .expand(&words[0].text, self.dockerfile.escape);
+        let earlier = image.as_deref().and_then(|name| {
+            let lower = name.to_ascii_lowercase();
+            self.stages
+                .iter()
+                .position(|s| s.name.as_deref() == Some(lower.as_str()))
+        });
+        let base = match (&image, earlier) {
+            (_, Some(index)) => Base::Stage(index),
+            (Some(name), None) if name.eq_ignore_ascii_case("scratch") => Base::Scratch,
+            (name, None) => Base::Image(name.clone()),
+        };
+        let state = match &base {
+            Base::Stage(index) => self.finals[*index].clone(),
+            Base::Scratch => StageState {
+                workdir: Some("/".into()),
+                vars: Vars::default(),
+                user: None,
+            },
+            Base::Image(name) => StageState {
+                workdir: name.as_deref().and_then(known_image_workdir),
+                vars: Vars::default(),
+                user: None,
+            },
+        };
+        self.stages.push(Stage {
+            index: self.stages.len(),
+            from,
+            name: words.get(2).map(|w| w.text.to_ascii_lowercase()),
+            base,
+            steps: Vec::new(),
+            ships: false,
+        });
+        self.state = Some(state);
+    }
+
+    fn step(&mut self, instruction: &'a Instruction) {
+        let Some(state) = self.state.as_mut() else {
+            return;
+        };
+        let escape = self.dockerfile.escape;
+        let home = home_of(state);
+        let before = Step {
+            instruction,
+            workdir: state.workdir.clone(),
+            vars: state.vars.clone(),
+            home: home.clone(),
+            effects: None,
+        };
+        let effects = match instruction.keyword {
+            Keyword::Run => Some(run_effects(
+                self.dockerfile,
+                &self.scripts,
+                instruction,
+                &before,
+            )),
+            Keyword::Copy | Keyword::Add => Some(copy_effects(instruction, &before, escape)),
+            _ => None,
+        };
+        match instruction.keyword {
+            Keyword::Arg => declare_args(
+                &mut state.vars,
+                instruction,
+                Some(&self.global_args),
+                escape,
+            ),
+            Keyword::Env => declare_env(&mut state.vars, instruction, escape),
+            Keyword::Workdir => {
+                if let Args::Text(word) = &instruction.args {
+                    state.workdir = match (
+                        &state.workdir,
+                        state.vars.expand(&unquote(&word.text), escape),
+                    ) {
+                        (_, Some(dir)) if dir.starts_with('/') => Some(paths::normalize(&dir)),
+                        (Some(cwd), Some(dir)) => Some(paths::resolve(cwd, &dir)),
+                        _ => None,
+                    };
+                }
+            }
+            Keyword::User => {
+                if let Args::Text(word) = &instruction.args {
+                    state.user = state
+                        .vars
+                        .expand(&word.text, escape)
+                        .map(|u| u.split(':').next().unwrap_or("").to_string());
+                }
+            }
+            _ => {}
+        }
+        let stage = self
+            .stages
+            .last_mut()
+            .expect("a stage is open when state is");
+        stage.steps.push(Step { effects, ..before });
+    }
+}
+
+/// Images known to leave the working directory at `/` (they set no `WORKDIR`). For any other
+/// image the working directory is unknown until the Dockerfile sets one.
+fn known_image_workdir(image: &str) -> Option<String> {
+    let name = image.split(['@']).next().unwrap_or(image);
+    let repository = match name.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => repo,
+        _ => name,
+    };
+    let short = repository.strip_prefix("docker.io/").unwrap_or(repository);
+    let short = short.strip_prefix("library/").unwrap_or(short);
+    const ROOT_WORKDIR: &[&str] = &[
+        "alpine",
+        "busybox",
+        "debian",
+        "ubuntu",
+        "centos",
+        "fedora",
+        "rockylinux",
+        "almalinux",
+        "amazonlinux",
+        "archlinux",
+        "oraclelinux",
+        "python",
+        "node",
+        "ruby",
+        "openjdk",
+        "eclipse-temurin",
+        "amazoncorretto",
+        "rust",
+        "buildpack-deps",
+        "perl",
+        "erlang",
+        "elixir",
+        "haskell",
+        "swift",
+        "clojure",
+        "gcc",
+        "julia",
+    ];
+    let root = ROOT_WORKDIR.contains(&short)
+        || short.starts_with("opensuse/")
+        || short.starts_with("registry.access.redhat.com/ubi")
+        || short.starts_with("gcr.io/distroless/")
+        || short.starts_with("mirror.gcr.io/")
+            && ROOT_WORKDIR.contains(&short.trim_start_matches("mirror.gcr.io/"));
+    root.then(|| "/".to_string())
+}
+
+/// `$HOME` if the Dockerfile sets it, else root's home or the conventional `/home/<user>`.
+fn home_of(state: &StageState) -> Option<String> {
+    if let Some(home) = state.vars.get("HOME") {
+        return home.value.clone();
+    }
+    match state.user.as_deref() {
+        None | Some("root") | Some("0") => Some("/root".into()),
+        Some(user) if user.chars().all(|c| c.is_ascii_digit()) => None,
+        Some(user) => Some(format!("/home/{user}")),
+    }
+}
+
+fn declare_args(vars: &mut Vars, instruction: &Instruction, globals: Option<&Vars>, escape: char) {
+    let Args::Words(words) = &instruction.args else {
+        return;
+    };
+    for word in words {
+        let (name, default) = match word.text.split_once('=') {
+            Some((name, value)) => (name, vars.expand(&unquote(value), escape)),
+            None => (word.text.as_str(), None),
+        };
+        // A stage's `ARG NAME` without a default takes the global value, if there is one.
+        let inherited = globals
+            .and_then(|g| g.get(name))
+            .and_then(|v| v.value.clone());
+        let value = if word.text.contains('=') {
+            default
+        } else {
+            inherited
+        };
+        vars.set(name, value, VarKind::Arg);
+    }
+}
+
+fn declare_env(vars: &mut Vars, instruction: &Instruction, escape: char) {
+    let Args::KeyValues(pairs) = &instruction.args else {
+        return;
+    };
+    // All pairs of one ENV are expanded with the values from before it, as in Docker.
+    let before = vars.clone();
+    for pair in pairs {
+        let raw = if pair.legacy {
+            pair.value.text.clone()
+        } else {
+            unquote(&pair.value.text)
+        };
+        vars.set(&pair.key.text, before.expand(&raw, escape), VarKind::Env);
+    }
+}
+
+/// Removes one level of shell quoting from a simple word (`"a b"` → `a b`, `'x'` → `x`).
+fn unquote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('\''), c) => out.push(c),
+            (None, '"' | '\'') => quote = Some(c),
+            (_, '\\') => {
+                if let Some(next) = chars.next() {
+                    if quote.is_none() || matches!(next, '"' | '\\' | '$') {
+                        out.push(next);
+                    } else {
+                        out.push('\\');
+                        out.push(next);
+                    }
+                }
+            }
+            (_, c) => out.push(c),
+        }
+    }
+    out
+}
+
+fn run_effects(
+    dockerfile: &Dockerfile,
+    scripts: &[script::RunScript<'_>],
+    instruction: &Instruction,
+    step: &Step<'_>,
+) -> Effects {
+    let mut mounted = Vec::new();
+    let mut effects = Effects::default();
+    for (flag, mount) in instruction.mounts() {
+        let Some(target) = mount
+            .target()
+            .and_then(|t| step.vars.expand(t, dockerfile.escape))
+        else {
+            continue;
+        };
+        let target = match &step.workdir {
+            Some(cwd) => paths::resolve(cwd, &target),
+            None if target.starts_with('/') => paths::normalize(&target),
+            None => continue,
+        };
+        match (mount.kind, mount.from()) {
+            (MountKind::Bind, Some(from)) => effects.inputs.push(Input::Stage {
+                from: from.to_string(),
+                sources: mount.source().map(String::from).into_iter().collect(),
+                span: flag.span,
+            }),
+            (MountKind::Bind, None) => effects.inputs.push(Input::Context {
+                sources: vec![mount.source().unwrap_or(".").to_string()],
+                span: flag.span,
+            }),
+            _ => {}
+        }
+        mounted.push(target);
+    }
+    let Some(workdir) = step.workdir.as_deref() else {
+        effects.unread.push(instruction.span);
+        return effects;
+    };
+    let home = step.home.as_deref().unwrap_or("/root");
+    for run in scripts
+        .iter()
+        .filter(|s| std::ptr::eq(s.instruction, instruction))
+    {
+        let Some(shell) = &run.script else {
+            effects.unread.push(instruction.span);
+            continue;
+        };
+        let env = ShellEnv {
+            workdir,
+            vars: &step.vars,
+            home,
+            mounted: &mounted,
+            escape: dockerfile.escape,
+        };
+        let found = script_effects(shell, &env, &|span: Span| run.file_span(span));
+        merge(&mut effects, found);
+    }
+    effects
+}
+
+fn merge(into: &mut Effects, from: Effects) {
+    into.creates.extend(from.creates);
+    into.deletes.extend(from.deletes);
+    into.touches.extend(from.touches);
+    into.caches.extend(from.caches);
+    into.packages.extend(from.packages);
+    into.inputs.extend(from.inputs);
+    into.unread.extend(from.unread);
+}
+
+/// `COPY`/`ADD`: what lands where, and what the step's cache key reads.
+fn copy_effects(instruction: &Instruction, step: &Step<'_>, escape: char) -> Effects {
+    let mut effects = Effects::default();
+    let words: &[Word] = match &instruction.args {
+        Args::Json(words) | Args::Words(words) => words,
+        _ => return effects,
+    };
+    let Some((dest_word, sources)) = words.split_last() else {
+        return effects;
+    };
+    let via = instruction.keyword.as_str().to_string();
+    let from = instruction.flag("from").and_then(|f| f.value.clone());
+    let is_heredoc = |w: &Word| {
+        w.text.starts_with("<<")
+            && instruction
+                .heredocs
+                .iter()
+                .any(|h| w.text.ends_with(&h.name))
+    };
+    let context_sources: Vec<String> = sources
+        .iter()
+        .filter(|w| !is_heredoc(w))
+        .map(|w| w.text.clone())
+        .collect();
+
+    let (remote, local): (Vec<&String>, Vec<&String>) =
+        context_sources.iter().partition(|s| is_remote(s));
+    for url in remote {
+        effects.inputs.push(Input::Remote {
+            url: url.clone(),
+            span: instruction.span,
+        });
+    }
+    if !local.is_empty() {
+        let sources = local.into_iter().cloned().collect();
+        effects.inputs.push(match from {
+            Some(stage) => Input::Stage {
+                from: stage,
+                sources,
+                span: instruction.span,
+            },
+            None => Input::Context {
+                sources,
+                span: instruction.span,
+            },
+        });
+    }
+
+    let Some(dest) = step.vars.expand(&dest_word.text, escape) else {
+        effects.unread.push(dest_word.span);
+        return effects;
+    };
+    let dest_dir = dest.ends_with('/') || sources.len() > 1;
+    let dest_abs = match (&step.workdir, dest.starts_with('/')) {
+        (_, true) => paths::normalize(&dest),
+        (Some(cwd), false) => paths::resolve(cwd, &dest),
+        (None, false) => {
+            effects.unread.push(dest_word.span);
+            return effects;
+        }
+    };
+    for source in sources {
+        let path = if is_heredoc(source) {
+            let name = instruction
+                .heredocs
+                .iter()
+                .find(|h| source.text.ends_with(&h.name))
+                .map_or("", |h| h.name.as_str());
+            if dest_dir {
+                format!("{}/{}", dest_abs.trim_end_matches('/'), name)
+            } else {
+                dest_abs.clone()
+            }
+        } else if is_remote(&source.text) {
+            let name = paths::file_name(source.text.split(['?', '#']).next().unwrap_or(""));
+            if dest_dir {
+                format!("{}/{}", dest_abs.trim_end_matches('/'), name)
+            } else {
+                dest_abs.clone()
+            }
+        } else {
+            let source_text = step
+                .vars
+                .expand(&source.text, escape)
+                .unwrap_or_else(|| source.text.clone());
+            copied_path(&source_text, &dest_abs, dest_dir)
+        };
+        let recursive = !is_heredoc(source);
+        effects.creates.push(PathEffect {
+            path: paths::normalize(&path),
+            recursive,
+            via: via.clone(),
+            span: source.span.cover(dest_word.span),
+        });
+    }
+    effects
+}
+
+/// Where a context source lands. A directory's contents go into the destination (`COPY . /app`
+/// fills `/app`); a named file goes into a destination directory under its own name.
+fn copied_path(source: &str, dest: &str, dest_is_dir: bool) -> String {
+    let trimmed = source.trim_end_matches('/');
+    let is_whole_dir = trimmed.is_empty()
+        || trimmed == "."
+        || source.ends_with('/')
+        || paths::is_glob(paths::file_name(trimmed)) && !dest_is_dir;
+    if is_whole_dir || !dest_is_dir {
+        dest.to_string()
+    } else {
+        format!(
+            "{}/{}",
+            dest.trim_end_matches('/'),
+            paths::file_name(trimmed)
+        )
+    }
+}
+
+fn is_remote(source: &str) -> bool {
+    source.starts_with("http://") || source.starts_with("https://") || source.starts_with("git@")
+}
+
+/// A stage ships when it is the last one or the last one is built `FROM` it (directly or not).
+fn mark_shipped(stages: &mut [Stage<'_>]) {
+    let mut current = stages.len().checked_sub(1);
+    while let Some(index) = current {
+        stages[index].ships = true;
+        current = match stages[index].base {
+            Base::Stage(base) if base < index => Some(base),
+            _ => None,
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
+
+    fn paths_created(step: &Step<'_>) -> Vec<String> {
+        step.effects
+            .as_ref()
+            .map(|e| e.creates.iter().map(|c| c.path.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn stages_bases_and_what_ships() {
+        let df = parse(
+            "ARG BASE=alpine:3.20\nFROM ${BASE} AS deps\nFROM golang:1.22 AS build\nFROM deps AS runtime\nRUN true\n",
+        );
+        let model = Model::build(&df);
+        assert_eq!(model.stages.len(), 3);
+        assert_eq!(
+            model.stages[0].base,
+            Base::Image(Some("alpine:3.20".into()))
+        );
+        assert_eq!(model.stages[2].base, Base::Stage(0));
+        let ships: Vec<bool> = model.stages.iter().map(|s| s.ships).collect();
+        assert_eq!(ships, [true, false, true]);
+        assert_eq!(model.stage_named("BUILD").map(|s| s.index), Some(1));
+    }
+
+    #[test]
+    fn workdir_tracking() {
+        let df = parse(
+            "FROM alpine\nRUN a\nWORKDIR /app\nWORKDIR src\nENV D=/opt\nWORKDIR $D/x\nRUN b\nFROM php:8\nRUN c\n",
+        );
+        let model = Model::build(&df);
+        let dirs: Vec<Option<&str>> = model.stages[0]
+            .steps
+            .iter()
+            .map(|s| s.workdir.as_deref())
+            .collect();
+        assert_eq!(
+            dirs,
+            [
+                Some("/"),
+                Some("/"),
+                Some("/app"),
+                Some("/app/src"),
+                Some("/app/src"),
+                Some("/opt/x")
+            ]
+        );
+        // An image that may set its own WORKDIR leaves the directory unknown.
+        assert_eq!(model.stages[1].steps[0].workdir, None);
+    }
+
+    #[test]
+    fn args_and_env_scopes() {
+        let df = parse(
+            "ARG V=1\nARG U\nFROM alpine\nARG V\nARG U\nARG W=$V-x\nENV A=\"a b\" B=$A\nRUN true\n",
+        );
+        let model = Model::build(&df);
+        let vars = &model.stages[0].steps.last().unwrap().vars;
+        assert_eq!(vars.get("V").unwrap().value.as_deref(), Some("1"));
+        assert_eq!(vars.get("U").unwrap().value, None);
+        assert_eq!(vars.get("W").unwrap().value.as_deref(), Some("1-x"));
+        assert_eq!(vars.get("A").unwrap().value.as_deref(), Some("a b"));
+        // B sees the value A had before this ENV: none.
+        assert_eq!(vars.get("B").unwrap().value, None);
+    }
+
+    #[test]
+    fn a_stage_built_from_another_inherits_its_state() {
+        let df = parse("FROM alpine AS base\nWORKDIR /srv\nENV X=1\nFROM base\nRUN true\n");
+        let model = Model::build(&df);
+        let step = &model.stages[1].steps[0];
+        assert_eq!(step.workdir.as_deref(), Some("/srv"));
+        assert_eq!(step.vars.get("X").unwrap().value.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn copy_destinations() {
+        let df = parse(
+            "FROM alpine\nWORKDIR /app\nCOPY . .\nCOPY package.json package-lock.json ./\nCOPY src/ /app/src\n\
+             COPY tool.tgz /tmp/\nCOPY --from=build /out/bin /usr/local/bin/app\nADD https://x/y/z.tar.gz /opt/\n\
+             COPY <<EOF /etc/motd\nhi\nEOF\n",
+        );
+        let model = Model::build(&df);
+        let created: Vec<Vec<String>> = model.stages[0]
+            .steps
+            .iter()
+            .skip(1)
+            .map(paths_created)
+            .collect();
+        assert_eq!(
+            created,
+            [
+                vec!["/app".to_string()],
+                vec![
+                    "/app/package.json".to_string(),
+                    "/app/package-lock.json".to_string()
+                ],
+                vec!["/app/src".to_string()],
+                vec!["/tmp/tool.tgz".to_string()],
+                vec!["/usr/local/bin/app".to_string()],
+                vec!["/opt/z.tar.gz".to_string()],
+                vec!["/etc/motd".to_string()],
+            ]
+        );
+        let inputs = &model.stages[0].steps[5].effects.as_ref().unwrap().inputs;
+        assert!(matches!(&inputs[0], Input::Stage { from, .. } if from == "build"));
+    }
+
+    #[test]
+    fn users_set_the_home_directory() {
+        let df = parse("FROM alpine\nRUN a\nUSER app:app\nRUN b\nENV HOME=/srv/home\nRUN c\n");
+        let model = Model::build(&df);
+        let homes: Vec<Option<&str>> = model.stages[0]
+            .steps
+            .iter()
+            .filter(|s| s.creates_layer())
+            .map(|s| s.home.as_deref())
+            .collect();
+        assert_eq!(homes, [Some("/root"), Some("/home/app"), Some("/srv/home")]);
+    }
+}

@@ -1,0 +1,61 @@
+//! Stages and the steps in them, with the state each step runs in.
+
+use super::layer::Effects;
+use super::vars::Vars;
+use crate::syntax::Instruction;
+
+/// What a stage starts from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Base {
+    /// `FROM scratch`: an empty filesystem.
+    Scratch,
+    /// An image; the name is expanded when its variables are known.
+    Image(Option<String>),
+    /// An earlier stage of the same file, by index.
+    Stage(usize),
+}
+
+/// One `FROM` and the instructions after it.
+#[derive(Clone, Debug)]
+pub struct Stage<'a> {
+    pub index: usize,
+    pub from: &'a Instruction,
+    /// The `AS` name, lower-cased.
+    pub name: Option<String>,
+    pub base: Base,
+    pub steps: Vec<Step<'a>>,
+    /// Whether the stage's layers end up in the built image: the last stage and every stage it
+    /// is built `FROM`, directly or not.
+    pub ships: bool,
+}
+
+/// One instruction of a stage and the state it runs in.
+#[derive(Clone, Debug)]
+pub struct Step<'a> {
+    pub instruction: &'a Instruction,
+    /// The working directory when the step runs, when the model knows it.
+    pub workdir: Option<String>,
+    /// The `ARG`s and `ENV`s in scope when the step runs.
+    pub vars: Vars,
+    /// The home directory of the user the step runs as, when known.
+    pub home: Option<String>,
+    /// For `RUN`, `COPY`, `ADD` (and `WORKDIR`, which creates its directory): what the step does.
+    pub effects: Option<Effects>,
+}
+
+impl Step<'_> {
+    /// Whether the step commits a filesystem layer.
+    pub fn creates_layer(&self) -> bool {
+        self.instruction.keyword.creates_layer()
+    }
+}
+
+impl<'a> Stage<'a> {
+    /// The steps that commit a layer, in order.
+    pub fn layers(&self) -> impl Iterator<Item = (usize, &Step<'a>)> {
+        self.steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.creates_layer())
+    }
+}
