@@ -3,10 +3,10 @@
 //! Nothing here knows how findings are printed; `report/` turns them into text.
 
 use crate::span::Span;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How much a finding matters. Ordered, so `--fail-level` is one comparison.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Style,
@@ -37,7 +37,7 @@ impl Severity {
 }
 
 /// How far a fix can be trusted. Ordered: one comparison decides what `--fix` applies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Applicability {
     /// Shown to the user, never applied.
     #[serde(rename = "display-only")]
@@ -96,6 +96,15 @@ impl Diagnostic {
             labels: Vec::new(),
             fix: None,
         }
+    }
+
+    /// Adds a secondary label in place (for rules, which get a `&mut Diagnostic` from `report`).
+    pub fn label(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
     }
 
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {

@@ -1,0 +1,94 @@
+//! The rules: what each one checks (one file per rule), and the registry that pairs each with
+//! its documentation and test vectors in `rules/<CODE>.yaml`.
+
+mod ll305;
+mod registry;
+
+pub use registry::{Example, RuleDoc, all, find};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Model;
+use crate::project::BuildContext;
+use crate::span::Span;
+use crate::syntax::Dockerfile;
+
+/// One rule. It looks at the whole file (Dockerfiles are small) and reports through `cx`.
+pub trait Rule: Sync {
+    fn check(&self, cx: &mut Context<'_, '_>);
+}
+
+/// What a rule sees, and where its findings go.
+pub struct Context<'m, 'a> {
+    pub dockerfile: &'a Dockerfile,
+    pub model: &'m Model<'a>,
+    pub build_context: &'m BuildContext,
+    doc: &'static RuleDoc,
+    severity: Severity,
+    found: Vec<Diagnostic>,
+}
+
+impl<'m, 'a> Context<'m, 'a> {
+    pub fn new(
+        model: &'m Model<'a>,
+        build_context: &'m BuildContext,
+        doc: &'static RuleDoc,
+        severity: Severity,
+    ) -> Self {
+        Context {
+            dockerfile: model.dockerfile,
+            model,
+            build_context,
+            doc,
+            severity,
+            found: Vec::new(),
+        }
+    }
+
+    /// Reports a finding of this rule; the returned diagnostic can take labels and a fix.
+    pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.found.push(Diagnostic {
+            code: self.doc.code.as_str(),
+            name: self.doc.name.as_str(),
+            severity: self.severity,
+            span,
+            message: message.into(),
+            labels: Vec::new(),
+            fix: None,
+        });
+        self.found.last_mut().expect("just pushed")
+    }
+
+    pub fn text(&self, span: Span) -> &'a str {
+        self.dockerfile.text(span)
+    }
+
+    /// 1-based line of a byte offset, for messages ("created on line 3").
+    pub fn line_of(&self, span: Span) -> usize {
+        self.dockerfile.source[..span.start as usize]
+            .matches('\n')
+            .count()
+            + 1
+    }
+
+    pub fn into_findings(self) -> Vec<Diagnostic> {
+        self.found
+    }
+}
+
+/// Runs every enabled rule over a parsed file.
+pub fn check_all(
+    model: &Model<'_>,
+    build_context: &BuildContext,
+    enabled: impl Fn(&RuleDoc) -> Option<Severity>,
+) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for (doc, rule) in all() {
+        let Some(severity) = enabled(doc) else {
+            continue;
+        };
+        let mut cx = Context::new(model, build_context, doc, severity);
+        rule.check(&mut cx);
+        findings.extend(cx.into_findings());
+    }
+    findings
+}

@@ -1,0 +1,92 @@
+//! Each rule's code paired with its implementation and its YAML (compiled in, so a missing YAML
+//! is a build error and `layerlint rule CODE` prints documentation that ships with the code).
+
+use super::Rule;
+use crate::diagnostic::{Applicability, Severity};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// A rule's documentation, defaults and test vectors, as written in `rules/<CODE>.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDoc {
+    pub code: String,
+    pub name: String,
+    /// `layers`, `cache`, `packages` or `syntax`.
+    pub category: String,
+    pub severity: Severity,
+    pub summary: String,
+    pub rationale: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The best applicability of this rule's fixes; absent when it offers no rewrite.
+    #[serde(default)]
+    pub fix: Option<Applicability>,
+    pub examples: Examples,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    pub bad: Vec<Example>,
+    pub good: Vec<Example>,
+}
+
+/// One test vector: a Dockerfile, the lines the rule must report (bad examples), optionally the
+/// file after fixing, and optionally files of the build context.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    #[serde(default)]
+    pub title: Option<String>,
+    pub dockerfile: String,
+    #[serde(default)]
+    pub lines: Vec<usize>,
+    #[serde(default)]
+    pub fixed: Option<String>,
+    #[serde(default)]
+    pub context: Option<BTreeMap<String, String>>,
+}
+
+/// Declares the rules: `CODE => implementation`. The YAML is read from `rules/CODE.yaml`.
+macro_rules! registry {
+    ($($code:literal => $rule:expr),* $(,)?) => {
+        const RULES: &[(&str, &str, &dyn Rule)] = &[
+            $(($code, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, ".yaml")), &$rule)),*
+        ];
+    };
+}
+
+registry! {
+    "LL305" => super::ll305::VolatileArgBustsCache,
+}
+
+static REGISTRY: LazyLock<Vec<(RuleDoc, &'static dyn Rule)>> = LazyLock::new(|| {
+    RULES
+        .iter()
+        .map(|(code, yaml, rule)| {
+            let doc: RuleDoc = serde_yaml::from_str(yaml)
+                .unwrap_or_else(|e| panic!("rules/{code}.yaml is invalid: {e}"));
+            assert_eq!(doc.code, *code, "rules/{code}.yaml names another code");
+            (doc, *rule)
+        })
+        .collect()
+});
+
+/// Every rule with its documentation, in code order.
+pub fn all() -> impl Iterator<Item = (&'static RuleDoc, &'static dyn Rule)> {
+    REGISTRY.iter().map(|(doc, rule)| (doc, *rule))
+}
+
+/// A rule by code or name (either case), or by one of its aliases.
+pub fn find(code_or_name: &str) -> Option<&'static RuleDoc> {
+    REGISTRY.iter().map(|(doc, _)| doc).find(|doc| {
+        doc.code.eq_ignore_ascii_case(code_or_name)
+            || doc.name.eq_ignore_ascii_case(code_or_name)
+            || doc
+                .aliases
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(code_or_name))
+    })
+}
