@@ -1,7 +1,20 @@
 //! The rules: what each one checks (one file per rule), and the registry that pairs each with
 //! its documentation and test vectors in `rules/<CODE>.yaml`.
 
+mod append;
+mod caches;
+mod dl3009;
+mod dl3019;
+mod dl3032;
+mod dl3036;
+mod dl3040;
+mod dl3042;
+mod dl3060;
+mod ll301;
+mod ll302;
+mod ll303;
 mod ll305;
+mod origin;
 mod registry;
 
 pub use registry::{Example, RuleDoc, all, find};

@@ -59,6 +59,16 @@ macro_rules! registry {
 }
 
 registry! {
+    "DL3009" => super::dl3009::AptListsLeft,
+    "DL3019" => super::dl3019::ApkCacheLeft,
+    "DL3032" => super::dl3032::YumCacheLeft,
+    "DL3036" => super::dl3036::ZypperCacheLeft,
+    "DL3040" => super::dl3040::DnfCacheLeft,
+    "DL3042" => super::dl3042::PipCacheLeft,
+    "DL3060" => super::dl3060::YarnCacheLeft,
+    "LL301" => super::ll301::UpdateInSeparateLayer,
+    "LL302" => super::ll302::DeletedInLaterLayer,
+    "LL303" => super::ll303::PermissionChangeCopiesFiles,
     "LL305" => super::ll305::VolatileArgBustsCache,
 }
 

@@ -1,0 +1,121 @@
+//! The package-cache family (hadolint's DL3009, DL3019, DL3042, DL3032, DL3040, DL3036, DL3060),
+//! made layer-aware: a cache is waste unless it is removed in the layer that fills it. A cleanup
+//! in a later layer does not count (the bytes stay in the earlier layer, and the message says
+//! so); a cache mount or a no-cache option keeps the cache out and is never reported.
+
+use super::Context;
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::model::paths::removes;
+use crate::model::{Cache, CacheFill, Effects, PackageAction, Stage, Step};
+use crate::span::Span;
+
+/// How a rule of the family cures its cache.
+pub enum Cure {
+    /// Add an option to the command that fills the cache (`apk add --no-cache`).
+    Option { after: &'static [&'static str], option: &'static str },
+    /// Remove the cache at the end of the same RUN (`&& rm -rf /var/lib/apt/lists/*`).
+    Cleanup(&'static str),
+}
+
+/// One member of the family.
+pub struct CacheRule {
+    pub caches: &'static [Cache],
+    /// What the message calls it ("apt package lists").
+    pub what: &'static str,
+    pub cure: Cure,
+}
+
+impl CacheRule {
+    pub fn check(&self, cx: &mut Context<'_, '_>) {
+        for stage in cx.model.stages.iter().filter(|s| s.ships) {
+            for (index, step) in stage.layers() {
+                let Some(effects) = &step.effects else { continue };
+                for fill in effects.caches.iter().filter(|f| self.caches.contains(&f.cache)) {
+                    let home = step.home.as_deref().unwrap_or("/root");
+                    if cleaned_in(effects, fill.cache, home) {
+                        continue;
+                    }
+                    self.report(cx, stage, index, step, fill, home);
+                    break;
+                }
+            }
+        }
+    }
+
+    fn report(&self, cx: &mut Context<'_, '_>, stage: &Stage<'_>, index: usize, step: &Step<'_>, fill: &CacheFill, home: &str) {
+        let later = stage.steps[index + 1..]
+            .iter()
+            .find(|s| s.effects.as_ref().is_some_and(|e| cleaned_in(e, fill.cache, home)));
+        let command = cx.text(fill.span).split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+        let cure_text = match &self.cure {
+            Cure::Option { option, .. } => format!("add {option}"),
+            Cure::Cleanup(cleanup) => format!("end the same RUN with `{cleanup}`"),
+        };
+        let message = match later {
+            Some(cleanup) => format!(
+                "`{command}` leaves {} in this layer; the cleanup on line {} runs in a later layer, so it hides the files but they still ship in this one: {cure_text} here instead",
+                self.what,
+                cx.line_of(cleanup.instruction.span)
+            ),
+            None => format!("`{command}` leaves {} in this layer, and they ship with the image: {cure_text}", self.what),
+        };
+        let fix = self.fix(cx, step, fill);
+        let label = later.map(|s| s.instruction.span);
+        let diagnostic = cx.report(fill.span, message);
+        if let Some(span) = label {
+            diagnostic.label(span, "too late: a later layer cannot shrink this one");
+        }
+        diagnostic.fix = fix;
+    }
+
+    fn fix(&self, cx: &Context<'_, '_>, step: &Step<'_>, fill: &CacheFill) -> Option<Fix> {
+        match &self.cure {
+            Cure::Option { after, option } => {
+                let command = cx.text(fill.span);
+                // Insert right after the subcommand (`apk add`, `pip install`).
+                let at = after.iter().find_map(|sub| find_word_end(command, sub))?;
+                Some(Fix {
+                    title: format!("Add {option}"),
+                    applicability: Applicability::Safe,
+                    edits: vec![Edit { span: Span::empty(fill.span.start as usize + at), content: format!(" {option}") }],
+                })
+            }
+            Cure::Cleanup(cleanup) => {
+                let edit = super::append::append_command(cx.dockerfile, step.instruction, cleanup)?;
+                Some(Fix { title: format!("End the RUN with `{cleanup}`"), applicability: Applicability::Safe, edits: vec![edit] })
+            }
+        }
+    }
+}
+
+/// Whether the step removes the cache (a delete covering one of its directories, or the
+/// manager's own clean command for that cache).
+pub fn cleaned_in(effects: &Effects, cache: Cache, home: &str) -> bool {
+    let dirs = cache.dirs(home);
+    let deleted = effects.deletes.iter().any(|d| {
+        dirs.iter().any(|dir| removes(&d.path, d.recursive, dir) || removes(&d.path, d.recursive, &format!("{dir}/x")))
+    });
+    deleted || effects.packages.iter().any(|p| p.action == PackageAction::Clean && clean_covers(p.manager, cache))
+}
+
+fn clean_covers(manager: crate::model::Manager, cache: Cache) -> bool {
+    use crate::model::Manager::*;
+    matches!(
+        (manager, cache),
+        (Apt, Cache::AptArchives) | (Apk, Cache::Apk) | (Yum, Cache::Yum) | (Dnf | Microdnf, Cache::Dnf) | (Zypper, Cache::Zypper)
+            | (Pip, Cache::Pip) | (Npm, Cache::Npm) | (Yarn, Cache::Yarn) | (Gem, Cache::Gem) | (Composer, Cache::Composer)
+    )
+}
+
+/// The offset just after the words `sub` (e.g. "add" or "install") in a command's text.
+fn find_word_end(command: &str, sub: &str) -> Option<usize> {
+    let mut offset = 0;
+    for word in command.split_inclusive(char::is_whitespace) {
+        let trimmed = word.trim_end();
+        offset += word.len();
+        if trimmed == sub {
+            return Some(offset - (word.len() - trimmed.len()));
+        }
+    }
+    None
+}

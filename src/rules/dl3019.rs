@@ -1,0 +1,17 @@
+//! DL3019 apk-cache-left
+//!
+//! One member of the package-cache family (see `caches.rs`): hadolint's code, checked per layer.
+
+use super::caches::{CacheRule, Cure};
+use super::{Context, Rule};
+use crate::model::Cache;
+
+pub struct ApkCacheLeft;
+
+const RULE: CacheRule = CacheRule { caches: &[Cache::Apk], what: "the apk cache (/var/cache/apk)", cure: Cure::Option { after: &["add"], option: "--no-cache" } };
+
+impl Rule for ApkCacheLeft {
+    fn check(&self, cx: &mut Context<'_, '_>) {
+        RULE.check(cx);
+    }
+}

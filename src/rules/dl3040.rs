@@ -1,0 +1,17 @@
+//! DL3040 dnf-cache-left
+//!
+//! One member of the package-cache family (see `caches.rs`): hadolint's code, checked per layer.
+
+use super::caches::{CacheRule, Cure};
+use super::{Context, Rule};
+use crate::model::Cache;
+
+pub struct DnfCacheLeft;
+
+const RULE: CacheRule = CacheRule { caches: &[Cache::Dnf], what: "the dnf cache (/var/cache/dnf)", cure: Cure::Cleanup("dnf clean all") };
+
+impl Rule for DnfCacheLeft {
+    fn check(&self, cx: &mut Context<'_, '_>) {
+        RULE.check(cx);
+    }
+}
