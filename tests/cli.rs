@@ -1,7 +1,4 @@
 //! The command line as users and CI scripts meet it: the built binary, run on real files.
-//!
-//! Tests marked `needs parser` describe behaviour that arrives with the real parser (an empty or
-//! comment-only file is an LL001 finding); un-ignore them once it is merged.
 
 use serde_json::Value;
 use std::fs;
@@ -387,4 +384,46 @@ fn dump_prints_syntax_errors_to_stderr_and_exits_1() {
     assert_eq!(run.code, 1);
     assert_eq!(run.stdout, "");
     assert!(run.stderr.contains("error[LL001]"), "{}", run.stderr);
+}
+
+#[test]
+fn rules_lists_every_rule_from_its_yaml() {
+    let dir = project(&[]);
+    let run = layerlint(dir.path(), &["rules"]);
+    assert_eq!(run.code, 0);
+    for code in ["LL301", "LL302", "LL303", "LL305", "DL3009", "DL3042"] {
+        assert!(
+            run.stdout.lines().any(|l| l.starts_with(code)),
+            "{code} missing:\n{}",
+            run.stdout
+        );
+    }
+    let ll302 = run.stdout.lines().find(|l| l.starts_with("LL302")).unwrap();
+    assert!(
+        ll302.contains("deleted-in-later-layer") && ll302.contains("warning"),
+        "{ll302}"
+    );
+}
+
+#[test]
+fn rule_prints_documentation_by_code_name_or_alias() {
+    let dir = project(&[]);
+    for wanted in [
+        "LL302",
+        "ll302",
+        "deleted-in-later-layer",
+        "create-then-delete",
+    ] {
+        let run = layerlint(dir.path(), &["rule", wanted]);
+        assert_eq!(run.code, 0, "{wanted}");
+        assert!(
+            run.stdout.starts_with("LL302 deleted-in-later-layer\n"),
+            "{wanted}: {}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("whiteout"), "the rationale is printed");
+    }
+    let run = layerlint(dir.path(), &["rule", "NOPE123"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no rule is called"));
 }

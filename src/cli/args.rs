@@ -25,6 +25,16 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the parse tree in BuildKit's S-expression form; syntax errors go to stderr (exit 1)
     Dump(DumpArgs),
+    /// List every rule: code, name, category, default severity, fix
+    Rules,
+    /// Print one rule's documentation (by code, name or alias)
+    Rule(RuleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// A rule code (LL302), name (deleted-in-later-layer) or alias
+    pub rule: String,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ mod args;
 mod check;
 mod dump;
 mod output;
+mod rules;
 
 pub use args::{Cli, Command, with_default_command};
 
@@ -38,5 +39,7 @@ pub fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Check(args) => check::run(&args, color),
         Command::Dump(args) => dump::run(&args, color),
+        Command::Rules => rules::list(),
+        Command::Rule(args) => rules::show(&args.rule),
     }
 }

@@ -8,7 +8,9 @@ use crate::syntax::{Args, Dockerfile, Instruction};
 /// The edit that appends `command` to a shell-form RUN, or `None` when appending could change
 /// what the script means (heredocs, exec form, a trailing comment or background job).
 pub fn append_command(dockerfile: &Dockerfile, run: &Instruction, command: &str) -> Option<Edit> {
-    let Args::Text(script) = &run.args else { return None };
+    let Args::Text(script) = &run.args else {
+        return None;
+    };
     if !run.heredocs.is_empty() {
         return None;
     }
@@ -24,15 +26,25 @@ pub fn append_command(dockerfile: &Dockerfile, run: &Instruction, command: &str)
     let semicolon = trimmed.ends_with(';') && !trimmed.ends_with(";;");
     let start = run.span.start as usize + trimmed.len() - usize::from(semicolon);
     let separator = if source.contains('\n') {
-        let newline = if dockerfile.source.contains("\r\n") { "\r\n" } else { "\n" };
+        let newline = if dockerfile.source.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
         format!(" {}{newline}    && ", dockerfile.escape)
     } else {
         " && ".to_string()
     };
-    Some(Edit { span: Span::new(start, end), content: format!("{separator}{command}") })
+    Some(Edit {
+        span: Span::new(start, end),
+        content: format!("{separator}{command}"),
+    })
 }
 
 fn last_line_has_comment(script: &str) -> bool {
     let split = crate::syntax::shell::split(script);
-    split.comments.iter().any(|c| c.end as usize >= script.trim_end().len())
+    split
+        .comments
+        .iter()
+        .any(|c| c.end as usize >= script.trim_end().len())
 }

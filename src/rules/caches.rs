@@ -12,7 +12,10 @@ use crate::span::Span;
 /// How a rule of the family cures its cache.
 pub enum Cure {
     /// Add an option to the command that fills the cache (`apk add --no-cache`).
-    Option { after: &'static [&'static str], option: &'static str },
+    Option {
+        after: &'static [&'static str],
+        option: &'static str,
+    },
     /// Remove the cache at the end of the same RUN (`&& rm -rf /var/lib/apt/lists/*`).
     Cleanup(&'static str),
 }
@@ -29,8 +32,14 @@ impl CacheRule {
     pub fn check(&self, cx: &mut Context<'_, '_>) {
         for stage in cx.model.stages.iter().filter(|s| s.ships) {
             for (index, step) in stage.layers() {
-                let Some(effects) = &step.effects else { continue };
-                for fill in effects.caches.iter().filter(|f| self.caches.contains(&f.cache)) {
+                let Some(effects) = &step.effects else {
+                    continue;
+                };
+                for fill in effects
+                    .caches
+                    .iter()
+                    .filter(|f| self.caches.contains(&f.cache))
+                {
                     let home = step.home.as_deref().unwrap_or("/root");
                     if cleaned_in(effects, fill.cache, home) {
                         continue;
@@ -42,11 +51,26 @@ impl CacheRule {
         }
     }
 
-    fn report(&self, cx: &mut Context<'_, '_>, stage: &Stage<'_>, index: usize, step: &Step<'_>, fill: &CacheFill, home: &str) {
-        let later = stage.steps[index + 1..]
-            .iter()
-            .find(|s| s.effects.as_ref().is_some_and(|e| cleaned_in(e, fill.cache, home)));
-        let command = cx.text(fill.span).split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+    fn report(
+        &self,
+        cx: &mut Context<'_, '_>,
+        stage: &Stage<'_>,
+        index: usize,
+        step: &Step<'_>,
+        fill: &CacheFill,
+        home: &str,
+    ) {
+        let later = stage.steps[index + 1..].iter().find(|s| {
+            s.effects
+                .as_ref()
+                .is_some_and(|e| cleaned_in(e, fill.cache, home))
+        });
+        let command = cx
+            .text(fill.span)
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ");
         let cure_text = match &self.cure {
             Cure::Option { option, .. } => format!("add {option}"),
             Cure::Cleanup(cleanup) => format!("end the same RUN with `{cleanup}`"),
@@ -57,7 +81,10 @@ impl CacheRule {
                 self.what,
                 cx.line_of(cleanup.instruction.span)
             ),
-            None => format!("`{command}` leaves {} in this layer, and they ship with the image: {cure_text}", self.what),
+            None => format!(
+                "`{command}` leaves {} in this layer, and they ship with the image: {cure_text}",
+                self.what
+            ),
         };
         let fix = self.fix(cx, step, fill);
         let label = later.map(|s| s.instruction.span);
@@ -77,12 +104,19 @@ impl CacheRule {
                 Some(Fix {
                     title: format!("Add {option}"),
                     applicability: Applicability::Safe,
-                    edits: vec![Edit { span: Span::empty(fill.span.start as usize + at), content: format!(" {option}") }],
+                    edits: vec![Edit {
+                        span: Span::empty(fill.span.start as usize + at),
+                        content: format!(" {option}"),
+                    }],
                 })
             }
             Cure::Cleanup(cleanup) => {
                 let edit = super::append::append_command(cx.dockerfile, step.instruction, cleanup)?;
-                Some(Fix { title: format!("End the RUN with `{cleanup}`"), applicability: Applicability::Safe, edits: vec![edit] })
+                Some(Fix {
+                    title: format!("End the RUN with `{cleanup}`"),
+                    applicability: Applicability::Safe,
+                    edits: vec![edit],
+                })
             }
         }
     }
@@ -93,17 +127,31 @@ impl CacheRule {
 pub fn cleaned_in(effects: &Effects, cache: Cache, home: &str) -> bool {
     let dirs = cache.dirs(home);
     let deleted = effects.deletes.iter().any(|d| {
-        dirs.iter().any(|dir| removes(&d.path, d.recursive, dir) || removes(&d.path, d.recursive, &format!("{dir}/x")))
+        dirs.iter().any(|dir| {
+            removes(&d.path, d.recursive, dir) || removes(&d.path, d.recursive, &format!("{dir}/x"))
+        })
     });
-    deleted || effects.packages.iter().any(|p| p.action == PackageAction::Clean && clean_covers(p.manager, cache))
+    deleted
+        || effects
+            .packages
+            .iter()
+            .any(|p| p.action == PackageAction::Clean && clean_covers(p.manager, cache))
 }
 
 fn clean_covers(manager: crate::model::Manager, cache: Cache) -> bool {
     use crate::model::Manager::*;
     matches!(
         (manager, cache),
-        (Apt, Cache::AptArchives) | (Apk, Cache::Apk) | (Yum, Cache::Yum) | (Dnf | Microdnf, Cache::Dnf) | (Zypper, Cache::Zypper)
-            | (Pip, Cache::Pip) | (Npm, Cache::Npm) | (Yarn, Cache::Yarn) | (Gem, Cache::Gem) | (Composer, Cache::Composer)
+        (Apt, Cache::AptArchives)
+            | (Apk, Cache::Apk)
+            | (Yum, Cache::Yum)
+            | (Dnf | Microdnf, Cache::Dnf)
+            | (Zypper, Cache::Zypper)
+            | (Pip, Cache::Pip)
+            | (Npm, Cache::Npm)
+            | (Yarn, Cache::Yarn)
+            | (Gem, Cache::Gem)
+            | (Composer, Cache::Composer)
     )
 }
 

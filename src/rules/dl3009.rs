@@ -8,7 +8,11 @@ use crate::model::Cache;
 
 pub struct AptListsLeft;
 
-const RULE: CacheRule = CacheRule { caches: &[Cache::AptLists], what: "the apt package lists (/var/lib/apt/lists)", cure: Cure::Cleanup("rm -rf /var/lib/apt/lists/*") };
+const RULE: CacheRule = CacheRule {
+    caches: &[Cache::AptLists],
+    what: "the apt package lists (/var/lib/apt/lists)",
+    cure: Cure::Cleanup("rm -rf /var/lib/apt/lists/*"),
+};
 
 impl Rule for AptListsLeft {
     fn check(&self, cx: &mut Context<'_, '_>) {

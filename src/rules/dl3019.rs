@@ -8,7 +8,14 @@ use crate::model::Cache;
 
 pub struct ApkCacheLeft;
 
-const RULE: CacheRule = CacheRule { caches: &[Cache::Apk], what: "the apk cache (/var/cache/apk)", cure: Cure::Option { after: &["add"], option: "--no-cache" } };
+const RULE: CacheRule = CacheRule {
+    caches: &[Cache::Apk],
+    what: "the apk cache (/var/cache/apk)",
+    cure: Cure::Option {
+        after: &["add"],
+        option: "--no-cache",
+    },
+};
 
 impl Rule for ApkCacheLeft {
     fn check(&self, cx: &mut Context<'_, '_>) {

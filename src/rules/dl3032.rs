@@ -8,7 +8,11 @@ use crate::model::Cache;
 
 pub struct YumCacheLeft;
 
-const RULE: CacheRule = CacheRule { caches: &[Cache::Yum], what: "the yum cache (/var/cache/yum)", cure: Cure::Cleanup("yum clean all") };
+const RULE: CacheRule = CacheRule {
+    caches: &[Cache::Yum],
+    what: "the yum cache (/var/cache/yum)",
+    cure: Cure::Cleanup("yum clean all"),
+};
 
 impl Rule for YumCacheLeft {
     fn check(&self, cx: &mut Context<'_, '_>) {

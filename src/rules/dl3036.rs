@@ -8,7 +8,11 @@ use crate::model::Cache;
 
 pub struct ZypperCacheLeft;
 
-const RULE: CacheRule = CacheRule { caches: &[Cache::Zypper], what: "the zypper cache (/var/cache/zypp)", cure: Cure::Cleanup("zypper clean") };
+const RULE: CacheRule = CacheRule {
+    caches: &[Cache::Zypper],
+    what: "the zypper cache (/var/cache/zypp)",
+    cure: Cure::Cleanup("zypper clean"),
+};
 
 impl Rule for ZypperCacheLeft {
     fn check(&self, cx: &mut Context<'_, '_>) {

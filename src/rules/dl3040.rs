@@ -8,7 +8,11 @@ use crate::model::Cache;
 
 pub struct DnfCacheLeft;
 
-const RULE: CacheRule = CacheRule { caches: &[Cache::Dnf], what: "the dnf cache (/var/cache/dnf)", cure: Cure::Cleanup("dnf clean all") };
+const RULE: CacheRule = CacheRule {
+    caches: &[Cache::Dnf],
+    what: "the dnf cache (/var/cache/dnf)",
+    cure: Cure::Cleanup("dnf clean all"),
+};
 
 impl Rule for DnfCacheLeft {
     fn check(&self, cx: &mut Context<'_, '_>) {

@@ -8,7 +8,14 @@ use crate::model::Cache;
 
 pub struct PipCacheLeft;
 
-const RULE: CacheRule = CacheRule { caches: &[Cache::Pip], what: "the pip cache (~/.cache/pip)", cure: Cure::Option { after: &["install"], option: "--no-cache-dir" } };
+const RULE: CacheRule = CacheRule {
+    caches: &[Cache::Pip],
+    what: "the pip cache (~/.cache/pip)",
+    cure: Cure::Option {
+        after: &["install"],
+        option: "--no-cache-dir",
+    },
+};
 
 impl Rule for PipCacheLeft {
     fn check(&self, cx: &mut Context<'_, '_>) {

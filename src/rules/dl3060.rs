@@ -8,7 +8,11 @@ use crate::model::Cache;
 
 pub struct YarnCacheLeft;
 
-const RULE: CacheRule = CacheRule { caches: &[Cache::Yarn], what: "the yarn cache", cure: Cure::Cleanup("yarn cache clean") };
+const RULE: CacheRule = CacheRule {
+    caches: &[Cache::Yarn],
+    what: "the yarn cache",
+    cure: Cure::Cleanup("yarn cache clean"),
+};
 
 impl Rule for YarnCacheLeft {
     fn check(&self, cx: &mut Context<'_, '_>) {

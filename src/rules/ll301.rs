@@ -38,17 +38,24 @@ fn installs(op: &PackageOp) -> bool {
 
 fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
     for (index, step) in stage.layers() {
-        let Some(effects) = &step.effects else { continue };
+        let Some(effects) = &step.effects else {
+            continue;
+        };
         for (at, update) in effects.packages.iter().enumerate() {
             if update.action != PackageAction::Update || family(update.manager) == 0 {
                 continue;
             }
             let same_family = |op: &PackageOp| family(op.manager) == family(update.manager);
-            if effects.packages[at + 1..].iter().any(|op| same_family(op) && installs(op)) {
+            if effects.packages[at + 1..]
+                .iter()
+                .any(|op| same_family(op) && installs(op))
+            {
                 continue;
             }
             let later = stage.steps[index + 1..].iter().find(|s| {
-                s.effects.as_ref().is_some_and(|e| e.packages.iter().any(|op| same_family(op) && installs(op)))
+                s.effects
+                    .as_ref()
+                    .is_some_and(|e| e.packages.iter().any(|op| same_family(op) && installs(op)))
             });
             let command = cx.text(update.span).to_string();
             match later {
@@ -59,11 +66,16 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
                         "`{command}` runs in its own layer, apart from the install on line {install_line}: when that install changes, Docker reuses this cached index, so packages come from a stale index or fail to download; update in the RUN that installs"
                     );
                     let diagnostic = cx.report(update.span, message);
-                    diagnostic.label(install_step.instruction.span, "the install that needs a fresh index");
+                    diagnostic.label(
+                        install_step.instruction.span,
+                        "the install that needs a fresh index",
+                    );
                     diagnostic.fix = fix;
                 }
                 None => {
-                    let message = format!("`{command}` downloads a package index, but nothing installs after it in this stage: the index is never used and stays in the layer");
+                    let message = format!(
+                        "`{command}` downloads a package index, but nothing installs after it in this stage: the index is never used and stays in the layer"
+                    );
                     cx.report(update.span, message);
                 }
             }
@@ -73,9 +85,18 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
 
 /// Moves the update into the install's RUN: safe when the update's RUN holds nothing else and
 /// the install RUN is plain shell form.
-fn move_update(cx: &Context<'_, '_>, update_run: &Instruction, update: &PackageOp, install_run: &Instruction) -> Option<Fix> {
-    let Args::Text(script) = &update_run.args else { return None };
-    let Args::Text(_) = &install_run.args else { return None };
+fn move_update(
+    cx: &Context<'_, '_>,
+    update_run: &Instruction,
+    update: &PackageOp,
+    install_run: &Instruction,
+) -> Option<Fix> {
+    let Args::Text(script) = &update_run.args else {
+        return None;
+    };
+    let Args::Text(_) = &install_run.args else {
+        return None;
+    };
     let command = cx.text(update.span);
     let alone = script.text.trim().trim_end_matches(';').trim() == command.trim();
     if !alone || !install_run.heredocs.is_empty() || !update_run.flags.is_empty() {
@@ -83,11 +104,21 @@ fn move_update(cx: &Context<'_, '_>, update_run: &Instruction, update: &PackageO
     }
     let script_start = install_script_start(install_run)?;
     Some(Fix {
-        title: format!("Move `{}` into the RUN on line {}", command.trim(), cx.line_of(install_run.span)),
+        title: format!(
+            "Move `{}` into the RUN on line {}",
+            command.trim(),
+            cx.line_of(install_run.span)
+        ),
         applicability: Applicability::Safe,
         edits: vec![
-            Edit { span: update_run.lines, content: String::new() },
-            Edit { span: Span::empty(script_start), content: format!("{} && ", command.trim()) },
+            Edit {
+                span: update_run.lines,
+                content: String::new(),
+            },
+            Edit {
+                span: Span::empty(script_start),
+                content: format!("{} && ", command.trim()),
+            },
         ],
     })
 }
@@ -95,7 +126,10 @@ fn move_update(cx: &Context<'_, '_>, update_run: &Instruction, update: &PackageO
 /// Where the shell script of a shell-form RUN starts in the file.
 fn install_script_start(run: &Instruction) -> Option<usize> {
     match &run.args {
-        Args::Text(word) => Some(run.map_span(word.offset as usize, word.offset as usize).start as usize),
+        Args::Text(word) => Some(
+            run.map_span(word.offset as usize, word.offset as usize)
+                .start as usize,
+        ),
         _ => None,
     }
 }

@@ -20,11 +20,15 @@ impl Rule for DeletedInLaterLayer {
 
 fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
     for (index, step) in stage.layers() {
-        let Some(effects) = &step.effects else { continue };
+        let Some(effects) = &step.effects else {
+            continue;
+        };
         // One finding per creating layer and deleting step, however many paths they share.
         let mut reported: Vec<usize> = Vec::new();
         for deleted in &effects.deletes {
-            let Some(origin) = origin::find(stage, index, deleted) else { continue };
+            let Some(origin) = origin::find(stage, index, deleted) else {
+                continue;
+            };
             if reported.contains(&origin.index) {
                 continue;
             }
@@ -32,7 +36,10 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
             let creator = origin.step.instruction;
             let created_line = cx.line_of(creator.span);
             let what = if origin.partial {
-                format!("{} removes part of {}, which", deleted.path, origin.created.path)
+                format!(
+                    "{} removes part of {}, which",
+                    deleted.path, origin.created.path
+                )
             } else if deleted.path == origin.created.path {
                 deleted.path.clone()
             } else {
@@ -49,7 +56,10 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
                 "keep it out of the build context (.dockerignore) or copy only what the image needs"
             };
             let diagnostic = cx.report(deleted.span, format!("{message}: {advice}"));
-            diagnostic.label(origin.created.span, format!("{} created here", origin.created.path));
+            diagnostic.label(
+                origin.created.span,
+                format!("{} created here", origin.created.path),
+            );
         }
     }
 }

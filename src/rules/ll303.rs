@@ -23,21 +23,41 @@ const METADATA_COMMANDS: &[&str] = &["chmod", "chown", "chgrp"];
 
 fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
     for (index, step) in stage.layers() {
-        let Some(effects) = &step.effects else { continue };
+        let Some(effects) = &step.effects else {
+            continue;
+        };
         let mut reported: Vec<usize> = Vec::new();
-        for touched in effects.touches.iter().filter(|t| METADATA_COMMANDS.contains(&t.via.as_str())) {
-            let Some(origin) = origin::find(stage, index, touched) else { continue };
+        for touched in effects
+            .touches
+            .iter()
+            .filter(|t| METADATA_COMMANDS.contains(&t.via.as_str()))
+        {
+            let Some(origin) = origin::find(stage, index, touched) else {
+                continue;
+            };
             if reported.contains(&origin.index) {
                 continue;
             }
             reported.push(origin.index);
             let creator = origin.step.instruction;
             let created_line = cx.line_of(creator.span);
-            let scope = if touched.recursive { "every file under" } else { "" };
-            let target = if origin.partial { touched.path.clone() } else { origin.created.path.clone() };
+            let scope = if touched.recursive {
+                "every file under"
+            } else {
+                ""
+            };
+            let target = if origin.partial {
+                touched.path.clone()
+            } else {
+                origin.created.path.clone()
+            };
             let cure = match (creator.keyword, touched.via.as_str()) {
-                (Keyword::Copy | Keyword::Add, "chmod") => format!("use {} --chmod instead", creator.keyword.as_str()),
-                (Keyword::Copy | Keyword::Add, _) => format!("use {} --chown instead", creator.keyword.as_str()),
+                (Keyword::Copy | Keyword::Add, "chmod") => {
+                    format!("use {} --chmod instead", creator.keyword.as_str())
+                }
+                (Keyword::Copy | Keyword::Add, _) => {
+                    format!("use {} --chown instead", creator.keyword.as_str())
+                }
                 _ => "do it in the RUN that creates the files".to_string(),
             };
             let message = format!(
@@ -47,7 +67,10 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
                 keyword = creator.keyword.as_str(),
             );
             let diagnostic = cx.report(touched.span, message);
-            diagnostic.label(origin.created.span, format!("{} created here", origin.created.path));
+            diagnostic.label(
+                origin.created.span,
+                format!("{} created here", origin.created.path),
+            );
         }
     }
 }

@@ -10,6 +10,7 @@ mod dl3036;
 mod dl3040;
 mod dl3042;
 mod dl3060;
+mod ll001;
 mod ll301;
 mod ll302;
 mod ll303;

@@ -19,15 +19,29 @@ pub struct Origin<'s, 'a> {
 ///
 /// A partial match is only trusted when no step in between could have added the same path by
 /// means the model cannot see (unread script parts, package installs).
-pub fn find<'s, 'a>(stage: &'s Stage<'a>, before: usize, target: &PathEffect) -> Option<Origin<'s, 'a>> {
+pub fn find<'s, 'a>(
+    stage: &'s Stage<'a>,
+    before: usize,
+    target: &PathEffect,
+) -> Option<Origin<'s, 'a>> {
     for index in (0..before).rev() {
         let step = &stage.steps[index];
-        let Some(effects) = &step.effects else { continue };
+        let Some(effects) = &step.effects else {
+            continue;
+        };
         for created in effects.creates.iter().rev() {
             let whole = removes(&target.path, target.recursive, &created.path);
-            let partial = !whole && created.recursive && is_within(&target.path, &created.path) && target.path != created.path;
+            let partial = !whole
+                && created.recursive
+                && is_within(&target.path, &created.path)
+                && target.path != created.path;
             if whole || (partial && nothing_unseen_between(stage, index, before)) {
-                return Some(Origin { index, step, created, partial });
+                return Some(Origin {
+                    index,
+                    step,
+                    created,
+                    partial,
+                });
             }
         }
     }
