@@ -14,6 +14,7 @@ mod ll001;
 mod ll301;
 mod ll302;
 mod ll303;
+mod ll304;
 mod ll305;
 mod origin;
 mod registry;

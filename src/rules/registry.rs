@@ -70,6 +70,7 @@ registry! {
     "LL301" => super::ll301::UpdateInSeparateLayer,
     "LL302" => super::ll302::DeletedInLaterLayer,
     "LL303" => super::ll303::PermissionChangeCopiesFiles,
+    "LL304" => super::ll304::CopyBustsDependencyCache,
     "LL305" => super::ll305::VolatileArgBustsCache,
 }
 
