@@ -18,9 +18,16 @@ pub struct Model<'a> {
     /// `ARG`s before the first `FROM` (usable in `FROM` lines, and in stages that redeclare them).
     pub global_args: Vars,
     pub stages: Vec<Stage<'a>>,
+    /// Every `RUN` script, split once for all rules.
+    pub scripts: Vec<script::RunScript<'a>>,
 }
 
 impl<'a> Model<'a> {
+    /// The scripts one `RUN` hands to its shell.
+    pub fn scripts_of(&self, run: &Instruction) -> impl Iterator<Item = &script::RunScript<'a>> {
+        self.scripts.iter().filter(move |s| std::ptr::eq(s.instruction, run))
+    }
+
     pub fn build(dockerfile: &'a Dockerfile) -> Model<'a> {
         Builder::new(dockerfile).run()
     }
@@ -86,6 +93,7 @@ impl<'a> Builder<'a> {
             dockerfile: self.dockerfile,
             global_args: self.global_args,
             stages: self.stages,
+            scripts: self.scripts,
         }
     }
 

@@ -102,8 +102,7 @@ fn reads_nothing_from_context(cx: &Context<'_, '_>, step: &Step<'_>) -> bool {
         "apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper", "rm", "set", "echo", "true", "ln", "mkdir",
         "update-ca-certificates", "locale-gen", "useradd", "groupadd", "adduser", "addgroup", "export",
     ];
-    let scripts = crate::syntax::script::run_scripts(cx.dockerfile);
-    let mine: Vec<_> = scripts.iter().filter(|s| std::ptr::eq(s.instruction, step.instruction)).collect();
+    let mine: Vec<_> = cx.model.scripts_of(step.instruction).collect();
     !mine.is_empty()
         && mine.iter().all(|run| {
             run.script.as_ref().is_some_and(|script| {
