@@ -10,6 +10,7 @@ pub mod project;
 pub mod report;
 pub mod rules;
 pub mod span;
+pub mod suppress;
 pub mod syntax;
 
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};

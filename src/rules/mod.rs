@@ -11,6 +11,7 @@ mod dl3040;
 mod dl3042;
 mod dl3060;
 mod ll001;
+mod ll002;
 mod ll301;
 mod ll302;
 mod ll303;

@@ -60,6 +60,7 @@ macro_rules! registry {
 
 registry! {
     "LL001" => super::ll001::SyntaxError,
+    "LL002" => super::ll002::UnusedSuppression,
     "DL3009" => super::dl3009::AptListsLeft,
     "DL3019" => super::dl3019::ApkCacheLeft,
     "DL3032" => super::dl3032::YumCacheLeft,

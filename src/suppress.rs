@@ -1,0 +1,171 @@
+//! Inline suppression: `# layerlint ignore=LL302,DL3059 -- why` on the comment lines directly
+//! above an instruction silences those codes on that instruction; `# layerlint global
+//! ignore=LL306` silences them in the whole file. hadolint's `# hadolint ignore=…` and
+//! `# hadolint global ignore=…` work the same, so a hadolint user switches without editing
+//! anything. A suppression that silences nothing is reported itself (LL002), so stale ones don't
+//! pile up.
+
+use crate::diagnostic::Diagnostic;
+use crate::span::Span;
+use crate::syntax::{Dockerfile, Item};
+
+/// One pragma comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pragma {
+    /// The comment line (without its line ending).
+    pub span: Span,
+    pub global: bool,
+    /// Codes or rule names as written.
+    pub codes: Vec<String>,
+    /// For an instruction pragma: the instruction's lines.
+    pub target: Option<Span>,
+}
+
+/// Reads every pragma of the file.
+pub fn pragmas(dockerfile: &Dockerfile) -> Vec<Pragma> {
+    let mut found = Vec::new();
+    let mut pending: Vec<Pragma> = Vec::new();
+    for item in &dockerfile.items {
+        match item {
+            Item::Comment(span) => {
+                let text = dockerfile.text(*span).trim_end_matches(['\r', '\n']);
+                if let Some(pragma) = parse(
+                    text,
+                    Span::new(span.start as usize, span.start as usize + text.len()),
+                ) {
+                    if pragma.global {
+                        found.push(pragma);
+                    } else {
+                        pending.push(pragma);
+                    }
+                }
+            }
+            Item::Instruction(instruction) => {
+                for mut pragma in pending.drain(..) {
+                    pragma.target = Some(instruction.lines);
+                    found.push(pragma);
+                }
+            }
+            // A blank line or directive breaks the "directly above" link.
+            _ => found.extend(pending.drain(..).map(|p| Pragma { target: None, ..p })),
+        }
+    }
+    found.extend(pending);
+    found
+}
+
+/// Parses `# layerlint ignore=A,B -- why`, `# hadolint global ignore=A`.
+fn parse(comment: &str, span: Span) -> Option<Pragma> {
+    let body = comment.trim_start().strip_prefix('#')?.trim_start();
+    let rest = body
+        .strip_prefix("layerlint")
+        .or_else(|| body.strip_prefix("hadolint"))?;
+    let rest = rest.trim_start();
+    let (global, rest) = match rest.strip_prefix("global") {
+        Some(after) => (true, after.trim_start()),
+        None => (false, rest),
+    };
+    let list = rest
+        .strip_prefix("ignore")?
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
+    let list = list.split(" --").next().unwrap_or(list);
+    let codes: Vec<String> = list
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(String::from)
+        .collect();
+    (!codes.is_empty()).then_some(Pragma {
+        span,
+        global,
+        codes,
+        target: None,
+    })
+}
+
+/// Whether a pragma code names a finding's rule (code or name, any case).
+fn names(code: &str, diagnostic: &Diagnostic) -> bool {
+    code.eq_ignore_ascii_case(diagnostic.code) || code.eq_ignore_ascii_case(diagnostic.name)
+}
+
+/// Drops suppressed findings; returns what is left and, for each pragma code that silenced
+/// nothing, an unused-suppression note (span of the pragma, the code).
+pub fn apply(
+    findings: Vec<Diagnostic>,
+    pragmas: &[Pragma],
+) -> (Vec<Diagnostic>, Vec<(Span, String)>) {
+    let mut used = vec![Vec::new(); pragmas.len()];
+    let mut kept = Vec::with_capacity(findings.len());
+    'finding: for finding in findings {
+        // Syntax errors are never silenced: a file Docker can't read is not a style question.
+        if finding.code != "LL001" {
+            for (index, pragma) in pragmas.iter().enumerate() {
+                let applies = pragma.global
+                    || pragma
+                        .target
+                        .is_some_and(|t| t.contains(Span::empty(finding.span.start as usize)));
+                if let Some(code) = pragma
+                    .codes
+                    .iter()
+                    .find(|c| names(c, &finding))
+                    .filter(|_| applies)
+                {
+                    used[index].push(code.clone());
+                    continue 'finding;
+                }
+            }
+        }
+        kept.push(finding);
+    }
+    let unused = pragmas
+        .iter()
+        .zip(&used)
+        .flat_map(|(pragma, used)| {
+            pragma
+                .codes
+                .iter()
+                .filter(|c| !used.contains(c))
+                .map(|c| (pragma.span, c.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    (kept, unused)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse as parse_dockerfile;
+
+    #[test]
+    fn pragma_forms() {
+        let p = |text: &str| parse(text, Span::empty(0));
+        assert_eq!(
+            p("# layerlint ignore=LL302,DL3059 -- keep the layer")
+                .unwrap()
+                .codes,
+            ["LL302", "DL3059"]
+        );
+        assert_eq!(
+            p("# hadolint ignore=DL3008 DL3009").unwrap().codes,
+            ["DL3008", "DL3009"]
+        );
+        assert!(p("# hadolint global ignore=DL3006").unwrap().global);
+        assert!(p("#layerlint ignore = deleted-in-later-layer").is_some());
+        assert!(p("# ignore=LL302").is_none());
+        assert!(p("# layerlint ignore=").is_none());
+    }
+
+    #[test]
+    fn instruction_pragmas_need_to_sit_directly_above() {
+        let df = parse_dockerfile(
+            "FROM a\n# layerlint ignore=LL302\n# another comment\nRUN x\n# layerlint ignore=LL303\n\nRUN y\n",
+        );
+        let found = pragmas(&df);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].target.map(|t| df.text(t)), Some("RUN x\n"));
+        assert_eq!(found[1].target, None);
+    }
+}
