@@ -31,10 +31,46 @@ pub fn lint(source: &str) -> Vec<Diagnostic> {
 pub fn lint_with(source: &str, options: &LintOptions) -> Vec<Diagnostic> {
     let dockerfile = syntax::parse(source);
     let model = model::Model::build(&dockerfile);
+    let enabled = |doc: &rules::RuleDoc| Some(doc.severity);
     let mut diagnostics = dockerfile.diagnostics();
-    diagnostics.extend(rules::check_all(&model, &options.build_context, |doc| {
-        Some(doc.severity)
-    }));
+    diagnostics.extend(rules::check_all(&model, &options.build_context, enabled));
+    let pragmas = suppress::pragmas(&dockerfile);
+    let (mut diagnostics, unused) = suppress::apply(diagnostics, &pragmas);
+    diagnostics.extend(unused_suppressions(&dockerfile, &unused, enabled));
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end, d.code));
     diagnostics
+}
+
+/// LL002 for each pragma code that silenced nothing, when it names a rule that ran (a hadolint
+/// pragma for a rule layerlint does not have is left alone).
+fn unused_suppressions(
+    dockerfile: &syntax::Dockerfile,
+    unused: &[(Span, String)],
+    enabled: impl Fn(&rules::RuleDoc) -> Option<Severity>,
+) -> Vec<Diagnostic> {
+    let Some(doc) = rules::find("LL002") else {
+        return Vec::new();
+    };
+    let Some(severity) = enabled(doc) else {
+        return Vec::new();
+    };
+    unused
+        .iter()
+        .filter_map(|(span, code)| {
+            let rule = rules::find(code).filter(|r| enabled(r).is_some() && r.code != "LL002")?;
+            let pragma = dockerfile.text(*span);
+            Some(Diagnostic {
+                code: doc.code.as_str(),
+                name: doc.name.as_str(),
+                severity,
+                span: *span,
+                message: format!(
+                    "`{pragma}` suppresses {code}, but there is no {} finding here for it to silence",
+                    rule.code
+                ),
+                labels: Vec::new(),
+                fix: None,
+            })
+        })
+        .collect()
 }

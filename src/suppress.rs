@@ -169,3 +169,20 @@ mod tests {
         assert_eq!(found[1].target, None);
     }
 }
+
+#[cfg(test)]
+mod apply_tests {
+    use super::*;
+
+    #[test]
+    fn a_pragma_with_no_finding_is_unused() {
+        let df = crate::syntax::parse(
+            "FROM alpine:3.20\n# layerlint ignore=DL3019\nRUN apk add --no-cache curl\n",
+        );
+        let found = pragmas(&df);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let (kept, unused) = apply(Vec::new(), &found);
+        assert!(kept.is_empty());
+        assert_eq!(unused.len(), 1);
+    }
+}
