@@ -1,0 +1,357 @@
+//! Configuration files: `.layerlint.yaml` (or `.yml`), found by walking up from a Dockerfile's
+//! directory, and a hadolint user's `.hadolint.yaml` when there is no layerlint config.
+//!
+//! Keys are hadolint's where they mean the same thing, so a `.hadolint.yaml` works unchanged:
+//! `ignored`, `override`, `failure-threshold`, `trustedRegistries`, `label-schema`,
+//! `strict-labels`, `disable-ignore-pragma`, `no-fail`, `no-color`, `format`, `verbose`; plus
+//! layerlint's `select` and `rules`. An unknown key or a bad value is an error that points at
+//! its line in the YAML.
+
+use crate::diagnostic::Severity;
+use crate::rules::{self, RuleDoc};
+use miette::{NamedSource, SourceSpan};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The file names looked for, in order of preference, in each directory.
+const LAYERLINT_NAMES: [&str; 2] = [".layerlint.yaml", ".layerlint.yml"];
+const HADOLINT_NAMES: [&str; 2] = [".hadolint.yaml", ".hadolint.yml"];
+
+/// A configuration file that could not be used.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{path}: {message}")]
+pub struct ConfigError {
+    pub path: String,
+    pub message: String,
+    #[source_code]
+    pub source_code: NamedSource<String>,
+    #[label("here")]
+    pub at: Option<SourceSpan>,
+}
+
+/// The settings of one configuration file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Config {
+    /// Where it was read from (`None` for the defaults).
+    pub path: Option<PathBuf>,
+    /// Codes or names never reported.
+    pub ignored: Vec<String>,
+    /// When set, only these codes or names are reported.
+    pub select: Option<Vec<String>>,
+    /// Severity overrides, by code or name.
+    pub overrides: Vec<(String, Severity)>,
+    /// `failure-threshold` (`Some(None)` is `none`: never fail on findings).
+    pub failure_threshold: Option<Option<Severity>>,
+    pub disable_ignore_pragma: bool,
+    /// `format`: the default output format, by name.
+    pub format: Option<String>,
+    pub no_color: bool,
+    pub trusted_registries: Vec<String>,
+}
+
+impl Config {
+    /// The severity a rule reports at, or `None` when it is off.
+    pub fn severity_of(&self, doc: &RuleDoc) -> Option<Severity> {
+        let named = |entry: &String| names_rule(entry, doc);
+        if self.ignored.iter().any(named) {
+            return None;
+        }
+        if let Some(select) = &self.select {
+            if !select.iter().any(named) {
+                return None;
+            }
+        }
+        let severity = self
+            .overrides
+            .iter()
+            .rev()
+            .find(|(entry, _)| names_rule(entry, doc))
+            .map(|(_, s)| *s);
+        Some(severity.unwrap_or(doc.severity))
+    }
+}
+
+/// Whether a config entry (a code, a name, or an alias) names the rule.
+pub fn names_rule(entry: &str, doc: &RuleDoc) -> bool {
+    entry.eq_ignore_ascii_case(&doc.code)
+        || entry.eq_ignore_ascii_case(&doc.name)
+        || doc.aliases.iter().any(|a| a.eq_ignore_ascii_case(entry))
+}
+
+/// The configuration that applies to a Dockerfile in `dir`: the nearest `.layerlint.yaml` up to
+/// the repository root (the first directory holding `.git`) or the filesystem root; failing
+/// that, the nearest `.hadolint.yaml`.
+pub fn discover(dir: &Path) -> Option<PathBuf> {
+    let ancestors = search_path(dir);
+    for names in [LAYERLINT_NAMES, HADOLINT_NAMES] {
+        for ancestor in &ancestors {
+            if let Some(found) = names.iter().map(|n| ancestor.join(n)).find(|p| p.is_file()) {
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+/// `dir` and its parents, up to and including the repository root.
+fn search_path(dir: &Path) -> Vec<PathBuf> {
+    let start = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let mut found = Vec::new();
+    for ancestor in start.ancestors() {
+        found.push(ancestor.to_path_buf());
+        if ancestor.join(".git").exists() {
+            break;
+        }
+    }
+    found
+}
+
+/// Reads and checks a configuration file.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        path: path.display().to_string(),
+        message: format!("cannot read it: {e}"),
+        source_code: NamedSource::new(path.display().to_string(), String::new()),
+        at: None,
+    })?;
+    let mut config = parse(&path.display().to_string(), &text)?;
+    config.path = Some(path.to_path_buf());
+    Ok(config)
+}
+
+/// The file as written. Every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    ignored: Vec<String>,
+    select: Option<Vec<String>>,
+    #[serde(rename = "override")]
+    overrides: RawOverride,
+    failure_threshold: Option<String>,
+    #[serde(rename = "trustedRegistries")]
+    trusted_registries: Vec<String>,
+    label_schema: BTreeMap<String, String>,
+    strict_labels: bool,
+    disable_ignore_pragma: bool,
+    no_fail: bool,
+    no_color: bool,
+    format: Option<String>,
+    verbose: bool,
+    rules: BTreeMap<String, BTreeMap<String, serde_yaml::Value>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawOverride {
+    error: Vec<String>,
+    warning: Vec<String>,
+    info: Vec<String>,
+    style: Vec<String>,
+}
+
+/// Parses and checks configuration text; `name` is used in messages.
+pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
+    let error = |message: String, at: Option<usize>, len: usize| ConfigError {
+        path: name.to_string(),
+        message,
+        source_code: NamedSource::new(name, text.to_string()),
+        at: at.map(|offset| SourceSpan::new(offset.into(), len)),
+    };
+    // An empty file is an empty configuration.
+    let raw: RawConfig = if text.trim().is_empty() {
+        RawConfig::default()
+    } else {
+        serde_yaml::from_str(text).map_err(|e| {
+            let at = e.location().map(|l| l.index());
+            error(plain_serde_message(&e), at, 1)
+        })?
+    };
+    let bad_entry = |value: &str, what: &str| {
+        let at = text.find(value);
+        error(
+            format!("{what} {value:?} is not a rule code or name"),
+            at,
+            value.len(),
+        )
+    };
+    let lists = raw
+        .ignored
+        .iter()
+        .chain(raw.select.iter().flatten())
+        .chain(raw.overrides.all());
+    for entry in lists {
+        if !is_rule_reference(entry) {
+            return Err(bad_entry(entry, "the entry"));
+        }
+    }
+    for (code, options) in &raw.rules {
+        if rules::find(code).is_none() {
+            return Err(bad_entry(code, "the `rules` key"));
+        }
+        if let Some(option) = options.keys().next() {
+            let at = text.find(option.as_str());
+            return Err(error(
+                format!("{code} takes no option {option:?}"),
+                at,
+                option.len(),
+            ));
+        }
+    }
+    let failure_threshold = match raw.failure_threshold.as_deref() {
+        None => None,
+        Some("none") => Some(None),
+        Some(level) => match Severity::parse(level) {
+            Some(severity) => Some(Some(severity)),
+            None => {
+                let at = text.find("failure-threshold");
+                return Err(error(
+                    format!(
+                        "failure-threshold must be error, warning, info, style or none, not {level:?}"
+                    ),
+                    at,
+                    "failure-threshold".len(),
+                ));
+            }
+        },
+    };
+    let _ = (raw.label_schema, raw.strict_labels, raw.verbose);
+    Ok(Config {
+        path: None,
+        ignored: raw.ignored,
+        select: raw.select,
+        overrides: raw.overrides.pairs(),
+        failure_threshold: if raw.no_fail {
+            Some(None)
+        } else {
+            failure_threshold
+        },
+        disable_ignore_pragma: raw.disable_ignore_pragma,
+        format: raw.format,
+        no_color: raw.no_color,
+        trusted_registries: raw.trusted_registries,
+    })
+}
+
+impl RawOverride {
+    fn all(&self) -> impl Iterator<Item = &String> {
+        self.error
+            .iter()
+            .chain(&self.warning)
+            .chain(&self.info)
+            .chain(&self.style)
+    }
+
+    fn pairs(&self) -> Vec<(String, Severity)> {
+        let mut pairs = Vec::new();
+        for (list, severity) in [
+            (&self.style, Severity::Style),
+            (&self.info, Severity::Info),
+            (&self.warning, Severity::Warning),
+            (&self.error, Severity::Error),
+        ] {
+            pairs.extend(list.iter().map(|entry| (entry.clone(), severity)));
+        }
+        pairs
+    }
+}
+
+/// A known rule's code, name or alias, or anything shaped like a rule code (`DL3008`): hadolint
+/// configs name hadolint rules layerlint does not have, and they must keep working.
+fn is_rule_reference(entry: &str) -> bool {
+    if rules::find(entry).is_some() {
+        return true;
+    }
+    let letters = entry.chars().take_while(|c| c.is_ascii_uppercase()).count();
+    letters > 0 && entry.len() > letters && entry[letters..].chars().all(|c| c.is_ascii_digit())
+}
+
+/// serde_yaml appends "at line L column C" to its messages; miette shows the place itself.
+fn plain_serde_message(error: &serde_yaml::Error) -> String {
+    let message = error.to_string();
+    match message.find(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(code: &str) -> &'static RuleDoc {
+        rules::find(code).expect("known rule")
+    }
+
+    #[test]
+    fn hadolint_config_keys_work_unchanged() {
+        let text = "failure-threshold: warning\nignored:\n  - DL3008\n  - LL305\noverride:\n  error:\n    - DL3009\ntrustedRegistries:\n  - docker.io\nlabel-schema:\n  author: text\nstrict-labels: true\nno-color: true\n";
+        let config = parse(".hadolint.yaml", text).expect("valid");
+        assert_eq!(config.failure_threshold, Some(Some(Severity::Warning)));
+        assert_eq!(config.severity_of(doc("LL305")), None);
+        assert_eq!(config.severity_of(doc("DL3009")), Some(Severity::Error));
+        assert_eq!(config.severity_of(doc("LL302")), Some(Severity::Warning));
+        assert!(config.no_color);
+    }
+
+    #[test]
+    fn select_names_and_no_fail() {
+        let config = parse(
+            "c",
+            "select: [deleted-in-later-layer, LL303]\nno-fail: true\n",
+        )
+        .expect("valid");
+        assert!(config.severity_of(doc("LL302")).is_some());
+        assert!(config.severity_of(doc("LL303")).is_some());
+        assert_eq!(config.severity_of(doc("DL3009")), None);
+        assert_eq!(config.failure_threshold, Some(None));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_point_at_their_line() {
+        let text = "ignored: [LL302]\nfailur-threshold: error\n";
+        let err = parse("c.yaml", text).expect_err("unknown key");
+        assert!(
+            err.message.contains("unknown field `failur-threshold`"),
+            "{}",
+            err.message
+        );
+        let at = err.at.expect("located").offset();
+        assert_eq!(text[..at].matches('\n').count() + 1, 2);
+
+        let err = parse("c.yaml", "failure-threshold: loud\n").expect_err("bad level");
+        assert!(err.message.contains("\"loud\""));
+        let err = parse("c.yaml", "ignored:\n  - not a rule\n").expect_err("bad entry");
+        assert_eq!(err.at.map(|s| s.offset()), Some(13));
+        let err = parse("c.yaml", "override:\n  loud: [LL302]\n").expect_err("bad severity key");
+        assert!(err.message.contains("loud"));
+        let err = parse("c.yaml", "rules:\n  LL302:\n    depth: 3\n").expect_err("no options");
+        assert!(err.message.contains("depth"));
+    }
+
+    #[test]
+    fn empty_file_is_the_defaults() {
+        assert_eq!(parse("c", "").expect("empty is fine"), Config::default());
+    }
+
+    #[test]
+    fn discovery_prefers_layerlint_and_stops_at_the_repository_root() {
+        let root = std::env::temp_dir().join(format!("layerlint-config-{}", std::process::id()));
+        let nested = root.join("repo/services/api");
+        std::fs::create_dir_all(&nested).expect("dirs");
+        std::fs::create_dir_all(root.join("repo/.git")).expect("git dir");
+        std::fs::write(root.join(".layerlint.yaml"), "").expect("outside the repo");
+        assert_eq!(discover(&nested), None);
+        std::fs::write(root.join("repo/.hadolint.yaml"), "").expect("hadolint");
+        assert_eq!(
+            discover(&nested).and_then(|p| p.file_name().map(|n| n.to_owned())),
+            Some(".hadolint.yaml".into())
+        );
+        std::fs::write(root.join("repo/services/.layerlint.yml"), "").expect("layerlint");
+        assert_eq!(
+            discover(&nested).and_then(|p| p.file_name().map(|n| n.to_owned())),
+            Some(".layerlint.yml".into())
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}
