@@ -108,12 +108,14 @@ fn search_path(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Reads and checks a configuration file.
-pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-        path: path.display().to_string(),
-        message: format!("cannot read it: {e}"),
-        source_code: NamedSource::new(path.display().to_string(), String::new()),
-        at: None,
+pub fn load(path: &Path) -> Result<Config, Box<ConfigError>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Box::new(ConfigError {
+            path: path.display().to_string(),
+            message: format!("cannot read it: {e}"),
+            source_code: NamedSource::new(path.display().to_string(), String::new()),
+            at: None,
+        })
     })?;
     let mut config = parse(&path.display().to_string(), &text)?;
     config.path = Some(path.to_path_buf());
@@ -151,12 +153,14 @@ struct RawOverride {
 }
 
 /// Parses and checks configuration text; `name` is used in messages.
-pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
-    let error = |message: String, at: Option<usize>, len: usize| ConfigError {
-        path: name.to_string(),
-        message,
-        source_code: NamedSource::new(name, text.to_string()),
-        at: at.map(|offset| SourceSpan::new(offset.into(), len)),
+pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
+    let error = |message: String, at: Option<usize>, len: usize| {
+        Box::new(ConfigError {
+            path: name.to_string(),
+            message,
+            source_code: NamedSource::new(name, text.to_string()),
+            at: at.map(|offset| SourceSpan::new(offset.into(), len)),
+        })
     };
     // An empty file is an empty configuration.
     let raw: RawConfig = if text.trim().is_empty() {
