@@ -21,6 +21,8 @@ pub use span::{LineIndex, Position, Span};
 #[derive(Default)]
 pub struct LintOptions {
     pub build_context: project::BuildContext,
+    /// Which rules run at what severity, and whether inline pragmas count.
+    pub config: config::Config,
 }
 
 /// Lints one Dockerfile's text with no build context and every rule at its default severity.
@@ -32,10 +34,14 @@ pub fn lint(source: &str) -> Vec<Diagnostic> {
 pub fn lint_with(source: &str, options: &LintOptions) -> Vec<Diagnostic> {
     let dockerfile = syntax::parse(source);
     let model = model::Model::build(&dockerfile);
-    let enabled = |doc: &rules::RuleDoc| Some(doc.severity);
+    let enabled = |doc: &rules::RuleDoc| options.config.severity_of(doc);
     let mut diagnostics = dockerfile.diagnostics();
     diagnostics.extend(rules::check_all(&model, &options.build_context, enabled));
-    let pragmas = suppress::pragmas(&dockerfile);
+    let pragmas = if options.config.disable_ignore_pragma {
+        Vec::new()
+    } else {
+        suppress::pragmas(&dockerfile)
+    };
     let (mut diagnostics, unused) = suppress::apply(diagnostics, &pragmas);
     diagnostics.extend(unused_suppressions(&dockerfile, &unused, enabled));
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end, d.code));

@@ -16,6 +16,7 @@ fn options(example: &Example) -> LintOptions {
             Some(files) => BuildContext::Files(files.clone()),
             None => BuildContext::Unknown,
         },
+        ..LintOptions::default()
     }
 }
 
