@@ -2,6 +2,7 @@
 //! its documentation and test vectors in `rules/<CODE>.yaml`.
 
 mod ll305;
+mod ll306;
 mod registry;
 
 pub use registry::{Example, RuleDoc, all, find};

@@ -60,6 +60,7 @@ macro_rules! registry {
 
 registry! {
     "LL305" => super::ll305::VolatileArgBustsCache,
+    "LL306" => super::ll306::ContextCopyWithoutDockerignore,
 }
 
 static REGISTRY: LazyLock<Vec<(RuleDoc, &'static dyn Rule)>> = LazyLock::new(|| {
