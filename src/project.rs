@@ -5,24 +5,57 @@
 //! in memory (the rule examples in `rules/*.yaml`), or absent (standard input without
 //! `--context`): then rules fall back to what is usual and say less.
 
+mod dockerignore;
+
+pub use dockerignore::DockerIgnore;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// The name of the context's own ignore file.
+pub const DOCKERIGNORE: &str = ".dockerignore";
 
 #[derive(Clone, Debug, Default)]
 pub enum BuildContext {
     #[default]
     Unknown,
-    Directory(PathBuf),
+    /// A directory on disk.
+    Directory {
+        root: PathBuf,
+        /// The Dockerfile being linted, when it is a file: Docker prefers an ignore file named
+        /// after it (`Dockerfile.dev.dockerignore` next to `Dockerfile.dev`) to the context's.
+        dockerfile: Option<PathBuf>,
+    },
+    /// Files held in memory, by path relative to the root (`/`-separated).
     Files(BTreeMap<String, String>),
 }
 
 impl BuildContext {
+    /// A directory context with no particular Dockerfile.
+    pub fn directory(root: impl Into<PathBuf>) -> BuildContext {
+        BuildContext::Directory {
+            root: root.into(),
+            dockerfile: None,
+        }
+    }
+
+    /// The context `root` as the Dockerfile at `dockerfile` sees it.
+    pub fn for_dockerfile(
+        root: impl Into<PathBuf>,
+        dockerfile: impl Into<PathBuf>,
+    ) -> BuildContext {
+        BuildContext::Directory {
+            root: root.into(),
+            dockerfile: Some(dockerfile.into()),
+        }
+    }
+
     /// Whether `path` (relative to the context root) exists; `None` when there is no context.
     pub fn exists(&self, path: &str) -> Option<bool> {
         let path = path.trim_start_matches("./").trim_start_matches('/');
         match self {
             BuildContext::Unknown => None,
-            BuildContext::Directory(root) => Some(root.join(path).exists()),
+            BuildContext::Directory { root, .. } => Some(root.join(path).exists()),
             BuildContext::Files(files) => Some(
                 files.contains_key(path)
                     || files.keys().any(|k| {
@@ -37,12 +70,122 @@ impl BuildContext {
     pub fn read(&self, path: &str) -> Option<String> {
         match self {
             BuildContext::Unknown => None,
-            BuildContext::Directory(root) => std::fs::read_to_string(root.join(path)).ok(),
+            BuildContext::Directory { root, .. } => read_lossy(&root.join(path)),
             BuildContext::Files(files) => files.get(path).cloned(),
         }
     }
 
     pub fn is_known(&self) -> bool {
         !matches!(self, BuildContext::Unknown)
+    }
+
+    /// The ignore file the builder would use, parsed: the Dockerfile's own
+    /// `<name>.dockerignore` when there is one, else the context's `.dockerignore`. `None` when
+    /// the context is unknown or has neither.
+    pub fn dockerignore(&self) -> Option<DockerIgnore> {
+        let (origin, text) = match self {
+            BuildContext::Directory {
+                dockerfile: Some(dockerfile),
+                ..
+            } => dockerfile_ignore(dockerfile).or_else(|| self.context_ignore())?,
+            _ => self.context_ignore()?,
+        };
+        Some(DockerIgnore::parse(&origin, &text))
+    }
+
+    fn context_ignore(&self) -> Option<(String, String)> {
+        Some((DOCKERIGNORE.to_string(), self.read(DOCKERIGNORE)?))
+    }
+}
+
+/// `<Dockerfile name>.dockerignore` beside the Dockerfile, with its name for messages.
+fn dockerfile_ignore(dockerfile: &Path) -> Option<(String, String)> {
+    let name = format!(
+        "{}{DOCKERIGNORE}",
+        dockerfile.file_name()?.to_string_lossy()
+    );
+    let text = read_lossy(&dockerfile.with_file_name(&name))?;
+    Some((name, text))
+}
+
+/// Docker reads ignore files as bytes; a stray invalid byte must not hide the whole file.
+fn read_lossy(path: &Path) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn files(entries: &[(&str, &str)]) -> BuildContext {
+        BuildContext::Files(
+            entries
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn an_unknown_context_has_no_ignore_file() {
+        assert!(BuildContext::Unknown.dockerignore().is_none());
+        assert!(files(&[("app.py", "")]).dockerignore().is_none());
+    }
+
+    #[test]
+    fn in_memory_files_are_read() {
+        let context = files(&[(".dockerignore", ".git\n"), ("app.py", "")]);
+        let ignore = context.dockerignore();
+        assert!(ignore.as_ref().is_some_and(|i| i.excludes(".git/HEAD")));
+        assert_eq!(
+            ignore.map(|i| i.origin().to_string()).as_deref(),
+            Some(".dockerignore")
+        );
+        assert_eq!(context.exists("./app.py"), Some(true));
+    }
+
+    #[test]
+    fn the_dockerfile_s_own_ignore_file_wins() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let root = dir.path();
+        fs::write(root.join(".dockerignore"), "node_modules\n")?;
+        fs::create_dir(root.join("docker"))?;
+        let dockerfile = root.join("docker/Dockerfile.dev");
+        fs::write(&dockerfile, "FROM alpine\n")?;
+
+        let context = BuildContext::for_dockerfile(root, &dockerfile);
+        let ignore = context.dockerignore();
+        assert_eq!(
+            ignore.as_ref().map(DockerIgnore::origin),
+            Some(".dockerignore")
+        );
+
+        fs::write(root.join("docker/Dockerfile.dev.dockerignore"), ".git\n")?;
+        let ignore = context.dockerignore();
+        assert_eq!(
+            ignore.as_ref().map(DockerIgnore::origin),
+            Some("Dockerfile.dev.dockerignore")
+        );
+        // It replaces the context's file rather than adding to it.
+        assert!(ignore.as_ref().is_some_and(|i| i.excludes(".git")));
+        assert!(ignore.is_some_and(|i| !i.excludes("node_modules")));
+        // Without the Dockerfile's name, only the context's file counts.
+        let plain = BuildContext::directory(root).dockerignore();
+        assert_eq!(
+            plain.as_ref().map(DockerIgnore::origin),
+            Some(".dockerignore")
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn invalid_utf8_in_an_ignore_file_does_not_hide_it() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        fs::write(dir.path().join(".dockerignore"), b"\xff\n.git\n")?;
+        let ignore = BuildContext::directory(dir.path()).dockerignore();
+        assert!(ignore.is_some_and(|i| i.excludes(".git")));
+        Ok(())
     }
 }

@@ -386,6 +386,138 @@ fn dump_prints_syntax_errors_to_stderr_and_exits_1() {
     assert!(run.stderr.contains("error[LL001]"), "{}", run.stderr);
 }
 
+const COPIES_CONTEXT: &[u8] = b"FROM alpine\nCOPY . /app\n";
+
+/// The codes of the findings in a JSON run.
+fn codes(run: &Run) -> Vec<String> {
+    run.json()
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|finding| finding["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn a_whole_context_copy_without_dockerignore_is_ll306() {
+    let dir = project(&[("Dockerfile", COPIES_CONTEXT), (".git/HEAD", b"ref\n")]);
+    let run = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let findings = run.json();
+    let finding = &findings[0];
+    assert_eq!(finding["code"], "LL306");
+    assert_eq!(finding["line"], 2);
+    let message = finding["message"].as_str().unwrap_or_default();
+    assert!(message.contains("including .git"), "{message}");
+    assert!(message.contains("no .dockerignore"), "{message}");
+    assert_eq!(finding["fix"]["applicability"], "display-only");
+    assert_eq!(finding["fix"]["edits"], serde_json::json!([]));
+    let title = finding["fix"]["title"].as_str().unwrap_or_default();
+    assert!(title.ends_with("with: .git"), "{title}");
+}
+
+#[test]
+fn a_dockerignore_that_excludes_git_silences_ll306() {
+    let dir = project(&[
+        ("Dockerfile", COPIES_CONTEXT),
+        (".git/HEAD", b"ref\n"),
+        (".dockerignore", b"# vcs\n.git\n"),
+    ]);
+    let run = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(codes(&run).is_empty(), "{}", run.stdout);
+}
+
+#[test]
+fn a_dockerfile_s_own_ignore_file_takes_precedence() {
+    let dir = project(&[
+        ("docker/app.Dockerfile", COPIES_CONTEXT),
+        ("docker/app.Dockerfile.dockerignore", b"node_modules\n"),
+        ("docker/.dockerignore", b".git\n"),
+        ("docker/.git/HEAD", b"ref\n"),
+    ]);
+    let run = layerlint(
+        dir.path(),
+        &["check", "--format", "json", "docker/app.Dockerfile"],
+    );
+    assert_eq!(codes(&run), ["LL306"], "{}", run.stdout);
+    let message = run.json()[0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        message.contains("app.Dockerfile.dockerignore does not exclude .git"),
+        "{message}"
+    );
+}
+
+#[test]
+fn context_names_the_directory_instead_of_the_dockerfile_s() {
+    let dir = project(&[
+        ("Dockerfile", COPIES_CONTEXT),
+        (".dockerignore", b".git\n"),
+        ("other/app.py", b""),
+    ]);
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--context",
+        "other",
+        "Dockerfile",
+    ];
+    let run = layerlint(dir.path(), &args);
+    assert_eq!(codes(&run), ["LL306"], "{}", run.stdout);
+
+    // And the other way round: the Dockerfile's directory lacks what the context has.
+    let dir = project(&[
+        ("docker/Dockerfile", COPIES_CONTEXT),
+        (".dockerignore", b".git\n"),
+    ]);
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--context",
+        ".",
+        "docker/Dockerfile",
+    ];
+    let run = layerlint(dir.path(), &args);
+    assert!(codes(&run).is_empty(), "{}", run.stdout);
+    let run = layerlint(
+        dir.path(),
+        &["check", "--format", "json", "docker/Dockerfile"],
+    );
+    assert_eq!(codes(&run), ["LL306"], "{}", run.stdout);
+}
+
+#[test]
+fn standard_input_has_no_context_unless_given_one() {
+    let dir = project(&[("app.py", b"")]);
+    let run = layerlint_with_stdin(
+        dir.path(),
+        &["check", "--format", "json", "-"],
+        COPIES_CONTEXT,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(codes(&run).is_empty(), "{}", run.stdout);
+
+    let args = ["check", "--format", "json", "--context", ".", "-"];
+    let run = layerlint_with_stdin(dir.path(), &args, COPIES_CONTEXT);
+    assert_eq!(codes(&run), ["LL306"], "{}", run.stdout);
+}
+
+#[test]
+fn a_context_that_is_not_a_directory_is_a_usage_error() {
+    let dir = project(&[("Dockerfile", COPIES_CONTEXT)]);
+    for context in ["missing", "Dockerfile"] {
+        let run = layerlint(dir.path(), &["check", "--context", context, "Dockerfile"]);
+        assert_eq!(run.code, 2, "{context}");
+        assert!(run.stderr.contains("--context"), "{}", run.stderr);
+        assert_eq!(run.stdout, "");
+    }
+}
+
 #[test]
 fn rules_lists_every_rule_from_its_yaml() {
     let dir = project(&[]);

@@ -51,6 +51,11 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = FailLevel::Info)]
     pub fail_level: FailLevel,
 
+    /// The build context for context-aware rules (default: each Dockerfile's own directory;
+    /// none for standard input)
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
+
     /// The name to report standard input under; with no paths, standard input is read
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,

@@ -3,19 +3,28 @@
 use super::Exit;
 use super::args::CheckArgs;
 use super::output::{ColorPolicy, is_closed_pipe, print_error};
+use layerlint::LintOptions;
 use layerlint::files::{self, FileError, Input, STDIN_PATH};
+use layerlint::project::BuildContext;
 use layerlint::report::{self, FileReport, Report};
 use rayon::prelude::*;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
+    if let Some(dir) = &args.context {
+        if let Err(reason) = check_context_dir(dir) {
+            eprintln!("error: --context {}: {reason}", dir.display());
+            return Exit::Trouble;
+        }
+    }
     let discovery = files::discover(&paths(args));
     let stdin_name = args.stdin_filename.as_deref();
+    let context = args.context.as_deref();
     // `collect` keeps the inputs' order, so the output does not depend on thread timing.
     let results: Vec<Result<FileReport, FileError>> = discovery
         .inputs
         .par_iter()
-        .map(|input| lint_input(input, stdin_name))
+        .map(|input| lint_input(input, stdin_name, context))
         .collect();
 
     let mut errors = discovery.errors;
@@ -52,10 +61,46 @@ fn paths(args: &CheckArgs) -> Vec<PathBuf> {
     }
 }
 
-fn lint_input(input: &Input, stdin_name: Option<&str>) -> Result<FileReport, FileError> {
+/// A context that is not a directory would make every context-aware finding wrong: refuse it
+/// up front, as bad usage.
+fn check_context_dir(dir: &Path) -> Result<(), &'static str> {
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err("not a directory"),
+        Err(_) => Err("no such directory"),
+    }
+}
+
+fn lint_input(
+    input: &Input,
+    stdin_name: Option<&str>,
+    context: Option<&Path>,
+) -> Result<FileReport, FileError> {
     let file = files::load(input, stdin_name)?;
-    let diagnostics = layerlint::lint(&file.text);
+    let options = LintOptions {
+        build_context: build_context(input, context),
+        ..LintOptions::default()
+    };
+    let diagnostics = layerlint::lint_with(&file.text, &options);
     Ok(FileReport::new(file.name, file.text, diagnostics))
+}
+
+/// `--context DIR`, else the Dockerfile's own directory, as `docker build -f` users usually
+/// have it. Standard input has no directory, so without `--context` its context is unknown.
+fn build_context(input: &Input, context: Option<&Path>) -> BuildContext {
+    match (input, context) {
+        (Input::Path(file), Some(dir)) => BuildContext::for_dockerfile(dir, file),
+        (Input::Path(file), None) => BuildContext::for_dockerfile(directory_of(file), file),
+        (Input::Stdin, Some(dir)) => BuildContext::directory(dir),
+        (Input::Stdin, None) => BuildContext::Unknown,
+    }
+}
+
+/// `Dockerfile` has the parent `""`, which means the current directory.
+fn directory_of(file: &Path) -> &Path {
+    file.parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// A path that could not be read outranks any finding: the run did not see everything.

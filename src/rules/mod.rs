@@ -17,6 +17,7 @@ mod ll302;
 mod ll303;
 mod ll304;
 mod ll305;
+mod ll306;
 mod origin;
 mod registry;
 

@@ -73,6 +73,7 @@ registry! {
     "LL303" => super::ll303::PermissionChangeCopiesFiles,
     "LL304" => super::ll304::CopyBustsDependencyCache,
     "LL305" => super::ll305::VolatileArgBustsCache,
+    "LL306" => super::ll306::ContextCopyWithoutDockerignore,
 }
 
 static REGISTRY: LazyLock<Vec<(RuleDoc, &'static dyn Rule)>> = LazyLock::new(|| {
