@@ -559,3 +559,169 @@ fn rule_prints_documentation_by_code_name_or_alias() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no rule is called"));
 }
+
+/// A file with an LL305 finding (info) and nothing else.
+const VOLATILE_ARG: &[u8] =
+    b"FROM alpine:3.20\nARG GIT_SHA\nRUN echo hi\nRUN echo \"$GIT_SHA\" > /commit\n";
+
+#[test]
+fn a_hadolint_config_is_read_when_there_is_no_layerlint_config() {
+    let dir = project(&[
+        ("Dockerfile", VOLATILE_ARG),
+        (".hadolint.yaml", b"ignored:\n  - LL305\n  - DL3008\n"),
+    ]);
+    let run = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"]);
+    assert_eq!((run.code, codes(&run)), (0, vec![]), "{}", run.stderr);
+    // A layerlint config wins over the hadolint one.
+    fs::write(dir.path().join(".layerlint.yaml"), "ignored: []\n").expect("write");
+    let run = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"]);
+    assert_eq!(codes(&run), ["LL305"]);
+}
+
+#[test]
+fn config_is_found_by_walking_up_and_failure_threshold_applies() {
+    let dir = project(&[
+        ("services/api/Dockerfile", VOLATILE_ARG),
+        (".layerlint.yaml", b"failure-threshold: warning\n"),
+    ]);
+    let run = layerlint(
+        dir.path(),
+        &["check", "--format", "json", "services/api/Dockerfile"],
+    );
+    assert_eq!(
+        (run.code, codes(&run)),
+        (0, vec!["LL305".to_string()]),
+        "{}",
+        run.stderr
+    );
+    let run = layerlint(
+        dir.path(),
+        &[
+            "check",
+            "--fail-level",
+            "info",
+            "--format",
+            "json",
+            "services/api/Dockerfile",
+        ],
+    );
+    assert_eq!(run.code, 1, "the command line wins over the config");
+    let run = layerlint(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "services/api/Dockerfile",
+        ],
+    );
+    assert_eq!(run.code, 1, "--no-config ignores the threshold");
+}
+
+#[test]
+fn a_bad_config_is_exit_2_with_its_line_and_files_are_still_linted() {
+    let dir = project(&[
+        ("Dockerfile", VOLATILE_ARG),
+        (
+            ".layerlint.yaml",
+            b"ignored: [LL302]\nfailur-threshold: error\n",
+        ),
+    ]);
+    let run = layerlint(
+        dir.path(),
+        &["check", "--format", "json", "--no-color", "Dockerfile"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(".layerlint.yaml")
+            && run.stderr.contains("unknown field `failur-threshold`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("2 │") || run.stderr.contains(":2:"),
+        "points at line 2: {}",
+        run.stderr
+    );
+    assert_eq!(
+        codes(&run),
+        ["LL305"],
+        "the file is still linted with the defaults"
+    );
+}
+
+#[test]
+fn select_ignore_and_an_explicit_config() {
+    let dir = project(&[
+        ("Dockerfile", VOLATILE_ARG),
+        ("custom.yaml", b"ignored: [volatile-arg-busts-cache]\n"),
+    ]);
+    let run = layerlint(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "LL001,LL302",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(codes(&run), Vec::<String>::new());
+    let run = layerlint(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--ignore",
+            "LL305",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(codes(&run), Vec::<String>::new());
+    let run = layerlint(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--config",
+            "custom.yaml",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(codes(&run), Vec::<String>::new());
+    let run = layerlint(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--config",
+            "missing.yaml",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn hadolint_pragmas_silence_findings_and_stale_ones_are_reported() {
+    let silenced = b"FROM alpine:3.20\n# hadolint ignore=LL305\nARG GIT_SHA\nRUN echo hi\nRUN echo \"$GIT_SHA\"\n";
+    let dir = project(&[("Dockerfile", silenced)]);
+    let run = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"]);
+    assert_eq!(codes(&run), Vec::<String>::new());
+    let global = b"# hadolint global ignore=DL3006,LL302\nFROM alpine:3.20\nRUN echo hi\n";
+    let dir = project(&[("Dockerfile", global)]);
+    let run = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"]);
+    // DL3006 is hadolint's and is left alone; LL302 silences nothing.
+    assert_eq!(codes(&run), ["LL002"]);
+    let dir = project(&[
+        ("Dockerfile", silenced),
+        (".layerlint.yaml", b"disable-ignore-pragma: true\n"),
+    ]);
+    let run = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"]);
+    assert_eq!(codes(&run), ["LL305"]);
+}

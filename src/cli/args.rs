@@ -47,9 +47,25 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Lowest severity that makes the exit code 1
-    #[arg(long, value_enum, default_value_t = FailLevel::Info)]
-    pub fail_level: FailLevel,
+    /// Lowest severity that makes the exit code 1 [default: the config's failure-threshold, else info]
+    #[arg(long, value_enum)]
+    pub fail_level: Option<FailLevel>,
+
+    /// Report only these rules (comma-separated codes or names); replaces the config's `select`
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+
+    /// Never report these rules (comma-separated codes or names); adds to the config's `ignored`
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Use this configuration file for every Dockerfile (instead of .layerlint.yaml discovery)
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore configuration files (.layerlint.yaml, .hadolint.yaml)
+    #[arg(long)]
+    pub no_config: bool,
 
     /// The build context for context-aware rules (default: each Dockerfile's own directory;
     /// none for standard input)

@@ -3,10 +3,11 @@
 use super::Exit;
 use super::args::CheckArgs;
 use super::output::{ColorPolicy, is_closed_pipe, print_error};
-use layerlint::LintOptions;
+use super::settings::{self, Settings};
 use layerlint::files::{self, FileError, Input, STDIN_PATH};
 use layerlint::project::BuildContext;
 use layerlint::report::{self, FileReport, Report};
+use layerlint::{LintOptions, Severity};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -18,20 +19,29 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
         }
     }
     let discovery = files::discover(&paths(args));
+    let (settings, config_errors) = settings::resolve(args, &discovery.inputs);
+    let bad_config = !config_errors.is_empty();
+    config_errors.into_iter().for_each(|e| print_error(*e));
     let stdin_name = args.stdin_filename.as_deref();
     let context = args.context.as_deref();
     // `collect` keeps the inputs' order, so the output does not depend on thread timing.
-    let results: Vec<Result<FileReport, FileError>> = discovery
+    let results: Vec<Result<(FileReport, Option<Severity>), FileError>> = discovery
         .inputs
         .par_iter()
-        .map(|input| lint_input(input, stdin_name, context))
+        .zip(settings)
+        .map(|(input, settings)| lint_input(input, stdin_name, context, settings))
         .collect();
 
     let mut errors = discovery.errors;
     let mut linted = Vec::new();
+    let mut failing = false;
     for result in results {
         match result {
-            Ok(file) => linted.push(file),
+            Ok((file, fail_at)) => {
+                failing |= fail_at
+                    .is_some_and(|level| file.diagnostics.iter().any(|d| d.severity >= level));
+                linted.push(file);
+            }
             Err(err) => errors.push(err),
         }
     }
@@ -49,7 +59,14 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
             return Exit::Trouble;
         }
     }
-    exit_for(&report, args)
+    if report.unchecked() > 0 || bad_config {
+        // A path that could not be read, or a config that could not be used, outranks any finding.
+        Exit::Trouble
+    } else if failing {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    }
 }
 
 /// `--stdin-filename` with no paths means the file is on standard input.
@@ -75,14 +92,18 @@ fn lint_input(
     input: &Input,
     stdin_name: Option<&str>,
     context: Option<&Path>,
-) -> Result<FileReport, FileError> {
+    settings: Settings,
+) -> Result<(FileReport, Option<Severity>), FileError> {
     let file = files::load(input, stdin_name)?;
     let options = LintOptions {
         build_context: build_context(input, context),
-        ..LintOptions::default()
+        config: settings.config,
     };
     let diagnostics = layerlint::lint_with(&file.text, &options);
-    Ok(FileReport::new(file.name, file.text, diagnostics))
+    Ok((
+        FileReport::new(file.name, file.text, diagnostics),
+        settings.fail_at,
+    ))
 }
 
 /// `--context DIR`, else the Dockerfile's own directory, as `docker build -f` users usually
@@ -101,19 +122,4 @@ fn directory_of(file: &Path) -> &Path {
     file.parent()
         .filter(|parent| !parent.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
-}
-
-/// A path that could not be read outranks any finding: the run did not see everything.
-fn exit_for(report: &Report, args: &CheckArgs) -> Exit {
-    let failing = args
-        .fail_level
-        .threshold()
-        .is_some_and(|level| report.has_finding_at_least(level));
-    if report.unchecked() > 0 {
-        Exit::Trouble
-    } else if failing {
-        Exit::Findings
-    } else {
-        Exit::Clean
-    }
 }

@@ -7,6 +7,7 @@ mod check;
 mod dump;
 mod output;
 mod rules;
+mod settings;
 
 pub use args::{Cli, Command, with_default_command};
 
