@@ -21,7 +21,7 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
     let discovery = files::discover(&paths(args));
     let (settings, config_errors) = settings::resolve(args, &discovery.inputs);
     let bad_config = !config_errors.is_empty();
-    config_errors.into_iter().for_each(|e| print_error(*e));
+    config_errors.into_iter().for_each(print_error);
     let stdin_name = args.stdin_filename.as_deref();
     let context = args.context.as_deref();
     // `collect` keeps the inputs' order, so the output does not depend on thread timing.

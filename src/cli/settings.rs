@@ -18,13 +18,13 @@ pub struct Settings {
 }
 
 /// Settings for every input, in order, and the configuration files that could not be used.
-pub fn resolve(args: &CheckArgs, inputs: &[Input]) -> (Vec<Settings>, Vec<Box<ConfigError>>) {
+pub fn resolve(args: &CheckArgs, inputs: &[Input]) -> (Vec<Settings>, Vec<ConfigError>) {
     let mut errors = Vec::new();
     let mut by_dir: BTreeMap<PathBuf, Config> = BTreeMap::new();
     let fixed = match (&args.config, args.no_config) {
         (_, true) => Some(Config::default()),
         (Some(path), false) => Some(config::load(path).unwrap_or_else(|e| {
-            errors.push(e);
+            errors.push(*e);
             Config::default()
         })),
         (None, false) => None,
@@ -48,12 +48,12 @@ pub fn resolve(args: &CheckArgs, inputs: &[Input]) -> (Vec<Settings>, Vec<Box<Co
     (settings, errors)
 }
 
-fn discovered(dir: &Path, errors: &mut Vec<Box<ConfigError>>) -> Config {
+fn discovered(dir: &Path, errors: &mut Vec<ConfigError>) -> Config {
     let Some(path) = config::discover(dir) else {
         return Config::default();
     };
     config::load(&path).unwrap_or_else(|e| {
-        errors.push(e);
+        errors.push(*e);
         Config::default()
     })
 }
