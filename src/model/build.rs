@@ -25,7 +25,9 @@ pub struct Model<'a> {
 impl<'a> Model<'a> {
     /// The scripts one `RUN` hands to its shell.
     pub fn scripts_of(&self, run: &Instruction) -> impl Iterator<Item = &script::RunScript<'a>> {
-        self.scripts.iter().filter(move |s| std::ptr::eq(s.instruction, run))
+        self.scripts
+            .iter()
+            .filter(move |s| std::ptr::eq(s.instruction, run))
     }
 
     pub fn build(dockerfile: &'a Dockerfile) -> Model<'a> {
