@@ -306,6 +306,126 @@ fn the_human_format_shows_the_code_and_counts_it() {
     );
 }
 
+// ---- Machine formats ------------------------------------------------------------------------------
+
+const MISSPELT: &[u8] = b"FROM alpine\nRUNN x\n";
+
+/// Runs `check --format FORMAT` on a Dockerfile whose one finding is an LL001 on line 2.
+fn check_misspelt(format: &str) -> Run {
+    let dir = project(&[("Dockerfile", MISSPELT)]);
+    let run = layerlint(dir.path(), &["check", "--format", format, "Dockerfile"]);
+    assert_eq!(run.code, 1, "--format {format}: {}", run.stderr);
+    assert_eq!(run.stderr, "", "--format {format}");
+    run
+}
+
+#[test]
+fn sarif_names_the_rule_and_the_region() {
+    let log = check_misspelt("sarif").json();
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["results"].as_array().map(Vec::len), Some(1));
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "LL001");
+    assert_eq!(result["level"], "error");
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "Dockerfile");
+    assert_eq!(location["region"]["startLine"], 2);
+    assert_eq!(location["region"]["startColumn"], 1);
+    let index = result["ruleIndex"].as_u64().expect("a rule index") as usize;
+    assert_eq!(run["tool"]["driver"]["rules"][index]["id"], "LL001");
+}
+
+#[test]
+fn checkstyle_is_an_xml_document_with_one_error() {
+    let run = check_misspelt("checkstyle");
+    let xml = run.stdout.as_str();
+    assert!(
+        xml.starts_with(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n"
+        ),
+        "{xml}"
+    );
+    assert_eq!(xml.matches("<error ").count(), 1, "{xml}");
+    assert!(
+        xml.contains(r#"<file name="Dockerfile">"#)
+            && xml.contains(
+                r#"<error line="2" column="1" severity="error" message="unknown instruction: RUNN"#
+            )
+            && xml.contains(r#"source="layerlint.LL001"/>"#),
+        "{xml}"
+    );
+    assert!(xml.ends_with("</checkstyle>\n"), "{xml}");
+}
+
+#[test]
+fn codeclimate_is_an_array_of_gitlab_issues() {
+    let issues = check_misspelt("codeclimate").json();
+    let issues = issues.as_array().expect("a top-level array");
+    assert_eq!(issues.len(), 1);
+    let issue = &issues[0];
+    assert_eq!(issue["check_name"], "LL001");
+    assert_eq!(issue["severity"], "critical");
+    assert_eq!(issue["location"]["path"], "Dockerfile");
+    assert_eq!(issue["location"]["lines"]["begin"], 2);
+    assert!(
+        issue["description"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("unknown instruction: RUNN"))
+    );
+    let fingerprint = issue["fingerprint"].as_str().unwrap_or_default();
+    assert_eq!(fingerprint.len(), 16, "{fingerprint}");
+}
+
+#[test]
+fn gnu_prints_one_line_editors_can_jump_to() {
+    let run = check_misspelt("gnu");
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .starts_with("Dockerfile:2:1: error: unknown instruction: RUNN")
+            && run.stdout.ends_with(" [LL001]\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn github_prints_one_workflow_command() {
+    let run = check_misspelt("github");
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with(
+            "::error file=Dockerfile,line=2,col=1,endLine=2,endColumn=7,\
+             title=LL001 syntax-error::unknown instruction: RUNN"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn machine_formats_of_a_clean_file_exit_0_and_say_so() {
+    let dir = project(&[("Dockerfile", CLEAN)]);
+    let output = |format: &str| {
+        let run = layerlint(dir.path(), &["check", "--format", format, "Dockerfile"]);
+        assert_eq!(run.code, 0, "--format {format}: {}", run.stderr);
+        run
+    };
+    assert_eq!(output("gnu").stdout, "");
+    assert_eq!(output("github").stdout, "");
+    assert_eq!(output("codeclimate").stdout, "[]\n");
+    assert_eq!(
+        output("sarif").json()["runs"][0]["results"],
+        serde_json::json!([])
+    );
+    let checkstyle = output("checkstyle").stdout;
+    assert!(
+        checkstyle.contains("\n  <file name=\"Dockerfile\"/>\n"),
+        "{checkstyle}"
+    );
+}
+
 #[test]
 fn the_fail_level_decides_whether_findings_fail_the_run() {
     let dir = project(&[("Dockerfile", b"")]);

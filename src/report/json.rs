@@ -1,8 +1,8 @@
 //! `--format json`: one array of findings in the shape CLI.md promises to scripts.
 
 use super::Report;
+use super::location::{Columns, Locator, Range};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
-use crate::span::{LineIndex, Span};
 use serde::Serialize;
 use std::io;
 
@@ -32,43 +32,12 @@ struct JsonEdit<'a> {
     content: &'a str,
 }
 
-/// 1-based lines and character columns; `end_column` is exclusive.
-#[derive(Serialize)]
-struct Range {
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
-}
-
-/// Positions need the file's text and its line index; the index is built once per file.
-struct Locator<'a> {
-    source: &'a str,
-    index: LineIndex,
-}
-
-impl Locator<'_> {
-    fn range(&self, span: Span) -> Range {
-        let start = self.index.position(self.source, span.start as usize);
-        let end = self.index.position(self.source, span.end as usize);
-        Range {
-            line: start.line,
-            column: start.column,
-            end_line: end.line,
-            end_column: end.column,
-        }
-    }
-}
-
 /// Writes the findings of `report` as a pretty-printed JSON array and a final newline. The order
 /// is the report's: by file, then line, column and code.
 pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     let mut findings = Vec::new();
     for file in report.files() {
-        let locator = Locator {
-            source: &file.source,
-            index: LineIndex::new(&file.source),
-        };
+        let locator = Locator::new(&file.source, Columns::Chars);
         findings.extend(
             file.diagnostics
                 .iter()
@@ -111,6 +80,7 @@ mod tests {
     use super::*;
     use crate::diagnostic::Edit;
     use crate::report::FileReport;
+    use crate::span::Span;
     use serde_json::{Value, json};
 
     fn render(report: &Report) -> Value {

@@ -3,9 +3,17 @@
 //! A [`Report`] is plain data (each file's name, text and findings) so that every format sees the
 //! same thing and adding one means adding a file here and a variant to [`Format`].
 
+pub mod checkstyle;
+pub mod codeclimate;
+pub mod github;
+pub mod gnu;
 pub mod human;
 pub mod json;
+mod location;
 mod preview;
+#[cfg(test)]
+mod sample;
+pub mod sarif;
 
 pub use preview::rewritten_lines;
 
@@ -20,6 +28,16 @@ pub enum Format {
     Human,
     /// One JSON array of findings, for scripts.
     Json,
+    /// A SARIF 2.1.0 log, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// Checkstyle XML, for Jenkins and other CI dashboards.
+    Checkstyle,
+    /// A Code Climate issue array, for GitLab Code Quality.
+    Codeclimate,
+    /// One `file:line:column: severity: message [CODE]` line per finding, for editors.
+    Gnu,
+    /// GitHub Actions workflow commands, which annotate the lines of a pull request.
+    Github,
 }
 
 /// One linted file.
@@ -94,21 +112,28 @@ pub struct Options {
 
 /// Writes `report` to standard output in `format`.
 pub fn print(format: Format, report: &Report, options: Options) -> io::Result<()> {
-    match format {
-        Format::Human => {
-            let choice = if options.color {
-                ColorChoice::Always
-            } else {
-                ColorChoice::Never
-            };
-            let mut out = BufferedStandardStream::stdout(choice);
-            human::write(report, &mut out, options.quiet)?;
-            out.flush()
-        }
-        Format::Json => {
-            let mut out = io::BufWriter::new(io::stdout().lock());
-            json::write(report, &mut out)?;
-            out.flush()
-        }
-    }
+    let write: fn(&Report, &mut dyn Write) -> io::Result<()> = match format {
+        Format::Human => return print_human(report, options),
+        Format::Json => json::write,
+        Format::Sarif => sarif::write,
+        Format::Checkstyle => checkstyle::write,
+        Format::Codeclimate => codeclimate::write,
+        Format::Gnu => gnu::write,
+        Format::Github => github::write,
+    };
+    // Machine formats ignore colour and `--quiet`: their readers want the same bytes every time.
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    write(report, &mut out)?;
+    out.flush()
+}
+
+fn print_human(report: &Report, options: Options) -> io::Result<()> {
+    let choice = if options.color {
+        ColorChoice::Always
+    } else {
+        ColorChoice::Never
+    };
+    let mut out = BufferedStandardStream::stdout(choice);
+    human::write(report, &mut out, options.quiet)?;
+    out.flush()
 }
