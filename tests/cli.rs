@@ -845,3 +845,23 @@ fn hadolint_pragmas_silence_findings_and_stale_ones_are_reported() {
     let run = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"]);
     assert_eq!(codes(&run), ["LL305"]);
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_command_line_definition() {
+    let dir = project(&[]);
+    let run = layerlint(dir.path(), &["completions", "bash"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout.contains("layerlint") && run.stdout.contains("--fail-level"),
+        "{}",
+        run.stdout
+    );
+    let run = layerlint(dir.path(), &["man"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout.starts_with(".ie") || run.stdout.contains(".TH layerlint"),
+        "{}",
+        &run.stdout[..200.min(run.stdout.len())]
+    );
+    assert_eq!(layerlint(dir.path(), &["completions", "tcsh"]).code, 2);
+}

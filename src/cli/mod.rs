@@ -4,6 +4,7 @@
 
 mod args;
 mod check;
+mod docs;
 mod dump;
 mod output;
 mod rules;
@@ -42,5 +43,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Dump(args) => dump::run(&args, color),
         Command::Rules => rules::list(),
         Command::Rule(args) => rules::show(&args.rule),
+        Command::Completions(args) => docs::completions(args.shell),
+        Command::Man => docs::man_page(),
     }
 }
