@@ -1,0 +1,119 @@
+//! `apt-get` and `apt`.
+//!
+//! `update` fills the package lists (`/var/lib/apt/lists`, what DL3009 is about). The `.deb`
+//! archives an install downloads are not recorded as a cache: Docker's Debian and Ubuntu images
+//! delete them after every install (`/etc/apt/apt.conf.d/docker-clean`), so counting them would
+//! claim waste that is usually not there.
+
+use super::super::command::Command;
+use super::super::options::{self, Spec};
+use super::super::record::Recorder;
+use super::{clean, package_names};
+use crate::model::layer::{Cache, Manager, PackageAction};
+
+pub(super) fn apply(command: &Command, rec: &mut Recorder) {
+    const APT: Spec = Spec {
+        short: "acot",
+        long: &[
+            "config-file",
+            "default-release",
+            "host-architecture",
+            "option",
+            "target-release",
+        ],
+    };
+    let parsed = options::parse(command.args, &APT);
+    let operands = parsed.operands();
+    let Some((subcommand, packages)) = operands.split_first() else {
+        return;
+    };
+    let action = match subcommand.text().unwrap_or("") {
+        "update" => {
+            rec.cache(command, Cache::AptLists);
+            PackageAction::Update
+        }
+        "install" | "reinstall" => PackageAction::Install,
+        "upgrade" | "dist-upgrade" | "full-upgrade" => PackageAction::Upgrade,
+        "remove" | "purge" | "autoremove" | "autopurge" => PackageAction::Remove,
+        "clean" => {
+            let archives = ["/var/cache/apt/archives/*".to_string()];
+            return clean(command, Manager::Apt, &archives, rec);
+        }
+        // `autoclean` only drops archives that can no longer be downloaded: no deletion the
+        // model can name.
+        "autoclean" | "auto-clean" => return clean(command, Manager::Apt, &[], rec),
+        _ => return,
+    };
+    let packages = package_names(packages);
+    rec.package(command, Manager::Apt, action, packages, Vec::new());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testing::{TestEnv, paths};
+    use crate::model::layer::{Cache, Manager, PackageAction};
+
+    #[test]
+    fn update_install_and_list_cleanup() {
+        let script = "apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \
+                      && rm -rf /var/lib/apt/lists/*";
+        let effects = TestEnv::new().run(script);
+        let ops: Vec<_> = effects
+            .packages
+            .iter()
+            .map(|op| (op.manager, op.action))
+            .collect();
+        assert_eq!(
+            ops,
+            [
+                (Manager::Apt, PackageAction::Update),
+                (Manager::Apt, PackageAction::Install)
+            ]
+        );
+        assert_eq!(effects.packages[1].packages, ["curl", "ca-certificates"]);
+        assert_eq!(&script[effects.packages[0].span.range()], "apt-get update");
+        let caches: Vec<_> = effects.caches.iter().map(|c| c.cache).collect();
+        assert_eq!(caches, [Cache::AptLists]);
+        assert_eq!(paths(&effects.deletes), [("/var/lib/apt/lists/*", true)]);
+    }
+
+    #[test]
+    fn option_values_are_not_packages() {
+        let effects = TestEnv::new().run(
+            "apt-get -o Dpkg::Options::=--force-confold -q -y install -t bookworm-backports vim \
+             && apt install -y ./local.deb",
+        );
+        assert_eq!(effects.packages[0].packages, ["vim"]);
+        assert_eq!(effects.packages[1].packages, ["./local.deb"]);
+    }
+
+    #[test]
+    fn clean_deletes_the_archives() {
+        let effects = TestEnv::new().run("apt-get clean");
+        assert_eq!(effects.packages[0].action, PackageAction::Clean);
+        assert_eq!(
+            paths(&effects.deletes),
+            [("/var/cache/apt/archives/*", true)]
+        );
+        let effects = TestEnv::new().run("apt-get autoclean");
+        assert_eq!(effects.packages[0].action, PackageAction::Clean);
+        assert!(effects.deletes.is_empty());
+    }
+
+    #[test]
+    fn remove_and_upgrade() {
+        let effects =
+            TestEnv::new().run("apt-get purge -y --auto-remove gcc && apt-get dist-upgrade -y");
+        let actions: Vec<_> = effects.packages.iter().map(|op| op.action).collect();
+        assert_eq!(actions, [PackageAction::Remove, PackageAction::Upgrade]);
+        assert_eq!(effects.packages[0].packages, ["gcc"]);
+        assert!(effects.caches.is_empty());
+    }
+
+    #[test]
+    fn a_cache_mount_keeps_the_lists_out() {
+        let effects = TestEnv::new().mount("/var/lib/apt").run("apt-get update");
+        assert!(effects.caches.is_empty());
+        assert_eq!(effects.packages.len(), 1);
+    }
+}

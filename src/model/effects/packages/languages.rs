@@ -1,0 +1,413 @@
+//! Language toolchains: `gem`/`bundle`, `go`, `cargo`, `composer`, `dotnet`, `mvn`, `mix`.
+
+use super::super::command::Command;
+use super::super::options::{self, Spec};
+use super::super::record::Recorder;
+use super::super::state::EnvValue;
+use super::{
+    cache_contents, cache_unless_moved, clean, install_dependencies, package_names, reads_in,
+};
+use crate::model::layer::{Cache, Manager, PackageAction};
+use crate::model::paths;
+
+/// `gem install` installs and keeps the `.gem` files in the gem cache (whether they are cleaned
+/// later is for the rules to see); `gem uninstall` removes.
+pub(super) fn gem(command: &Command, rec: &mut Recorder) {
+    const GEM: Spec = Spec {
+        short: "giknPsv",
+        long: &[
+            "bindir",
+            "build-root",
+            "file",
+            "install-dir",
+            "platform",
+            "source",
+            "trust-policy",
+            "version",
+        ],
+    };
+    let parsed = options::parse(command.args, &GEM);
+    let operands = parsed.operands();
+    let Some((subcommand, rest)) = operands.split_first() else {
+        return;
+    };
+    let action = match subcommand.text().unwrap_or("") {
+        "install" | "i" => PackageAction::Install,
+        "update" => PackageAction::Upgrade,
+        "uninstall" => {
+            let packages = package_names(rest);
+            return rec.package(
+                command,
+                Manager::Gem,
+                PackageAction::Remove,
+                packages,
+                Vec::new(),
+            );
+        }
+        _ => return,
+    };
+    let packages = package_names(rest);
+    rec.package(command, Manager::Gem, action, packages, Vec::new());
+    rec.cache(command, Cache::Gem);
+}
+
+/// `bundle install` (or bare `bundle`) installs what the Gemfile and its lock declare.
+pub(super) fn bundle(command: &Command, rec: &mut Recorder) {
+    const BUNDLE: Spec = Spec {
+        short: "j",
+        long: &["gemfile", "jobs", "path", "retry", "with", "without"],
+    };
+    let parsed = options::parse(command.args, &BUNDLE);
+    let subcommand = parsed
+        .operands()
+        .first()
+        .and_then(|arg| arg.text().map(str::to_string));
+    if !matches!(subcommand.as_deref(), None | Some("install")) {
+        return;
+    }
+    let reads = match parsed.value(&["gemfile"]) {
+        Some(gemfile) => rec
+            .path(command, gemfile)
+            .map(|gemfile| vec![gemfile.clone(), format!("{gemfile}.lock")])
+            .unwrap_or_default(),
+        None => reads_in(command, command.cwd, &["Gemfile", "Gemfile.lock"], rec),
+    };
+    let action = PackageAction::InstallDependencies;
+    rec.package(command, Manager::Bundle, action, Vec::new(), reads);
+    rec.cache(command, Cache::Gem);
+}
+
+/// `go mod download` fetches what go.mod and go.sum declare; building fills the build and
+/// module caches.
+pub(super) fn go(command: &Command, rec: &mut Recorder) {
+    let words: Vec<&str> = command.args.iter().map(|arg| arg.as_written()).collect();
+    match words.as_slice() {
+        ["mod", "download", ..] => {
+            install_dependencies(command, Manager::Go, &["go.mod", "go.sum"], rec);
+        }
+        ["build" | "install" | "get" | "test" | "run", ..] => {}
+        _ => return,
+    }
+    let variables = ["GOCACHE", "GOMODCACHE"];
+    cache_unless_moved(command, Cache::Go, None, &variables, rec);
+}
+
+/// `cargo fetch` fetches what Cargo.toml and Cargo.lock declare; building and installing fill
+/// the registry cache.
+pub(super) fn cargo(command: &Command, rec: &mut Recorder) {
+    const CARGO: Spec = Spec {
+        short: "FjpZ",
+        long: &[
+            "bin",
+            "color",
+            "config",
+            "features",
+            "jobs",
+            "manifest-path",
+            "package",
+            "profile",
+            "root",
+            "target",
+            "target-dir",
+        ],
+    };
+    // `cargo +nightly build`: the toolchain comes first.
+    let args = match command.args.split_first() {
+        Some((first, rest)) if first.as_written().starts_with('+') => rest,
+        _ => command.args,
+    };
+    let parsed = options::parse(args, &CARGO);
+    let subcommand = parsed
+        .operands()
+        .first()
+        .and_then(|arg| arg.text().map(str::to_string));
+    match subcommand.as_deref() {
+        Some("fetch") => {
+            install_dependencies(command, Manager::Cargo, &["Cargo.toml", "Cargo.lock"], rec);
+        }
+        Some("build" | "b" | "install" | "run" | "r" | "test" | "t" | "check" | "c") => {}
+        _ => return,
+    }
+    let registry = match command.env_var("CARGO_HOME") {
+        EnvValue::Known(home) => Some(paths::resolve("/", &format!("{home}/registry"))),
+        EnvValue::Unknown => return,
+        EnvValue::Unset => None,
+    };
+    match registry {
+        Some(registry) if rec.is_mounted(&registry) => {}
+        _ => rec.cache(command, Cache::Cargo),
+    }
+}
+
+/// `composer install` installs what composer.json and composer.lock declare; `require`
+/// installs, `update` upgrades; `clear-cache` empties the cache.
+pub(super) fn composer(command: &Command, rec: &mut Recorder) {
+    const COMPOSER: Spec = Spec {
+        short: "d",
+        long: &["working-dir"],
+    };
+    let parsed = options::parse(command.args, &COMPOSER);
+    let operands = parsed.operands();
+    let Some((subcommand, rest)) = operands.split_first() else {
+        return;
+    };
+    let dir = match parsed.value(&["d", "working-dir"]) {
+        Some(dir) => rec.path(command, dir),
+        None => command.cwd.map(str::to_string),
+    };
+    match subcommand.text().unwrap_or("") {
+        "install" | "i" => {
+            let reads = reads_in(
+                command,
+                dir.as_deref(),
+                &["composer.json", "composer.lock"],
+                rec,
+            );
+            let action = PackageAction::InstallDependencies;
+            rec.package(command, Manager::Composer, action, Vec::new(), reads);
+        }
+        "require" | "r" => {
+            let packages = package_names(rest);
+            rec.package(
+                command,
+                Manager::Composer,
+                PackageAction::Install,
+                packages,
+                Vec::new(),
+            );
+        }
+        "update" | "u" | "upgrade" => {
+            let packages = package_names(rest);
+            rec.package(
+                command,
+                Manager::Composer,
+                PackageAction::Upgrade,
+                packages,
+                Vec::new(),
+            );
+        }
+        "clear-cache" | "clearcache" | "cc" => {
+            let contents = cache_contents(command, Cache::Composer, rec);
+            return clean(command, Manager::Composer, &contents, rec);
+        }
+        _ => return,
+    }
+    cache_unless_moved(command, Cache::Composer, None, &["COMPOSER_CACHE_DIR"], rec);
+}
+
+/// `dotnet restore [PROJECT]` reads the project (or every project and solution file in the
+/// current directory, as a pattern).
+pub(super) fn dotnet(command: &Command, rec: &mut Recorder) {
+    const DOTNET: Spec = Spec {
+        short: "rsv",
+        long: &[
+            "configfile",
+            "lock-file-path",
+            "packages",
+            "runtime",
+            "source",
+            "verbosity",
+        ],
+    };
+    let parsed = options::parse(command.args, &DOTNET);
+    let operands = parsed.operands();
+    let Some((subcommand, rest)) = operands.split_first() else {
+        return;
+    };
+    if subcommand.text() != Some("restore") {
+        return;
+    }
+    let reads = match rest.first() {
+        Some(project) => rec.path(command, project).into_iter().collect(),
+        None => {
+            let patterns = ["*.csproj", "*.fsproj", "*.vbproj", "*.sln"];
+            reads_in(command, command.cwd, &patterns, rec)
+        }
+    };
+    let action = PackageAction::InstallDependencies;
+    rec.package(command, Manager::Dotnet, action, Vec::new(), reads);
+}
+
+/// `mvn dependency:go-offline` (or `dependency:resolve`) resolves what pom.xml declares.
+pub(super) fn maven(command: &Command, rec: &mut Recorder) {
+    const MAVEN: Spec = Spec {
+        short: "bDfilPsT",
+        long: &[
+            "builder",
+            "file",
+            "global-settings",
+            "log-file",
+            "projects",
+            "settings",
+            "threads",
+        ],
+    };
+    let parsed = options::parse(command.args, &MAVEN);
+    let resolves = parsed
+        .operands()
+        .iter()
+        .filter_map(|arg| arg.text())
+        .any(|goal| {
+            let goal = goal.rsplit(':').next().unwrap_or(goal);
+            goal == "go-offline" || goal == "resolve" || goal == "resolve-plugins"
+        });
+    if !resolves {
+        return;
+    }
+    let reads = match parsed.value(&["f", "file"]) {
+        Some(file) => rec
+            .path(command, file)
+            .map(|path| {
+                if path.ends_with(".xml") {
+                    path
+                } else {
+                    format!("{path}/pom.xml")
+                }
+            })
+            .into_iter()
+            .collect(),
+        None => reads_in(command, command.cwd, &["pom.xml"], rec),
+    };
+    let action = PackageAction::InstallDependencies;
+    rec.package(command, Manager::Maven, action, Vec::new(), reads);
+}
+
+/// `mix deps.get` fetches what mix.exs and mix.lock declare.
+pub(super) fn mix(command: &Command, rec: &mut Recorder) {
+    let parsed = options::parse(command.args, &Spec::NONE);
+    if parsed.operands().first().and_then(|arg| arg.text()) == Some("deps.get") {
+        install_dependencies(command, Manager::Mix, &["mix.exs", "mix.lock"], rec);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testing::TestEnv;
+    use crate::model::layer::{Cache, Manager, PackageAction};
+
+    fn summary(effects: &crate::model::Effects) -> Vec<(Manager, PackageAction, Vec<String>)> {
+        effects
+            .packages
+            .iter()
+            .map(|op| (op.manager, op.action, op.reads.clone()))
+            .collect()
+    }
+
+    fn caches(effects: &crate::model::Effects) -> Vec<Cache> {
+        effects.caches.iter().map(|c| c.cache).collect()
+    }
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    const DEPS: PackageAction = PackageAction::InstallDependencies;
+
+    #[test]
+    fn ruby() {
+        let effects = TestEnv::new()
+            .workdir("/app")
+            .run("gem install bundler -v 2.5 --no-document && bundle install --jobs 4");
+        assert_eq!(
+            summary(&effects),
+            [
+                (Manager::Gem, PackageAction::Install, vec![]),
+                (
+                    Manager::Bundle,
+                    DEPS,
+                    strings(&["/app/Gemfile", "/app/Gemfile.lock"])
+                )
+            ]
+        );
+        assert_eq!(effects.packages[0].packages, ["bundler"]);
+        assert_eq!(caches(&effects), [Cache::Gem, Cache::Gem]);
+    }
+
+    #[test]
+    fn go_modules_and_builds() {
+        let effects = TestEnv::new()
+            .workdir("/src")
+            .run("go mod download && go build -o /bin/app ./cmd/app && go version");
+        assert_eq!(
+            summary(&effects),
+            [(Manager::Go, DEPS, strings(&["/src/go.mod", "/src/go.sum"]))]
+        );
+        assert_eq!(caches(&effects), [Cache::Go, Cache::Go]);
+        let effects = TestEnv::new()
+            .mount("/root/.cache/go-build")
+            .run("go build ./...");
+        assert!(effects.caches.is_empty());
+    }
+
+    #[test]
+    fn cargo_fetch_and_build() {
+        let effects = TestEnv::new()
+            .workdir("/src")
+            .run("cargo fetch --locked && cargo +nightly build --release -p app && cargo fmt");
+        assert_eq!(
+            summary(&effects),
+            [(
+                Manager::Cargo,
+                DEPS,
+                strings(&["/src/Cargo.toml", "/src/Cargo.lock"])
+            )]
+        );
+        assert_eq!(caches(&effects), [Cache::Cargo, Cache::Cargo]);
+        let effects = TestEnv::new()
+            .var("CARGO_HOME", Some("/usr/local/cargo"))
+            .mount("/usr/local/cargo/registry")
+            .run("cargo build");
+        assert!(effects.caches.is_empty());
+    }
+
+    #[test]
+    fn composer() {
+        let effects = TestEnv::new()
+            .workdir("/var/www")
+            .run("composer install --no-dev -o && composer clear-cache");
+        assert_eq!(
+            summary(&effects),
+            [
+                (
+                    Manager::Composer,
+                    DEPS,
+                    strings(&["/var/www/composer.json", "/var/www/composer.lock"])
+                ),
+                (Manager::Composer, PackageAction::Clean, vec![])
+            ]
+        );
+        assert_eq!(caches(&effects), [Cache::Composer]);
+        assert_eq!(effects.deletes.len(), 2);
+    }
+
+    #[test]
+    fn dotnet_maven_mix() {
+        let effects = TestEnv::new().workdir("/src").run(
+            "dotnet restore && dotnet restore App/App.csproj -s https://nuget && mvn -B -f /src/svc dependency:go-offline \
+             && ./mvnw -q dependency:resolve && mix deps.get --only prod && mvn package",
+        );
+        assert_eq!(
+            summary(&effects),
+            [
+                (
+                    Manager::Dotnet,
+                    DEPS,
+                    strings(&[
+                        "/src/*.csproj",
+                        "/src/*.fsproj",
+                        "/src/*.vbproj",
+                        "/src/*.sln"
+                    ])
+                ),
+                (Manager::Dotnet, DEPS, strings(&["/src/App/App.csproj"])),
+                (Manager::Maven, DEPS, strings(&["/src/svc/pom.xml"])),
+                (Manager::Maven, DEPS, strings(&["/src/pom.xml"])),
+                (
+                    Manager::Mix,
+                    DEPS,
+                    strings(&["/src/mix.exs", "/src/mix.lock"])
+                ),
+            ]
+        );
+    }
+}

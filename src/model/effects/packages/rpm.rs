@@ -1,0 +1,227 @@
+//! The RPM package managers: `yum`, `dnf`, `microdnf` and `zypper`.
+//!
+//! `yum update` upgrades packages (it is not an index refresh; `makecache` is). Their clean
+//! commands are recorded as deletions only where what they remove is clear: `clean all`, and
+//! for zypper the package cache (with `--all` the whole cache).
+
+use super::super::command::Command;
+use super::super::options::{self, Spec};
+use super::super::record::Recorder;
+use super::{cache_contents, clean, package_names};
+use crate::model::layer::{Cache, Manager, PackageAction};
+
+pub(super) fn yum(command: &Command, rec: &mut Recorder) {
+    const YUM: Spec = Spec {
+        short: "cdeRx",
+        long: &[
+            "color",
+            "comment",
+            "config",
+            "debuglevel",
+            "destdir",
+            "disablerepo",
+            "downloaddir",
+            "enablerepo",
+            "errorlevel",
+            "exclude",
+            "forcearch",
+            "installroot",
+            "randomwait",
+            "releasever",
+            "repo",
+            "repofrompath",
+            "repoid",
+            "rpmverbosity",
+            "setopt",
+        ],
+    };
+    let (manager, cache) = match command.name {
+        "yum" => (Manager::Yum, Cache::Yum),
+        "dnf" => (Manager::Dnf, Cache::Dnf),
+        _ => (Manager::Microdnf, Cache::Dnf),
+    };
+    let parsed = options::parse(command.args, &YUM);
+    let operands = parsed.operands();
+    let Some((subcommand, mut rest)) = operands.split_first() else {
+        return;
+    };
+    let mut name = subcommand.text().unwrap_or("");
+    // `dnf group install …`, `dnf module install …`
+    if matches!(name, "group" | "groups" | "module") {
+        let Some((inner, tail)) = rest.split_first() else {
+            return;
+        };
+        name = match inner.text() {
+            Some("install") => "groupinstall",
+            _ => return,
+        };
+        rest = tail;
+    }
+    let action = match name {
+        "install" | "groupinstall" | "localinstall" | "reinstall" => PackageAction::Install,
+        "update" | "upgrade" | "update-minimal" | "upgrade-minimal" | "distro-sync"
+        | "dist-upgrade" => PackageAction::Upgrade,
+        "makecache" => PackageAction::Update,
+        "remove" | "erase" | "autoremove" => {
+            let packages = package_names(rest);
+            return rec.package(
+                command,
+                manager,
+                PackageAction::Remove,
+                packages,
+                Vec::new(),
+            );
+        }
+        "clean" => {
+            let everything = rest.iter().any(|arg| arg.text() == Some("all"));
+            let removed = if everything {
+                cache_contents(command, cache, rec)
+            } else {
+                Vec::new()
+            };
+            return clean(command, manager, &removed, rec);
+        }
+        _ => return,
+    };
+    let packages = package_names(rest);
+    rec.package(command, manager, action, packages, Vec::new());
+    rec.cache(command, cache);
+}
+
+pub(super) fn zypper(command: &Command, rec: &mut Recorder) {
+    const ZYPPER: Spec = Spec {
+        short: "cCDrRt",
+        long: &[
+            "cache-dir",
+            "config",
+            "from",
+            "installroot",
+            "pkg-cache-dir",
+            "raw-cache-dir",
+            "reposd-dir",
+            "repo",
+            "root",
+            "solv-cache-dir",
+            "type",
+        ],
+    };
+    let parsed = options::parse(command.args, &ZYPPER);
+    let operands = parsed.operands();
+    let Some((subcommand, rest)) = operands.split_first() else {
+        return;
+    };
+    let action = match subcommand.text().unwrap_or("") {
+        "install" | "in" => PackageAction::Install,
+        "update" | "up" | "dist-upgrade" | "dup" | "patch" => PackageAction::Upgrade,
+        "refresh" | "ref" => PackageAction::Update,
+        "remove" | "rm" => {
+            let packages = package_names(rest);
+            return rec.package(
+                command,
+                Manager::Zypper,
+                PackageAction::Remove,
+                packages,
+                Vec::new(),
+            );
+        }
+        "clean" | "cc" => {
+            let removed = if parsed.has(&["a", "all"]) {
+                cache_contents(command, Cache::Zypper, rec)
+            } else {
+                vec!["/var/cache/zypp/packages/*".to_string()]
+            };
+            return clean(command, Manager::Zypper, &removed, rec);
+        }
+        _ => return,
+    };
+    let packages = package_names(rest);
+    rec.package(command, Manager::Zypper, action, packages, Vec::new());
+    rec.cache(command, Cache::Zypper);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testing::{TestEnv, paths};
+    use crate::model::layer::{Cache, Manager, PackageAction};
+
+    fn ops(effects: &crate::model::Effects) -> Vec<(Manager, PackageAction)> {
+        effects
+            .packages
+            .iter()
+            .map(|op| (op.manager, op.action))
+            .collect()
+    }
+
+    #[test]
+    fn yum_install_and_clean_all() {
+        let effects = TestEnv::new().run("yum install -y x && yum clean all");
+        assert_eq!(
+            ops(&effects),
+            [
+                (Manager::Yum, PackageAction::Install),
+                (Manager::Yum, PackageAction::Clean)
+            ]
+        );
+        assert_eq!(effects.packages[0].packages, ["x"]);
+        let caches: Vec<_> = effects.caches.iter().map(|c| c.cache).collect();
+        assert_eq!(caches, [Cache::Yum]);
+        assert_eq!(paths(&effects.deletes), [("/var/cache/yum/*", true)]);
+    }
+
+    #[test]
+    fn yum_update_upgrades() {
+        let effects = TestEnv::new().run("yum -y update && yum makecache && yum clean metadata");
+        assert_eq!(
+            ops(&effects),
+            [
+                (Manager::Yum, PackageAction::Upgrade),
+                (Manager::Yum, PackageAction::Update),
+                (Manager::Yum, PackageAction::Clean)
+            ]
+        );
+        assert!(effects.deletes.is_empty());
+    }
+
+    #[test]
+    fn dnf_and_microdnf() {
+        let effects = TestEnv::new().run(
+            "dnf --setopt=tsflags=nodocs -y group install 'Development Tools' && microdnf install -y --nodocs tar \
+             && dnf remove -y gcc",
+        );
+        assert_eq!(
+            ops(&effects),
+            [
+                (Manager::Dnf, PackageAction::Install),
+                (Manager::Microdnf, PackageAction::Install),
+                (Manager::Dnf, PackageAction::Remove)
+            ]
+        );
+        assert_eq!(effects.packages[0].packages, ["Development Tools"]);
+        let caches: Vec<_> = effects.caches.iter().map(|c| c.cache).collect();
+        assert_eq!(caches, [Cache::Dnf, Cache::Dnf]);
+    }
+
+    #[test]
+    fn zypper_commands() {
+        let effects = TestEnv::new().run(
+            "zypper --non-interactive refresh && zypper -n in -y curl && zypper clean --all && zypper cc",
+        );
+        assert_eq!(
+            ops(&effects),
+            [
+                (Manager::Zypper, PackageAction::Update),
+                (Manager::Zypper, PackageAction::Install),
+                (Manager::Zypper, PackageAction::Clean),
+                (Manager::Zypper, PackageAction::Clean)
+            ]
+        );
+        assert_eq!(effects.packages[1].packages, ["curl"]);
+        assert_eq!(
+            paths(&effects.deletes),
+            [
+                ("/var/cache/zypp/*", true),
+                ("/var/cache/zypp/packages/*", true)
+            ]
+        );
+    }
+}

@@ -1,0 +1,176 @@
+//! Where effects are written down, with the checks every command shares: paths are resolved
+//! against the command's directory (or the read is given up and the word marked unread),
+//! nothing under a mount or a kernel filesystem is recorded (it is never committed), and
+//! deletes and metadata changes are recorded only for commands that surely run.
+
+use super::ShellEnv;
+use super::command::Command;
+use super::state::EnvValue;
+use super::words::Arg;
+use crate::model::layer::{
+    Cache, CacheFill, Effects, Manager, PackageAction, PackageOp, PathEffect,
+};
+use crate::model::paths;
+use crate::span::Span;
+
+/// Filesystems the build mounts itself: what is written there never reaches a layer.
+const KERNEL_FILESYSTEMS: [&str; 3] = ["/dev", "/proc", "/sys"];
+
+pub(super) struct Recorder<'e> {
+    env: &'e ShellEnv<'e>,
+    mounted: Vec<String>,
+    effects: Effects,
+}
+
+impl<'e> Recorder<'e> {
+    pub fn new(env: &'e ShellEnv<'e>) -> Recorder<'e> {
+        let mounted = env
+            .mounted
+            .iter()
+            .filter(|target| target.starts_with('/'))
+            .map(|target| paths::normalize(target))
+            .collect();
+        Recorder {
+            env,
+            mounted,
+            effects: Effects::default(),
+        }
+    }
+
+    /// The home directory of the user running the step.
+    pub fn home(&self) -> &str {
+        self.env.home
+    }
+
+    pub fn finish(self) -> Effects {
+        self.effects
+    }
+
+    /// Marks part of the script as not understood, so rules don't conclude from absence.
+    pub fn unread(&mut self, span: Span) {
+        if !self.effects.unread.contains(&span) {
+            self.effects.unread.push(span);
+        }
+    }
+
+    /// The absolute path an argument names, resolved against the command's directory. When it
+    /// can't be known the word is marked unread.
+    pub fn path(&mut self, command: &Command, arg: &Arg) -> Option<String> {
+        self.path_in(command.cwd, arg)
+    }
+
+    /// The absolute path an argument names, resolved against `dir`.
+    pub fn path_in(&mut self, dir: Option<&str>, arg: &Arg) -> Option<String> {
+        let Some(text) = arg.path_text() else {
+            self.unread(arg.span);
+            return None;
+        };
+        if text.is_empty() {
+            return None;
+        }
+        match dir {
+            _ if text.starts_with('/') => Some(paths::normalize(text)),
+            Some(dir) => Some(paths::resolve(dir, text)),
+            None => {
+                self.unread(arg.span);
+                None
+            }
+        }
+    }
+
+    /// Whether writes to `path` stay out of the layer (a mount, `/dev`, `/proc`, `/sys`).
+    pub fn is_uncommitted(&self, path: &str) -> bool {
+        self.mounted
+            .iter()
+            .map(String::as_str)
+            .chain(KERNEL_FILESYSTEMS)
+            .any(|dir| paths::is_within(path, dir))
+    }
+
+    /// The command adds or overwrites `path` (its span is the command's).
+    pub fn create(&mut self, command: &Command, path: String, recursive: bool) {
+        self.create_at(command.name, path, recursive, command.span);
+    }
+
+    pub fn create_at(&mut self, via: &str, path: String, recursive: bool, span: Span) {
+        if self.is_uncommitted(&path) {
+            return;
+        }
+        self.effects
+            .creates
+            .push(effect(via, path, recursive, span));
+    }
+
+    /// The command removes `path`; `span` is the word that names it.
+    pub fn delete(&mut self, command: &Command, path: String, recursive: bool, span: Span) {
+        if command.certain && !self.is_uncommitted(&path) {
+            let effect = effect(command.name, path, recursive, span);
+            self.effects.deletes.push(effect);
+        }
+    }
+
+    /// The command changes the metadata of `path`; `span` is the word that names it.
+    pub fn touch(&mut self, command: &Command, path: String, recursive: bool, span: Span) {
+        if command.certain && !self.is_uncommitted(&path) {
+            let effect = effect(command.name, path, recursive, span);
+            self.effects.touches.push(effect);
+        }
+    }
+
+    /// The command fills a package cache, unless the cache lives under a mount.
+    pub fn cache(&mut self, command: &Command, cache: Cache) {
+        let home = match command.env_var("HOME") {
+            EnvValue::Known(home) => home,
+            EnvValue::Unset => self.env.home.to_string(),
+            // The program's home is not known: only caches outside it can be placed.
+            EnvValue::Unknown if lives_in_home(cache) => return,
+            EnvValue::Unknown => self.env.home.to_string(),
+        };
+        let mounted = cache.dirs(&home).iter().any(|dir| self.is_mounted(dir));
+        if !mounted {
+            let span = command.span;
+            self.effects.caches.push(CacheFill { cache, span });
+        }
+    }
+
+    /// Whether an explicitly chosen cache directory is under a mount.
+    pub fn is_mounted(&self, path: &str) -> bool {
+        self.mounted
+            .iter()
+            .any(|target| paths::is_within(path, target))
+    }
+
+    pub fn package(
+        &mut self,
+        command: &Command,
+        manager: Manager,
+        action: PackageAction,
+        packages: Vec<String>,
+        reads: Vec<String>,
+    ) {
+        self.effects.packages.push(PackageOp {
+            manager,
+            action,
+            span: command.span,
+            packages,
+            reads,
+        });
+    }
+}
+
+fn effect(via: &str, path: String, recursive: bool, span: Span) -> PathEffect {
+    PathEffect {
+        path,
+        recursive,
+        via: via.to_string(),
+        span,
+    }
+}
+
+/// Whether a cache's directories depend on the user's home directory.
+fn lives_in_home(cache: Cache) -> bool {
+    !matches!(
+        cache,
+        Cache::AptLists | Cache::AptArchives | Cache::Apk | Cache::Yum | Cache::Dnf | Cache::Zypper
+    )
+}
