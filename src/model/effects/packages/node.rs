@@ -129,6 +129,13 @@ pub(super) fn yarn(command: &Command, rec: &mut Recorder) {
             true
         }
         Some("add") => installs(command, Manager::Yarn, rest, rec),
+        // `yarn global add` installs into the global folder and fills the same cache.
+        Some("global") if rest.first().and_then(|arg| arg.text()) == Some("add") => installs(
+            command,
+            Manager::Yarn,
+            rest.get(1..).unwrap_or_default(),
+            rec,
+        ),
         Some("upgrade" | "up") => {
             let packages = package_names(rest);
             rec.package(
