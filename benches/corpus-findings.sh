@@ -14,7 +14,14 @@ find ../shared/corpus -type f ! -name MANIFEST.tsv -print0 | sort -z \
   | xargs -0 target/release/layerlint check --format json --fail-level none > "$out"
 python3 - "$out" "$sample" "$@" <<'PY'
 import json, sys, random, collections
-findings = json.load(open(sys.argv[1]))
+# xargs may split the file list over several runs: read every JSON array in turn.
+text, findings, decoder, at = open(sys.argv[1]).read(), [], json.JSONDecoder(), 0
+while at < len(text):
+    if text[at].isspace():
+        at += 1
+        continue
+    chunk, at = decoder.raw_decode(text, at)
+    findings.extend(chunk)
 sample, wanted = int(sys.argv[2]), set(sys.argv[3:])
 root = "../shared/corpus/"
 by_rule = collections.defaultdict(list)

@@ -34,28 +34,33 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
             }
             reported.push(origin.index);
             let creator = origin.step.instruction;
-            let created_line = cx.line_of(creator.span);
+            let line = cx.line_of(creator.span);
+            let keyword = creator.keyword.as_str();
+            let (via, created) = (&deleted.via, &origin.created.path);
             let what = if origin.partial {
                 format!(
-                    "{} removes part of {}, which",
-                    deleted.path, origin.created.path
+                    "{via} deletes {}, part of {created}, which the {keyword} on line {line} filled",
+                    deleted.path
                 )
-            } else if deleted.path == origin.created.path {
-                deleted.path.clone()
+            } else if deleted.path == *created {
+                format!("{via} deletes {created}, which the {keyword} on line {line} created")
             } else {
-                format!("{} (matching {})", origin.created.path, deleted.path)
+                format!(
+                    "{via} {} deletes {created}, which the {keyword} on line {line} created",
+                    deleted.path
+                )
+            };
+            let advice = if creator.keyword == crate::syntax::Keyword::Run {
+                "create and delete it in the same RUN".to_string()
+            } else {
+                format!(
+                    "if only a RUN needs it, bind-mount it for that RUN (`RUN --mount=type=bind,source=…,target=…`) instead of copying it; otherwise keep it out of the {keyword}"
+                )
             };
             let message = format!(
-                "{via} deletes {what} was created by the {keyword} on line {created_line}; deleting it in a later layer only hides it, and its bytes stay in the layer from line {created_line}, pulled and stored with the image",
-                via = deleted.via,
-                keyword = creator.keyword.as_str(),
+                "{what}: deleting it in a later layer only hides it; its bytes stay in the layer from line {line} and ship with the image; {advice}"
             );
-            let advice = if creator.keyword == crate::syntax::Keyword::Run {
-                "create and delete it in the same RUN"
-            } else {
-                "keep it out of the build context (.dockerignore) or copy only what the image needs"
-            };
-            let diagnostic = cx.report(deleted.span, format!("{message}: {advice}"));
+            let diagnostic = cx.report(deleted.span, message);
             diagnostic.label(
                 origin.created.span,
                 format!("{} created here", origin.created.path),

@@ -41,30 +41,41 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
             reported.push(origin.index);
             let creator = origin.step.instruction;
             let created_line = cx.line_of(creator.span);
-            let scope = if touched.recursive {
-                "every file under"
+            let flag = if touched.recursive { " -R" } else { "" };
+            let changed = if origin.partial {
+                format!(
+                    "{}, part of what the {} on line {created_line} brought",
+                    touched.path,
+                    creator.keyword.as_str()
+                )
+            } else if origin.created.recursive && touched.recursive {
+                format!(
+                    "every file in {}, which the {} on line {created_line} created",
+                    origin.created.path,
+                    creator.keyword.as_str()
+                )
             } else {
-                ""
-            };
-            let target = if origin.partial {
-                touched.path.clone()
-            } else {
-                origin.created.path.clone()
+                format!(
+                    "{}, which the {} on line {created_line} created",
+                    origin.created.path,
+                    creator.keyword.as_str()
+                )
             };
             let cure = match (creator.keyword, touched.via.as_str()) {
-                (Keyword::Copy | Keyword::Add, "chmod") => {
-                    format!("use {} --chmod instead", creator.keyword.as_str())
-                }
-                (Keyword::Copy | Keyword::Add, _) => {
-                    format!("use {} --chown instead", creator.keyword.as_str())
-                }
+                (Keyword::Copy | Keyword::Add, "chmod") => format!(
+                    "set the mode as it arrives with {} --chmod",
+                    creator.keyword.as_str()
+                ),
+                (Keyword::Copy | Keyword::Add, _) => format!(
+                    "set the owner as it arrives with {} --chown",
+                    creator.keyword.as_str()
+                ),
                 _ => "do it in the RUN that creates the files".to_string(),
             };
             let message = format!(
-                "{via} on {scope}{space}{target} changes files the {keyword} on line {created_line} created: each changed file is copied whole into this layer, so its bytes ship twice; {cure}",
+                "{via}{flag} {target} changes {changed}: a changed file is copied whole into this layer, so its bytes ship twice; {cure}",
                 via = touched.via,
-                space = if scope.is_empty() { "" } else { " " },
-                keyword = creator.keyword.as_str(),
+                target = touched.path,
             );
             let diagnostic = cx.report(touched.span, message);
             diagnostic.label(

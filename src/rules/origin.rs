@@ -1,7 +1,12 @@
 //! Which earlier layer of a stage put a path there: the question LL302 and LL303 both ask.
+//!
+//! The answer must be certain, or there is no finding: the path must still exist when the later
+//! step runs (not removed by its own layer or one in between), the later step must not be
+//! acting on something it made itself, and a match on part of a directory only counts when the
+//! directory was filled by a command that brings content (a copy, an archive, a clone).
 
 use crate::model::paths::{is_within, removes};
-use crate::model::{PathEffect, Stage, Step};
+use crate::model::{Effects, PathEffect, Stage, Step};
 
 /// An earlier step's `creates` entry that the later effect reaches.
 pub struct Origin<'s, 'a> {
@@ -13,29 +18,44 @@ pub struct Origin<'s, 'a> {
     pub partial: bool,
 }
 
-/// The latest step before `before` whose created path the effect `target` reaches: the effect
-/// names the path (or a pattern matching it), lies below a created directory, or is a recursive
-/// effect on a directory holding it.
-///
-/// A partial match is only trusted when no step in between could have added the same path by
-/// means the model cannot see (unread script parts, package installs).
+/// Commands whose created directory holds files the model can't list, so a later effect on a
+/// path inside it is an effect on what they brought.
+const FILLS_DIRECTORIES: &[&str] = &["COPY", "ADD", "tar", "unzip", "git", "cp", "mv", "rsync"];
+
+/// The latest step before `before` whose created path the effect `target` reaches, if the path
+/// is certainly still there and certainly not the later step's own.
 pub fn find<'s, 'a>(
     stage: &'s Stage<'a>,
     before: usize,
     target: &PathEffect,
 ) -> Option<Origin<'s, 'a>> {
+    let own = stage.steps[before].effects.as_ref();
+    if own.is_some_and(|e| reaches_own_creation(e, target)) {
+        return None;
+    }
     for index in (0..before).rev() {
         let step = &stage.steps[index];
         let Some(effects) = &step.effects else {
             continue;
         };
         for created in effects.creates.iter().rev() {
+            // An empty directory from `mkdir` or an empty file from `touch` costs nothing worth
+            // reporting.
+            if created.via == "mkdir" || created.via == "touch" {
+                continue;
+            }
             let whole = removes(&target.path, target.recursive, &created.path);
             let partial = !whole
                 && created.recursive
-                && is_within(&target.path, &created.path)
-                && target.path != created.path;
-            if whole || (partial && nothing_unseen_between(stage, index, before)) {
+                && created.path != "/"
+                && FILLS_DIRECTORIES.contains(&created.via.as_str())
+                && is_within(&target.path, &created.path);
+            if !(whole || partial) {
+                continue;
+            }
+            let survives =
+                !removed_in(effects, created) && !removed_between(stage, index, before, created);
+            if survives && (whole || nothing_unseen_between(stage, index, before)) {
                 return Some(Origin {
                     index,
                     step,
@@ -43,9 +63,37 @@ pub fn find<'s, 'a>(
                     partial,
                 });
             }
+            // The path this effect names was made here but is already gone, or unclear: stop
+            // looking further back, an older layer's copy was replaced by this one.
+            return None;
         }
     }
     None
+}
+
+/// The later step creates something the effect reaches: it may be acting on its own file.
+fn reaches_own_creation(effects: &Effects, target: &PathEffect) -> bool {
+    effects.creates.iter().any(|c| {
+        removes(&target.path, target.recursive, &c.path)
+            || is_within(&c.path, &target.path)
+            || is_within(&target.path, &c.path)
+    })
+}
+
+/// The creating layer removed the path itself before it was committed.
+fn removed_in(effects: &Effects, created: &PathEffect) -> bool {
+    effects
+        .deletes
+        .iter()
+        .any(|d| removes(&d.path, d.recursive, &created.path))
+}
+
+/// A layer between the creator and the later step already removed the path.
+fn removed_between(stage: &Stage<'_>, from: usize, to: usize, created: &PathEffect) -> bool {
+    stage.steps[from + 1..to]
+        .iter()
+        .filter_map(|s| s.effects.as_ref())
+        .any(|e| removed_in(e, created))
 }
 
 fn nothing_unseen_between(stage: &Stage<'_>, from: usize, to: usize) -> bool {
