@@ -9,7 +9,7 @@ use super::{Context, Rule};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::{Manager, PackageAction, PackageOp, Stage};
 use crate::span::Span;
-use crate::syntax::{Args, Instruction};
+use crate::syntax::{Args, Instruction, Keyword};
 
 pub struct UpdateInSeparateLayer;
 
@@ -57,6 +57,19 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
                     .as_ref()
                     .is_some_and(|e| e.packages.iter().any(|op| same_family(op) && installs(op)))
             });
+            // An install whose RUN refreshes the index itself never sees this one (tianon's images
+            // update once to check a new repository, then again where they install).
+            let refreshes_itself = later.is_some_and(|s| {
+                s.effects.as_ref().is_some_and(|e| {
+                    e.packages
+                        .iter()
+                        .take_while(|op| !(same_family(op) && installs(op)))
+                        .any(|op| same_family(op) && op.action == PackageAction::Update)
+                })
+            });
+            if refreshes_itself {
+                continue;
+            }
             let command = cx.text(update.span).to_string();
             match later {
                 Some(install_step) => {
@@ -72,12 +85,15 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
                     );
                     diagnostic.fix = fix;
                 }
-                None => {
+                None if update_alone(step.instruction, update, cx)
+                    && nothing_may_install_after(cx, stage, index, update.manager) =>
+                {
                     let message = format!(
                         "`{command}` downloads a package index, but nothing installs after it in this stage: the index is never used and stays in the layer"
                     );
                     cx.report(update.span, message);
                 }
+                None => {}
             }
         }
     }
@@ -132,4 +148,35 @@ fn install_script_start(run: &Instruction) -> Option<usize> {
         ),
         _ => None,
     }
+}
+
+/// The RUN holds nothing but the update.
+fn update_alone(run: &Instruction, update: &PackageOp, cx: &Context<'_, '_>) -> bool {
+    matches!(&run.args, Args::Text(script) if script.text.trim().trim_end_matches(';').trim() == cx.text(update.span).trim())
+}
+
+/// Installs can hide where the model can't see them: a wrapper (`xx-apt-get`, `apt-fast`), a
+/// tool that calls the manager (`rosdep`, `install_packages`), or a script it doesn't read. Only
+/// when no later RUN of the stage could be one is "nothing installs" certain.
+fn nothing_may_install_after(
+    cx: &Context<'_, '_>,
+    stage: &Stage<'_>,
+    index: usize,
+    manager: Manager,
+) -> bool {
+    let names: &[&str] = match family(manager) {
+        1 => &["apt", "dpkg"],
+        2 => &["apk"],
+        3 => &["yum", "dnf", "rpm"],
+        _ => &["zypper", "rpm"],
+    };
+    const INDIRECT: &[&str] = &["rosdep", "install_packages", "install-packages", "apt-fast"];
+    stage.steps[index + 1..]
+        .iter()
+        .filter(|s| s.instruction.keyword == Keyword::Run)
+        .all(|s| {
+            let text = cx.text(s.instruction.lines);
+            let unread = s.effects.as_ref().is_some_and(|e| !e.unread.is_empty());
+            !unread && !names.iter().chain(INDIRECT).any(|n| text.contains(n))
+        })
 }
