@@ -32,6 +32,24 @@ pub(super) fn apply(command: &Command, rec: &mut Recorder) {
             rec.cache(command, Cache::AptLists);
             PackageAction::Update
         }
+        "install" | "reinstall" | "upgrade" | "dist-upgrade" | "full-upgrade"
+            if parsed.has(&["update"]) =>
+        {
+            // apt 3's `--update` refreshes the index first, in the same command.
+            rec.cache(command, Cache::AptLists);
+            rec.package(
+                command,
+                Manager::Apt,
+                PackageAction::Update,
+                Vec::new(),
+                Vec::new(),
+            );
+            if subcommand.text() == Some("install") || subcommand.text() == Some("reinstall") {
+                PackageAction::Install
+            } else {
+                PackageAction::Upgrade
+            }
+        }
         "install" | "reinstall" => PackageAction::Install,
         "upgrade" | "dist-upgrade" | "full-upgrade" => PackageAction::Upgrade,
         "remove" | "purge" | "autoremove" | "autopurge" => PackageAction::Remove,
@@ -52,6 +70,27 @@ pub(super) fn apply(command: &Command, rec: &mut Recorder) {
 mod tests {
     use super::super::super::testing::{TestEnv, paths};
     use crate::model::layer::{Cache, Manager, PackageAction};
+
+    #[test]
+    fn install_with_update_refreshes_the_index_first() {
+        let effects = TestEnv::new().run("apt-get install --update -y curl");
+        let actions: Vec<_> = effects
+            .packages
+            .iter()
+            .map(|p| (p.manager, p.action))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                (Manager::Apt, PackageAction::Update),
+                (Manager::Apt, PackageAction::Install)
+            ]
+        );
+        assert_eq!(
+            effects.caches.iter().map(|c| c.cache).collect::<Vec<_>>(),
+            [Cache::AptLists]
+        );
+    }
 
     #[test]
     fn update_install_and_list_cleanup() {
