@@ -1,7 +1,9 @@
 //! The rules: what each one checks (one file per rule), and the registry that pairs each with
 //! its documentation and test vectors in `rules/<CODE>.yaml`.
 
+mod dl3059;
 mod ll305;
+pub mod merge;
 mod registry;
 
 pub use registry::{Example, RuleDoc, all, find};

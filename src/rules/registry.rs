@@ -59,6 +59,7 @@ macro_rules! registry {
 }
 
 registry! {
+    "DL3059" => super::dl3059::ConsecutiveRun,
     "LL305" => super::ll305::VolatileArgBustsCache,
 }
 
