@@ -682,7 +682,7 @@ fn rule_prints_documentation_by_code_name_or_alias() {
 
 /// A file with an LL305 finding (info) and nothing else.
 const VOLATILE_ARG: &[u8] =
-    b"FROM alpine:3.20\nARG GIT_SHA\nRUN echo hi\nRUN echo \"$GIT_SHA\" > /commit\n";
+    b"FROM alpine:3.20\nARG GIT_SHA\nRUN echo hi\nWORKDIR /srv\nRUN echo \"$GIT_SHA\" > /commit\n";
 
 #[test]
 fn a_hadolint_config_is_read_when_there_is_no_layerlint_config() {
@@ -829,7 +829,7 @@ fn select_ignore_and_an_explicit_config() {
 
 #[test]
 fn hadolint_pragmas_silence_findings_and_stale_ones_are_reported() {
-    let silenced = b"FROM alpine:3.20\n# hadolint ignore=LL305\nARG GIT_SHA\nRUN echo hi\nRUN echo \"$GIT_SHA\"\n";
+    let silenced = b"FROM alpine:3.20\n# hadolint ignore=LL305\nARG GIT_SHA\nRUN echo hi\nWORKDIR /srv\nRUN echo \"$GIT_SHA\"\n";
     let dir = project(&[("Dockerfile", silenced)]);
     let run = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"]);
     assert_eq!(codes(&run), Vec::<String>::new());

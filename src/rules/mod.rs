@@ -9,6 +9,7 @@ mod dl3032;
 mod dl3036;
 mod dl3040;
 mod dl3042;
+mod dl3059;
 mod dl3060;
 mod ll001;
 mod ll002;
@@ -18,6 +19,7 @@ mod ll303;
 mod ll304;
 mod ll305;
 mod ll306;
+pub mod merge;
 mod origin;
 mod registry;
 

@@ -67,6 +67,7 @@ registry! {
     "DL3036" => super::dl3036::ZypperCacheLeft,
     "DL3040" => super::dl3040::DnfCacheLeft,
     "DL3042" => super::dl3042::PipCacheLeft,
+    "DL3059" => super::dl3059::ConsecutiveRun,
     "DL3060" => super::dl3060::YarnCacheLeft,
     "LL301" => super::ll301::UpdateInSeparateLayer,
     "LL302" => super::ll302::DeletedInLaterLayer,

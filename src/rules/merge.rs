@@ -1,0 +1,1006 @@
+//! Merging consecutive `RUN`s into one: the single helper behind every fix that merges `RUN`s
+//! (DL3059, and the layer rules that cure waste by doing create and delete in one layer). It
+//! implements LAYER-RULES.md "When two RUNs can be merged".
+//!
+//! The merged instruction keeps the first `RUN`'s keyword and flags, then each script's own
+//! text (its continuation lines as the user wrote them), joined by ` && ` plus the file's escape
+//! character, line ending and continuation indentation. Each original `RUN` is `sh -c S`, and the
+//! build stops when `S` exits non-zero; the merged `RUN` must run each script in the state a fresh
+//! shell would have, and only when every script before it succeeded. The joining rules that give
+//! exactly that, one script at a time (`S1` is the first of the merge):
+//!
+//! - `S1` is kept as written: `a; b && S2` runs `S2` iff `b` succeeded, which is when `RUN a; b`
+//!   succeeded (a list's status is its last command's). `a || c && S2` is `(a || c) && S2`.
+//! - A later script with more than one list item (`c; d`) or a top-level `||` is grouped,
+//!   `S1 && { c; d; }`: `S1 && c; d` would run `d` even when `S1` failed, and `S1 && c || d`
+//!   would run `d` when `S1` failed.
+//! - A script that changes the shell's own state anywhere outside a subshell (`cd`, `export`,
+//!   `set`, a bare assignment, a function definition, `exit`, … see [`LEAKY`]; also inside an
+//!   `if` or `{ …; }`, and `${X:=v}`) and is followed by another runs in a subshell,
+//!   `( S1 ) && S2`, so the next script starts from a fresh state; `exit` then ends only the
+//!   subshell. The last script needs no subshell: nothing follows it.
+//! - A trailing `;` is dropped (`a; && b` is a syntax error) and a trailing shell comment moves to
+//!   a Dockerfile comment line above the merged `RUN` (`a # note && b` would comment out `b`).
+//!   Continuation lines are only taken up to the last command, so comment lines Docker drops from
+//!   inside a continuation also move above instead of swallowing the `&&`.
+//!
+//! Refused, because no joining keeps the behaviour:
+//!
+//! - a background job (`a &`): merged, it would keep running while the next script runs;
+//! - `set -e` that a merge would switch off: a shell ignores `-e` in every command of an `&&` list
+//!   but the last, and inside any group or subshell in that place, so `( set -e; a; b ) && c` runs
+//!   `b` after `a` fails. Whenever `-e` may be on for a script that is not the last of the merge
+//!   (the script turns it on, or the stage's `SHELL` does), the part of it left of `&&` must be a
+//!   single and-or list of simple commands, whose failure the `&&` chain carries on its own;
+//! - different flags, a `tmpfs` or read-write bind mount (each `RUN` gets a fresh one), heredocs,
+//!   exec form, a shell other than POSIX `sh`, a script the splitter could not read, and any
+//!   instruction between the `RUN`s that changes what a later `RUN` sees.
+//!
+//! Continuation lines take the shortest indentation of the first `RUN`'s continuation lines (or
+//! of the next `RUN` that has some): the command level, not a deeper list of packages. Without
+//! any, four spaces more than the `RUN`.
+//!
+//! Instructions that only set image metadata (`LABEL`, `EXPOSE`, `CMD`, `ENTRYPOINT`,
+//! `STOPSIGNAL`, `HEALTHCHECK`, `MAINTAINER`) may sit between the `RUN`s: they move after the
+//! merged `RUN`, in their order, each with the comment lines directly above it. Other comment
+//! lines between the `RUN`s go above the merged `RUN`; blank lines between them are dropped.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::model::{Base, Model, Stage};
+use crate::span::Span;
+use crate::syntax::mount::MountKind;
+use crate::syntax::script::{Dialect, RunScript, run_scripts};
+use crate::syntax::shell::{AndOr, Command, CommandRef, Connector, Script, Terminator};
+use crate::syntax::{Args, Dockerfile, Instruction, Item, Keyword};
+
+/// A merge the rules allow: the edit that rewrites the region, and what it does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Merged {
+    /// One edit replacing every physical line from the first `RUN` to the last.
+    pub edits: Vec<Edit>,
+    /// The spans of the merged `RUN` instructions, in order.
+    pub runs: Vec<Span>,
+    /// The metadata instructions moved after the merged `RUN`, in order.
+    pub moved: Vec<Keyword>,
+}
+
+impl Merged {
+    pub fn into_fix(self, title: impl Into<String>, applicability: Applicability) -> Fix {
+        Fix {
+            title: title.into(),
+            applicability,
+            edits: self.edits,
+        }
+    }
+}
+
+/// Why `RUN`s cannot be merged. `line` is the 1-based line of the instruction at fault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The step indices do not name two different `RUN`s of the stage, first before last.
+    NotRuns,
+    ExecForm {
+        line: usize,
+    },
+    Heredoc {
+        line: usize,
+    },
+    /// Windows, PowerShell, cmd, or a shell this tool does not know.
+    NotPosix {
+        line: usize,
+    },
+    /// The flags differ from the first `RUN`'s.
+    FlagsDiffer {
+        line: usize,
+    },
+    /// A `tmpfs` or read-write bind mount: each `RUN` starts with a fresh one.
+    PrivateMount {
+        line: usize,
+    },
+    /// Part of the script could not be split, or there is no script.
+    Unreadable {
+        line: usize,
+    },
+    Background {
+        line: usize,
+    },
+    /// `set -e` may be on, and the merge would put the script where the shell ignores it.
+    Errexit {
+        line: usize,
+    },
+    /// An instruction between the `RUN`s that changes what a later `RUN` sees.
+    Barrier {
+        line: usize,
+        keyword: Keyword,
+    },
+    /// An instruction with a syntax error between the `RUN`s.
+    Malformed {
+        line: usize,
+    },
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::NotRuns => {
+                write!(f, "the steps to merge are not two or more RUN instructions")
+            }
+            Refusal::ExecForm { line } => write!(
+                f,
+                "the RUN on line {line} is in exec (JSON) form; only shell-form scripts can be joined"
+            ),
+            Refusal::Heredoc { line } => write!(
+                f,
+                "the RUN on line {line} uses a heredoc, which cannot be joined with &&"
+            ),
+            Refusal::NotPosix { line } => write!(
+                f,
+                "the RUN on line {line} runs in a shell other than POSIX sh (Windows, PowerShell, cmd or unknown)"
+            ),
+            Refusal::FlagsDiffer { line } => write!(
+                f,
+                "the RUN on line {line} has other flags than the first RUN, so it needs its own build environment"
+            ),
+            Refusal::PrivateMount { line } => write!(
+                f,
+                "the RUN on line {line} has a tmpfs or read-write bind mount; each RUN gets a fresh one, which a merge would share"
+            ),
+            Refusal::Unreadable { line } => write!(
+                f,
+                "the script of the RUN on line {line} could not be fully read, so joining it could change its meaning"
+            ),
+            Refusal::Background { line } => write!(
+                f,
+                "the RUN on line {line} starts a background job, which a merge would leave running while the next script runs"
+            ),
+            Refusal::Errexit { line } => write!(
+                f,
+                "the RUN on line {line} may run with set -e, which the shell ignores before && (even inside ( … )), so a failing command would no longer stop it"
+            ),
+            Refusal::Barrier { line, keyword } => write!(
+                f,
+                "{} on line {line} sits between the RUNs and changes what a later RUN sees",
+                keyword.as_str()
+            ),
+            Refusal::Malformed { line } => write!(
+                f,
+                "the instruction on line {line} between the RUNs has a syntax error"
+            ),
+        }
+    }
+}
+
+/// Merges steps `first..=last` of stage `stage`: see the module documentation. Reads every
+/// `RUN` of the file; a rule that tries several merges should keep one [`Merger`].
+pub fn merge_runs(
+    model: &Model<'_>,
+    stage: usize,
+    first: usize,
+    last: usize,
+) -> Result<Merged, Refusal> {
+    Merger::new(model).merge(stage, first, last)
+}
+
+/// The model and every `RUN` of the file read once, for any number of merges.
+pub struct Merger<'m, 'a> {
+    model: &'m Model<'a>,
+    /// What each `RUN` with a script brings to a merge, by the offset of its keyword.
+    pieces: HashMap<u32, Result<Piece<'a>, Refusal>>,
+}
+
+impl<'m, 'a> Merger<'m, 'a> {
+    pub fn new(model: &'m Model<'a>) -> Self {
+        let dockerfile = model.dockerfile;
+        let pieces = run_scripts(dockerfile)
+            .iter()
+            .map(|run| (run.instruction.span.start, read_piece(dockerfile, run)))
+            .collect();
+        Merger { model, pieces }
+    }
+
+    /// Merges steps `first..=last` of stage `stage` (indices into `Stage::steps`); both must be
+    /// `RUN`s and `first < last`. Every `RUN` in between is merged too.
+    pub fn merge(&self, stage: usize, first: usize, last: usize) -> Result<Merged, Refusal> {
+        let dockerfile = self.model.dockerfile;
+        let stage_ref = self.model.stages.get(stage).ok_or(Refusal::NotRuns)?;
+        let (Some(first_run), Some(last_run)) = (run_at(stage_ref, first), run_at(stage_ref, last))
+        else {
+            return Err(Refusal::NotRuns);
+        };
+        if first >= last {
+            return Err(Refusal::NotRuns);
+        }
+        let region = Span {
+            start: first_run.lines.start,
+            end: last_run.lines.end,
+        };
+        let layout = Layout::of(dockerfile, region)?;
+        let pieces = layout
+            .runs
+            .iter()
+            .map(|run| self.piece(run))
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(odd) = pieces.iter().find(|p| p.flags != pieces[0].flags) {
+            return Err(Refusal::FlagsDiffer { line: odd.line });
+        }
+        let wraps = wraps(&pieces, errexit_shell(self.model, stage_ref, first))?;
+        let content = render(dockerfile, &layout, &pieces, &wraps);
+        Ok(Merged {
+            edits: vec![Edit {
+                span: region,
+                content,
+            }],
+            runs: layout.runs.iter().map(|r| r.span).collect(),
+            moved: layout
+                .chunks
+                .iter()
+                .map(|c| c.instruction.keyword)
+                .collect(),
+        })
+    }
+
+    /// The longest merge starting at step `first` of stage `stage`: the `RUN`s after it join
+    /// one at a time while the rules allow, and the stretch is written once. Returns the last
+    /// step merged and the merge; `None` if not even the next `RUN` can join.
+    pub fn longest_from(&self, stage: usize, first: usize) -> Option<(usize, Merged)> {
+        let dockerfile = self.model.dockerfile;
+        let stage_ref = self.model.stages.get(stage)?;
+        let head = self.piece(run_at(stage_ref, first)?).ok()?;
+        let shell_errexit = errexit_shell(self.model, stage_ref, first);
+        let (mut last, mut tail, mut count) = (first, head, 1);
+        while let Some(next) = next_run(stage_ref, last) {
+            let run = stage_ref.steps[next].instruction;
+            let gap = Span {
+                start: tail.instruction.lines.end,
+                end: run.lines.start,
+            };
+            // The checks `merge` makes, for what this step adds: the gap, the new `RUN`, and
+            // the old last script, which now sits left of `&&`.
+            let joins = check_gap(dockerfile, gap).is_ok()
+                && self.piece(run).is_ok_and(|p| p.flags == head.flags)
+                && left_of_and(tail, count - 1, shell_errexit).is_ok();
+            let Ok(piece) = self.piece(run) else { break };
+            if !joins {
+                break;
+            }
+            (last, tail, count) = (next, piece, count + 1);
+        }
+        if last == first {
+            return None;
+        }
+        self.merge(stage, first, last)
+            .ok()
+            .map(|merged| (last, merged))
+    }
+
+    /// What a `RUN` brings to a merge, or why it cannot take part.
+    fn piece(&self, run: &Instruction) -> Result<&Piece<'a>, Refusal> {
+        match self.pieces.get(&run.span.start) {
+            Some(Ok(piece)) => Ok(piece),
+            Some(Err(refusal)) => Err(refusal.clone()),
+            // No script: exec form, or an instruction the parser could not read.
+            None => {
+                let line = line_at(self.model.dockerfile, run.span.start);
+                Err(match run.args {
+                    Args::Json(_) => Refusal::ExecForm { line },
+                    _ => Refusal::Unreadable { line },
+                })
+            }
+        }
+    }
+}
+
+/// Step `index` of the stage, if it is a `RUN`.
+fn run_at<'a>(stage: &Stage<'a>, index: usize) -> Option<&'a Instruction> {
+    stage
+        .steps
+        .get(index)
+        .map(|s| s.instruction)
+        .filter(|i| i.keyword == Keyword::Run)
+}
+
+/// The next `RUN` step after step `after`, if only metadata instructions lie between.
+fn next_run(stage: &Stage<'_>, after: usize) -> Option<usize> {
+    for (index, step) in stage.steps.iter().enumerate().skip(after + 1) {
+        match step.instruction.keyword {
+            Keyword::Run => return Some(index),
+            keyword if is_movable(keyword) => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Reads one `RUN` for merging, or says why it cannot take part whatever it is merged with.
+fn read_piece<'a>(dockerfile: &Dockerfile, run: &RunScript<'a>) -> Result<Piece<'a>, Refusal> {
+    let instruction = run.instruction;
+    let line = line_at(dockerfile, instruction.span.start);
+    if !instruction.heredocs.is_empty() {
+        return Err(Refusal::Heredoc { line });
+    }
+    if !matches!(instruction.args, Args::Text(_)) {
+        return Err(Refusal::Unreadable { line });
+    }
+    if has_private_mount(instruction) {
+        return Err(Refusal::PrivateMount { line });
+    }
+    let script = match (&run.dialect, &run.script) {
+        (Dialect::Posix, Some(script)) => script,
+        _ => return Err(Refusal::NotPosix { line }),
+    };
+    if script.has_opaque() {
+        return Err(Refusal::Unreadable { line });
+    }
+    if runs_in_background(script) {
+        return Err(Refusal::Background { line });
+    }
+    let (Some(head), Some(tail)) = (script.body.items.first(), script.body.items.last()) else {
+        return Err(Refusal::Unreadable { line });
+    };
+    let body = run.file_span(head.span.cover(tail.span));
+    // A body ending in the escape character would continue onto the joining line.
+    if dockerfile
+        .text(body)
+        .trim_end()
+        .ends_with(dockerfile.escape)
+    {
+        return Err(Refusal::Unreadable { line });
+    }
+    let mut comments = Vec::new();
+    for comment in &script.comments {
+        let at = run.file_span(*comment).start;
+        // A shell comment runs to the end of the logical line, so it cannot precede a command.
+        if at < body.end {
+            return Err(Refusal::Unreadable { line });
+        }
+        comments.push((at, script.text(*comment).trim_end().to_string()));
+    }
+    let mut flags: Vec<String> = instruction.flags.iter().map(|f| f.text.clone()).collect();
+    // The order of `--mount`s does not matter.
+    flags.sort_unstable();
+    Ok(Piece {
+        instruction,
+        line,
+        body,
+        comments,
+        flags,
+        several: script.body.items.len() > 1,
+        or_in_tail: tail.connectors.iter().any(|(c, _)| *c == Connector::Or),
+        leaks: leaks_state(script),
+        sets_errexit: may_set_errexit(script),
+        tail_flat: is_flat(tail),
+    })
+}
+
+/// One `RUN` of a merge, as far as joining it needs.
+struct Piece<'a> {
+    instruction: &'a Instruction,
+    line: usize,
+    /// The script's bytes in the file, from its first command to the end of its last, kept as
+    /// written (continuations and all).
+    body: Span,
+    /// Its trailing shell comment: `(file offset, text)`.
+    comments: Vec<(u32, String)>,
+    /// The flags as BuildKit reads them, sorted.
+    flags: Vec<String>,
+    /// More than one list item (`a; b`).
+    several: bool,
+    /// A top-level `||` in the last item (`a || b`).
+    or_in_tail: bool,
+    leaks: bool,
+    sets_errexit: bool,
+    /// The last list item is an and-or list of simple commands only.
+    tail_flat: bool,
+}
+
+impl Piece<'_> {
+    /// `S && script` would not make the whole script depend on `S`.
+    fn needs_group(&self) -> bool {
+        self.several || self.or_in_tail
+    }
+
+    /// The script is one and-or list of simple commands.
+    fn flat(&self) -> bool {
+        !self.several && self.tail_flat
+    }
+}
+
+/// How a script is wrapped in the merged text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Wrap {
+    None,
+    /// `{ …; }`: `&&` applies to the whole script.
+    Group,
+    /// `( … )`: also keeps the script's shell state from reaching the next.
+    Subshell,
+}
+
+/// Decides each script's wrapping (see the module documentation).
+fn wraps(pieces: &[&Piece<'_>], shell_errexit: bool) -> Result<Vec<Wrap>, Refusal> {
+    let count = pieces.len();
+    pieces
+        .iter()
+        .enumerate()
+        .map(|(index, piece)| {
+            if index + 1 < count {
+                left_of_and(piece, index, shell_errexit)
+            } else if index > 0 && piece.needs_group() {
+                Ok(Wrap::Group)
+            } else {
+                Ok(Wrap::None)
+            }
+        })
+        .collect()
+}
+
+/// The wrapping of the script at `index` of a merge when another script follows it, refusing
+/// when `set -e` would be lost there.
+fn left_of_and(piece: &Piece<'_>, index: usize, shell_errexit: bool) -> Result<Wrap, Refusal> {
+    let wrap = if piece.leaks {
+        Wrap::Subshell
+    } else if index > 0 && piece.needs_group() {
+        Wrap::Group
+    } else {
+        Wrap::None
+    };
+    if shell_errexit || piece.sets_errexit {
+        // What lands left of `&&`: the whole script, or only its last item when the first
+        // script stays unwrapped (its earlier items stay plain list items, where -e holds).
+        let left_is_flat = match (wrap, index) {
+            (Wrap::None, 0) => piece.tail_flat,
+            _ => piece.flat(),
+        };
+        if !left_is_flat {
+            return Err(Refusal::Errexit { line: piece.line });
+        }
+    }
+    Ok(wrap)
+}
+
+/// The items (lines) that lie inside `span`, which must start at an item's start. Items tile
+/// the file in order, so a binary search finds the first.
+fn items_in(dockerfile: &Dockerfile, span: Span) -> impl Iterator<Item = &Item> {
+    let from = dockerfile
+        .items
+        .partition_point(|item| item.span().start < span.start);
+    dockerfile.items[from..]
+        .iter()
+        .take_while(move |item| item.span().end <= span.end)
+}
+
+/// What may stand between two merged `RUN`s.
+enum Between<'a> {
+    Comment(Span),
+    Blank,
+    Run(&'a Instruction),
+    Movable(&'a Instruction),
+}
+
+fn classify<'a>(dockerfile: &Dockerfile, item: &'a Item) -> Result<Between<'a>, Refusal> {
+    match item {
+        Item::Comment(span) => Ok(Between::Comment(*span)),
+        Item::Blank(_) => Ok(Between::Blank),
+        Item::Instruction(instruction) => {
+            let line = line_at(dockerfile, instruction.span.start);
+            if instruction.malformed {
+                Err(Refusal::Malformed { line })
+            } else if instruction.keyword == Keyword::Run {
+                Ok(Between::Run(instruction))
+            } else if is_movable(instruction.keyword) {
+                Ok(Between::Movable(instruction))
+            } else {
+                Err(Refusal::Barrier {
+                    line,
+                    keyword: instruction.keyword,
+                })
+            }
+        }
+        Item::ByteOrderMark(_) | Item::Directive(_) => Err(Refusal::NotRuns),
+    }
+}
+
+/// Checks the lines between two `RUN`s (without the `RUN`s).
+fn check_gap(dockerfile: &Dockerfile, gap: Span) -> Result<(), Refusal> {
+    for item in items_in(dockerfile, gap) {
+        if let Between::Run(_) = classify(dockerfile, item)? {
+            return Err(Refusal::NotRuns);
+        }
+    }
+    Ok(())
+}
+
+/// The region from the first `RUN` to the last, sorted into what the merge keeps where.
+struct Layout<'a> {
+    runs: Vec<&'a Instruction>,
+    /// Comment lines that go above the merged `RUN`: `(file offset, text without line ending)`.
+    above: Vec<(u32, String)>,
+    /// Metadata instructions that move after it.
+    chunks: Vec<Chunk<'a>>,
+}
+
+/// A moved metadata instruction with the comment lines directly above it.
+struct Chunk<'a> {
+    blank_before: bool,
+    comments: Vec<Span>,
+    instruction: &'a Instruction,
+}
+
+impl<'a> Layout<'a> {
+    fn of(dockerfile: &'a Dockerfile, region: Span) -> Result<Layout<'a>, Refusal> {
+        let mut layout = Layout {
+            runs: Vec::new(),
+            above: Vec::new(),
+            chunks: Vec::new(),
+        };
+        // Comment lines not yet known to belong to a metadata instruction.
+        let mut pending: Vec<Span> = Vec::new();
+        // A blank line directly before the pending comments (or before this point).
+        let mut gap_before_pending = false;
+        let mut gap = false;
+        for item in items_in(dockerfile, region) {
+            match classify(dockerfile, item)? {
+                Between::Comment(span) => {
+                    if pending.is_empty() {
+                        gap_before_pending = gap;
+                    }
+                    pending.push(span);
+                    gap = false;
+                }
+                Between::Blank => {
+                    layout.flush(dockerfile, &mut pending);
+                    gap = true;
+                }
+                Between::Run(instruction) => {
+                    layout.flush(dockerfile, &mut pending);
+                    layout.runs.push(instruction);
+                    gap = false;
+                }
+                Between::Movable(instruction) => {
+                    layout.chunks.push(Chunk {
+                        blank_before: if pending.is_empty() {
+                            gap
+                        } else {
+                            gap_before_pending
+                        },
+                        comments: std::mem::take(&mut pending),
+                        instruction,
+                    });
+                    gap = false;
+                }
+            }
+        }
+        layout.flush(dockerfile, &mut pending);
+        if layout.runs.len() < 2 {
+            return Err(Refusal::NotRuns);
+        }
+        Ok(layout)
+    }
+
+    /// Comment lines that turned out not to precede a metadata instruction go above.
+    fn flush(&mut self, dockerfile: &Dockerfile, pending: &mut Vec<Span>) {
+        for span in pending.drain(..) {
+            self.above.push((
+                span.start,
+                without_line_ending(dockerfile.text(span)).into(),
+            ));
+        }
+    }
+}
+
+/// Instructions that only set image metadata: a `RUN` never sees them, so they may move after
+/// the merged `RUN`.
+pub fn is_movable(keyword: Keyword) -> bool {
+    matches!(
+        keyword,
+        Keyword::Label
+            | Keyword::Expose
+            | Keyword::Cmd
+            | Keyword::Entrypoint
+            | Keyword::Stopsignal
+            | Keyword::Healthcheck
+            | Keyword::Maintainer
+    )
+}
+
+/// The comments of one `RUN` that cannot stay where they are: its trailing shell comment, and
+/// Docker comment lines of its continuation outside the kept text (for the first `RUN`, those
+/// before its script stay with its keyword and flags). They take the merged `RUN`'s indentation.
+fn moved_comments(
+    dockerfile: &Dockerfile,
+    piece: &Piece<'_>,
+    indent: &str,
+    is_first: bool,
+) -> Vec<(u32, String)> {
+    let shell = piece
+        .comments
+        .iter()
+        .map(|(at, text)| (*at, format!("{indent}{text}")));
+    let docker = piece
+        .instruction
+        .inner_comments
+        .iter()
+        .filter(|line| {
+            let kept = if is_first {
+                line.start < piece.body.end
+            } else {
+                piece.body.contains(**line)
+            };
+            !kept
+        })
+        .map(|line| {
+            let text = dockerfile.text(*line).trim();
+            (line.start, format!("{indent}{text}"))
+        });
+    shell.chain(docker).collect()
+}
+
+/// Writes the merged `RUN`: comments moved above, the first `RUN`'s keyword and flags, the
+/// joined scripts, then the moved metadata instructions.
+fn render(
+    dockerfile: &Dockerfile,
+    layout: &Layout<'_>,
+    pieces: &[&Piece<'_>],
+    wraps: &[Wrap],
+) -> String {
+    let source = &dockerfile.source;
+    let (Some(first), Some(last)) = (pieces.first(), pieces.last()) else {
+        return String::new();
+    };
+    let eol = line_ending(dockerfile, first.instruction);
+    let join = format!(
+        " && {}{eol}{}",
+        dockerfile.escape,
+        continuation_indent(dockerfile, pieces)
+    );
+    let indent = indentation(dockerfile, first.instruction);
+    let mut above: Vec<(u32, String)> = layout.above.clone();
+    for (index, piece) in pieces.iter().enumerate() {
+        above.extend(moved_comments(dockerfile, piece, indent, index == 0));
+    }
+    above.sort_by_key(|(at, _)| *at);
+
+    let mut out = String::new();
+    for (_, text) in above {
+        out.push_str(&text);
+        out.push_str(eol);
+    }
+    out.push_str(&source[first.instruction.lines.start as usize..first.body.start as usize]);
+    for (index, (piece, wrap)) in pieces.iter().zip(wraps).enumerate() {
+        if index > 0 {
+            out.push_str(&join);
+        }
+        let text = dockerfile.text(piece.body);
+        match wrap {
+            Wrap::None => out.push_str(text),
+            Wrap::Group => out.push_str(&format!("{{ {text}; }}")),
+            Wrap::Subshell => out.push_str(&format!("( {text} )")),
+        }
+    }
+    out.push_str(eol);
+    for chunk in &layout.chunks {
+        if chunk.blank_before {
+            out.push_str(eol);
+        }
+        for comment in &chunk.comments {
+            out.push_str(without_line_ending(dockerfile.text(*comment)));
+            out.push_str(eol);
+        }
+        out.push_str(without_line_ending(
+            dockerfile.text(chunk.instruction.lines),
+        ));
+        out.push_str(eol);
+    }
+    // The last `RUN` may end the file without a line ending; so does the merge.
+    if !dockerfile.text(last.instruction.lines).ends_with('\n') {
+        out.truncate(out.len() - eol.len());
+    }
+    out
+}
+
+/// The line ending the merge writes: the first `RUN`'s, else the file's first, else `\n`.
+fn line_ending(dockerfile: &Dockerfile, run: &Instruction) -> &'static str {
+    let own = dockerfile.text(run.lines);
+    let sample = if own.contains('\n') {
+        own
+    } else {
+        &dockerfile.source
+    };
+    match sample.find('\n') {
+        Some(at) if sample[..at].ends_with('\r') => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// The leading whitespace of an instruction's first line.
+fn indentation<'d>(dockerfile: &'d Dockerfile, instruction: &Instruction) -> &'d str {
+    let line = dockerfile.text(Span {
+        start: instruction.lines.start,
+        end: instruction.keyword_span.start.max(instruction.lines.start),
+    });
+    let width = line.len() - line.trim_start_matches([' ', '\t']).len();
+    &line[..width]
+}
+
+/// The indentation the file gives continuation lines: the shortest of the first `RUN`'s (its
+/// command-level lines, not a deeper-indented list of packages), or of the next `RUN` that has
+/// continuation lines; else the first `RUN`'s indentation plus four spaces.
+fn continuation_indent(dockerfile: &Dockerfile, pieces: &[&Piece<'_>]) -> String {
+    let found = pieces.iter().find_map(|piece| {
+        let run = piece.instruction;
+        let text = dockerfile.text(Span {
+            start: run.lines.start,
+            end: run.span.end.max(run.lines.start),
+        });
+        text.split_inclusive('\n')
+            .skip(1)
+            .map(without_line_ending)
+            .filter_map(|line| {
+                let rest = line.trim_start_matches([' ', '\t']);
+                let indent = &line[..line.len() - rest.len()];
+                // Comment and blank lines inside a continuation say nothing about its style.
+                let counts = !rest.is_empty() && !rest.starts_with('#') && !indent.is_empty();
+                counts.then_some(indent)
+            })
+            .min_by_key(|indent| indent.len())
+    });
+    match (found, pieces.first()) {
+        (Some(indent), _) => indent.to_string(),
+        (None, Some(first)) => format!("{}    ", indentation(dockerfile, first.instruction)),
+        (None, None) => "    ".to_string(),
+    }
+}
+
+fn without_line_ending(text: &str) -> &str {
+    text.trim_end_matches(['\r', '\n'])
+}
+
+fn line_at(dockerfile: &Dockerfile, offset: u32) -> usize {
+    let end = (offset as usize).min(dockerfile.source.len());
+    dockerfile.source.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// A mount each `RUN` gets afresh: `tmpfs` starts empty and a read-write bind mount's writes are
+/// thrown away after the `RUN`, so a merged script would see what the earlier one wrote there.
+fn has_private_mount(run: &Instruction) -> bool {
+    run.mounts().any(|(_, mount)| match mount.kind {
+        MountKind::Tmpfs => true,
+        MountKind::Bind => mount.options.iter().any(|(key, value)| {
+            let value = value.as_deref().map(str::to_ascii_lowercase);
+            match key.as_str() {
+                "rw" | "readwrite" => value.as_deref() != Some("false"),
+                "ro" | "readonly" => value.as_deref() == Some("false"),
+                _ => false,
+            }
+        }),
+        _ => false,
+    })
+}
+
+/// Whether anything runs in the background (`&`, bash's `coproc`): the original `RUN` ends
+/// without waiting for it, a merged one would run the next script beside it.
+fn runs_in_background(script: &Script) -> bool {
+    script
+        .body
+        .items
+        .iter()
+        .any(|item| matches!(item.terminator, Some((Terminator::Background, _))))
+        || script.commands().any(|(_, context)| context.background)
+        || script.simple_commands().any(|c| c.is("coproc"))
+}
+
+/// Shell builtins that change the state of the shell that runs them (directory, variables,
+/// options, traps, limits, aliases, functions) or end it.
+pub const LEAKY: &[&str] = &[
+    "cd",
+    "pushd",
+    "popd",
+    "export",
+    "unset",
+    "set",
+    "shopt",
+    "umask",
+    "alias",
+    "unalias",
+    "source",
+    ".",
+    "exec",
+    "exit",
+    "trap",
+    "eval",
+    "readonly",
+    "declare",
+    "typeset",
+    "local",
+    "let",
+    "read",
+    "getopts",
+    "mapfile",
+    "readarray",
+    "shift",
+    "hash",
+    "ulimit",
+    "enable",
+    "return",
+    "break",
+    "continue",
+    "newgrp",
+];
+
+/// POSIX special builtins: assignments written before them stay set in the shell (`A=1 :`).
+const SPECIAL: &[&str] = &[
+    ":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return", "set",
+    "shift", "times", "trap", "unset",
+];
+
+/// Whether the script changes the state of its shell outside any subshell, so that a script
+/// joined after it would start from another state than a fresh `sh -c`.
+fn leaks_state(script: &Script) -> bool {
+    let source = script.source.as_str();
+    script
+        .commands()
+        .filter(|(_, context)| !context.in_subshell)
+        .any(|(command, _)| match command {
+            Command::FunctionDef { .. } => true,
+            Command::Simple(simple) => simple_leaks(simple.view(source)),
+            _ => false,
+        })
+        || expansion_assigns(source)
+}
+
+fn simple_leaks(command: CommandRef<'_>) -> bool {
+    let simple = command.command;
+    if simple.words.is_empty() {
+        // `FOO=bar` alone sets a shell variable; a bare redirection (`> file`) changes nothing.
+        return !simple.assignments.is_empty();
+    }
+    let Some(name) = command.name() else {
+        return simple
+            .words
+            .first()
+            .is_some_and(|word| could_name_one_of(word.text(command.source), LEAKY));
+    };
+    let name = name.as_ref();
+    if LEAKY.contains(&name) || (!simple.assignments.is_empty() && SPECIAL.contains(&name)) {
+        return true;
+    }
+    match name {
+        // `command cd /x` is `cd /x`; `command -v curl` only looks.
+        "command" | "builtin" => command
+            .args_without_flags()
+            .next()
+            .is_some_and(|word| command.literal(word).is_none_or(|n| LEAKY.contains(&&*n))),
+        "printf" => command.has_flag("-v"),
+        _ => false,
+    }
+}
+
+/// Assignments hidden in expansions: `${NAME=value}`, `${NAME:=value}`, and arithmetic that
+/// assigns (`$(( n += 1 ))`, `(( i++ ))`). Read from the text, so a match inside quotes also
+/// counts: a needless subshell is harmless, a missed leak is not.
+fn expansion_assigns(source: &str) -> bool {
+    let default_assigns = source.match_indices("${").any(|(at, _)| {
+        let rest = &source[at + 2..];
+        let name = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
+        let after = &rest[name..];
+        name > 0 && (after.starts_with(":=") || after.starts_with('='))
+    });
+    let arithmetic_assigns = source.match_indices("((").any(|(at, _)| {
+        let rest = &source[at + 2..];
+        let inner = &rest[..rest.find("))").unwrap_or(rest.len())];
+        inner.contains("++") || inner.contains("--") || has_assignment_operator(inner)
+    });
+    default_assigns || arithmetic_assigns
+}
+
+/// An `=` that is not part of `==` or `!=` (so `<=` counts too; being wrong that way only costs
+/// a subshell).
+fn has_assignment_operator(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'='
+            && !matches!(i.checked_sub(1).map(|j| bytes[j]), Some(b'=' | b'!'))
+            && bytes.get(i + 1) != Some(&b'=')
+    })
+}
+
+/// Whether the script may turn on `set -e`: a `set` with an `e` option or `errexit` (or
+/// arguments that are computed), or a command that runs other code in this shell (`.`, `source`,
+/// `eval`, a computed name that could be one of those). Looked for at any depth: `( set -e; a; b ) && c` loses it as well.
+fn may_set_errexit(script: &Script) -> bool {
+    script
+        .simple_commands()
+        .any(|command| match command.name() {
+            Some(name) => match name.as_ref() {
+                "set" => command.args().iter().any(|word| {
+                    command.literal(word).is_none_or(|arg| {
+                        arg == "errexit"
+                            || (arg.starts_with('-') && !arg.starts_with("--") && arg.contains('e'))
+                    })
+                }),
+                "." | "source" | "eval" => true,
+                _ => false,
+            },
+            None => command.command.words.first().is_some_and(|word| {
+                could_name_one_of(word.text(command.source), &["set", ".", "source", "eval"])
+            }),
+        })
+}
+
+/// Whether a computed command name (`$CMD`, `python${V}`) could expand to one of `names`: only
+/// if the literal text before its first expansion or quote begins one of them (an expansion may
+/// be empty, so `set${X}` could be `set`; `python${V}` can never be `cd`).
+fn could_name_one_of(word: &str, names: &[&str]) -> bool {
+    let prefix = word
+        .find(['$', '`', '"', '\'', '\\'])
+        .map_or(word, |at| &word[..at]);
+    names.iter().any(|name| name.starts_with(prefix))
+}
+
+/// An and-or list of simple commands (pipelines included): if its last command fails, its own
+/// status says so, with or without `set -e`.
+fn is_flat(item: &AndOr) -> bool {
+    item.pipelines
+        .iter()
+        .all(|p| p.commands.iter().all(|c| matches!(c, Command::Simple(_))))
+}
+
+/// Whether `set -e` may be on when the stage's `RUN`s start: the `SHELL` in force (in this stage
+/// or the stage it is built from) passes `-e` or `-o errexit`, or bash is told to read options
+/// from the environment (`SHELLOPTS`, `BASH_ENV`).
+fn errexit_shell(model: &Model<'_>, stage: &Stage<'_>, before: usize) -> bool {
+    if let Some(step) = stage.steps.get(before) {
+        if ["SHELLOPTS", "BASH_ENV"]
+            .iter()
+            .any(|name| step.vars.get(name).is_some())
+        {
+            return true;
+        }
+    }
+    let mut current = stage;
+    let mut limit = before;
+    // Each hop goes to an earlier stage, so this ends; the bound guards against a bad model.
+    for _ in 0..=model.stages.len() {
+        let end = limit.min(current.steps.len());
+        let shell = current.steps[..end]
+            .iter()
+            .rev()
+            .find(|s| s.instruction.keyword == Keyword::Shell);
+        if let Some(shell) = shell {
+            return shell_has_errexit(shell.instruction);
+        }
+        match current.base {
+            Base::Stage(index) if index < current.index => match model.stages.get(index) {
+                Some(base) => {
+                    current = base;
+                    limit = base.steps.len();
+                }
+                None => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
+}
+
+fn shell_has_errexit(shell: &Instruction) -> bool {
+    let Args::Json(words) = &shell.args else {
+        return false;
+    };
+    words.iter().skip(1).any(|word| {
+        let arg = word.text.as_str();
+        arg == "errexit" || (arg.starts_with('-') && !arg.starts_with("--") && arg.contains('e'))
+    })
+}
+
+#[cfg(test)]
+mod tests;
