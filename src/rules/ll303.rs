@@ -6,8 +6,11 @@
 
 use super::origin;
 use super::{Context, Rule};
-use crate::model::Stage;
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::model::{PathEffect, Stage, Step};
+use crate::span::Span;
 use crate::syntax::Keyword;
+use crate::syntax::{Args, Instruction};
 
 pub struct PermissionChangeCopiesFiles;
 
@@ -77,11 +80,93 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
                 via = touched.via,
                 target = touched.path,
             );
+            let (fix, refusal) = match creator.keyword {
+                Keyword::Copy | Keyword::Add => (copy_flag_fix(cx, step, touched, creator), None),
+                _ => origin::merge_fix(cx, stage, origin.index, index),
+            };
+            let message = match refusal {
+                Some(why) => format!("{message} (the RUNs can't be merged as they are: {why})"),
+                None => message,
+            };
             let diagnostic = cx.report(touched.span, message);
             diagnostic.label(
                 origin.created.span,
                 format!("{} created here", origin.created.path),
             );
+            diagnostic.fix = fix;
         }
     }
+}
+
+/// `COPY --chown=OWNER` / `--chmod=MODE` in place of a later `chown`/`chmod`. Unsafe: the flag
+/// changes only the copied files, while the command also changed whatever else was there. The
+/// RUN goes away when the command was all it did; otherwise only the flag is shown.
+fn copy_flag_fix(
+    cx: &Context<'_, '_>,
+    step: &Step<'_>,
+    touched: &PathEffect,
+    creator: &Instruction,
+) -> Option<Fix> {
+    let (flag, command_span, value) = metadata_command(cx, step, touched)?;
+    if creator.flag(flag).is_some() || !creator.heredocs.is_empty() {
+        return None;
+    }
+    // `COPY --chmod` takes an octal mode only.
+    if flag == "chmod" && !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let run = step.instruction;
+    let alone = matches!(&run.args, Args::Text(script) if script.text.trim() == cx.text(command_span).trim());
+    let mut edits = vec![Edit {
+        span: Span::empty(creator.keyword_span.end as usize),
+        content: format!(" --{flag}={value}"),
+    }];
+    if alone {
+        edits.push(Edit {
+            span: run.lines,
+            content: String::new(),
+        });
+    }
+    Some(Fix {
+        title: format!("Use {} --{flag}={value}", creator.keyword.as_str()),
+        applicability: if alone {
+            Applicability::Unsafe
+        } else {
+            Applicability::DisplayOnly
+        },
+        edits,
+    })
+}
+
+/// The `chown`/`chgrp`/`chmod` command behind a touch: which flag replaces it, the command's
+/// span in the file, and its owner or mode argument.
+fn metadata_command<'c>(
+    cx: &Context<'_, 'c>,
+    step: &Step<'_>,
+    touched: &PathEffect,
+) -> Option<(&'static str, Span, String)> {
+    for run in cx.model.scripts_of(step.instruction) {
+        let script = run.script.as_ref()?;
+        for command in script.simple_commands() {
+            let span = run.file_span(command.command.span);
+            if !span.contains(touched.span) {
+                continue;
+            }
+            let flag = match command.basename()?.as_ref() {
+                "chown" => "chown",
+                "chgrp" => "chown",
+                "chmod" => "chmod",
+                _ => return None,
+            };
+            let first = command.args_without_flags().next()?;
+            let value = command.literal(first)?.into_owned();
+            let value = if command.is("chgrp") {
+                format!(":{value}")
+            } else {
+                value
+            };
+            return Some((flag, span, value));
+        }
+    }
+    None
 }

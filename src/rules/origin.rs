@@ -102,3 +102,33 @@ fn nothing_unseen_between(stage: &Stage<'_>, from: usize, to: usize) -> bool {
         None => true,
     })
 }
+
+/// The rewrite for an effect on what an earlier `RUN` created: that `RUN` and every `RUN` up to
+/// the later one merged into one (safe when the merge helper accepts it). The second value is
+/// why it can't be merged, for the message, when the helper refuses.
+pub fn merge_fix(
+    cx: &super::Context<'_, '_>,
+    stage: &Stage<'_>,
+    creator: usize,
+    later: usize,
+) -> (Option<crate::diagnostic::Fix>, Option<String>) {
+    if stage.steps[creator].instruction.keyword != crate::syntax::Keyword::Run {
+        return (None, None);
+    }
+    match super::merge::merge_runs(cx.model, stage.index, creator, later) {
+        Ok(merged) => {
+            let (from, to) = (
+                cx.line_of(stage.steps[creator].instruction.span),
+                cx.line_of(stage.steps[later].instruction.span),
+            );
+            (
+                Some(merged.into_fix(
+                    format!("Merge the RUNs on lines {from}-{to} into one"),
+                    crate::diagnostic::Applicability::Safe,
+                )),
+                None,
+            )
+        }
+        Err(refusal) => (None, Some(refusal.to_string())),
+    }
+}
