@@ -213,7 +213,9 @@ fn report(
             } else {
                 manifests.join(" and ")
             }
-        )
+        ) + &installs_project_flag(cx.text(op.span))
+            .map(|flag| format!(" (with {flag}, so the early install needs no sources)"))
+            .unwrap_or_default()
     } else {
         format!(
             "`{copy_text}` comes before `{command}` on line {install_line}, which reads nothing from the context: a change to {what} re-runs the package install and {rebuilt} layers; install system packages before copying the context"
@@ -311,6 +313,7 @@ fn rewrite(
     let install_alone = install_is_alone(cx, install_ins, op);
     let applicability = if only_metadata_between
         && install_alone
+        && installs_project_flag(cx.text(op.span)).is_none()
         && (!manifests.is_empty() || op.action == PackageAction::Install)
     {
         Applicability::Unsafe
@@ -331,6 +334,20 @@ fn rewrite(
             },
         ],
     })
+}
+
+/// `uv sync` and `poetry install` also install the project itself, which needs its sources:
+/// moved above the broad copy they need the flag that installs only the dependencies.
+fn installs_project_flag(command: &str) -> Option<&'static str> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let has = |w: &str| words.contains(&w);
+    if has("uv") && has("sync") && !has("--no-install-project") {
+        Some("--no-install-project")
+    } else if has("poetry") && has("install") && !has("--no-root") {
+        Some("--no-root")
+    } else {
+        None
+    }
 }
 
 fn is_metadata(keyword: Keyword) -> bool {
