@@ -28,7 +28,8 @@ pub(super) fn apply(command: &Command, rec: &mut Recorder) {
     let Some((subcommand, rest)) = operands.split_first() else {
         return;
     };
-    let caches = !parsed.has(&["no-cache"]);
+    // `--no-network` installs only what is already on disk: nothing is downloaded or cached.
+    let caches = !parsed.has(&["no-cache", "no-network"]);
     let refreshes = parsed.has(&["U", "update-cache", "update"]);
     let record = |rec: &mut Recorder, action: PackageAction, packages: Vec<String>| {
         rec.package(command, Manager::Apk, action, packages, Vec::new());
@@ -67,6 +68,13 @@ mod tests {
 
     fn actions(effects: &crate::model::Effects) -> Vec<PackageAction> {
         effects.packages.iter().map(|op| op.action).collect()
+    }
+
+    #[test]
+    fn no_network_downloads_nothing() {
+        let effects =
+            TestEnv::new().run("apk add --no-network --virtual .rundeps so:libc.musl-x86_64.so.1");
+        assert!(effects.caches.is_empty());
     }
 
     #[test]

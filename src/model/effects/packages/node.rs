@@ -120,6 +120,10 @@ pub(super) fn yarn(command: &Command, rec: &mut Recorder) {
         Some(dir) => rec.path(command, dir),
         None => command.cwd.map(str::to_string),
     };
+    // `yarn --version` or `yarn --help` only print; a bare `yarn` installs.
+    if parsed.has(&["version", "v", "help", "h"]) && operands.is_empty() {
+        return;
+    }
     let subcommand = operands.first().and_then(|arg| arg.text());
     let rest = operands.get(1..).unwrap_or_default();
     let fills_cache = match subcommand {
@@ -256,6 +260,18 @@ mod tests {
 
     fn caches(effects: &crate::model::Effects) -> Vec<Cache> {
         effects.caches.iter().map(|c| c.cache).collect()
+    }
+
+    #[test]
+    fn yarn_version_and_help_only_print() {
+        for script in ["yarn --version", "yarn -v", "yarn --help"] {
+            let effects = TestEnv::new().run(script);
+            assert!(
+                effects.packages.is_empty() && effects.caches.is_empty(),
+                "{script}"
+            );
+        }
+        assert_eq!(TestEnv::new().run("yarn --no-progress").packages.len(), 1);
     }
 
     #[test]
