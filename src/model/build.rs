@@ -10,6 +10,7 @@ use crate::span::Span;
 use crate::syntax::mount::MountKind;
 use crate::syntax::script;
 use crate::syntax::{Args, Dockerfile, Instruction, Keyword, Word};
+use std::sync::Arc;
 
 /// The model of one Dockerfile.
 #[derive(Clone, Debug)]
@@ -25,9 +26,13 @@ pub struct Model<'a> {
 impl<'a> Model<'a> {
     /// The scripts one `RUN` hands to its shell.
     pub fn scripts_of(&self, run: &Instruction) -> impl Iterator<Item = &script::RunScript<'a>> {
-        self.scripts
+        // Scripts are in file order: find the first of this RUN's by its position.
+        let first = self
+            .scripts
+            .partition_point(|s| s.instruction.span.start < run.span.start);
+        self.scripts[first..]
             .iter()
-            .filter(move |s| std::ptr::eq(s.instruction, run))
+            .take_while(move |s| std::ptr::eq(s.instruction, run))
     }
 
     pub fn build(dockerfile: &'a Dockerfile) -> Model<'a> {
@@ -46,7 +51,7 @@ impl<'a> Model<'a> {
 #[derive(Clone)]
 struct StageState {
     workdir: Option<String>,
-    vars: Vars,
+    vars: Arc<Vars>,
     user: Option<String>,
 }
 
@@ -128,12 +133,12 @@ impl<'a> Builder<'a> {
             Base::Stage(index) => self.finals[*index].clone(),
             Base::Scratch => StageState {
                 workdir: Some("/".into()),
-                vars: Vars::default(),
+                vars: Arc::default(),
                 user: None,
             },
             Base::Image(name) => StageState {
                 workdir: name.as_deref().and_then(known_image_workdir),
-                vars: Vars::default(),
+                vars: Arc::default(),
                 user: None,
             },
         };
@@ -173,12 +178,12 @@ impl<'a> Builder<'a> {
         };
         match instruction.keyword {
             Keyword::Arg => declare_args(
-                &mut state.vars,
+                Vars::open(&mut state.vars),
                 instruction,
                 Some(&self.global_args),
                 escape,
             ),
-            Keyword::Env => declare_env(&mut state.vars, instruction, escape),
+            Keyword::Env => declare_env(Vars::open(&mut state.vars), instruction, escape),
             Keyword::Workdir => {
                 if let Args::Text(word) = &instruction.args {
                     state.workdir = match (
@@ -372,9 +377,11 @@ fn run_effects(
         return effects;
     };
     let home = step.home.as_deref().unwrap_or("/root");
-    for run in scripts
+    // Scripts are in file order: start at this RUN's first one.
+    let first = scripts.partition_point(|s| s.instruction.span.start < instruction.span.start);
+    for run in scripts[first..]
         .iter()
-        .filter(|s| std::ptr::eq(s.instruction, instruction))
+        .take_while(|s| std::ptr::eq(s.instruction, instruction))
     {
         let Some(shell) = &run.script else {
             effects.unread.push(instruction.span);

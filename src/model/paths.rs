@@ -56,13 +56,19 @@ pub fn is_within(path: &str, dir: &str) -> bool {
 
 /// Whether the pattern (which may be a plain path) matches `path`, component by component.
 pub fn matches(pattern: &str, path: &str) -> bool {
-    let pattern_parts: Vec<&str> = pattern.split('/').filter(|p| !p.is_empty()).collect();
-    let path_parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
-    pattern_parts.len() == path_parts.len()
-        && pattern_parts
-            .iter()
-            .zip(&path_parts)
-            .all(|(p, s)| component_matches(p, s))
+    // Most patterns are plain paths: compare them directly.
+    if !is_glob(pattern) {
+        return pattern == path;
+    }
+    let mut pattern_parts = pattern.split('/').filter(|p| !p.is_empty());
+    let mut path_parts = path.split('/').filter(|p| !p.is_empty());
+    loop {
+        match (pattern_parts.next(), path_parts.next()) {
+            (None, None) => return true,
+            (Some(p), Some(s)) if component_matches(p, s) => {}
+            _ => return false,
+        }
+    }
 }
 
 /// Whether a deletion of `pattern` (recursive or not) removes `path`: the pattern matches the

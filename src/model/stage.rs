@@ -3,6 +3,7 @@
 use super::layer::Effects;
 use super::vars::Vars;
 use crate::syntax::Instruction;
+use std::sync::Arc;
 
 /// What a stage starts from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,8 +36,9 @@ pub struct Step<'a> {
     pub instruction: &'a Instruction,
     /// The working directory when the step runs, when the model knows it.
     pub workdir: Option<String>,
-    /// The `ARG`s and `ENV`s in scope when the step runs.
-    pub vars: Vars,
+    /// The `ARG`s and `ENV`s in scope when the step runs (shared with the steps around it until
+    /// an `ARG` or `ENV` changes it).
+    pub vars: Arc<Vars>,
     /// The home directory of the user the step runs as, when known.
     pub home: Option<String>,
     /// For `RUN`, `COPY`, `ADD` (and `WORKDIR`, which creates its directory): what the step does.

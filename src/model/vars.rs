@@ -5,6 +5,7 @@
 //! Docker: `$NAME`, `${NAME}` and the `${NAME:-word}` family, in the stage's scope.
 
 use crate::syntax::vars::{Operator, references};
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VarKind {
@@ -22,15 +23,56 @@ pub struct Var {
     pub kind: VarKind,
 }
 
-/// The variables in scope, later declarations shadowing earlier ones.
+/// The variables in scope, later declarations shadowing earlier ones. A scope may sit on a
+/// shared parent (a `RUN` script's shell on its step's scope) so that it costs nothing to open.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Vars {
+    parent: Option<Arc<Vars>>,
     vars: Vec<Var>,
 }
 
 impl Vars {
+    /// A new scope on top of `parent`: reads fall through to it, writes stay here.
+    pub fn layered(parent: Arc<Vars>) -> Vars {
+        Vars {
+            parent: Some(parent),
+            vars: Vec::new(),
+        }
+    }
+
+    /// Makes room for a change to a shared scope: a new layer on top of it, or, once the layers
+    /// run deep enough to slow lookups down, one flat copy.
+    pub fn open(scope: &mut Arc<Vars>) -> &mut Vars {
+        if Arc::get_mut(scope).is_none() {
+            let next = if scope.depth() < 16 {
+                Vars::layered(Arc::clone(scope))
+            } else {
+                scope.flattened()
+            };
+            *scope = Arc::new(next);
+        }
+        Arc::get_mut(scope).expect("just made unique")
+    }
+
+    fn depth(&self) -> usize {
+        self.parent.as_deref().map_or(0, |p| p.depth() + 1)
+    }
+
+    /// The same variables with no parent.
+    fn flattened(&self) -> Vars {
+        let mut all: Vec<Var> = self.iter().cloned().collect();
+        all.reverse();
+        Vars {
+            parent: None,
+            vars: all,
+        }
+    }
+
     pub fn get(&self, name: &str) -> Option<&Var> {
-        self.vars.iter().rev().find(|v| v.name == name)
+        match self.vars.iter().rev().find(|v| v.name == name) {
+            Some(var) => Some(var),
+            None => self.parent.as_deref().and_then(|p| p.get(name)),
+        }
     }
 
     /// Declares or redeclares a variable.
@@ -43,8 +85,17 @@ impl Vars {
         });
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &Var> {
-        self.vars.iter()
+    /// Every variable in scope, each name once.
+    pub fn iter(&self) -> std::vec::IntoIter<&Var> {
+        let mut all: Vec<&Var> = self.vars.iter().collect();
+        if let Some(parent) = &self.parent {
+            all.extend(
+                parent
+                    .iter()
+                    .filter(|v| !self.vars.iter().any(|l| l.name == v.name)),
+            );
+        }
+        all.into_iter()
     }
 
     /// Expands references in `text` (raw Dockerfile text, quotes still in it). Returns `None`
@@ -132,6 +183,35 @@ mod tests {
         assert_eq!(vars.expand("${EMPTY-x}", '\\').as_deref(), Some(""));
         assert_eq!(vars.expand("${HOME:+set}", '\\').as_deref(), Some("set"));
         assert_eq!(vars.expand("${UNSET:+set}", '\\').as_deref(), Some(""));
+    }
+
+    #[test]
+    fn a_layer_reads_through_and_writes_locally() {
+        let base = Arc::new(scope());
+        let mut layer = Vars::layered(Arc::clone(&base));
+        assert_eq!(layer.get("HOME").unwrap().value.as_deref(), Some("/root"));
+        layer.set("HOME", Some("/x".into()), VarKind::Env);
+        assert_eq!(layer.get("HOME").unwrap().value.as_deref(), Some("/x"));
+        assert_eq!(base.get("HOME").unwrap().value.as_deref(), Some("/root"));
+        assert_eq!(layer.iter().filter(|v| v.name == "HOME").count(), 1);
+        assert_eq!(layer.iter().count(), base.iter().count());
+    }
+
+    #[test]
+    fn opening_a_shared_scope_layers_then_flattens() {
+        let mut scope = Arc::new(scope());
+        let mut snapshots = Vec::new();
+        for i in 0..40 {
+            snapshots.push(Arc::clone(&scope));
+            Vars::open(&mut scope).set(&format!("V{i}"), Some(i.to_string()), VarKind::Env);
+        }
+        assert!(scope.depth() <= 16);
+        assert_eq!(scope.get("V0").unwrap().value.as_deref(), Some("0"));
+        assert_eq!(scope.get("V39").unwrap().value.as_deref(), Some("39"));
+        assert_eq!(scope.get("HOME").unwrap().value.as_deref(), Some("/root"));
+        // Earlier snapshots are untouched.
+        assert!(snapshots[5].get("V5").is_none() && snapshots[5].get("V4").is_some());
+        assert_eq!(scope.iter().count(), 3 + 40);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use super::Context;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::paths::removes;
-use crate::model::{Cache, CacheFill, Effects, PackageAction, Stage, Step};
+use crate::model::{Cache, CacheFill, Effects, PackageAction, Step};
 use crate::span::Span;
 
 /// How a rule of the family cures its cache.
@@ -31,6 +31,17 @@ pub struct CacheRule {
 impl CacheRule {
     pub fn check(&self, cx: &mut Context<'_, '_>) {
         for stage in cx.model.stages.iter().filter(|s| s.ships) {
+            // Which steps remove this rule's cache, worked out once per stage.
+            let cleans: Vec<bool> = stage
+                .steps
+                .iter()
+                .map(|s| {
+                    let home = s.home.as_deref().unwrap_or("/root");
+                    s.effects
+                        .as_ref()
+                        .is_some_and(|e| self.caches.iter().any(|&c| cleaned_in(e, c, home)))
+                })
+                .collect();
             for (index, step) in stage.layers() {
                 let Some(effects) = &step.effects else {
                     continue;
@@ -40,11 +51,14 @@ impl CacheRule {
                     .iter()
                     .filter(|f| self.caches.contains(&f.cache))
                 {
-                    let home = step.home.as_deref().unwrap_or("/root");
-                    if cleaned_in(effects, fill.cache, home) {
+                    if cleans[index] {
                         continue;
                     }
-                    self.report(cx, stage, index, step, fill, home);
+                    let later = cleans[index + 1..]
+                        .iter()
+                        .position(|&c| c)
+                        .map(|i| &stage.steps[index + 1 + i]);
+                    self.report(cx, later, step, fill);
                     break;
                 }
             }
@@ -54,17 +68,10 @@ impl CacheRule {
     fn report(
         &self,
         cx: &mut Context<'_, '_>,
-        stage: &Stage<'_>,
-        index: usize,
+        later: Option<&Step<'_>>,
         step: &Step<'_>,
         fill: &CacheFill,
-        home: &str,
     ) {
-        let later = stage.steps[index + 1..].iter().find(|s| {
-            s.effects
-                .as_ref()
-                .is_some_and(|e| cleaned_in(e, fill.cache, home))
-        });
         let command = cx
             .text(fill.span)
             .split_whitespace()
@@ -125,17 +132,23 @@ impl CacheRule {
 /// Whether the step removes the cache (a delete covering one of its directories, or the
 /// manager's own clean command for that cache).
 pub fn cleaned_in(effects: &Effects, cache: Cache, home: &str) -> bool {
-    let dirs = cache.dirs(home);
-    let deleted = effects.deletes.iter().any(|d| {
-        dirs.iter().any(|dir| {
-            removes(&d.path, d.recursive, dir) || removes(&d.path, d.recursive, &format!("{dir}/x"))
+    // Cheap checks first: most steps delete nothing and clean nothing.
+    if effects.deletes.is_empty() && effects.packages.is_empty() {
+        return false;
+    }
+    let cleaned = effects
+        .packages
+        .iter()
+        .any(|p| p.action == PackageAction::Clean && clean_covers(p.manager, cache));
+    cleaned || {
+        let dirs = cache.dirs(home);
+        effects.deletes.iter().any(|d| {
+            dirs.iter().any(|dir| {
+                removes(&d.path, d.recursive, dir)
+                    || removes(&d.path, d.recursive, &format!("{dir}/x"))
+            })
         })
-    });
-    deleted
-        || effects
-            .packages
-            .iter()
-            .any(|p| p.action == PackageAction::Clean && clean_covers(p.manager, cache))
+    }
 }
 
 fn clean_covers(manager: crate::model::Manager, cache: Cache) -> bool {

@@ -758,12 +758,7 @@ fn without_line_ending(text: &str) -> &str {
 }
 
 fn line_at(dockerfile: &Dockerfile, offset: u32) -> usize {
-    let end = (offset as usize).min(dockerfile.source.len());
-    dockerfile.source.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    dockerfile.line_of(offset)
 }
 
 /// A mount each `RUN` gets afresh: `tmpfs` starts empty and a read-write bind mount's writes are

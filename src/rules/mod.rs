@@ -44,6 +44,7 @@ pub struct Context<'m, 'a> {
     doc: &'static RuleDoc,
     severity: Severity,
     found: Vec<Diagnostic>,
+    merger: std::cell::OnceCell<merge::Merger<'m, 'a>>,
 }
 
 impl<'m, 'a> Context<'m, 'a> {
@@ -60,6 +61,7 @@ impl<'m, 'a> Context<'m, 'a> {
             doc,
             severity,
             found: Vec::new(),
+            merger: std::cell::OnceCell::new(),
         }
     }
 
@@ -81,12 +83,14 @@ impl<'m, 'a> Context<'m, 'a> {
         self.dockerfile.text(span)
     }
 
-    /// 1-based line of a byte offset, for messages ("created on line 3").
+    /// 1-based line of a span's start, for messages ("created on line 3").
     pub fn line_of(&self, span: Span) -> usize {
-        self.dockerfile.source[..span.start as usize]
-            .matches('\n')
-            .count()
-            + 1
+        self.dockerfile.line_of(span.start)
+    }
+
+    /// Every `RUN` of the file read once for merging, shared by the merges this rule tries.
+    pub fn merger(&self) -> &merge::Merger<'m, 'a> {
+        self.merger.get_or_init(|| merge::Merger::new(self.model))
     }
 
     pub fn into_findings(self) -> Vec<Diagnostic> {

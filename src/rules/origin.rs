@@ -115,7 +115,7 @@ pub fn merge_fix(
     if stage.steps[creator].instruction.keyword != crate::syntax::Keyword::Run {
         return (None, None);
     }
-    match super::merge::merge_runs(cx.model, stage.index, creator, later) {
+    match cx.merger().merge(stage.index, creator, later) {
         Ok(merged) => {
             let (from, to) = (
                 cx.line_of(stage.steps[creator].instruction.span),

@@ -17,6 +17,17 @@ pub struct Dockerfile {
     pub items: Vec<Item>,
     /// Syntax errors (LL001), in file order.
     pub errors: Vec<SyntaxError>,
+    /// Where each line starts, for turning offsets into line numbers in messages.
+    pub line_starts: Vec<u32>,
+}
+
+impl Dockerfile {
+    /// The 1-based line holding byte `offset`.
+    pub fn line_of(&self, offset: u32) -> usize {
+        self.line_starts
+            .partition_point(|&start| start <= offset)
+            .max(1)
+    }
 }
 
 /// A syntax error: a message and the bytes it is about.

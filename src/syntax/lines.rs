@@ -45,6 +45,9 @@ pub fn parse(source: &str) -> Dockerfile {
         escape: reader.escape,
         items: reader.items,
         errors: reader.errors,
+        line_starts: std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i as u32 + 1))
+            .collect(),
     }
 }
 

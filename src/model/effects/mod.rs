@@ -45,13 +45,14 @@ use super::layer::Effects;
 use super::vars::Vars;
 use crate::span::Span;
 use crate::syntax::shell::Script;
+use std::sync::Arc;
 
 /// What a script runs in.
 pub struct ShellEnv<'a> {
     /// The working directory when the script starts (absolute).
     pub workdir: &'a str,
     /// `ARG`s and `ENV`s in scope (the script sees both as environment variables).
-    pub vars: &'a Vars,
+    pub vars: &'a Arc<Vars>,
     /// The home directory of the user running it (`/root` unless `USER`/`HOME` say otherwise).
     pub home: &'a str,
     /// Targets of `RUN --mount` (cache, bind, tmpfs, secret): nothing written there is committed.
@@ -83,10 +84,11 @@ mod testing {
     use crate::model::layer::{Effects, PathEffect};
     use crate::model::vars::{VarKind, Vars};
     use crate::syntax::shell;
+    use std::sync::Arc;
 
     pub struct TestEnv {
         workdir: String,
-        vars: Vars,
+        vars: Arc<Vars>,
         home: String,
         mounted: Vec<String>,
     }
@@ -95,7 +97,7 @@ mod testing {
         pub fn new() -> TestEnv {
             TestEnv {
                 workdir: "/".into(),
-                vars: Vars::default(),
+                vars: Arc::default(),
                 home: "/root".into(),
                 mounted: Vec::new(),
             }
@@ -113,7 +115,7 @@ mod testing {
             } else {
                 VarKind::Arg
             };
-            self.vars.set(name, value.map(str::to_string), kind);
+            Arc::make_mut(&mut self.vars).set(name, value.map(str::to_string), kind);
             self
         }
 

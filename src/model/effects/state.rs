@@ -7,6 +7,7 @@
 use super::ShellEnv;
 use crate::model::paths;
 use crate::model::vars::{VarKind, Vars};
+use std::sync::Arc;
 
 /// A variable as a program started by the script sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,7 +36,7 @@ pub(super) struct Shell {
 
 impl Shell {
     pub fn new(env: &ShellEnv) -> Shell {
-        let mut vars = env.vars.clone();
+        let mut vars = Vars::layered(Arc::clone(env.vars));
         if vars.get("HOME").is_none() {
             vars.set("HOME", Some(env.home.to_string()), VarKind::Env);
         }
