@@ -130,16 +130,16 @@ fn check_good(doc: &RuleDoc, index: usize, example: &Example, failures: &mut Vec
 fn every_rule_yaml_holds() {
     let mut failures = Vec::new();
     for (doc, _) in rules::all() {
-        if doc.examples.bad.len() < 3 || doc.examples.good.len() < 3 {
+        if doc.examples().bad.len() < 3 || doc.examples().good.len() < 3 {
             failures.push(format!(
                 "{}: needs at least three bad and three good examples",
                 doc.code
             ));
         }
-        for (i, example) in doc.examples.bad.iter().enumerate() {
+        for (i, example) in doc.examples().bad.iter().enumerate() {
             check_bad(doc, i, example, &mut failures);
         }
-        for (i, example) in doc.examples.good.iter().enumerate() {
+        for (i, example) in doc.examples().good.iter().enumerate() {
             check_good(doc, i, example, &mut failures);
         }
     }

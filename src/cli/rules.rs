@@ -52,7 +52,7 @@ fn render(doc: &RuleDoc) -> String {
         out.push_str(&format!("aliases: {}\n", doc.aliases.join(", ")));
     }
     out.push_str(&format!("\n{}\n", doc.rationale.trim_end()));
-    for (heading, examples) in [("Bad", &doc.examples.bad), ("Good", &doc.examples.good)] {
+    for (heading, examples) in [("Bad", &doc.examples().bad), ("Good", &doc.examples().good)] {
         for example in examples.iter().take(2) {
             let title = example.title.as_deref().unwrap_or("");
             out.push_str(&format!("\n{heading}: {title}\n"));

@@ -5,9 +5,11 @@ use super::Rule;
 use crate::diagnostic::{Applicability, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
-/// A rule's documentation, defaults and test vectors, as written in `rules/<CODE>.yaml`.
+/// A rule's documentation and defaults, as written in `rules/<CODE>.yaml`. The test vectors
+/// (`examples`, the file's last key and most of its text) are read only when asked for: linting
+/// needs none of them, and parsing them all would dominate a small file's run.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleDoc {
@@ -23,7 +25,29 @@ pub struct RuleDoc {
     /// The best applicability of this rule's fixes; absent when it offers no rewrite.
     #[serde(default)]
     pub fix: Option<Applicability>,
-    pub examples: Examples,
+    /// The YAML from `examples:` on, parsed on first use.
+    #[serde(skip)]
+    examples_yaml: &'static str,
+    #[serde(skip)]
+    examples: OnceLock<Examples>,
+}
+
+/// The `examples` key alone, parsed from the tail of the YAML.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExamplesOnly {
+    examples: Examples,
+}
+
+impl RuleDoc {
+    /// The rule's test vectors.
+    pub fn examples(&self) -> &Examples {
+        self.examples.get_or_init(|| {
+            let parsed: ExamplesOnly = serde_yaml::from_str(self.examples_yaml)
+                .unwrap_or_else(|e| panic!("rules/{}.yaml has invalid examples: {e}", self.code));
+            parsed.examples
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -81,8 +105,11 @@ static REGISTRY: LazyLock<Vec<(RuleDoc, &'static dyn Rule)>> = LazyLock::new(|| 
     RULES
         .iter()
         .map(|(code, yaml, rule)| {
-            let doc: RuleDoc = serde_yaml::from_str(yaml)
+            let split = yaml.find("\nexamples:").map_or(yaml.len(), |at| at + 1);
+            let (header, examples) = yaml.split_at(split);
+            let mut doc: RuleDoc = serde_yaml::from_str(header)
                 .unwrap_or_else(|e| panic!("rules/{code}.yaml is invalid: {e}"));
+            doc.examples_yaml = examples;
             assert_eq!(doc.code, *code, "rules/{code}.yaml names another code");
             (doc, *rule)
         })
