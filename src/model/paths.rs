@@ -31,7 +31,12 @@ pub fn normalize(path: &str) -> String {
 
 /// Whether the text holds glob characters.
 pub fn is_glob(path: &str) -> bool {
-    path.contains(['*', '?', '['])
+    first_glob_byte(path).is_some()
+}
+
+/// The offset of the first glob character; they are ASCII, so a byte scan finds them.
+fn first_glob_byte(path: &str) -> Option<usize> {
+    path.bytes().position(|b| matches!(b, b'*' | b'?' | b'['))
 }
 
 /// The parent directory (`/` for top-level entries and for the root).
@@ -74,6 +79,15 @@ pub fn matches(pattern: &str, path: &str) -> bool {
 /// Whether a deletion of `pattern` (recursive or not) removes `path`: the pattern matches the
 /// path itself or, for a recursive deletion, one of its ancestors.
 pub fn removes(pattern: &str, recursive: bool, path: &str) -> bool {
+    // A plain path removes itself and, recursively, what lies below it.
+    let Some(first_glob) = first_glob_byte(pattern) else {
+        return path == pattern || (recursive && is_within(path, pattern));
+    };
+    // Whatever the pattern matches (the path or one of its ancestors) starts with the pattern's
+    // literal prefix: most paths fail that test and need no glob matching.
+    if !path.starts_with(&pattern[..first_glob]) {
+        return false;
+    }
     if matches(pattern, path) {
         return true;
     }

@@ -10,8 +10,7 @@ use std::sync::{LazyLock, OnceLock};
 /// A rule's documentation and defaults, as written in `rules/<CODE>.yaml`. The test vectors
 /// (`examples`, the file's last key and most of its text) are read only when asked for: linting
 /// needs none of them, and parsing them all would dominate a small file's run.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub struct RuleDoc {
     pub code: String,
     pub name: String,
@@ -20,15 +19,11 @@ pub struct RuleDoc {
     pub severity: Severity,
     pub summary: String,
     pub rationale: String,
-    #[serde(default)]
     pub aliases: Vec<String>,
     /// The best applicability of this rule's fixes; absent when it offers no rewrite.
-    #[serde(default)]
     pub fix: Option<Applicability>,
     /// The YAML from `examples:` on, parsed on first use.
-    #[serde(skip)]
     examples_yaml: &'static str,
-    #[serde(skip)]
     examples: OnceLock<Examples>,
 }
 
@@ -101,20 +96,56 @@ registry! {
     "LL306" => super::ll306::ContextCopyWithoutDockerignore,
 }
 
+/// A rule header as build.rs writes it from the YAML.
+pub(crate) struct Header {
+    code: &'static str,
+    name: &'static str,
+    category: &'static str,
+    severity: &'static str,
+    summary: &'static str,
+    rationale: &'static str,
+    aliases: &'static [&'static str],
+    fix: Option<&'static str>,
+}
+
+include!(concat!(env!("OUT_DIR"), "/rule_headers.rs"));
+
 static REGISTRY: LazyLock<Vec<(RuleDoc, &'static dyn Rule)>> = LazyLock::new(|| {
     RULES
         .iter()
         .map(|(code, yaml, rule)| {
+            let header = HEADERS
+                .iter()
+                .find(|h| h.code == *code)
+                .unwrap_or_else(|| panic!("rules/{code}.yaml names another code"));
             let split = yaml.find("\nexamples:").map_or(yaml.len(), |at| at + 1);
-            let (header, examples) = yaml.split_at(split);
-            let mut doc: RuleDoc = serde_yaml::from_str(header)
-                .unwrap_or_else(|e| panic!("rules/{code}.yaml is invalid: {e}"));
-            doc.examples_yaml = examples;
-            assert_eq!(doc.code, *code, "rules/{code}.yaml names another code");
-            (doc, *rule)
+            (RuleDoc::from_header(header, &yaml[split..]), *rule)
         })
         .collect()
 });
+
+impl RuleDoc {
+    fn from_header(header: &Header, examples_yaml: &'static str) -> RuleDoc {
+        RuleDoc {
+            code: header.code.to_string(),
+            name: header.name.to_string(),
+            category: header.category.to_string(),
+            severity: Severity::parse(header.severity)
+                .unwrap_or_else(|| panic!("{}: bad severity {:?}", header.code, header.severity)),
+            summary: header.summary.to_string(),
+            rationale: header.rationale.to_string(),
+            aliases: header.aliases.iter().map(|a| a.to_string()).collect(),
+            fix: header.fix.map(|fix| match fix {
+                "safe" => Applicability::Safe,
+                "unsafe" => Applicability::Unsafe,
+                "display-only" => Applicability::DisplayOnly,
+                other => panic!("{}: bad fix {other:?}", header.code),
+            }),
+            examples_yaml,
+            examples: OnceLock::new(),
+        }
+    }
+}
 
 /// Every rule with its documentation, in code order.
 pub fn all() -> impl Iterator<Item = (&'static RuleDoc, &'static dyn Rule)> {
