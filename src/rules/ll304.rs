@@ -309,7 +309,7 @@ fn rewrite(
         .position(|s| std::ptr::eq(s.instruction, install_ins))?;
     let only_metadata_between = stage.steps[copy.index + 1..install_index]
         .iter()
-        .all(|s| is_metadata(s.instruction.keyword));
+        .all(|s| s.instruction.keyword.sets_only_metadata());
     let install_alone = install_is_alone(cx, install_ins, op);
     let applicability = if only_metadata_between
         && install_alone
@@ -348,19 +348,6 @@ fn installs_project_flag(command: &str) -> Option<&'static str> {
     } else {
         None
     }
-}
-
-fn is_metadata(keyword: Keyword) -> bool {
-    matches!(
-        keyword,
-        Keyword::Label
-            | Keyword::Expose
-            | Keyword::Cmd
-            | Keyword::Entrypoint
-            | Keyword::Stopsignal
-            | Keyword::Healthcheck
-            | Keyword::Maintainer
-    )
 }
 
 /// The install RUN does nothing but install (so moving it moves nothing that needs the sources).

@@ -593,16 +593,7 @@ impl<'a> Layout<'a> {
 /// Instructions that only set image metadata: a `RUN` never sees them, so they may move after
 /// the merged `RUN`.
 pub fn is_movable(keyword: Keyword) -> bool {
-    matches!(
-        keyword,
-        Keyword::Label
-            | Keyword::Expose
-            | Keyword::Cmd
-            | Keyword::Entrypoint
-            | Keyword::Stopsignal
-            | Keyword::Healthcheck
-            | Keyword::Maintainer
-    )
+    keyword.sets_only_metadata()
 }
 
 /// The comments of one `RUN` that cannot stay where they are: its trailing shell comment, and

@@ -170,6 +170,21 @@ impl Keyword {
         matches!(self, Keyword::Run | Keyword::Copy | Keyword::Add)
     }
 
+    /// Whether the instruction only sets image metadata that no `RUN` can see (so it may move past
+    /// a `RUN` without changing what the `RUN` does).
+    pub fn sets_only_metadata(self) -> bool {
+        matches!(
+            self,
+            Keyword::Label
+                | Keyword::Expose
+                | Keyword::Cmd
+                | Keyword::Entrypoint
+                | Keyword::Stopsignal
+                | Keyword::Healthcheck
+                | Keyword::Maintainer
+        )
+    }
+
     /// Whether the instruction commits a filesystem layer.
     pub fn creates_layer(self) -> bool {
         matches!(self, Keyword::Run | Keyword::Copy | Keyword::Add)
