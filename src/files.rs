@@ -1,4 +1,5 @@
-//! Finding Dockerfiles under the paths the user gave, and reading them as text.
+//! Finding Dockerfiles under the paths the user gave, reading them as text, and writing fixed
+//! text back.
 //!
 //! Discovery and loading are separate steps so that the caller can load (and lint) files in
 //! parallel while keeping the order of its output fixed.
@@ -6,10 +7,12 @@
 mod discover;
 mod error;
 mod load;
+mod write;
 
 pub use discover::{Discovery, discover, is_dockerfile_name};
 pub use error::FileError;
 pub use load::{SourceFile, decode, load};
+pub use write::replace;
 
 use std::path::{Path, PathBuf};
 

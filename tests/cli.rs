@@ -865,3 +865,312 @@ fn completions_and_man_page_come_from_the_command_line_definition() {
     );
     assert_eq!(layerlint(dir.path(), &["completions", "tcsh"]).code, 2);
 }
+
+// --fix, --unsafe-fixes and --diff.
+
+/// The worked example of LAYER-RULES.md ("Reducing layer bloat").
+const SEED: &[u8] = b"FROM busybox
+RUN mkdir /data
+RUN dd if=/dev/zero bs=1024 count=1024 of=/data/one
+RUN chmod -R 0777 /data
+RUN dd if=/dev/zero bs=1024 count=1024 of=/data/two
+RUN chmod -R 0777 /data
+RUN rm /data/one
+CMD ls -alh /data
+";
+
+const SEED_FIXED: &str = "FROM busybox
+RUN mkdir /data && \\
+    dd if=/dev/zero bs=1024 count=1024 of=/data/one && \\
+    chmod -R 0777 /data && \\
+    dd if=/dev/zero bs=1024 count=1024 of=/data/two && \\
+    chmod -R 0777 /data && \\
+    rm /data/one
+CMD ls -alh /data
+";
+
+const CHOWN: &[u8] = b"FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN chown -R node:node /app\n";
+
+const APT: &[u8] = b"FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n";
+
+const BROKEN: &[u8] =
+    b"FROM debian:12\nRUNN oops\nRUN apt-get update\nRUN apt-get install -y curl\n";
+
+fn read(dir: &TempDir, name: &str) -> Vec<u8> {
+    fs::read(dir.path().join(name)).expect("read the file back")
+}
+
+#[test]
+fn fix_merges_the_worked_example_into_one_run() {
+    let dir = project(&[("Dockerfile", SEED)]);
+    let run = layerlint(dir.path(), &["check", "--fix", "Dockerfile"]);
+    assert_eq!(
+        String::from_utf8_lossy(&read(&dir, "Dockerfile")),
+        SEED_FIXED
+    );
+    // The merge cures every finding, so the exit code is 0 after fixing.
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "no findings in 1 file\n");
+    assert_eq!(
+        run.stderr,
+        "fixed 1 finding in 1 file (DL3059 ×1); none remain\n"
+    );
+}
+
+#[test]
+fn after_fixing_the_report_and_exit_code_are_about_what_remains() {
+    let dir = project(&[("Dockerfile", SEED), ("other.Dockerfile", CHOWN)]);
+    let run = layerlint(
+        dir.path(),
+        &[
+            "check",
+            "--fix",
+            "--format",
+            "json",
+            "Dockerfile",
+            "other.Dockerfile",
+        ],
+    );
+    // The safe fix is applied; the unsafe COPY --chown rewrite is not, so LL303 and LL306 remain.
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(codes(&run), ["LL306", "LL303"]);
+    assert_eq!(read(&dir, "other.Dockerfile"), CHOWN);
+    assert_eq!(
+        run.stderr,
+        "fixed 1 finding in 1 file (DL3059 ×1); 2 remain\n"
+    );
+}
+
+#[test]
+fn unsafe_fixes_apply_the_copy_chown_rewrite_and_plain_fix_does_not() {
+    let dir = project(&[("Dockerfile", CHOWN)]);
+    let run = layerlint(dir.path(), &["check", "--fix", "Dockerfile"]);
+    assert_eq!(read(&dir, "Dockerfile"), CHOWN);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.ends_with("fixed nothing; 2 findings remain\n"),
+        "{}",
+        run.stderr
+    );
+    let run = layerlint(
+        dir.path(),
+        &["check", "--fix", "--unsafe-fixes", "Dockerfile"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&read(&dir, "Dockerfile")),
+        "FROM node:20-alpine\nWORKDIR /app\nCOPY --chown=node:node . .\n"
+    );
+    // LL306 (no .dockerignore) has no fix to apply and remains.
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "fixed 1 finding in 1 file (LL303 ×1); 1 remains\n"
+    );
+}
+
+#[test]
+fn unsafe_fixes_without_fix_or_diff_is_a_usage_error() {
+    let dir = project(&[("Dockerfile", CHOWN)]);
+    let run = layerlint(dir.path(), &["check", "--unsafe-fixes", "Dockerfile"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--fix|--diff"), "{}", run.stderr);
+    assert_eq!(read(&dir, "Dockerfile"), CHOWN);
+}
+
+#[test]
+fn diff_prints_a_unified_diff_exits_1_and_writes_nothing() {
+    let dir = project(&[("Dockerfile", SEED), ("clean.Dockerfile", CLEAN)]);
+    let run = layerlint(dir.path(), &["check", "--diff", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "--- a/Dockerfile
++++ b/Dockerfile
+@@ -1,8 +1,8 @@
+ FROM busybox
+-RUN mkdir /data
+-RUN dd if=/dev/zero bs=1024 count=1024 of=/data/one
+-RUN chmod -R 0777 /data
+-RUN dd if=/dev/zero bs=1024 count=1024 of=/data/two
+-RUN chmod -R 0777 /data
+-RUN rm /data/one
++RUN mkdir /data && \\
++    dd if=/dev/zero bs=1024 count=1024 of=/data/one && \\
++    chmod -R 0777 /data && \\
++    dd if=/dev/zero bs=1024 count=1024 of=/data/two && \\
++    chmod -R 0777 /data && \\
++    rm /data/one
+ CMD ls -alh /data
+"
+    );
+    assert_eq!(
+        run.stderr,
+        "would fix 1 finding in 1 file (DL3059 ×1); none would remain\n"
+    );
+    assert_eq!(read(&dir, "Dockerfile"), SEED);
+}
+
+#[test]
+fn diff_with_nothing_to_fix_prints_nothing_and_exits_0() {
+    let dir = project(&[("Dockerfile", CHOWN)]);
+    let run = layerlint(dir.path(), &["check", "--diff", "--quiet", "Dockerfile"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "", "")
+    );
+    // With --unsafe-fixes the COPY --chown rewrite is a diff.
+    let run = layerlint(
+        dir.path(),
+        &["check", "--diff", "--unsafe-fixes", "Dockerfile"],
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains("+COPY --chown=node:node . .\n"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(read(&dir, "Dockerfile"), CHOWN);
+}
+
+#[test]
+fn diff_wins_over_fix() {
+    let dir = project(&[("Dockerfile", SEED)]);
+    let run = layerlint(dir.path(), &["check", "--fix", "--diff", "Dockerfile"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.starts_with("--- a/Dockerfile\n"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(read(&dir, "Dockerfile"), SEED);
+}
+
+#[test]
+fn fix_on_stdin_prints_only_the_fixed_text_and_reports_on_stderr() {
+    let dir = project(&[]);
+    let run = layerlint_with_stdin(dir.path(), &["check", "--fix", "-"], APT);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
+    );
+    assert_eq!(
+        run.stderr,
+        "no findings in 1 file\nfixed 2 findings in 1 file (DL3009 ×1, LL301 ×1); none remain\n"
+    );
+    // A machine format moves to stderr too; stdout stays the file.
+    let run = layerlint_with_stdin(
+        dir.path(),
+        &[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--format",
+            "json",
+            "-q",
+            "-",
+        ],
+        CHOWN,
+    );
+    assert_eq!(
+        run.stdout,
+        "FROM node:20-alpine\nWORKDIR /app\nCOPY --chown=node:node . .\n"
+    );
+    assert_eq!(run.stderr, "[]\n");
+}
+
+#[test]
+fn stdin_that_does_not_parse_is_printed_back_unchanged() {
+    let dir = project(&[]);
+    let run = layerlint_with_stdin(dir.path(), &["check", "--fix", "-q", "-"], BROKEN);
+    assert_eq!(run.stdout.as_bytes(), BROKEN);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with("warning: standard input was not fixed: it has syntax errors"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_file_with_a_syntax_error_is_left_untouched_and_named() {
+    let dir = project(&[("broken.Dockerfile", BROKEN), ("Dockerfile", APT)]);
+    let run = layerlint(dir.path(), &["check", "--fix", "--quiet", "."]);
+    assert_eq!(read(&dir, "broken.Dockerfile"), BROKEN);
+    assert!(
+        run.stderr.contains(
+            "warning: broken.Dockerfile was not fixed: it has syntax errors, and a file that does not fully parse is never rewritten"
+        ),
+        "{}",
+        run.stderr
+    );
+    // The other file is still fixed, and the syntax error is a finding (1), not a failure (2).
+    assert_ne!(read(&dir, "Dockerfile"), APT);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn quiet_drops_the_fix_summary() {
+    let dir = project(&[("Dockerfile", SEED)]);
+    let run = layerlint(dir.path(), &["check", "--fix", "--quiet", "Dockerfile"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "", "")
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&read(&dir, "Dockerfile")),
+        SEED_FIXED
+    );
+}
+
+#[test]
+fn a_file_with_nothing_to_fix_is_not_rewritten() {
+    let dir = project(&[("Dockerfile", CLEAN)]);
+    let path = dir.path().join("Dockerfile");
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|file| file.set_modified(old))
+        .expect("set the modification time");
+    let run = layerlint(dir.path(), &["check", "--fix", "Dockerfile"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stderr, "fixed nothing; no findings\n");
+    let modified = fs::metadata(&path).and_then(|m| m.modified()).ok();
+    assert_eq!(modified, Some(old));
+}
+
+#[cfg(unix)]
+#[test]
+fn fixing_keeps_the_file_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project(&[("Dockerfile", SEED)]);
+    let path = dir.path().join("Dockerfile");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).expect("chmod");
+    let run = layerlint(dir.path(), &["check", "--fix", "Dockerfile"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        String::from_utf8_lossy(&read(&dir, "Dockerfile")),
+        SEED_FIXED
+    );
+    let mode = fs::metadata(&path)
+        .map(|m| m.permissions().mode() & 0o777)
+        .ok();
+    assert_eq!(mode, Some(0o640));
+    // No temporary file is left beside it.
+    let entries = fs::read_dir(dir.path()).map(|e| e.count()).ok();
+    assert_eq!(entries, Some(1));
+}
+
+#[test]
+fn a_crlf_file_stays_crlf_after_a_fix() {
+    let crlf = b"FROM debian:12\r\nRUN apt-get update\r\nRUN apt-get install -y curl\r\n";
+    let dir = project(&[("Dockerfile", crlf)]);
+    let run = layerlint(dir.path(), &["check", "--fix", "Dockerfile"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        String::from_utf8_lossy(&read(&dir, "Dockerfile")),
+        "FROM debian:12\r\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\r\n"
+    );
+}

@@ -1,7 +1,7 @@
 //! The command-line grammar (clap derive), and the rewrite that makes `layerlint FILE` mean
 //! `layerlint check FILE`.
 
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use layerlint::Severity;
 use layerlint::report::Format;
 use std::ffi::OsString;
@@ -48,6 +48,8 @@ pub struct RuleArgs {
 }
 
 #[derive(Debug, Args)]
+// `--unsafe-fixes` only says which fixes to apply, so it needs `--fix` or `--diff` to apply them.
+#[command(group(ArgGroup::new("fixing").args(["fix", "diff"]).multiple(true)))]
 pub struct CheckArgs {
     /// Files (linted whatever their name) and directories (searched for Dockerfiles, honouring
     /// .gitignore); '-' is standard input. Default: the current directory
@@ -86,7 +88,21 @@ pub struct CheckArgs {
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
 
-    /// Print the findings only, without the summary line
+    /// Apply safe fixes to the files in place, then report what remains. Standard input is
+    /// printed fixed to standard output, and the report goes to standard error
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix or --diff, also apply unsafe fixes (usually right, but they can change behaviour)
+    #[arg(long, requires = "fixing")]
+    pub unsafe_fixes: bool,
+
+    /// Print the unified diff the fixes would make instead of the findings, and write nothing
+    /// (exit code 1 when there is a diff); wins over --fix
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Print the findings only, without the summary lines
     #[arg(long, short)]
     pub quiet: bool,
 }

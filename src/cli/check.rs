@@ -1,15 +1,25 @@
-//! `layerlint check`: find the files, lint them in parallel, report in a fixed order.
+//! `layerlint check`: find the files, lint (or fix) them in parallel, report in a fixed order.
 
 use super::Exit;
 use super::args::CheckArgs;
+use super::fix::{self, FileFix, FixMode};
 use super::output::{ColorPolicy, is_closed_pipe, print_error};
 use super::settings::{self, Settings};
 use layerlint::files::{self, FileError, Input, STDIN_PATH};
 use layerlint::project::BuildContext;
-use layerlint::report::{self, FileReport, Report};
+use layerlint::report::{self, FileReport, Report, Stream};
 use layerlint::{LintOptions, Severity};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+
+/// One input, linted or fixed.
+struct Checked {
+    /// The findings that remain (all of them, when not fixing).
+    report: FileReport,
+    /// The lowest severity that fails the run for this file.
+    fail_at: Option<Severity>,
+    fix: Option<FileFix>,
+}
 
 pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
     if let Some(dir) = &args.context {
@@ -18,50 +28,84 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
             return Exit::Trouble;
         }
     }
+    let mode = FixMode::of(args);
     let discovery = files::discover(&paths(args));
     let (settings, config_errors) = settings::resolve(args, &discovery.inputs);
     let bad_config = !config_errors.is_empty();
     config_errors.into_iter().for_each(print_error);
+    // `--fix` on standard input prints the fixed text, and a filter's output must be that text
+    // alone (an editor replaces its buffer with it): the report moves to standard error.
+    let stream = match mode {
+        FixMode::Write(_) if discovery.inputs.contains(&Input::Stdin) => Stream::Stderr,
+        _ => Stream::Stdout,
+    };
     let stdin_name = args.stdin_filename.as_deref();
     let context = args.context.as_deref();
     // `collect` keeps the inputs' order, so the output does not depend on thread timing.
-    let results: Vec<Result<(FileReport, Option<Severity>), FileError>> = discovery
+    let results: Vec<Result<Checked, FileError>> = discovery
         .inputs
         .par_iter()
         .zip(settings)
-        .map(|(input, settings)| lint_input(input, stdin_name, context, settings))
+        .map(|(input, settings)| check_input(input, stdin_name, context, settings, mode))
         .collect();
 
     let mut errors = discovery.errors;
     let mut linted = Vec::new();
+    let mut fixes = Vec::new();
     let mut failing = false;
     for result in results {
         match result {
-            Ok((file, fail_at)) => {
-                failing |= fail_at
-                    .is_some_and(|level| file.diagnostics.iter().any(|d| d.severity >= level));
-                linted.push(file);
+            Ok(checked) => {
+                failing |= checked.fail_at.is_some_and(|level| {
+                    checked
+                        .report
+                        .diagnostics
+                        .iter()
+                        .any(|d| d.severity >= level)
+                });
+                linted.push(checked.report);
+                fixes.extend(checked.fix);
             }
             Err(err) => errors.push(err),
         }
     }
     let unchecked = errors.len();
     errors.into_iter().for_each(print_error);
+    let finished = fix::finish(&mut fixes);
 
     let report = Report::new(linted).with_unchecked(unchecked);
-    let options = report::Options {
-        color: color.stdout(),
-        quiet: args.quiet,
-    };
-    if let Err(err) = report::print(args.format, &report, options) {
-        if !is_closed_pipe(&err) {
-            eprintln!("error: cannot write the report: {err}");
-            return Exit::Trouble;
+    // `--diff` prints diffs instead of findings: its output is meant for `git apply`.
+    if !matches!(mode, FixMode::Diff(_)) {
+        let color = match stream {
+            Stream::Stdout => color.stdout(),
+            Stream::Stderr => color.stderr(),
+        };
+        let options = report::Options {
+            color,
+            quiet: args.quiet,
+            stream,
+        };
+        if let Err(err) = report::print(args.format, &report, options) {
+            if !is_closed_pipe(&err) {
+                eprintln!("error: cannot write the report: {err}");
+                return Exit::Trouble;
+            }
         }
     }
-    if report.unchecked() > 0 || bad_config {
-        // A path that could not be read, or a config that could not be used, outranks any finding.
+    if mode != FixMode::Off && !args.quiet {
+        let remaining = report.diagnostics().count();
+        eprintln!("{}", fix::summary(&fixes, remaining, mode));
+    }
+    if report.unchecked() > 0 || bad_config || finished.trouble {
+        // A path that could not be read or written, or a config that could not be used, outranks
+        // any finding.
         Exit::Trouble
+    } else if matches!(mode, FixMode::Diff(_)) {
+        if finished.diffed {
+            Exit::Findings
+        } else {
+            Exit::Clean
+        }
     } else if failing {
         Exit::Findings
     } else {
@@ -88,22 +132,24 @@ fn check_context_dir(dir: &Path) -> Result<(), &'static str> {
     }
 }
 
-fn lint_input(
+fn check_input(
     input: &Input,
     stdin_name: Option<&str>,
     context: Option<&Path>,
     settings: Settings,
-) -> Result<(FileReport, Option<Severity>), FileError> {
+    mode: FixMode,
+) -> Result<Checked, FileError> {
     let file = files::load(input, stdin_name)?;
     let options = LintOptions {
         build_context: build_context(input, context),
         config: settings.config,
     };
-    let diagnostics = layerlint::lint_with(&file.text, &options);
-    Ok((
-        FileReport::new(file.name, file.text, diagnostics),
-        settings.fail_at,
-    ))
+    let (report, fix) = fix::check_file(file, &options, mode);
+    Ok(Checked {
+        report,
+        fail_at: settings.fail_at,
+        fix,
+    })
 }
 
 /// `--context DIR`, else the Dockerfile's own directory, as `docker build -f` users usually

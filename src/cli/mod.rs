@@ -4,8 +4,10 @@
 
 mod args;
 mod check;
+mod diff;
 mod docs;
 mod dump;
+mod fix;
 mod output;
 mod rules;
 mod settings;
@@ -19,9 +21,11 @@ use std::process::ExitCode;
 pub enum Exit {
     /// No finding at or above the fail level.
     Clean,
-    /// At least one finding at or above the fail level.
+    /// At least one finding at or above the fail level (after fixing, with `--fix`); with
+    /// `--diff`, a diff was printed.
     Findings,
-    /// The tool could not do its job: bad usage, a path it could not read, a file that is not text.
+    /// The tool could not do its job: bad usage, a path it could not read, a file that is not
+    /// text, a fixed file that could not be written back.
     Trouble,
 }
 

@@ -1,4 +1,4 @@
-//! Why a path could not be linted. These are the tool's own failures (exit code 2), not findings.
+//! Why a path could not be linted, or a fixed file could not be written back. These are the tool's own failures (exit code 2), not findings.
 //!
 //! The invalid-UTF-8 error names its place in the message rather than showing a source excerpt:
 //! miette counts columns in bytes, and a second, different column number would only confuse.
@@ -9,6 +9,13 @@ use std::io;
 pub enum FileError {
     #[error("cannot read {path}: {reason}")]
     Unreadable { path: String, reason: String },
+
+    #[error("cannot write {path}: {reason}")]
+    Unwritable { path: String, reason: String },
+
+    #[error("{path} changed on disk while it was being fixed; it was left as it is")]
+    #[diagnostic(help("run layerlint --fix again to fix the file as it is now"))]
+    ChangedOnDisk { path: String },
 
     #[error("cannot search {path}: {reason}")]
     Unsearchable { path: String, reason: String },
@@ -32,6 +39,13 @@ pub enum FileError {
 impl FileError {
     pub fn unreadable(path: impl Into<String>, err: &io::Error) -> FileError {
         FileError::Unreadable {
+            path: path.into(),
+            reason: io_reason(err),
+        }
+    }
+
+    pub fn unwritable(path: impl Into<String>, err: &io::Error) -> FileError {
+        FileError::Unwritable {
             path: path.into(),
             reason: io_reason(err),
         }

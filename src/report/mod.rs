@@ -102,15 +102,26 @@ impl Report {
     }
 }
 
-/// How the human format should look.
+/// Where a report is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Stream {
+    #[default]
+    Stdout,
+    /// When standard output carries something else: the fixed text of standard input.
+    Stderr,
+}
+
+/// How and where the report should be written.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
+    /// Colour the human format (the caller decides, for the stream it chose).
     pub color: bool,
     /// Findings only: no summary line.
     pub quiet: bool,
+    pub stream: Stream,
 }
 
-/// Writes `report` to standard output in `format`.
+/// Writes `report` in `format` to the stream `options` names.
 pub fn print(format: Format, report: &Report, options: Options) -> io::Result<()> {
     let write: fn(&Report, &mut dyn Write) -> io::Result<()> = match format {
         Format::Human => return print_human(report, options),
@@ -122,7 +133,10 @@ pub fn print(format: Format, report: &Report, options: Options) -> io::Result<()
         Format::Github => github::write,
     };
     // Machine formats ignore colour and `--quiet`: their readers want the same bytes every time.
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut out: io::BufWriter<Box<dyn Write>> = io::BufWriter::new(match options.stream {
+        Stream::Stdout => Box::new(io::stdout().lock()),
+        Stream::Stderr => Box::new(io::stderr().lock()),
+    });
     write(report, &mut out)?;
     out.flush()
 }
@@ -133,7 +147,10 @@ fn print_human(report: &Report, options: Options) -> io::Result<()> {
     } else {
         ColorChoice::Never
     };
-    let mut out = BufferedStandardStream::stdout(choice);
+    let mut out = match options.stream {
+        Stream::Stdout => BufferedStandardStream::stdout(choice),
+        Stream::Stderr => BufferedStandardStream::stderr(choice),
+    };
     human::write(report, &mut out, options.quiet)?;
     out.flush()
 }

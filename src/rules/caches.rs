@@ -105,16 +105,26 @@ impl CacheRule {
     fn fix(&self, cx: &Context<'_, '_>, step: &Step<'_>, fill: &CacheFill) -> Option<Fix> {
         match &self.cure {
             Cure::Option { after, option } => {
-                let command = cx.text(fill.span);
-                // Insert right after the subcommand (`apk add`, `pip install`).
-                let at = after.iter().find_map(|sub| find_word_end(command, sub))?;
+                // The finding is one per layer, so its fix cures every command of the layer that
+                // fills the cache: curing only the first would take one round per command.
+                option_edit(cx, fill, after, option)?;
+                let mut edits: Vec<Edit> = step
+                    .effects
+                    .iter()
+                    .flat_map(|effects| &effects.caches)
+                    .filter(|f| self.caches.contains(&f.cache))
+                    .filter_map(|f| option_edit(cx, f, after, option))
+                    .collect();
+                edits.sort_by_key(|e| e.span.start);
+                edits.dedup_by_key(|e| e.span.start);
+                let title = match edits.len() {
+                    1 => format!("Add {option}"),
+                    n => format!("Add {option} to the {n} commands"),
+                };
                 Some(Fix {
-                    title: format!("Add {option}"),
+                    title,
                     applicability: Applicability::Safe,
-                    edits: vec![Edit {
-                        span: Span::empty(fill.span.start as usize + at),
-                        content: format!(" {option}"),
-                    }],
+                    edits,
                 })
             }
             Cure::Cleanup(cleanup) => {
@@ -127,6 +137,22 @@ impl CacheRule {
             }
         }
     }
+}
+
+/// Inserts `option` right after the subcommand (`apk add`, `pip install`) of the command that
+/// fills the cache.
+fn option_edit(
+    cx: &Context<'_, '_>,
+    fill: &CacheFill,
+    after: &[&str],
+    option: &str,
+) -> Option<Edit> {
+    let command = cx.text(fill.span);
+    let at = after.iter().find_map(|sub| find_word_end(command, sub))?;
+    Some(Edit {
+        span: Span::empty(fill.span.start as usize + at),
+        content: format!(" {option}"),
+    })
 }
 
 /// Whether the step removes the cache (a delete covering one of its directories, or the

@@ -21,11 +21,25 @@ pub(super) fn run(rec: &mut Recorder, call: &Call, name: &str, shell: &mut Shell
         "export" | "declare" | "typeset" | "local" | "readonly" => declare(name, call, shell),
         "unset" => unset(call.args(), shell),
         "read" => read(call.args(), shell),
-        "exit" => shell.ended = true,
+        "exit" => shell.ended |= !fails_the_build(call.args()),
         "source" | "." | "eval" => rec.unread(call.span),
         _ => return false,
     }
     true
+}
+
+/// Whether `exit` with these operands fails the RUN. A layer is only committed by a build that
+/// succeeded, so an `exit 1` is a branch that build did not take (`ldd … | grep 'not found' &&
+/// exit 1 || :`), and what follows it still runs; `exit`, `exit 0` or `exit $status` may succeed
+/// and end the script.
+fn fails_the_build(args: &[Arg]) -> bool {
+    match args {
+        [status] => status
+            .text()
+            .and_then(|text| text.parse::<u32>().ok())
+            .is_some_and(|code| code % 256 != 0),
+        _ => false,
+    }
 }
 
 /// `NAME=value` (or `NAME+=value`) as the shell applies it; `export` keeps it in the

@@ -495,6 +495,11 @@ mod tests {
         // A conditional exit does not stop the walk; a redirect-only exec does not either.
         let effects = TestEnv::new().run("true || exit 1; exec > /log; rm -rf /c");
         assert_eq!(paths(&effects.deletes), [("/c", true)]);
+        // A build that commits the layer never ran a failing exit, wherever it stands.
+        let effects = TestEnv::new().run("ldd /x | grep missing && exit 1 || :; rm -rf /d");
+        assert_eq!(paths(&effects.deletes), [("/d", true)]);
+        let effects = TestEnv::new().run("test -f /x && exit; rm -rf /e");
+        assert!(effects.deletes.is_empty());
     }
 
     #[test]
