@@ -6,6 +6,8 @@ use similar::TextDiff;
 /// three lines of context; empty when the texts are equal. Line endings are part of each line, so
 /// a CRLF file's diff keeps its carriage returns and applies back to it.
 pub fn unified(name: &str, before: &str, after: &str) -> String {
+    // `a//tmp/x` would not apply with -p1; an absolute path loses its root under the prefix.
+    let name = name.trim_start_matches('/');
     TextDiff::from_lines(before, after)
         .unified_diff()
         .context_radius(3)
