@@ -29,7 +29,7 @@ fn git(dir: &Path, args: &[&str]) {
 }
 
 #[test]
-fn the_layerlint_hook_reports_findings_through_pre_commit() {
+fn the_hooks_lint_and_fix_through_pre_commit() {
     if !pre_commit_available() {
         eprintln!(
             "\n*** SKIPPED: pre-commit is not installed (pip install pre-commit); the hook was not tested ***\n"
@@ -45,12 +45,16 @@ fn the_layerlint_hook_reports_findings_through_pre_commit() {
     )
     .expect("write");
     std::fs::write(dir.join("README.md"), "not a Dockerfile\n").expect("write");
+    std::fs::create_dir_all(dir.join("web")).expect("mkdir");
+    let two_runs = "FROM alpine:3.20\nRUN echo a\nRUN echo b\n";
+    std::fs::write(dir.join("web/Containerfile"), two_runs).expect("write");
     git(dir, &["add", "."]);
     git(dir, &["commit", "-q", "-m", "init"]);
 
     let repo = env!("CARGO_MANIFEST_DIR");
     let output = Command::new("pre-commit")
-        .args(["try-repo", repo, "layerlint", "--all-files"])
+        // No hook id: both hooks (layerlint, layerlint-fix) run, from one build.
+        .args(["try-repo", repo, "--all-files"])
         .current_dir(dir)
         .output()
         .expect("pre-commit runs");
@@ -70,5 +74,16 @@ fn the_layerlint_hook_reports_findings_through_pre_commit() {
     assert!(
         !text.contains("README.md"),
         "only Dockerfiles are linted:\n{text}"
+    );
+    // layerlint-fix merged the Containerfile's two RUNs and left the broken file alone.
+    let fixed = std::fs::read_to_string(dir.join("web/Containerfile")).expect("read");
+    assert_eq!(
+        fixed, "FROM alpine:3.20\nRUN echo a && \\\n    echo b\n",
+        "{text}"
+    );
+    let untouched = std::fs::read_to_string(dir.join("Dockerfile")).expect("read");
+    assert_eq!(
+        untouched,
+        "FROM alpine:3.20\nRUNN apk add --no-cache curl\n"
     );
 }
