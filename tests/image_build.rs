@@ -504,11 +504,6 @@ const CASES: &[Case] = &[
         dockerfile: "FROM busybox\r\nRUN mkdir /crlf\r\nRUN touch /crlf/file\r\n",
     },
     Case {
-        name: "a volatile ARG moves down to the RUN that uses it",
-        rule: "LL305",
-        dockerfile: "FROM busybox\nARG GIT_SHA=0123abc\nRUN mkdir /app\nRUN echo \"$GIT_SHA\" > /app/commit\n",
-    },
-    Case {
         name: "a file created then deleted in a later layer",
         rule: "LL302",
         dockerfile: "FROM busybox\nRUN mkdir /dl && dd if=/dev/zero of=/dl/blob bs=1024 count=256\nRUN rm -rf /dl\n",
@@ -525,10 +520,11 @@ const CASES: &[Case] = &[
     },
 ];
 
-/// The bug the image builds found: moving an ARG is not safe when a RUN it moves past reads the
+/// What the image builds found: moving an ARG is not safe when a RUN it moves past reads the
 /// environment without naming the ARG (`env`, `printenv`, any script it runs), because Docker
-/// and buildah pass every ARG in scope to each RUN as an environment variable.
-const KNOWN_BUG_LL305_ENV: Case = Case {
+/// and buildah pass every ARG in scope to each RUN as an environment variable. LL305's move is
+/// therefore an unsafe fix; this case keeps the reason on record.
+const LL305_ARG_READ_FROM_ENV: Case = Case {
     name: "an ARG moved past a RUN that reads it through the environment",
     rule: "LL305",
     // The names only: the values include a random HOSTNAME.
@@ -590,11 +586,28 @@ fn safe_fixes_of_hard_cases_keep_the_image() {
 
 /// Run with `--ignored`: fails for as long as the bug is there.
 #[test]
-#[ignore = "known bug: LL305's safe ARG move changes what `env` sees in the RUNs it passes"]
-fn known_bug_ll305_arg_read_through_the_environment() {
+fn ll305_moves_are_unsafe_because_a_run_reads_args_from_its_environment() {
+    let case = &LL305_ARG_READ_FROM_ENV;
+    // At the safe level nothing moves, so the image cannot change.
+    let safe = fix_safe(case.dockerfile, &only(case.rule));
+    assert_eq!(
+        safe.text, case.dockerfile,
+        "LL305 must not move anything at the safe level"
+    );
     if skipped() {
         return;
     }
-    let problems = check_cases(&[KNOWN_BUG_LL305_ENV]);
-    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+    // At the unsafe level the ARG moves, and the build proves it changes the image.
+    let moved = fix_source(case.dockerfile, &only(case.rule), Applicability::Unsafe);
+    assert_ne!(
+        moved.text, case.dockerfile,
+        "LL305 offers its move as an unsafe fix"
+    );
+    match compare(case.dockerfile, &moved.text, &BTreeMap::new()) {
+        Verdict::Broken(_) => {}
+        Verdict::Kept { .. } => panic!(
+            "moving the ARG kept the image: the RUN no longer reads it from its environment?"
+        ),
+        Verdict::OriginalFails(why) => panic!("the original must build: {why}"),
+    }
 }

@@ -197,13 +197,10 @@ fn move_fix(
     };
     Some(Fix {
         title: format!("Move {} {name} {place}", declaration.keyword.as_str()),
-        // An ARG is read only where the Dockerfile names it; an ENV may also be read by a script
-        // from its environment without the Dockerfile naming it, so moving it is only usually right.
-        applicability: if declaration.keyword == Keyword::Arg {
-            Applicability::Safe
-        } else {
-            Applicability::Unsafe
-        },
+        // Unsafe, not safe: Docker passes every ARG in scope to each RUN as an environment
+        // variable, so a RUN the declaration moves past may read it (`env`, a script) without the
+        // Dockerfile naming it. tests/image_build.rs shows an image that changes.
+        applicability: Applicability::Unsafe,
         edits: vec![
             Edit {
                 span: declaration.lines,
