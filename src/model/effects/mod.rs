@@ -86,6 +86,11 @@ mod testing {
     use crate::syntax::shell;
     use std::sync::Arc;
 
+    /// The caches a run filled, in order.
+    pub fn caches(effects: &Effects) -> Vec<crate::model::Cache> {
+        effects.caches.iter().map(|c| c.cache).collect()
+    }
+
     pub struct TestEnv {
         workdir: String,
         vars: Arc<Vars>,

@@ -282,7 +282,7 @@ pub(super) fn mix(command: &Command, rec: &mut Recorder) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::testing::TestEnv;
+    use super::super::super::testing::{TestEnv, caches};
     use crate::model::layer::{Cache, Manager, PackageAction};
 
     fn summary(effects: &crate::model::Effects) -> Vec<(Manager, PackageAction, Vec<String>)> {
@@ -291,10 +291,6 @@ mod tests {
             .iter()
             .map(|op| (op.manager, op.action, op.reads.clone()))
             .collect()
-    }
-
-    fn caches(effects: &crate::model::Effects) -> Vec<Cache> {
-        effects.caches.iter().map(|c| c.cache).collect()
     }
 
     fn strings(items: &[&str]) -> Vec<String> {

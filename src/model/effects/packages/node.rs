@@ -255,12 +255,8 @@ fn installs(command: &Command, manager: Manager, packages: &[&Arg], rec: &mut Re
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::testing::{TestEnv, paths};
+    use super::super::super::testing::{TestEnv, caches, paths};
     use crate::model::layer::{Cache, Manager, PackageAction};
-
-    fn caches(effects: &crate::model::Effects) -> Vec<Cache> {
-        effects.caches.iter().map(|c| c.cache).collect()
-    }
 
     #[test]
     fn yarn_version_and_help_only_print() {

@@ -294,12 +294,8 @@ pub(super) fn pipenv(command: &Command, rec: &mut Recorder) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::testing::TestEnv;
+    use super::super::super::testing::{TestEnv, caches};
     use crate::model::layer::{Cache, Manager, PackageAction};
-
-    fn caches(effects: &crate::model::Effects) -> Vec<Cache> {
-        effects.caches.iter().map(|c| c.cache).collect()
-    }
 
     #[test]
     fn pip_install_fills_the_cache() {
