@@ -19,6 +19,7 @@ impl Rule for DeletedInLaterLayer {
 }
 
 fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
+    let creations = origin::Creations::new(stage);
     for (index, step) in stage.layers() {
         let Some(effects) = &step.effects else {
             continue;
@@ -26,7 +27,7 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
         // One finding per creating layer and deleting step, however many paths they share.
         let mut reported: Vec<usize> = Vec::new();
         for deleted in &effects.deletes {
-            let Some(origin) = origin::find(stage, index, deleted) else {
+            let Some(origin) = origin::find(stage, &creations, index, deleted) else {
                 continue;
             };
             if reported.contains(&origin.index) {

@@ -25,6 +25,7 @@ impl Rule for PermissionChangeCopiesFiles {
 const METADATA_COMMANDS: &[&str] = &["chmod", "chown", "chgrp"];
 
 fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
+    let creations = origin::Creations::new(stage);
     for (index, step) in stage.layers() {
         let Some(effects) = &step.effects else {
             continue;
@@ -35,7 +36,7 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
             .iter()
             .filter(|t| METADATA_COMMANDS.contains(&t.via.as_str()))
         {
-            let Some(origin) = origin::find(stage, index, touched) else {
+            let Some(origin) = origin::find(stage, &creations, index, touched) else {
                 continue;
             };
             if reported.contains(&origin.index) {

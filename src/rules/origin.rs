@@ -5,7 +5,7 @@
 //! acting on something it made itself, and a match on part of a directory only counts when the
 //! directory was filled by a command that brings content (a copy, an archive, a clone).
 
-use crate::model::paths::{is_within, removes};
+use crate::model::paths::{is_glob, is_within, removes};
 use crate::model::{Effects, PathEffect, Stage, Step};
 
 /// An earlier step's `creates` entry that the later effect reaches.
@@ -26,6 +26,7 @@ const FILLS_DIRECTORIES: &[&str] = &["COPY", "ADD", "tar", "unzip", "git", "cp",
 /// is certainly still there and certainly not the later step's own.
 pub fn find<'s, 'a>(
     stage: &'s Stage<'a>,
+    creations: &Creations<'s>,
     before: usize,
     target: &PathEffect,
 ) -> Option<Origin<'s, 'a>> {
@@ -33,12 +34,17 @@ pub fn find<'s, 'a>(
     if own.is_some_and(|e| reaches_own_creation(e, target)) {
         return None;
     }
-    for index in (0..before).rev() {
+    // Latest first, as the layers are searched: by step, then by order within the step.
+    let candidates = creations
+        .candidates(target, before)
+        .unwrap_or_else(|| creations.all_before(before));
+    for (index, at) in candidates {
         let step = &stage.steps[index];
         let Some(effects) = &step.effects else {
             continue;
         };
-        for created in effects.creates.iter().rev() {
+        let created = &effects.creates[at];
+        {
             // An empty directory from `mkdir` or an empty file from `touch` costs nothing worth
             // reporting.
             if created.via == "mkdir" || created.via == "touch" {
@@ -69,6 +75,83 @@ pub fn find<'s, 'a>(
         }
     }
     None
+}
+
+/// Every path the stage's steps create (except empty `mkdir`/`touch` ones), sorted, so the
+/// creators a plain path can have (itself, its ancestors, its descendants) are found by
+/// binary search instead of a walk over every earlier step.
+pub struct Creations<'s> {
+    sorted: Vec<(&'s str, usize, usize)>,
+}
+
+impl<'s> Creations<'s> {
+    pub fn new(stage: &'s Stage<'_>) -> Creations<'s> {
+        let mut sorted = Vec::new();
+        for (index, step) in stage.steps.iter().enumerate() {
+            let Some(effects) = &step.effects else {
+                continue;
+            };
+            for (at, created) in effects.creates.iter().enumerate() {
+                if created.via != "mkdir" && created.via != "touch" {
+                    sorted.push((created.path.as_str(), index, at));
+                }
+            }
+        }
+        sorted.sort_unstable();
+        Creations { sorted }
+    }
+
+    /// Creations before `before` that may match a plain target, latest first; `None` for a glob
+    /// target or the root, which need the full walk.
+    fn candidates(&self, target: &PathEffect, before: usize) -> Option<Vec<(usize, usize)>> {
+        let path = target.path.as_str();
+        if is_glob(path) || path == "/" {
+            return None;
+        }
+        let mut found = Vec::new();
+        let mut take = |exact: &str| {
+            let start = self.sorted.partition_point(|(p, _, _)| *p < exact);
+            found.extend(
+                self.sorted[start..]
+                    .iter()
+                    .take_while(|(p, _, _)| *p == exact)
+                    .map(|&(_, i, k)| (i, k)),
+            );
+        };
+        take(path);
+        let mut ancestor = path;
+        while let Some(cut) = ancestor.rfind('/').filter(|&cut| cut > 0) {
+            ancestor = &ancestor[..cut];
+            take(ancestor);
+        }
+        if target.recursive {
+            let prefix = format!("{path}/");
+            let start = self
+                .sorted
+                .partition_point(|(p, _, _)| *p < prefix.as_str());
+            found.extend(
+                self.sorted[start..]
+                    .iter()
+                    .take_while(|(p, _, _)| p.starts_with(&prefix))
+                    .map(|&(_, i, k)| (i, k)),
+            );
+        }
+        found.retain(|&(i, _)| i < before);
+        found.sort_unstable_by(|a, b| b.cmp(a));
+        Some(found)
+    }
+
+    /// Every creation before `before`, latest first.
+    fn all_before(&self, before: usize) -> Vec<(usize, usize)> {
+        let mut all: Vec<(usize, usize)> = self
+            .sorted
+            .iter()
+            .filter(|&&(_, i, _)| i < before)
+            .map(|&(_, i, k)| (i, k))
+            .collect();
+        all.sort_unstable_by(|a, b| b.cmp(a));
+        all
+    }
 }
 
 /// The later step creates something the effect reaches: it may be acting on its own file.
