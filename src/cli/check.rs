@@ -42,12 +42,20 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
     let stdin_name = args.stdin_filename.as_deref();
     let context = args.context.as_deref();
     // `collect` keeps the inputs' order, so the output does not depend on thread timing.
-    let results: Vec<Result<Checked, FileError>> = discovery
-        .inputs
-        .par_iter()
-        .zip(settings)
-        .map(|(input, settings)| check_input(input, stdin_name, context, settings, mode))
-        .collect();
+    let check = |(input, settings): (&Input, Settings)| {
+        check_input(input, stdin_name, context, settings, mode)
+    };
+    // One file (a pre-commit hook's usual call) is not worth starting a thread pool for.
+    let results: Vec<Result<Checked, FileError>> = if discovery.inputs.len() == 1 {
+        discovery.inputs.iter().zip(settings).map(check).collect()
+    } else {
+        discovery
+            .inputs
+            .par_iter()
+            .zip(settings)
+            .map(check)
+            .collect()
+    };
 
     let mut errors = discovery.errors;
     let mut linted = Vec::new();

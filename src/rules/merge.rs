@@ -52,7 +52,7 @@ use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::{Base, Model, Stage};
 use crate::span::Span;
 use crate::syntax::mount::MountKind;
-use crate::syntax::script::{Dialect, RunScript, run_scripts};
+use crate::syntax::script::{Dialect, RunScript};
 use crate::syntax::shell::{AndOr, Command, CommandRef, Connector, Script, Terminator};
 use crate::syntax::{Args, Dockerfile, Instruction, Item, Keyword};
 
@@ -194,7 +194,9 @@ pub struct Merger<'m, 'a> {
 impl<'m, 'a> Merger<'m, 'a> {
     pub fn new(model: &'m Model<'a>) -> Self {
         let dockerfile = model.dockerfile;
-        let pieces = run_scripts(dockerfile)
+        // The model has split every script already; splitting again would double the cost.
+        let pieces = model
+            .scripts
             .iter()
             .map(|run| (run.instruction.span.start, read_piece(dockerfile, run)))
             .collect();
