@@ -62,16 +62,7 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
                 "{what}: deleting it in a later layer only hides it; its bytes stay in the layer from line {line} and ship with the image; {advice}"
             );
             let (fix, refusal) = origin::merge_fix(cx, stage, origin.index, index);
-            let message = match refusal {
-                Some(why) => format!("{message} (the RUNs can't be merged as they are: {why})"),
-                None => message,
-            };
-            let diagnostic = cx.report(deleted.span, message);
-            diagnostic.label(
-                origin.created.span,
-                format!("{} created here", origin.created.path),
-            );
-            diagnostic.fix = fix;
+            origin::report(cx, deleted.span, message, origin.created, fix, refusal);
         }
     }
 }

@@ -85,16 +85,7 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
                 Keyword::Copy | Keyword::Add => (copy_flag_fix(cx, step, touched, creator), None),
                 _ => origin::merge_fix(cx, stage, origin.index, index),
             };
-            let message = match refusal {
-                Some(why) => format!("{message} (the RUNs can't be merged as they are: {why})"),
-                None => message,
-            };
-            let diagnostic = cx.report(touched.span, message);
-            diagnostic.label(
-                origin.created.span,
-                format!("{} created here", origin.created.path),
-            );
-            diagnostic.fix = fix;
+            origin::report(cx, touched.span, message, origin.created, fix, refusal);
         }
     }
 }

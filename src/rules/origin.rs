@@ -186,6 +186,26 @@ fn nothing_unseen_between(stage: &Stage<'_>, from: usize, to: usize) -> bool {
     })
 }
 
+/// Reports a finding about a path an earlier layer created: the message (with why the RUNs could
+/// not be merged, when that is why there is no rewrite), a label where the path was created, and
+/// the rewrite.
+pub fn report(
+    cx: &mut super::Context<'_, '_>,
+    span: crate::span::Span,
+    message: String,
+    created: &PathEffect,
+    fix: Option<crate::diagnostic::Fix>,
+    refusal: Option<String>,
+) {
+    let message = match refusal {
+        Some(why) => format!("{message} (the RUNs can't be merged as they are: {why})"),
+        None => message,
+    };
+    let diagnostic = cx.report(span, message);
+    diagnostic.label(created.span, format!("{} created here", created.path));
+    diagnostic.fix = fix;
+}
+
 /// The rewrite for an effect on what an earlier `RUN` created: that `RUN` and every `RUN` up to
 /// the later one merged into one (safe when the merge helper accepts it). The second value is
 /// why it can't be merged, for the message, when the helper refuses.
