@@ -449,3 +449,14 @@ fn a_line_longer_than_docker_reads_is_an_error() {
     let fits = format!("FROM a\nRUN echo {}\n", "x".repeat(60_000));
     assert!(parse(&fits).errors.is_empty());
 }
+
+#[test]
+fn a_flag_split_by_a_continuation_is_still_a_flag() {
+    let df = parse("FROM a\nCOPY -\\\n-chown=app src /dst\n");
+    let copy = df.instructions().nth(1).unwrap();
+    assert_eq!(copy.flags.len(), 1);
+    assert_eq!(copy.flags[0].name, "chown");
+    assert_eq!(df.text(copy.flags[0].span), "-\\\n-chown=app");
+    assert_eq!(copy.line_map_text(copy.flags[0].span), "--chown=app");
+    assert_eq!(texts(&copy.args), ["src", "/dst"]);
+}

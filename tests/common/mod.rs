@@ -92,7 +92,8 @@ fn check_instruction(df: &Dockerfile, ins: &Instruction, problems: &mut Vec<Stri
     inside(problems, "keyword", ins.keyword_span);
     for flag in &ins.flags {
         inside(problems, "flag", flag.span);
-        if !df.text(flag.span).starts_with("--") {
+        // As Docker reads it: a flag may be split by a line continuation.
+        if !ins.line_map_text(flag.span).starts_with("--") {
             problems.push(format!(
                 "flag span {:?} is {:?}",
                 flag.span,
