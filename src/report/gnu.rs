@@ -52,9 +52,7 @@ mod tests {
     use crate::report::sample;
 
     fn render(report: &Report) -> String {
-        let mut out = Vec::new();
-        write(report, &mut out).expect("writing to memory");
-        String::from_utf8(out).expect("UTF-8")
+        sample::render(write, report)
     }
 
     #[test]

@@ -93,3 +93,13 @@ fn lists_kept() -> Diagnostic {
         }),
     }
 }
+
+/// What a format's `write` prints for `report`, as text.
+pub fn render(
+    write: fn(&Report, &mut dyn std::io::Write) -> std::io::Result<()>,
+    report: &Report,
+) -> String {
+    let mut out = Vec::new();
+    write(report, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("UTF-8")
+}

@@ -440,9 +440,7 @@ mod tests {
     use serde_json::{Value, json};
 
     fn render(report: &Report) -> String {
-        let mut out = Vec::new();
-        write(report, &mut out).expect("writing to memory");
-        String::from_utf8(out).expect("UTF-8")
+        sample::render(write, report)
     }
 
     fn parse(report: &Report) -> Value {

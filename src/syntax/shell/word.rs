@@ -330,6 +330,24 @@ impl Scanner<'_> {
     /// the one that balances it. Quotes, escapes, nested substitutions and comments are honoured;
     /// a `case` pattern's lone `)` is not (it would end the substitution early).
     fn parens(&mut self, from: usize, depth: usize) -> Scan {
+        self.balanced(from, depth, (b'(', b')'), true)
+    }
+
+    /// The inside of `${ … }`, from after the `{` to after the `}` that balances it.
+    fn braces(&mut self, from: usize, depth: usize) -> Scan {
+        self.balanced(from, depth, (b'{', b'}'), false)
+    }
+
+    /// From after an opening delimiter to after the closing one that balances it, skipping quotes,
+    /// escapes and nested expansions; with `comments`, a `#` starting a word runs to the line end
+    /// (command substitutions hold commands, parameter expansions do not).
+    fn balanced(
+        &mut self,
+        from: usize,
+        depth: usize,
+        (opening, closing): (u8, u8),
+        comments: bool,
+    ) -> Scan {
         if depth > MAX_NESTING {
             return Err(ScanError { at: from });
         }
@@ -340,11 +358,11 @@ impl Scanner<'_> {
             let word_start = at_word_start;
             at_word_start = matches!(byte, b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(');
             at = match byte {
-                b'(' => {
+                b if b == opening => {
                     open += 1;
                     at + 1
                 }
-                b')' => {
+                b if b == closing => {
                     open -= 1;
                     if open == 0 {
                         return Ok(at + 1);
@@ -356,38 +374,7 @@ impl Scanner<'_> {
                 b'"' => self.double_quoted(at + 1, depth + 1)?,
                 b'`' => self.backticks(at + 1)?,
                 b'$' => self.dollar(at, depth + 1, false)?,
-                b'#' if word_start => line_end(self.bytes, at),
-                _ => at + 1,
-            };
-        }
-        Err(self.unterminated())
-    }
-
-    /// The inside of `${ … }`, from after the `{` to after the `}` that balances it.
-    fn braces(&mut self, from: usize, depth: usize) -> Scan {
-        if depth > MAX_NESTING {
-            return Err(ScanError { at: from });
-        }
-        let mut open = 1usize;
-        let mut at = from;
-        while let Some(byte) = self.byte(at) {
-            at = match byte {
-                b'{' => {
-                    open += 1;
-                    at + 1
-                }
-                b'}' => {
-                    open -= 1;
-                    if open == 0 {
-                        return Ok(at + 1);
-                    }
-                    at + 1
-                }
-                b'\\' => self.after_escape(at),
-                b'\'' => self.single_quoted(at + 1)?,
-                b'"' => self.double_quoted(at + 1, depth + 1)?,
-                b'`' => self.backticks(at + 1)?,
-                b'$' => self.dollar(at, depth + 1, false)?,
+                b'#' if comments && word_start => line_end(self.bytes, at),
                 _ => at + 1,
             };
         }
