@@ -372,10 +372,9 @@ fn run_effects(
         }
         mounted.push(target);
     }
-    let Some(workdir) = step.workdir.as_deref() else {
-        effects.unread.push(instruction.span);
-        return effects;
-    };
+    // An unknown working directory hides only what the script names relative to it: absolute
+    // paths and package operations are read all the same.
+    let workdir = step.workdir.as_deref();
     let home = step.home.as_deref().unwrap_or("/root");
     // Scripts are in file order: start at this RUN's first one.
     let first = scripts.partition_point(|s| s.instruction.span.start < instruction.span.start);

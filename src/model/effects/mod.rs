@@ -49,8 +49,10 @@ use std::sync::Arc;
 
 /// What a script runs in.
 pub struct ShellEnv<'a> {
-    /// The working directory when the script starts (absolute).
-    pub workdir: &'a str,
+    /// The working directory when the script starts (absolute), when the model knows it. An
+    /// image the model does not know may set its own `WORKDIR`: then only absolute paths are
+    /// read, and a relative one marks its word unread.
+    pub workdir: Option<&'a str>,
     /// `ARG`s and `ENV`s in scope (the script sees both as environment variables).
     pub vars: &'a Arc<Vars>,
     /// The home directory of the user running it (`/root` unless `USER`/`HOME` say otherwise).
@@ -131,7 +133,7 @@ mod testing {
 
         pub fn env(&self) -> ShellEnv<'_> {
             ShellEnv {
-                workdir: &self.workdir,
+                workdir: Some(&self.workdir),
                 vars: &self.vars,
                 home: &self.home,
                 mounted: &self.mounted,

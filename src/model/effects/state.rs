@@ -42,8 +42,8 @@ impl Shell {
         }
         let cwd = env
             .workdir
-            .starts_with('/')
-            .then(|| paths::normalize(env.workdir));
+            .filter(|dir| dir.starts_with('/'))
+            .map(paths::normalize);
         let mut shell = Shell {
             cwd: None,
             vars,
