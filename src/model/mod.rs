@@ -10,6 +10,8 @@ pub mod stage;
 pub mod vars;
 
 pub use build::Model;
-pub use layer::{Cache, CacheFill, Effects, Input, Manager, PackageAction, PackageOp, PathEffect};
+pub use layer::{
+    Cache, CacheFill, Effects, Guard, Input, Manager, PackageAction, PackageOp, PathEffect,
+};
 pub use stage::{Base, Stage, Step};
 pub use vars::{Var, VarKind, Vars};

@@ -6,7 +6,7 @@
 use super::Context;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::paths::removes;
-use crate::model::{Cache, CacheFill, Effects, PackageAction, Step};
+use crate::model::{Cache, CacheFill, Effects, Guard, PackageAction, PathEffect, Step};
 use crate::span::Span;
 
 /// How a rule of the family cures its cache.
@@ -46,20 +46,20 @@ impl CacheRule {
                 let Some(effects) = &step.effects else {
                     continue;
                 };
-                for fill in effects
+                let home = step.home.as_deref().unwrap_or("/root");
+                // The first fill that nothing removes after it (in the same branch of the script
+                // or an enclosing one): an update after the cleanup leaves the cache again.
+                let left = effects
                     .caches
                     .iter()
                     .filter(|f| self.caches.contains(&f.cache))
-                {
-                    if cleans[index] {
-                        continue;
-                    }
+                    .find(|f| !cleaned_after(effects, f, home));
+                if let Some(fill) = left {
                     let later = cleans[index + 1..]
                         .iter()
                         .position(|&c| c)
                         .map(|i| &stage.steps[index + 1 + i]);
                     self.report(cx, later, step, fill);
-                    break;
                 }
             }
         }
@@ -155,26 +155,55 @@ fn option_edit(
     })
 }
 
-/// Whether the step removes the cache (a delete covering one of its directories, or the
-/// manager's own clean command for that cache).
+/// Whether the step surely removes the cache (a delete covering one of its directories, or the
+/// manager's own clean command for that cache, outside any condition).
 pub fn cleaned_in(effects: &Effects, cache: Cache, home: &str) -> bool {
     // Cheap checks first: most steps delete nothing and clean nothing.
     if effects.deletes.is_empty() && effects.packages.is_empty() {
         return false;
     }
-    let cleaned = effects
-        .packages
-        .iter()
-        .any(|p| p.action == PackageAction::Clean && clean_covers(p.manager, cache));
+    let cleaned = effects.packages.iter().any(|p| {
+        p.action == PackageAction::Clean
+            && p.guard == Guard::Always
+            && clean_covers(p.manager, cache)
+    });
     cleaned || {
         let dirs = cache.dirs(home);
-        effects.deletes.iter().any(|d| {
-            dirs.iter().any(|dir| {
-                removes(&d.path, d.recursive, dir)
-                    || removes(&d.path, d.recursive, &format!("{dir}/x"))
-            })
-        })
+        effects.deletes.iter().any(|d| deletes_cache(d, &dirs))
     }
+}
+
+/// Whether something in the same script removes what `fill` put in the cache: a cleanup after
+/// it that runs whenever it ran. Spans order the commands; commands of an `sh -c` string share
+/// the string's span, and there a cleanup counts wherever it is, as the model can't tell.
+pub fn cleaned_after(effects: &Effects, fill: &CacheFill, home: &str) -> bool {
+    let after = |at: Span, guard: Guard| {
+        at.start >= fill.span.start && effects.runs_whenever(guard, fill.guard)
+    };
+    let cleaned = effects.packages.iter().any(|p| {
+        p.action == PackageAction::Clean
+            && clean_covers(p.manager, fill.cache)
+            && after(p.span, p.guard)
+    });
+    if cleaned {
+        return true;
+    }
+    let dirs = fill.cache.dirs(home);
+    let unconditional = effects.deletes.iter().map(|d| (d, Guard::Always));
+    let guarded = effects
+        .guarded_deletes
+        .iter()
+        .map(|(d, scope)| (d, Guard::Scope(*scope)));
+    unconditional
+        .chain(guarded)
+        .any(|(d, guard)| after(d.span, guard) && deletes_cache(d, &dirs))
+}
+
+fn deletes_cache(delete: &PathEffect, dirs: &[String]) -> bool {
+    dirs.iter().any(|dir| {
+        removes(&delete.path, delete.recursive, dir)
+            || removes(&delete.path, delete.recursive, &format!("{dir}/x"))
+    })
 }
 
 fn clean_covers(manager: crate::model::Manager, cache: Cache) -> bool {

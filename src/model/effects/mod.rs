@@ -41,7 +41,7 @@ mod walk;
 mod words;
 mod wrappers;
 
-use super::layer::Effects;
+use super::layer::{Effects, Guard};
 use super::vars::Vars;
 use crate::span::Span;
 use crate::syntax::shell::Script;
@@ -72,7 +72,7 @@ pub fn script_effects(
 ) -> Effects {
     let mut recorder = record::Recorder::new(env);
     let mut shell = state::Shell::new(env);
-    walk::Walker::new(&mut recorder).script(script, file_span, &mut shell, true);
+    walk::Walker::new(&mut recorder).script(script, file_span, &mut shell, Guard::Always);
     recorder.finish()
 }
 

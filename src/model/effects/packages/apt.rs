@@ -57,6 +57,15 @@ pub(super) fn apply(command: &Command, rec: &mut Recorder) {
             let archives = ["/var/cache/apt/archives/*".to_string()];
             return clean(command, Manager::Apt, &archives, rec);
         }
+        // apt 2.7's `dist-clean` (Debian 13's images end their installs with it) also drops the
+        // package lists.
+        "dist-clean" | "distclean" => {
+            let removed = [
+                "/var/cache/apt/archives/*".to_string(),
+                "/var/lib/apt/lists/*".to_string(),
+            ];
+            return clean(command, Manager::Apt, &removed, rec);
+        }
         // `autoclean` only drops archives that can no longer be downloaded: no deletion the
         // model can name.
         "autoclean" | "auto-clean" => return clean(command, Manager::Apt, &[], rec),
@@ -114,6 +123,23 @@ mod tests {
         let caches: Vec<_> = effects.caches.iter().map(|c| c.cache).collect();
         assert_eq!(caches, [Cache::AptLists]);
         assert_eq!(paths(&effects.deletes), [("/var/lib/apt/lists/*", true)]);
+    }
+
+    #[test]
+    fn dist_clean_removes_the_lists() {
+        let effects =
+            TestEnv::new().run("apt-get update && apt-get install -y curl && apt-get dist-clean");
+        assert_eq!(
+            paths(&effects.deletes),
+            [
+                ("/var/cache/apt/archives/*", true),
+                ("/var/lib/apt/lists/*", true)
+            ]
+        );
+        assert_eq!(
+            effects.packages.last().map(|p| p.action),
+            Some(PackageAction::Clean)
+        );
     }
 
     #[test]
