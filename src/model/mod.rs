@@ -3,8 +3,10 @@
 //! per file from the syntax tree; every layer rule reads it.
 
 mod build;
+mod cache_state;
 pub mod effects;
 pub mod layer;
+pub mod package_index;
 pub mod paths;
 pub mod stage;
 pub mod vars;

@@ -5,8 +5,7 @@
 
 use super::Context;
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::model::paths::removes;
-use crate::model::{Cache, CacheFill, Effects, Guard, PackageAction, PathEffect, Step};
+use crate::model::{Cache, CacheFill, Step};
 use crate::span::Span;
 
 /// How a rule of the family cures its cache.
@@ -30,6 +29,12 @@ pub struct CacheRule {
 
 impl CacheRule {
     pub fn check(&self, cx: &mut Context<'_, '_>) {
+        // Installs in later layers that use the apt lists a layer leaves: removing those lists
+        // would break them.
+        let lists = self
+            .caches
+            .contains(&Cache::AptLists)
+            .then(|| cx.model.package_index());
         for stage in cx.model.stages.iter().filter(|s| s.ships) {
             // Which steps remove this rule's cache, worked out once per stage.
             let cleans: Vec<bool> = stage
@@ -39,7 +44,7 @@ impl CacheRule {
                     let home = s.home.as_deref().unwrap_or("/root");
                     s.effects
                         .as_ref()
-                        .is_some_and(|e| self.caches.iter().any(|&c| cleaned_in(e, c, home)))
+                        .is_some_and(|e| self.caches.iter().any(|&c| e.cleans(c, home)))
                 })
                 .collect();
             for (index, step) in stage.layers() {
@@ -53,13 +58,20 @@ impl CacheRule {
                     .caches
                     .iter()
                     .filter(|f| self.caches.contains(&f.cache))
-                    .find(|f| !cleaned_after(effects, f, home));
+                    .find(|f| !effects.cleans_after(f, home));
                 if let Some(fill) = left {
                     let later = cleans[index + 1..]
                         .iter()
                         .position(|&c| c)
                         .map(|i| &stage.steps[index + 1 + i]);
-                    self.report(cx, later, step, fill);
+                    let user = lists.as_ref().and_then(|found| {
+                        found
+                            .uses
+                            .iter()
+                            .find(|u| u.update_at.stage == stage.index && u.update_at.step == index)
+                    });
+                    let user = user.map(|u| u.install.span);
+                    self.report(cx, later, step, fill, user);
                 }
             }
         }
@@ -71,6 +83,7 @@ impl CacheRule {
         later: Option<&Step<'_>>,
         step: &Step<'_>,
         fill: &CacheFill,
+        user: Option<Span>,
     ) {
         let command = cx
             .text(fill.span)
@@ -93,11 +106,25 @@ impl CacheRule {
                 self.what
             ),
         };
-        let fix = self.fix(cx, step, fill);
+        // A later install that uses these lists would fail without them: no cleanup here until
+        // it updates for itself (LL301 says so, with that fix).
+        let (message, fix) = match user {
+            Some(install) => (
+                format!(
+                    "{message}; but the install on line {} uses these lists, so it must run `apt-get update` itself before they can go",
+                    cx.line_of(install)
+                ),
+                None,
+            ),
+            None => (message, self.fix(cx, step, fill)),
+        };
         let label = later.map(|s| s.instruction.span);
         let diagnostic = cx.report(fill.span, message);
         if let Some(span) = label {
             diagnostic.label(span, "too late: a later layer cannot shrink this one");
+        }
+        if let Some(install) = user {
+            diagnostic.label(install, "installs from these lists");
         }
         diagnostic.fix = fix;
     }
@@ -153,74 +180,6 @@ fn option_edit(
         span: Span::empty(fill.span.start as usize + at),
         content: format!(" {option}"),
     })
-}
-
-/// Whether the step surely removes the cache (a delete covering one of its directories, or the
-/// manager's own clean command for that cache, outside any condition).
-pub fn cleaned_in(effects: &Effects, cache: Cache, home: &str) -> bool {
-    // Cheap checks first: most steps delete nothing and clean nothing.
-    if effects.deletes.is_empty() && effects.packages.is_empty() {
-        return false;
-    }
-    let cleaned = effects.packages.iter().any(|p| {
-        p.action == PackageAction::Clean
-            && p.guard == Guard::Always
-            && clean_covers(p.manager, cache)
-    });
-    cleaned || {
-        let dirs = cache.dirs(home);
-        effects.deletes.iter().any(|d| deletes_cache(d, &dirs))
-    }
-}
-
-/// Whether something in the same script removes what `fill` put in the cache: a cleanup after
-/// it that runs whenever it ran. Spans order the commands; commands of an `sh -c` string share
-/// the string's span, and there a cleanup counts wherever it is, as the model can't tell.
-pub fn cleaned_after(effects: &Effects, fill: &CacheFill, home: &str) -> bool {
-    let after = |at: Span, guard: Guard| {
-        at.start >= fill.span.start && effects.runs_whenever(guard, fill.guard)
-    };
-    let cleaned = effects.packages.iter().any(|p| {
-        p.action == PackageAction::Clean
-            && clean_covers(p.manager, fill.cache)
-            && after(p.span, p.guard)
-    });
-    if cleaned {
-        return true;
-    }
-    let dirs = fill.cache.dirs(home);
-    let unconditional = effects.deletes.iter().map(|d| (d, Guard::Always));
-    let guarded = effects
-        .guarded_deletes
-        .iter()
-        .map(|(d, scope)| (d, Guard::Scope(*scope)));
-    unconditional
-        .chain(guarded)
-        .any(|(d, guard)| after(d.span, guard) && deletes_cache(d, &dirs))
-}
-
-fn deletes_cache(delete: &PathEffect, dirs: &[String]) -> bool {
-    dirs.iter().any(|dir| {
-        removes(&delete.path, delete.recursive, dir)
-            || removes(&delete.path, delete.recursive, &format!("{dir}/x"))
-    })
-}
-
-fn clean_covers(manager: crate::model::Manager, cache: Cache) -> bool {
-    use crate::model::Manager::*;
-    matches!(
-        (manager, cache),
-        (Apt, Cache::AptArchives)
-            | (Apk, Cache::Apk)
-            | (Yum, Cache::Yum)
-            | (Dnf | Microdnf, Cache::Dnf)
-            | (Zypper, Cache::Zypper)
-            | (Pip, Cache::Pip)
-            | (Npm, Cache::Npm)
-            | (Yarn, Cache::Yarn)
-            | (Gem, Cache::Gem)
-            | (Composer, Cache::Composer)
-    )
 }
 
 /// The offset just after the words `sub` (e.g. "add" or "install") in a command's text.

@@ -1,0 +1,122 @@
+//! Which layer's apt package lists each install uses.
+//!
+//! `apt-get install` reads the lists that `apt-get update` wrote to /var/lib/apt/lists. When the
+//! install's own RUN did not update first, it uses whatever an earlier layer left there: in this
+//! stage, or in the stage it is built `FROM`. Two things follow. That earlier layer cannot drop
+//! its lists without breaking the install (DL3009's cleanup would), and the install runs against
+//! an index the build cache may have kept from long ago (LL301).
+
+use super::build::Model;
+use super::layer::{Cache, Guard, Manager, PackageAction, PackageOp};
+use super::stage::Base;
+
+/// A step, by stage and position in the stage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepAt {
+    pub stage: usize,
+    pub step: usize,
+}
+
+/// An apt install that runs on lists an earlier layer left.
+#[derive(Clone, Debug)]
+pub struct IndexUse<'m> {
+    /// The RUN that installs, and its install command.
+    pub install_at: StepAt,
+    pub install: &'m PackageOp,
+    /// The RUN whose update left the lists, and that update.
+    pub update_at: StepAt,
+    pub update: &'m PackageOp,
+}
+
+/// What the index analysis found in a file.
+#[derive(Debug, Default)]
+pub struct PackageIndex<'m> {
+    /// Installs that use an earlier layer's lists, in file order.
+    pub uses: Vec<IndexUse<'m>>,
+    /// Installs that neither refresh the lists in their own RUN nor find any an earlier step of
+    /// the file left: they rely on the base image's lists, which official images ship empty.
+    pub without_index: Vec<(StepAt, &'m PackageOp)>,
+}
+
+fn is_apt(op: &PackageOp) -> bool {
+    op.manager == Manager::Apt
+}
+
+fn installs(op: &PackageOp) -> bool {
+    matches!(
+        op.action,
+        PackageAction::Install | PackageAction::Upgrade | PackageAction::InstallDependencies
+    )
+}
+
+impl<'a> Model<'a> {
+    /// Follows the apt lists through every stage, in file order.
+    pub fn package_index(&self) -> PackageIndex<'_> {
+        let mut found = PackageIndex::default();
+        // The last update whose lists are still there when each stage ends.
+        let mut at_end: Vec<Option<(StepAt, &PackageOp)>> = Vec::with_capacity(self.stages.len());
+        for stage in &self.stages {
+            let mut left = match stage.base {
+                Base::Stage(index) => at_end.get(index).copied().flatten(),
+                _ => None,
+            };
+            for (index, step) in stage.layers() {
+                let Some(effects) = &step.effects else {
+                    continue;
+                };
+                let here = StepAt {
+                    stage: stage.index,
+                    step: index,
+                };
+                let apt: Vec<&PackageOp> =
+                    effects.packages.iter().filter(|op| is_apt(op)).collect();
+                for (position, op) in apt.iter().enumerate() {
+                    if !installs(op) {
+                        continue;
+                    }
+                    // An update before it in the same RUN, run whenever it runs, gives it fresh
+                    // lists.
+                    let refreshed = apt[..position].iter().any(|earlier| {
+                        earlier.action == PackageAction::Update
+                            && effects.runs_whenever(earlier.guard, op.guard)
+                    });
+                    if refreshed {
+                        continue;
+                    }
+                    match left {
+                        Some((update_at, update)) => found.uses.push(IndexUse {
+                            install_at: here,
+                            install: op,
+                            update_at,
+                            update,
+                        }),
+                        None => found.without_index.push((here, op)),
+                    }
+                }
+                let home = step.home.as_deref().unwrap_or("/root");
+                if let Some(fill) = effects.leaves(Cache::AptLists, home) {
+                    // The update that wrote the lists that stay.
+                    let update = apt
+                        .iter()
+                        .rev()
+                        .find(|op| {
+                            op.action == PackageAction::Update && op.span.start <= fill.span.start
+                        })
+                        .or_else(|| apt.iter().find(|op| op.action == PackageAction::Update));
+                    if let Some(update) = update {
+                        left = Some((here, update));
+                    }
+                } else if effects.cleans(Cache::AptLists, home)
+                    || effects
+                        .caches
+                        .iter()
+                        .any(|f| f.cache == Cache::AptLists && f.guard == Guard::Always)
+                {
+                    left = None;
+                }
+            }
+            at_end.push(left);
+        }
+        found
+    }
+}
