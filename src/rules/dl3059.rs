@@ -12,7 +12,8 @@
 use super::merge::{Merged, Merger};
 use super::{Context, Rule};
 use crate::diagnostic::Applicability;
-use crate::model::Stage;
+use crate::model::paths::{is_within, removes};
+use crate::model::{PathEffect, Stage, Step};
 
 pub struct ConsecutiveRun;
 
@@ -21,10 +22,14 @@ impl Rule for ConsecutiveRun {
         let merger = Merger::new(cx.model);
         let mut found = Vec::new();
         for (index, stage) in cx.model.stages.iter().enumerate() {
-            found.extend(mergeable_stretches(&merger, index, stage));
+            found.extend(
+                mergeable_stretches(&merger, index, stage)
+                    .into_iter()
+                    .map(|merged| (saving(cx, stage, &merged), merged)),
+            );
         }
-        for merged in found {
-            report(cx, merged);
+        for (saving, merged) in found {
+            report(cx, merged, saving);
         }
     }
 }
@@ -46,7 +51,54 @@ fn mergeable_stretches(merger: &Merger<'_, '_>, index: usize, stage: &Stage<'_>)
     found
 }
 
-fn report(cx: &mut Context<'_, '_>, merged: Merged) {
+/// What merging a stretch saves, in words: the bytes a later RUN of it removes or rewrites from
+/// an earlier one's layer when the stage ships, otherwise only layers.
+fn saving(cx: &Context<'_, '_>, stage: &Stage<'_>, merged: &Merged) -> String {
+    if !stage.ships {
+        return "; this stage does not ship, so the merge saves build steps, not image size".into();
+    }
+    let steps: Vec<&Step<'_>> = stage
+        .steps
+        .iter()
+        .filter(|s| merged.runs.contains(&s.instruction.span))
+        .collect();
+    for (later_at, later) in steps.iter().enumerate().skip(1) {
+        let Some(later_effects) = &later.effects else {
+            continue;
+        };
+        for earlier in &steps[..later_at] {
+            let Some(earlier_effects) = &earlier.effects else {
+                continue;
+            };
+            let hits = |changed: &PathEffect| {
+                earlier_effects.creates.iter().any(|created| {
+                    removes(&changed.path, changed.recursive, &created.path)
+                        || created.recursive && is_within(&changed.path, &created.path)
+                })
+            };
+            let home = earlier.home.as_deref().unwrap_or("/root");
+            let cache = earlier_effects
+                .caches
+                .iter()
+                .any(|fill| later_effects.cleans(fill.cache, home));
+            let what = if later_effects.deletes.iter().any(hits) || cache {
+                "deletes"
+            } else if later_effects.touches.iter().any(hits) {
+                "changes"
+            } else {
+                continue;
+            };
+            return format!(
+                "; merged, what the RUN on line {} {what} from the RUN on line {} no longer ships in an earlier layer",
+                cx.line_of(later.instruction.span),
+                cx.line_of(earlier.instruction.span)
+            );
+        }
+    }
+    "; merged, the image has fewer layers to store and pull (no RUN here removes what another made, so its size barely changes)".into()
+}
+
+fn report(cx: &mut Context<'_, '_>, merged: Merged, saving: String) {
     let (Some(&first), Some(&second), Some(&last)) =
         (merged.runs.first(), merged.runs.get(1), merged.runs.last())
     else {
@@ -62,7 +114,7 @@ fn report(cx: &mut Context<'_, '_>, merged: Merged) {
         format!(" ({} {verb} after the merged RUN)", names.join(", "))
     };
     let message = format!(
-        "the RUNs on lines {first_line}-{last_line} commit {count} layers; merged they commit one, so a file a later command deletes no longer stays in an earlier layer{moved}"
+        "the RUNs on lines {first_line}-{last_line} commit {count} layers where one would do{saving}{moved}"
     );
     let title = format!("Merge the {count} RUNs on lines {first_line}-{last_line} into one");
     let fix = merged.into_fix(title, Applicability::Safe);
@@ -99,6 +151,7 @@ mod tests {
                 .1
                 .starts_with("the RUNs on lines 2-3 commit 2 layers")
         );
+        assert!(found[0].1.contains("fewer layers"), "{}", found[0].1);
         assert_eq!(found[1].0, 7);
         assert!(found[1].1.contains("lines 5-8 commit 3 layers"));
         assert!(found[1].1.ends_with("(EXPOSE moves after the merged RUN)"));
@@ -110,6 +163,34 @@ mod tests {
         let source = "FROM a\nRUN a\nRUN b\nRUN c &\nRUN d\nRUN e\n";
         let lines: Vec<usize> = dl3059(source).into_iter().map(|(l, _)| l).collect();
         assert_eq!(lines, [3, 6]);
+    }
+
+    #[test]
+    fn the_message_says_what_the_merge_saves() {
+        let found = dl3059(
+            "FROM alpine\nRUN wget -O /tmp/a.tgz https://x/a.tgz\nRUN tar -xzf /tmp/a.tgz -C /opt && rm /tmp/a.tgz\n",
+        );
+        assert!(
+            found[0]
+                .1
+                .contains("what the RUN on line 3 deletes from the RUN on line 2 no longer ships"),
+            "{}",
+            found[0].1
+        );
+        let found =
+            dl3059("FROM alpine\nRUN apk update\nRUN apk add curl && rm -rf /var/cache/apk/*\n");
+        assert!(
+            found[0].1.contains("deletes from the RUN on line 2"),
+            "{}",
+            found[0].1
+        );
+        let found =
+            dl3059("FROM alpine AS build\nRUN a\nRUN b\nFROM alpine\nCOPY --from=build /x /x\n");
+        assert!(
+            found[0].1.contains("this stage does not ship"),
+            "{}",
+            found[0].1
+        );
     }
 
     #[test]
