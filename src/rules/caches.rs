@@ -85,12 +85,7 @@ impl CacheRule {
         fill: &CacheFill,
         user: Option<Span>,
     ) {
-        let command = cx
-            .text(fill.span)
-            .split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let command = quoted_command(cx.text(fill.span), fill.cache);
         let cure_text = match &self.cure {
             Cure::Option { option, .. } => format!("add {option}"),
             Cure::Cleanup(cleanup) => format!("end the same RUN with `{cleanup}`"),
@@ -102,7 +97,7 @@ impl CacheRule {
                 cx.line_of(cleanup.instruction.span)
             ),
             None => format!(
-                "`{command}` leaves {} in this layer, and they ship with the image: {cure_text}",
+                "`{command}` leaves {} in this layer, which ships with the image: {cure_text}",
                 self.what
             ),
         };
@@ -164,6 +159,33 @@ impl CacheRule {
             }
         }
     }
+}
+
+/// The first words of the command that fills the cache, for the message. Inside `sh -c '…'` the
+/// span is the whole string, so the quote starts at the manager's name, not at the string's.
+fn quoted_command(text: &str, cache: Cache) -> String {
+    let names: &[&str] = match cache {
+        Cache::AptLists | Cache::AptArchives => &["apt"],
+        Cache::Apk => &["apk"],
+        Cache::Yum => &["yum"],
+        Cache::Dnf => &["dnf"],
+        Cache::Zypper => &["zypper"],
+        Cache::Pip => &["pip"],
+        Cache::Npm => &["npm"],
+        Cache::Yarn => &["yarn"],
+        _ => &[],
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let start = words
+        .iter()
+        .position(|w| names.iter().any(|n| w.trim_start_matches(['"', '\'']).contains(n)))
+        .unwrap_or(0);
+    words[start..]
+        .iter()
+        .take(3)
+        .map(|w| w.trim_matches(['"', '\'']))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Inserts `option` right after the subcommand (`apk add`, `pip install`) of the command that

@@ -10,10 +10,10 @@
 //! because the advice could not be followed as given.
 
 use super::merge::{Merged, Merger};
+use super::origin::{self, Creations};
 use super::{Context, Rule};
 use crate::diagnostic::Applicability;
-use crate::model::paths::{is_within, removes};
-use crate::model::{PathEffect, Stage, Step};
+use crate::model::{PathEffect, Stage};
 
 pub struct ConsecutiveRun;
 
@@ -52,48 +52,53 @@ fn mergeable_stretches(merger: &Merger<'_, '_>, index: usize, stage: &Stage<'_>)
 }
 
 /// What merging a stretch saves, in words: the bytes a later RUN of it removes or rewrites from
-/// an earlier one's layer when the stage ships, otherwise only layers.
+/// an earlier one's layer when the stage ships (the same certain origins LL302 and LL303 use, and
+/// caches an earlier RUN left that a later one cleans), otherwise only layers.
 fn saving(cx: &Context<'_, '_>, stage: &Stage<'_>, merged: &Merged) -> String {
     if !stage.ships {
         return "; this stage does not ship, so the merge saves build steps, not image size".into();
     }
-    let steps: Vec<&Step<'_>> = stage
-        .steps
-        .iter()
-        .filter(|s| merged.runs.contains(&s.instruction.span))
+    let indices: Vec<usize> = (0..stage.steps.len())
+        .filter(|&i| merged.runs.contains(&stage.steps[i].instruction.span))
         .collect();
-    for (later_at, later) in steps.iter().enumerate().skip(1) {
-        let Some(later_effects) = &later.effects else {
+    let Some(&first) = indices.first() else {
+        return String::new();
+    };
+    let creations = Creations::new(stage);
+    for &later in &indices[1..] {
+        let Some(effects) = &stage.steps[later].effects else {
             continue;
         };
-        for earlier in &steps[..later_at] {
-            let Some(earlier_effects) = &earlier.effects else {
-                continue;
-            };
-            let hits = |changed: &PathEffect| {
-                earlier_effects.creates.iter().any(|created| {
-                    removes(&changed.path, changed.recursive, &created.path)
-                        || created.recursive && is_within(&changed.path, &created.path)
+        let origin_in_stretch = |target: &PathEffect| {
+            origin::find(stage, &creations, later, target)
+                .filter(|o| o.index >= first)
+                .map(|o| o.index)
+        };
+        let deleted = effects.deletes.iter().find_map(origin_in_stretch);
+        let changed = effects.touches.iter().find_map(origin_in_stretch);
+        let cache = indices
+            .iter()
+            .take_while(|&&i| i < later)
+            .copied()
+            .find(|&i| {
+                let step = &stage.steps[i];
+                let home = step.home.as_deref().unwrap_or("/root");
+                step.effects.as_ref().is_some_and(|e| {
+                    e.caches.iter().any(|fill| {
+                        e.leaves(fill.cache, home).is_some() && effects.cleans(fill.cache, home)
+                    })
                 })
-            };
-            let home = earlier.home.as_deref().unwrap_or("/root");
-            let cache = earlier_effects
-                .caches
-                .iter()
-                .any(|fill| later_effects.cleans(fill.cache, home));
-            let what = if later_effects.deletes.iter().any(hits) || cache {
-                "deletes"
-            } else if later_effects.touches.iter().any(hits) {
-                "changes"
-            } else {
-                continue;
-            };
-            return format!(
-                "; merged, what the RUN on line {} {what} from the RUN on line {} no longer ships in an earlier layer",
-                cx.line_of(later.instruction.span),
-                cx.line_of(earlier.instruction.span)
-            );
-        }
+            });
+        let (what, earlier) = match (deleted.or(cache), changed) {
+            (Some(earlier), _) => ("deletes", earlier),
+            (None, Some(earlier)) => ("changes", earlier),
+            (None, None) => continue,
+        };
+        return format!(
+            "; merged, what the RUN on line {} {what} from the RUN on line {} no longer ships in an earlier layer",
+            cx.line_of(stage.steps[later].instruction.span),
+            cx.line_of(stage.steps[earlier].instruction.span)
+        );
     }
     "; merged, the image has fewer layers to store and pull (no RUN here removes what another made, so its size barely changes)".into()
 }
