@@ -178,7 +178,11 @@ fn quoted_command(text: &str, cache: Cache) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     let start = words
         .iter()
-        .position(|w| names.iter().any(|n| w.trim_start_matches(['"', '\'']).contains(n)))
+        .position(|w| {
+            names
+                .iter()
+                .any(|n| w.trim_start_matches(['"', '\'']).contains(n))
+        })
         .unwrap_or(0);
     words[start..]
         .iter()
