@@ -65,16 +65,15 @@ fn deletes_cache(delete: &PathEffect, dirs: &[String]) -> bool {
     })
 }
 
-/// Whether the manager's own clean command empties the cache.
+/// Whether the manager's own clean command empties the cache. yum, dnf and zypper are not here:
+/// only `clean all` (`zypper clean --all`) empties their caches, and the model records that as
+/// the deletion it is; `yum clean packages` or a plain `zypper clean` leave the metadata.
 fn clean_covers(manager: Manager, cache: Cache) -> bool {
     use Manager::*;
     matches!(
         (manager, cache),
         (Apt, Cache::AptArchives)
             | (Apk, Cache::Apk)
-            | (Yum, Cache::Yum)
-            | (Dnf | Microdnf, Cache::Dnf)
-            | (Zypper, Cache::Zypper)
             | (Pip, Cache::Pip)
             | (Npm, Cache::Npm)
             | (Yarn, Cache::Yarn)

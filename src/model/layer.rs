@@ -56,7 +56,12 @@ impl Cache {
             Cache::AptArchives => vec!["/var/cache/apt".into()],
             Cache::Apk => vec!["/var/cache/apk".into(), "/etc/apk/cache".into()],
             Cache::Yum => vec!["/var/cache/yum".into()],
-            Cache::Dnf => vec!["/var/cache/dnf".into(), "/var/cache/yum".into()],
+            // dnf5 (Fedora 41 on) keeps its cache in /var/cache/libdnf5.
+            Cache::Dnf => vec![
+                "/var/cache/dnf".into(),
+                "/var/cache/yum".into(),
+                "/var/cache/libdnf5".into(),
+            ],
             Cache::Zypper => vec!["/var/cache/zypp".into()],
             Cache::Pip => vec![at(".cache/pip")],
             Cache::Npm => vec![at(".npm")],

@@ -26,6 +26,13 @@ pub struct IndexUse<'m> {
     /// The RUN whose update left the lists, and that update.
     pub update_at: StepAt,
     pub update: &'m PackageOp,
+    /// The latest step between the two that ran something the model could not read (a `bash
+    /// setup.sh` that runs its own update): the lists may be that step's. They are an earlier
+    /// layer's all the same.
+    pub unseen_at: Option<StepAt>,
+    /// The install's own RUN ran something unreadable before it, which may have refreshed the
+    /// lists in this very layer.
+    pub unseen_in_own_run: bool,
 }
 
 /// What the index analysis found in a file.
@@ -54,7 +61,8 @@ impl<'a> Model<'a> {
     pub fn package_index(&self) -> PackageIndex<'_> {
         let mut found = PackageIndex::default();
         // The last update whose lists are still there when each stage ends.
-        let mut at_end: Vec<Option<(StepAt, &PackageOp)>> = Vec::with_capacity(self.stages.len());
+        let mut at_end: Vec<Option<(StepAt, &PackageOp, Option<StepAt>)>> =
+            Vec::with_capacity(self.stages.len());
         for stage in &self.stages {
             let mut left = match stage.base {
                 Base::Stage(index) => at_end.get(index).copied().flatten(),
@@ -84,11 +92,16 @@ impl<'a> Model<'a> {
                         continue;
                     }
                     match left {
-                        Some((update_at, update)) => found.uses.push(IndexUse {
+                        Some((update_at, update, unseen)) => found.uses.push(IndexUse {
                             install_at: here,
                             install: op,
                             update_at,
                             update,
+                            unseen_at: unseen,
+                            unseen_in_own_run: effects
+                                .unread
+                                .iter()
+                                .any(|s| s.start < op.span.start),
                         }),
                         None => found.without_index.push((here, op)),
                     }
@@ -104,7 +117,9 @@ impl<'a> Model<'a> {
                         })
                         .or_else(|| apt.iter().find(|op| op.action == PackageAction::Update));
                     if let Some(update) = update {
-                        left = Some((here, update));
+                        // What this RUN runs after the update but could not be read.
+                        let unseen = effects.unread.iter().any(|s| s.start > update.span.start);
+                        left = Some((here, update, unseen.then_some(here)));
                     }
                 } else if effects.cleans(Cache::AptLists, home)
                     || effects
@@ -113,6 +128,10 @@ impl<'a> Model<'a> {
                         .any(|f| f.cache == Cache::AptLists && f.guard == Guard::Always)
                 {
                     left = None;
+                } else if !effects.unread.is_empty() {
+                    if let Some((_, _, unseen)) = &mut left {
+                        *unseen = Some(here);
+                    }
                 }
             }
             at_end.push(left);

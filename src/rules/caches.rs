@@ -14,6 +14,9 @@ pub enum Cure {
     Option {
         after: &'static [&'static str],
         option: &'static str,
+        /// The advice for a command that fills the cache but takes no such option (`apk
+        /// update`).
+        otherwise: &'static str,
     },
     /// Remove the cache at the end of the same RUN (`&& rm -rf /var/lib/apt/lists/*`).
     Cleanup(&'static str),
@@ -87,7 +90,14 @@ impl CacheRule {
     ) {
         let command = quoted_command(cx.text(fill.span), fill.cache);
         let cure_text = match &self.cure {
-            Cure::Option { option, .. } => format!("add {option}"),
+            Cure::Option {
+                after,
+                option,
+                otherwise,
+            } => match option_edit(cx, fill, after, option) {
+                Some(_) => format!("add {option}"),
+                None => otherwise.to_string(),
+            },
             Cure::Cleanup(cleanup) => format!("end the same RUN with `{cleanup}`"),
         };
         let message = match later {
@@ -126,7 +136,7 @@ impl CacheRule {
 
     fn fix(&self, cx: &Context<'_, '_>, step: &Step<'_>, fill: &CacheFill) -> Option<Fix> {
         match &self.cure {
-            Cure::Option { after, option } => {
+            Cure::Option { after, option, .. } => {
                 // The finding is one per layer, so its fix cures every command of the layer that
                 // fills the cache: curing only the first would take one round per command.
                 option_edit(cx, fill, after, option)?;

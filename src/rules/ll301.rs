@@ -38,14 +38,25 @@ fn check_index_uses(cx: &mut Context<'_, '_>) {
                     && op.span.start >= found.update.span.start
             })
         });
-        if !update_run_installs {
+        // A script the model could not read in the install's own RUN may have refreshed the
+        // lists there: say nothing.
+        if !update_run_installs || found.unseen_in_own_run {
             continue;
         }
         let install_step = &model.stages[found.install_at.stage].steps[found.install_at.step];
         let command = first_words(cx.text(found.install.span), 3);
         let update_line = cx.line_of(found.update.span);
+        let source = match found.unseen_at {
+            // A script between the two may have refreshed the lists: either way they are an
+            // earlier layer's.
+            Some(at) => format!(
+                "that `apt-get update` on line {update_line} (or the script on line {}, which may refresh them) left in an earlier layer",
+                cx.line_of(model.stages[at.stage].steps[at.step].instruction.span)
+            ),
+            None => format!("that `apt-get update` on line {update_line} left in an earlier layer"),
+        };
         let message = format!(
-            "`{command}` installs from the package lists that `apt-get update` on line {update_line} left in an earlier layer: when this RUN changes and that one does not, Docker reuses the old lists from its cache, so packages come from a stale index or fail to download, and line {update_line} cannot remove its lists; update in this RUN"
+            "`{command}` installs from the package lists {source}: when this RUN changes and that one does not, Docker reuses the old lists from its cache, so packages come from a stale index or fail to download, and the lists can never be removed from that layer; update in this RUN"
         );
         let fix = update_before(cx, install_step.instruction, found.install.span);
         let diagnostic = cx.report(found.install.span, message);

@@ -75,6 +75,33 @@ pub(super) fn apply(command: &Command, rec: &mut Recorder) {
     rec.package(command, Manager::Apt, action, packages, Vec::new());
 }
 
+/// The install helpers Debian-based images ship (bitnami's minideb `install_packages`, gitpod's
+/// `install-packages`): each runs `apt-get update`, installs, and removes the package lists
+/// itself, so it neither needs an earlier update nor leaves lists behind.
+pub(super) fn install_packages(command: &Command, rec: &mut Recorder) {
+    let packages: Vec<&_> = command.args.iter().collect();
+    rec.package(
+        command,
+        Manager::Apt,
+        PackageAction::Update,
+        Vec::new(),
+        Vec::new(),
+    );
+    rec.package(
+        command,
+        Manager::Apt,
+        PackageAction::Install,
+        package_names(&packages),
+        Vec::new(),
+    );
+    rec.delete(
+        command,
+        "/var/lib/apt/lists/*".to_string(),
+        true,
+        command.span,
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::super::testing::{TestEnv, paths};
@@ -140,6 +167,22 @@ mod tests {
             effects.packages.last().map(|p| p.action),
             Some(PackageAction::Clean)
         );
+    }
+
+    #[test]
+    fn install_helpers_update_and_clean_up_themselves() {
+        let effects = TestEnv::new().run("apt-get update && install-packages curl jq");
+        let actions: Vec<_> = effects.packages.iter().map(|p| p.action).collect();
+        assert_eq!(
+            actions,
+            [
+                PackageAction::Update,
+                PackageAction::Update,
+                PackageAction::Install
+            ]
+        );
+        assert_eq!(effects.packages[2].packages, ["curl", "jq"]);
+        assert_eq!(paths(&effects.deletes), [("/var/lib/apt/lists/*", true)]);
     }
 
     #[test]
