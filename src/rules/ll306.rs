@@ -599,7 +599,6 @@ mod tests {
 
 #[cfg(test)]
 mod context_tests {
-    use super::*;
     use crate::project::BuildContext;
     use std::fs;
 
