@@ -212,7 +212,7 @@ fn report(
     let mut message = if op.action == PackageAction::InstallDependencies {
         let named = match &plan {
             Ok(manifests) => manifests.join(", "),
-            Err(_) => usual_manifests(cx, copy, op),
+            Err(_) => usual_manifests(copy, op),
         };
         format!(
             "`{copy_text}` copies more than `{command}` on line {install_line} needs: a change to {what} misses the cache here, so the install and {rebuilt} layers re-run; copy {} first (to the same paths) and install before copying the rest",
@@ -242,13 +242,14 @@ fn report(
 }
 
 /// The manifests the model says the install reads, as context paths, for the advice when no
-/// complete set can be resolved.
-fn usual_manifests(cx: &Context<'_, '_>, copy: &BroadCopy<'_, '_>, op: &PackageOp) -> String {
+/// complete set can be resolved: the usual names, whether or not this context holds them.
+fn usual_manifests(copy: &BroadCopy<'_, '_>, op: &PackageOp) -> String {
     let names: Vec<String> = op
         .reads
         .iter()
         .filter_map(|m| to_context(copy, m))
-        .filter(|p| cx.build_context.provides(p) != Some(false) || paths::is_glob(p))
+        // npm reads a shrinkwrap file only when there is one; few projects have it.
+        .filter(|p| !p.contains("shrinkwrap"))
         .collect();
     names.join(", ")
 }
@@ -259,7 +260,8 @@ fn source_dir(copy: &BroadCopy<'_, '_>) -> String {
         .source
         .trim_end_matches('*')
         .trim_end_matches('/')
-        .trim_start_matches("./");
+        .trim_start_matches("./")
+        .trim_start_matches('/');
     if dir == "." {
         String::new()
     } else {
