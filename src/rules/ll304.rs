@@ -857,7 +857,12 @@ fn step_independent(cx: &Context<'_, '_>, copy: &BroadCopy<'_, '_>, step: &Step<
         // A later copy over the same tree would win over the moved one: order matters.
         Keyword::Copy | Keyword::Add => step.effects.as_ref().is_some_and(|e| {
             e.creates.iter().all(|c| {
-                !is_within(&c.path, &copy.created.path) && !is_within(&copy.created.path, &c.path)
+                // Into the copy's tree, it conflicts only where the broad copy brings the same
+                // path (the context says it does not, or it is not under the tree at all).
+                (!is_within(&c.path, &copy.created.path)
+                    || to_context(copy, &c.path)
+                        .is_some_and(|p| cx.build_context.provides(&p) == Some(false)))
+                    && !is_within(&copy.created.path, &c.path)
             })
         }),
         Keyword::Run => run_independent(cx, copy, step, &[]),
@@ -878,13 +883,24 @@ fn run_independent(
     !scripts.is_empty()
         && scripts.iter().all(|run| {
             run.script.as_ref().is_some_and(|script| {
+                // Relative arguments are checked against the working directory and every
+                // directory the script `cd`s into.
+                let mut dirs: Vec<String> = step.workdir.iter().cloned().collect();
+                for c in script.simple_commands().filter(|c| c.is("cd")) {
+                    let target = c.args().first().and_then(|w| c.literal(w));
+                    match (target, &step.workdir) {
+                        (Some(t), _) if t.starts_with('/') => dirs.push(paths::normalize(&t)),
+                        (Some(t), Some(w)) => dirs.push(paths::normalize(&format!("{w}/{t}"))),
+                        _ => return false,
+                    }
+                }
                 !script.has_opaque()
                     && script.simple_commands().all(|c| {
                         let span = run.file_span(c.command.span);
                         skip.iter()
                             .any(|s| s.start <= span.start && span.end <= s.end)
                             || (command_reads_no_sources(&c)
-                                && !names_a_copied_file(cx, copy, step, &c))
+                                && !names_a_copied_file(cx, copy, &dirs, &c))
                     })
             })
         })
@@ -893,7 +909,7 @@ fn run_independent(
 fn names_a_copied_file(
     cx: &Context<'_, '_>,
     copy: &BroadCopy<'_, '_>,
-    step: &Step<'_>,
+    dirs: &[String],
     c: &crate::syntax::shell::CommandRef<'_>,
 ) -> bool {
     c.args().iter().any(|word| {
@@ -904,21 +920,23 @@ fn names_a_copied_file(
         if arg.starts_with('-') || arg.is_empty() {
             return false;
         }
-        let absolute = if arg.starts_with('/') {
-            paths::normalize(arg)
-        } else if let Some(w) = &step.workdir {
-            paths::normalize(&format!("{w}/{arg}"))
+        let candidates: Vec<String> = if arg.starts_with('/') {
+            vec![paths::normalize(arg)]
         } else {
-            return false;
+            dirs.iter()
+                .map(|w| paths::normalize(&format!("{w}/{arg}")))
+                .collect()
         };
-        // Without a context, anything that looks like a path may be one the copy brings.
-        is_within(&absolute, &copy.created.path)
-            && absolute != copy.created.path
-            && to_context(copy, &absolute).is_some_and(|p| {
-                cx.build_context
-                    .provides(&p)
-                    .unwrap_or(arg.contains(['/', '.']))
-            })
+        candidates.iter().any(|absolute| {
+            // Without a context, anything that looks like a path may be one the copy brings.
+            is_within(absolute, &copy.created.path)
+                && *absolute != copy.created.path
+                && to_context(copy, absolute).is_some_and(|p| {
+                    cx.build_context
+                        .provides(&p)
+                        .unwrap_or(arg.contains(['/', '.']))
+                })
+        })
     })
 }
 
@@ -955,6 +973,7 @@ fn command_reads_no_sources(c: &crate::syntax::shell::CommandRef<'_>) -> bool {
         "wget",
         "virtualenv",
         "corepack",
+        "cd",
     ];
     let args: Vec<String> = c
         .args()
