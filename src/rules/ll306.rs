@@ -360,7 +360,12 @@ fn message(
         if has_git(present) {
             format!("every commit changes .git, so {rebuilds}")
         } else {
-            format!("a change to any of them means {rebuilds}")
+            let which = if present.len() == 1 {
+                "it"
+            } else {
+                "any of them"
+            };
+            format!("a change to {which} means {rebuilds}")
         }
     };
     match gap {
