@@ -1180,3 +1180,37 @@ fn a_crlf_file_stays_crlf_after_a_fix() {
         "FROM debian:12\r\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\r\n"
     );
 }
+
+/// Directory discovery picks up the variant names projects use besides `Dockerfile.*`
+/// (`Dockerfile-windows`, kaniko's `Dockerfile_test_*`, `Containerfile-*`, numbered files).
+#[test]
+fn a_directory_search_lints_dash_underscore_and_numbered_names() {
+    let dir = project(&[
+        ("win/Dockerfile-windows", SEED),
+        ("tests/Dockerfile_test_run", SEED),
+        ("ci/Containerfile-hardlinks", SEED),
+        ("ci/Containerfile_arm64", SEED),
+        ("multi/Dockerfile2", SEED),
+        ("notes/Dockerfiles", b"not a Dockerfile\n"),
+    ]);
+    let run = layerlint(dir.path(), &["check", "--format", "json", "."]);
+    let files: std::collections::BTreeSet<String> = run
+        .json()
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|finding| finding["file"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        [
+            "ci/Containerfile-hardlinks",
+            "ci/Containerfile_arm64",
+            "multi/Dockerfile2",
+            "tests/Dockerfile_test_run",
+            "win/Dockerfile-windows",
+        ],
+        "{}",
+        run.stdout
+    );
+}
