@@ -310,6 +310,52 @@ mod tests {
     }
 
     #[test]
+    fn provides_lists_and_walks_after_the_ignore_file() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let root = dir.path();
+        fs::create_dir_all(root.join("web/node_modules/a"))?;
+        fs::write(root.join("web/node_modules/a/index.js"), "x")?;
+        fs::write(root.join("web/package.json"), "{}")?;
+        fs::write(root.join("secret.key"), "k")?;
+        fs::write(root.join(".dockerignore"), "secret.key\n")?;
+        let on_disk = BuildContext::directory(root);
+        let in_memory = files(&[
+            (".dockerignore", "secret.key\n"),
+            ("secret.key", "k"),
+            ("web/package.json", "{}"),
+            ("web/node_modules/a/index.js", "x"),
+        ]);
+        for context in [on_disk, in_memory] {
+            assert_eq!(context.provides("web/package.json"), Some(true));
+            assert_eq!(context.provides("secret.key"), Some(false));
+            assert_eq!(context.provides("missing"), Some(false));
+            assert_eq!(
+                context.list("web"),
+                Some(vec!["node_modules".to_string(), "package.json".to_string()])
+            );
+            let walk = context
+                .walk(|d| !d.ends_with("node_modules"), 100)
+                .expect("a context");
+            let mut paths: Vec<&str> = walk.entries.iter().map(|(p, _)| p.as_str()).collect();
+            paths.sort_unstable();
+            assert_eq!(
+                paths,
+                [
+                    ".dockerignore",
+                    "secret.key",
+                    "web",
+                    "web/node_modules",
+                    "web/package.json"
+                ]
+            );
+            assert_eq!(walk.files, 3);
+            assert!(!walk.truncated);
+        }
+        assert_eq!(BuildContext::Unknown.provides("a"), None);
+        Ok(())
+    }
+
+    #[test]
     fn invalid_utf8_in_an_ignore_file_does_not_hide_it() -> std::io::Result<()> {
         let dir = tempfile::tempdir()?;
         fs::write(dir.path().join(".dockerignore"), b"\xff\n.git\n")?;
