@@ -93,13 +93,18 @@ pub fn build(script: &str, dockerfile: &str, context: &BTreeMap<String, String>)
     }
 }
 
-/// The line of a build log that says why the build stopped: buildah's `Error:` line, else the last.
+/// The lines of a build log that say why the build stopped: buildah's `Error:` line (else the
+/// last line), after apt's own last `E:` line when there is one, which names the package or list
+/// that was missing where buildah only gives the exit status.
 pub fn why_it_failed(log: &str) -> String {
     let error = log.lines().rev().find(|line| line.starts_with("Error:"));
-    error
+    let error = error
         .or_else(|| log.lines().last())
-        .unwrap_or("(no output)")
-        .to_string()
+        .unwrap_or("(no output)");
+    match log.lines().rev().find(|line| line.starts_with("E: ")) {
+        Some(apt) => format!("{apt} / {error}"),
+        None => error.to_string(),
+    }
 }
 
 /// The lines only one side has, marked `-` (before) and `+` (after).
