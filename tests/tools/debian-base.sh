@@ -187,6 +187,8 @@ make_tarball() {
         -cf "$scratch/rootfs.tar" .
     mv "$scratch/rootfs.tar" "$TARBALL"
     rm -rf "$scratch"
+    # A tarball of an older recipe would only take space.
+    find "$CACHE" -maxdepth 1 -name '*.tar' ! -path "$TARBALL" -delete
     say "cached the root filesystem in $TARBALL"
 }
 
