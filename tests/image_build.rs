@@ -9,6 +9,9 @@
 //! written here for the shell-level details of a merge. Without buildah (or without root, which
 //! its chroot isolation needs here) every test says so loudly and passes.
 
+mod common;
+
+use common::image::{self, Build, difference};
 use layerlint::LintOptions;
 use layerlint::diagnostic::Applicability;
 use layerlint::fix::{FixOutcome, fix_source};
@@ -67,98 +70,9 @@ fn skipped() -> bool {
 
 // --- one build -----------------------------------------------------------------------------------
 
-/// What build-and-inspect.sh printed about one image.
-#[derive(Debug)]
-struct Image {
-    /// The bytes of the layers above the base image.
-    layer_bytes: u64,
-    /// The bytes of the base image's own layers.
-    base_bytes: u64,
-    /// `config FIELD VALUE` lines.
-    config: Vec<String>,
-    /// One line per filesystem entry, sorted by path.
-    files: Vec<String>,
-}
-
-impl Image {
-    fn parse(report: &str) -> Image {
-        let mut layer_bytes = None;
-        let mut base_bytes = None;
-        let mut config = Vec::new();
-        let mut lines = report.lines();
-        for line in lines.by_ref() {
-            if line == "files:" {
-                break;
-            }
-            if let Some(total) = line.strip_prefix("total-layer-bytes ") {
-                layer_bytes = total.parse().ok();
-            } else if let Some(total) = line.strip_prefix("base-layer-bytes ") {
-                base_bytes = total.parse().ok();
-            } else if line.starts_with("config ") {
-                config.push(line.to_string());
-            }
-        }
-        Image {
-            layer_bytes: layer_bytes
-                .unwrap_or_else(|| panic!("no total-layer-bytes line in:\n{report}")),
-            base_bytes: base_bytes
-                .unwrap_or_else(|| panic!("no base-layer-bytes line in:\n{report}")),
-            config,
-            files: lines.map(str::to_string).collect(),
-        }
-    }
-}
-
-enum Build {
-    Image(Image),
-    /// The Dockerfile did not build, and why.
-    Failed(String),
-}
-
-/// Builds `dockerfile` with the files of `context` and inspects the image. Panics only when the
-/// tooling itself breaks: a Dockerfile that does not build is an answer, not an error.
+/// Builds `dockerfile` on busybox with the files of `context` and inspects the image.
 fn build(dockerfile: &str, context: &BTreeMap<String, String>) -> Build {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let root = dir.path().join("context");
-    fs::create_dir(&root).expect("the context directory");
-    for (path, text) in context {
-        assert!(
-            !path.split('/').any(|part| part == ".."),
-            "context path {path:?} leaves the context"
-        );
-        let file = root.join(path);
-        if let Some(parent) = file.parent() {
-            fs::create_dir_all(parent).expect("a context subdirectory");
-        }
-        fs::write(&file, text).expect("a context file");
-    }
-    let file = dir.path().join("Dockerfile");
-    fs::write(&file, dockerfile).expect("the Dockerfile");
-    // Through bash, so that a checkout that lost the executable bit still runs it.
-    let out = Command::new("bash")
-        .arg(SCRIPT)
-        .arg(&file)
-        .arg(&root)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {SCRIPT}: {e}"));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    match out.status.code() {
-        Some(0) => Build::Image(Image::parse(&String::from_utf8_lossy(&out.stdout))),
-        Some(3) => Build::Failed(why_it_failed(&stderr)),
-        _ => panic!(
-            "{SCRIPT} failed ({}) on:\n{dockerfile}\n{stderr}",
-            out.status
-        ),
-    }
-}
-
-/// The line of a build log that says why the build stopped: buildah's `Error:` line, else the last.
-fn why_it_failed(log: &str) -> String {
-    let error = log.lines().rev().find(|line| line.starts_with("Error:"));
-    error
-        .or_else(|| log.lines().last())
-        .unwrap_or("(no output)")
-        .to_string()
+    image::build(SCRIPT, dockerfile, context)
 }
 
 // --- before and after ----------------------------------------------------------------------------
@@ -209,20 +123,6 @@ fn compare(original: &str, fixed: &str, context: &BTreeMap<String, String>) -> V
     } else {
         Verdict::Broken(problems)
     }
-}
-
-/// The lines only one side has, marked `-` (before) and `+` (after).
-fn difference(what: &str, before: &[String], after: &[String]) -> String {
-    let old: BTreeSet<&String> = before.iter().collect();
-    let new: BTreeSet<&String> = after.iter().collect();
-    let mut out = format!("  {what} differ:\n");
-    for line in old.difference(&new) {
-        let _ = writeln!(out, "    - {line}");
-    }
-    for line in new.difference(&old) {
-        let _ = writeln!(out, "    + {line}");
-    }
-    out
 }
 
 fn fix_safe(source: &str, options: &LintOptions) -> FixOutcome {
