@@ -458,7 +458,8 @@ fn a_later_install_past_an_env_relies_on_the_earlier_lists() {
                      RUN apt-get install -y --no-install-recommends jq\n",
         context: &[],
         level: SAFE,
-        must_fix: &["DL3009"],
+        // LL301 puts an update before the later install; then DL3009 may clean the first RUN.
+        must_fix: &["DL3009", "LL301"],
     });
 }
 
@@ -472,7 +473,7 @@ fn a_stage_built_from_another_relies_on_its_lists() {
                      RUN apt-get install -y --no-install-recommends jq\n",
         context: &[],
         level: SAFE,
-        must_fix: &["DL3009"],
+        must_fix: &["DL3009", "LL301"],
     });
 }
 
