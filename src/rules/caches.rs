@@ -185,7 +185,8 @@ fn quoted_command(text: &str, cache: Cache) -> String {
         Cache::Yarn => &["yarn"],
         _ => &[],
     };
-    let words: Vec<&str> = text.split_whitespace().collect();
+    // Line continuations are not words of the command.
+    let words: Vec<&str> = text.split_whitespace().filter(|w| *w != "\\").collect();
     let start = words
         .iter()
         .position(|w| {
