@@ -24,7 +24,8 @@ fn installs_without_lists(source: &str) -> Vec<String> {
     index
         .without_index
         .iter()
-        .map(|(_, op)| {
+        .map(|missing| {
+            let op = missing.install;
             let line = dockerfile.line_of(op.span.start);
             format!("{line}: {}", dockerfile.text(op.span))
         })

@@ -42,7 +42,21 @@ pub struct PackageIndex<'m> {
     pub uses: Vec<IndexUse<'m>>,
     /// Installs that neither refresh the lists in their own RUN nor find any an earlier step of
     /// the file left: they rely on the base image's lists, which official images ship empty.
-    pub without_index: Vec<(StepAt, &'m PackageOp)>,
+    pub without_index: Vec<NoIndex<'m>>,
+}
+
+/// An apt install that finds no lists any step of the file left.
+#[derive(Clone, Debug)]
+pub struct NoIndex<'m> {
+    pub install_at: StepAt,
+    pub install: &'m PackageOp,
+    /// The install's own RUN ran something unreadable before it (it may have updated).
+    pub unseen_in_own_run: bool,
+    /// An earlier step ran something unreadable (it may have left lists).
+    pub unseen_before: Option<StepAt>,
+    /// An earlier step of the chain updated, and the lists were removed since: the file runs
+    /// this install on no lists on purpose (a local package, `install -f` with nothing to fetch).
+    pub updated_before: bool,
 }
 
 fn is_apt(op: &PackageOp) -> bool {
@@ -63,10 +77,21 @@ impl<'a> Model<'a> {
         // The last update whose lists are still there when each stage ends.
         let mut at_end: Vec<Option<(StepAt, &PackageOp, Option<StepAt>)>> =
             Vec::with_capacity(self.stages.len());
+        // The latest step of each stage's chain that ran something unreadable.
+        let mut unseen_at_end: Vec<Option<StepAt>> = Vec::with_capacity(self.stages.len());
+        let mut updated_at_end: Vec<bool> = Vec::with_capacity(self.stages.len());
         for stage in &self.stages {
             let mut left = match stage.base {
                 Base::Stage(index) => at_end.get(index).copied().flatten(),
                 _ => None,
+            };
+            let mut unseen_before = match stage.base {
+                Base::Stage(index) => unseen_at_end.get(index).copied().flatten(),
+                _ => None,
+            };
+            let mut updated_before = match stage.base {
+                Base::Stage(index) => updated_at_end.get(index).copied().unwrap_or(false),
+                _ => false,
             };
             for (index, step) in stage.layers() {
                 let Some(effects) = &step.effects else {
@@ -103,7 +128,16 @@ impl<'a> Model<'a> {
                                 .iter()
                                 .any(|s| s.start < op.span.start),
                         }),
-                        None => found.without_index.push((here, op)),
+                        None => found.without_index.push(NoIndex {
+                            install_at: here,
+                            install: op,
+                            unseen_in_own_run: effects
+                                .unread
+                                .iter()
+                                .any(|s| s.start < op.span.start),
+                            unseen_before,
+                            updated_before,
+                        }),
                     }
                 }
                 let home = step.home.as_deref().unwrap_or("/root");
@@ -133,8 +167,14 @@ impl<'a> Model<'a> {
                         *unseen = Some(here);
                     }
                 }
+                if !effects.unread.is_empty() {
+                    unseen_before = Some(here);
+                }
+                updated_before |= apt.iter().any(|op| op.action == PackageAction::Update);
             }
             at_end.push(left);
+            unseen_at_end.push(unseen_before);
+            updated_at_end.push(updated_before);
         }
         found
     }

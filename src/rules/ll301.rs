@@ -7,7 +7,7 @@
 
 use super::{Context, Rule};
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::model::{Manager, PackageAction, PackageOp, Stage};
+use crate::model::{Base, Manager, PackageAction, PackageOp, Stage};
 use crate::span::Span;
 use crate::syntax::{Args, Instruction, Keyword};
 
@@ -19,6 +19,67 @@ impl Rule for UpdateInSeparateLayer {
             check_stage(cx, stage);
         }
         check_index_uses(cx);
+        check_base_lists(cx);
+    }
+}
+
+/// An apt install with no `apt-get update` before it anywhere in the file runs on whatever lists
+/// the base image kept: none in Docker's debian and ubuntu images (the install fails), and lists
+/// as old as the image in any other. Updating first is the fix; it is unsafe, because fresh lists
+/// may bring newer packages than the image's old ones did.
+fn check_base_lists(cx: &mut Context<'_, '_>) {
+    let model = cx.model;
+    for missing in model.package_index().without_index {
+        let step = &model.stages[missing.install_at.stage].steps[missing.install_at.step];
+        let local_only = !missing.install.packages.is_empty()
+            && missing
+                .install
+                .packages
+                .iter()
+                .all(|p| p.ends_with(".deb") || p.contains('/'));
+        // A cache mount keeps lists an earlier RUN with the same mount downloaded.
+        let mounted_lists = step.instruction.mounts().any(|(_, mount)| {
+            mount
+                .target()
+                .is_some_and(|t| t.trim_end_matches('/').starts_with("/var/lib/apt"))
+        });
+        if missing.unseen_in_own_run
+            || missing.updated_before
+            || local_only
+            || mounted_lists
+            || !from_an_image(model, missing.install_at.stage)
+        {
+            continue;
+        }
+        let command = first_words(cx.text(missing.install.span), 3);
+        let source = match missing.unseen_before {
+            Some(at) => format!(
+                "the lists an earlier layer left: the base image's, or those of the script on line {}",
+                cx.line_of(model.stages[at.stage].steps[at.step].instruction.span)
+            ),
+            None => "whatever lists the base image kept: Docker's debian and ubuntu images keep none, and any others are as old as the image".to_string(),
+        };
+        let message = format!(
+            "`{command}` runs with no `apt-get update` before it in this file, so it installs from {source}; update in this RUN"
+        );
+        let fix = update_before(
+            cx,
+            step.instruction,
+            missing.install.span,
+            Applicability::Unsafe,
+        );
+        cx.report(missing.install.span, message).fix = fix;
+    }
+}
+
+/// Whether the stage's chain of `FROM`s starts at an image (not `scratch`).
+fn from_an_image(model: &crate::model::Model<'_>, mut stage: usize) -> bool {
+    loop {
+        match model.stages[stage].base {
+            Base::Stage(parent) if parent < stage => stage = parent,
+            Base::Image(_) => return true,
+            _ => return false,
+        }
     }
 }
 
@@ -58,7 +119,12 @@ fn check_index_uses(cx: &mut Context<'_, '_>) {
         let message = format!(
             "`{command}` installs from the package lists {source}: when this RUN changes and that one does not, Docker reuses the old lists from its cache, so packages come from a stale index or fail to download, and the lists can never be removed from that layer; update in this RUN"
         );
-        let fix = update_before(cx, install_step.instruction, found.install.span);
+        let fix = update_before(
+            cx,
+            install_step.instruction,
+            found.install.span,
+            Applicability::Safe,
+        );
         let diagnostic = cx.report(found.install.span, message);
         diagnostic.label(found.update.span, "the lists this install uses");
         diagnostic.fix = fix;
@@ -76,7 +142,12 @@ fn first_words(text: &str, count: usize) -> String {
 /// meaning: the command starts a list or follows `&&`, `;`, `then`, `do`, `else`, `{` or `(`,
 /// so the two run together exactly where the install ran. After `||`, `|` or `!`, or when the
 /// install runs through a wrapper (`sudo`, `sh -c`), there is no fix.
-fn update_before(cx: &Context<'_, '_>, run: &Instruction, install: Span) -> Option<Fix> {
+fn update_before(
+    cx: &Context<'_, '_>,
+    run: &Instruction,
+    install: Span,
+    applicability: Applicability,
+) -> Option<Fix> {
     if cx.dockerfile.escape != '\\' || run.malformed {
         return None;
     }
@@ -121,7 +192,7 @@ fn update_before(cx: &Context<'_, '_>, run: &Instruction, install: Span) -> Opti
     }
     Some(Fix {
         title: "Run `apt-get update` in this RUN, before the install".to_string(),
-        applicability: Applicability::Safe,
+        applicability,
         edits: vec![Edit {
             span: Span::empty(at),
             content: "apt-get update && ".to_string(),
