@@ -414,6 +414,16 @@ const CASES: &[Case] = &[
         dockerfile: "FROM busybox\nRUN mkdir /bin2 && dd if=/dev/zero of=/bin2/tool bs=1024 count=64\nRUN chmod -R 0755 /bin2\n",
     },
     Case {
+        name: "set -e scripts joined with ; keep -e and the later script's own options",
+        rule: "DL3059",
+        dockerfile: "FROM busybox\nRUN set -eux; mkdir -p /data; dd if=/dev/zero of=/data/big bs=1024 count=256\nRUN set -eux; rm /data/big; echo done > /data/note\n",
+    },
+    Case {
+        name: "a set -eu script, then one command reading a set ENV",
+        rule: "LL302",
+        dockerfile: "FROM busybox\nENV DIR=/cache\nRUN set -eu; mkdir -p \"$DIR\"; dd if=/dev/zero of=\"$DIR/blob\" bs=1024 count=128\nRUN rm -rf \"$DIR/blob\"\n",
+    },
+    Case {
         name: "a WORKDIR-relative script keeps its directory after the merge",
         rule: "DL3059",
         dockerfile: "FROM busybox\nWORKDIR /work\nRUN mkdir sub && cd sub && touch inner\nRUN touch outer\n",

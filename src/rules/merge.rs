@@ -31,7 +31,10 @@
 //!   but the last, and inside any group or subshell in that place, so `( set -e; a; b ) && c` runs
 //!   `b` after `a` fails. Whenever `-e` may be on for a script that is not the last of the merge
 //!   (the script turns it on, or the stage's `SHELL` does), the part of it left of `&&` must be a
-//!   single and-or list of simple commands, whose failure the `&&` chain carries on its own;
+//!   single and-or list of simple commands, whose failure the `&&` chain carries on its own.
+//!   Otherwise the scripts may still join with `;` instead, when `-e` is on from the first
+//!   script's first command and each script behaves the same under the options the earlier ones
+//!   left on (see [`Errexit`]): `set -eux; a; b; c` stops where `RUN set -eux; a; b` would;
 //! - different flags, a `tmpfs` or read-write bind mount (each `RUN` gets a fresh one), heredocs,
 //!   exec form, a shell other than POSIX `sh`, a script the splitter could not read, and any
 //!   instruction between the `RUN`s that changes what a later `RUN` sees.
@@ -228,8 +231,27 @@ impl<'m, 'a> Merger<'m, 'a> {
         if let Some(odd) = pieces.iter().find(|p| p.flags != pieces[0].flags) {
             return Err(Refusal::FlagsDiffer { line: odd.line });
         }
-        let wraps = wraps(&pieces, errexit_shell(self.model, stage_ref, first))?;
-        let content = render(dockerfile, &layout, &pieces, &wraps);
+        let shell_errexit = errexit_shell(self.model, stage_ref, first);
+        let (wraps, join) = match wraps(&pieces, shell_errexit) {
+            Ok(wraps) => (wraps, Join::And),
+            Err(refusal @ Refusal::Errexit { .. }) => {
+                let is_set = |index: usize, name: &str| {
+                    let run = layout.runs[index].span.start;
+                    stage_ref
+                        .steps
+                        .iter()
+                        .find(|s| s.instruction.span.start == run)
+                        .and_then(|s| s.vars.get(name))
+                        .is_some_and(|var| var.value.is_some())
+                };
+                if !joins_under_errexit(&pieces, shell_errexit, &is_set) {
+                    return Err(refusal);
+                }
+                (vec![Wrap::None; pieces.len()], Join::Sequence)
+            }
+            Err(refusal) => return Err(refusal),
+        };
+        let content = render(dockerfile, &layout, &pieces, &wraps, join);
         Ok(Merged {
             edits: vec![Edit {
                 span: region,
@@ -253,6 +275,7 @@ impl<'m, 'a> Merger<'m, 'a> {
         let head = self.piece(run_at(stage_ref, first)?).ok()?;
         let shell_errexit = errexit_shell(self.model, stage_ref, first);
         let (mut last, mut tail, mut count) = (first, head, 1);
+        let mut sequence = false;
         while let Some(next) = next_run(stage_ref, last) {
             let run = stage_ref.steps[next].instruction;
             let gap = Span {
@@ -261,9 +284,19 @@ impl<'m, 'a> Merger<'m, 'a> {
             };
             // The checks `merge` makes, for what this step adds: the gap, the new `RUN`, and
             // the old last script, which now sits left of `&&`.
+            // A stretch is joined one way throughout: with `&&` while every script may sit left
+            // of it, else with `;` under `set -e` (decided at its first join), which `merge`
+            // checks for the whole stretch.
+            if count == 1 {
+                sequence = left_of_and(tail, 0, shell_errexit).is_err();
+            }
             let joins = check_gap(dockerfile, gap).is_ok()
                 && self.piece(run).is_ok_and(|p| p.flags == head.flags)
-                && left_of_and(tail, count - 1, shell_errexit).is_ok();
+                && if sequence {
+                    self.merge(stage, first, next).is_ok()
+                } else {
+                    left_of_and(tail, count - 1, shell_errexit).is_ok()
+                };
             let Ok(piece) = self.piece(run) else { break };
             if !joins {
                 break;
@@ -374,6 +407,7 @@ fn read_piece<'a>(dockerfile: &Dockerfile, run: &RunScript<'a>) -> Result<Piece<
         leaks: leaks_state(script),
         sets_errexit: may_set_errexit(script),
         tail_flat: is_flat(tail),
+        errexit: errexit_profile(script, tail),
     })
 }
 
@@ -396,6 +430,201 @@ struct Piece<'a> {
     sets_errexit: bool,
     /// The last list item is an and-or list of simple commands only.
     tail_flat: bool,
+    /// What a `;` join under `set -e` needs to know (see [`Errexit`]).
+    errexit: Errexit,
+}
+
+/// A script as a `;` join under `set -e` sees it. `set -e` scripts cannot go left of `&&` (the
+/// shell would ignore `-e` there), but when every script of a merge runs under `-e` from its first
+/// command, `S1; S2` stops exactly where the separate `RUN`s would have: a failing command ends
+/// the shell as it ended `RUN S1`. What must hold:
+/// - the first script turns `-e` on with its first command, and no script turns it off;
+/// - a script followed by another leaks no state but its options, and its last command ends the
+///   shell when it fails (a plain pipeline; not `a && b`, whose `a` may fail quietly);
+/// - a later script behaves the same under the options the earlier ones left on: it sets them
+///   itself first, or they cannot change what it does (`-e` for one and-or list, `-u` when every
+///   variable it reads is set, `pipefail` without pipelines, `-x`/`-v` only print).
+#[derive(Clone, Debug, Default)]
+struct Errexit {
+    /// The first command is `set` with `-e` (or `-o errexit`).
+    from_start: bool,
+    /// The options that first `set` turns on (letters, and names after `-o`).
+    first_set: Vec<String>,
+    /// Every option any `set` in the script turns on; `None` when one is computed.
+    turns_on: Option<Vec<String>>,
+    /// Some `set` turns an option off (`set +e`), or one is computed.
+    turns_off: bool,
+    /// State it leaks besides its options (`cd`, `export`, an assignment …).
+    leaks_more: bool,
+    /// Its last command ends a `set -e` shell when it fails.
+    tail_exits: bool,
+    /// One and-or list of simple commands (`-e` cannot change what it does).
+    single_list: bool,
+    /// It has a pipeline of several commands (`pipefail` changes its status).
+    pipes: bool,
+    /// Variables it reads without a default (`$X`, `${X}`), for `-u`.
+    reads: Vec<String>,
+}
+
+fn errexit_profile(script: &Script, tail: &AndOr) -> Errexit {
+    let source = script.source.as_str();
+    let mut profile = Errexit {
+        turns_on: Some(Vec::new()),
+        ..Errexit::default()
+    };
+    let first_is_set = script.body.items.first().and_then(|item| {
+        let [pipeline] = item.pipelines.as_slice() else {
+            return None;
+        };
+        match pipeline.commands.as_slice() {
+            [Command::Simple(simple)] if !pipeline.negated => {
+                let view = simple.view(source);
+                (view.name().as_deref() == Some("set")).then(|| set_options(&view))
+            }
+            _ => None,
+        }
+    });
+    if let Some(Some((on, _))) = &first_is_set {
+        profile.from_start = on.iter().any(|o| o == "e" || o == "errexit");
+        profile.first_set = on.clone();
+    }
+    for command in script.simple_commands() {
+        let is_set = match command.name() {
+            Some(name) => name.as_ref() == "set",
+            None => could_name_one_of(
+                command.command.words.first().map_or("", |w| w.text(source)),
+                &["set"],
+            ),
+        };
+        if !is_set {
+            continue;
+        }
+        match set_options(&command) {
+            Some((on, off)) => {
+                profile.turns_off |= !off.is_empty();
+                if let Some(all) = &mut profile.turns_on {
+                    all.extend(on);
+                }
+            }
+            None => {
+                profile.turns_off = true;
+                profile.turns_on = None;
+            }
+        }
+    }
+    profile.leaks_more = script
+        .commands()
+        .filter(|(_, context)| !context.in_subshell)
+        .any(|(command, _)| match command {
+            Command::FunctionDef { .. } => true,
+            Command::Simple(simple) => {
+                let view = simple.view(source);
+                view.name().as_deref() != Some("set") && simple_leaks(view)
+            }
+            _ => false,
+        })
+        || expansion_assigns(source);
+    let last = tail.pipelines.last();
+    profile.tail_exits = is_flat(tail)
+        && !tail.connectors.iter().any(|(c, _)| *c == Connector::And)
+        && last.is_some_and(|p| !p.negated);
+    profile.single_list =
+        script.body.items.len() == 1 && is_flat(tail) && tail.pipelines.iter().all(|p| !p.negated);
+    profile.pipes = script
+        .body
+        .items
+        .iter()
+        .flat_map(|item| &item.pipelines)
+        .any(|p| p.commands.len() > 1)
+        || source.contains('|');
+    profile.reads = crate::syntax::vars::references(source, '\\')
+        .into_iter()
+        .filter(|r| r.modifier.is_none())
+        .map(|r| source[r.name.clone()].to_string())
+        .collect();
+    profile
+}
+
+/// The options a `set` command turns on and off; `None` when an argument is computed.
+fn set_options(command: &CommandRef<'_>) -> Option<(Vec<String>, Vec<String>)> {
+    let (mut on, mut off) = (Vec::new(), Vec::new());
+    let mut args = command.args().iter();
+    while let Some(word) = args.next() {
+        let arg = command.literal(word)?;
+        let (list, letters) = match (arg.strip_prefix('-'), arg.strip_prefix('+')) {
+            (Some(letters), _) => (&mut on, letters.to_string()),
+            (_, Some(letters)) => (&mut off, letters.to_string()),
+            // Positional parameters (`set -- a b`, `set a b`): not options.
+            _ => break,
+        };
+        if letters == "-" || letters.is_empty() {
+            break;
+        }
+        for letter in letters.chars() {
+            if letter == 'o' {
+                let name = command.literal(args.next()?)?;
+                list.push(name.to_string());
+            } else {
+                list.push(letter.to_string());
+            }
+        }
+    }
+    Some((on, off))
+}
+
+/// Variables every `RUN` has set: the shell's own and the ones Docker always passes.
+const ALWAYS_SET: &[&str] = &["HOME", "PATH", "PWD", "IFS", "PPID", "HOSTNAME"];
+
+/// Whether `pieces` merge as `S1; S2; …` under `set -e` (see [`Errexit`]). `vars` gives, for
+/// each piece, whether a variable is set (with a value) when its `RUN` runs.
+fn joins_under_errexit(
+    pieces: &[&Piece<'_>],
+    shell_errexit: bool,
+    is_set: &dyn Fn(usize, &str) -> bool,
+) -> bool {
+    let Some(first) = pieces.first() else {
+        return false;
+    };
+    if !(first.errexit.from_start || shell_errexit) {
+        return false;
+    }
+    let mut on: Vec<String> = Vec::new();
+    for (index, piece) in pieces.iter().enumerate() {
+        let profile = &piece.errexit;
+        if profile.turns_off {
+            return false;
+        }
+        if index > 0 {
+            let tolerates = |option: &str| match option {
+                "x" | "v" | "xtrace" | "verbose" => true,
+                _ if profile.first_set.iter().any(|o| o == option) => true,
+                "e" | "errexit" => profile.single_list,
+                "u" | "nounset" => profile.reads.iter().all(|name| {
+                    ALWAYS_SET.contains(&name.as_str())
+                        || name
+                            .chars()
+                            .all(|c| c.is_ascii_digit() || "@*#?-$!".contains(c))
+                        || is_set(index, name)
+                }),
+                "pipefail" => !profile.pipes,
+                _ => false,
+            };
+            if !on.iter().all(|option| tolerates(option)) {
+                return false;
+            }
+        }
+        if index + 1 < pieces.len() && (profile.leaks_more || !profile.tail_exits) {
+            return false;
+        }
+        match &profile.turns_on {
+            Some(options) => on.extend(options.iter().cloned()),
+            None => return false,
+        }
+        if shell_errexit && index == 0 {
+            on.push("e".into());
+        }
+    }
+    true
 }
 
 impl Piece<'_> {
@@ -408,6 +637,15 @@ impl Piece<'_> {
     fn flat(&self) -> bool {
         !self.several && self.tail_flat
     }
+}
+
+/// How the scripts of a merge are joined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Join {
+    /// `S1 && S2`: the usual join, with the wrapping each script needs.
+    And,
+    /// `S1; S2`: when every script runs under `set -e` (see [`Errexit`]).
+    Sequence,
 }
 
 /// How a script is wrapped in the merged text.
@@ -637,14 +875,19 @@ fn render(
     layout: &Layout<'_>,
     pieces: &[&Piece<'_>],
     wraps: &[Wrap],
+    join: Join,
 ) -> String {
     let source = &dockerfile.source;
     let (Some(first), Some(last)) = (pieces.first(), pieces.last()) else {
         return String::new();
     };
     let eol = line_ending(dockerfile, first.instruction);
+    let operator = match join {
+        Join::And => " &&",
+        Join::Sequence => ";",
+    };
     let join = format!(
-        " && {}{eol}{}",
+        "{operator} {}{eol}{}",
         dockerfile.escape,
         continuation_indent(dockerfile, pieces)
     );

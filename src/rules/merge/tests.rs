@@ -305,6 +305,47 @@ fn background_jobs_are_refused() {
 }
 
 #[test]
+fn set_e_scripts_join_with_a_semicolon_where_that_is_exact() {
+    // Under -e from the first command, `S1; S2` stops where the RUNs would have stopped.
+    merges_to(
+        "FROM a\nRUN set -eux; a; b\nRUN c\n",
+        "FROM a\nRUN set -eux; a; b; \\\n    c\n",
+    );
+    merges_to(
+        "FROM a\nRUN set -eux; \\\n\ta; \\\n\tb\nRUN set -eux; c; d\n",
+        "FROM a\nRUN set -eux; \\\n\ta; \\\n\tb; \\\n\tset -eux; c; d\n",
+    );
+    // -u: a later script may only read variables that are set.
+    merges_to(
+        "FROM a\nENV DIR=/srv\nRUN set -eu; a\nRUN mkdir \"$DIR\"\n",
+        "FROM a\nENV DIR=/srv\nRUN set -eu; a; \\\n    mkdir \"$DIR\"\n",
+    );
+    let refusals = [
+        // `a && b` last: `a` may fail without ending the shell, and the RUN fails.
+        "FROM a\nRUN set -e; a && b\nRUN c\n",
+        // The first script leaks more than its options.
+        "FROM a\nRUN set -e; export X=1; a\nRUN c\n",
+        // Two list items, without -e of their own, would now stop at the first failure.
+        "FROM a\nRUN set -e; a\nRUN c; d\n",
+        // -u would stop at a variable that may be unset.
+        "FROM a\nARG V\nRUN set -eu; a\nRUN echo $V\n",
+        // pipefail changes a pipeline's status.
+        "FROM a\nRUN set -e -o pipefail; a\nRUN c | d\n",
+        // An option turned off, or computed.
+        "FROM a\nRUN set -e; a\nRUN set +e; c\n",
+        "FROM a\nRUN set -e$X; a\nRUN c\n",
+        // -e is not on from the first command.
+        "FROM a\nRUN a; set -e; b\nRUN c\n",
+    ];
+    for source in refusals {
+        assert!(
+            matches!(refused(source), Refusal::Errexit { .. }),
+            "{source}"
+        );
+    }
+}
+
+#[test]
 fn unreadable_scripts_are_refused() {
     assert_eq!(
         refused("FROM a\nRUN echo 'open\nRUN b\n"),
@@ -314,9 +355,9 @@ fn unreadable_scripts_are_refused() {
 
 #[test]
 fn set_e_is_refused_where_the_shell_would_ignore_it() {
-    // `( set -e; a; b ) && c` runs `b` after `a` fails.
+    // `( set -e; a; b ) && c` runs `b` after `a` fails; `&&` is not the join for these.
     assert_eq!(
-        refused("FROM a\nRUN set -eux; a; b\nRUN c\n"),
+        refused("FROM a\nRUN set -eux; cd /x; b\nRUN c\n"),
         Refusal::Errexit { line: 2 }
     );
     assert_eq!(
@@ -414,7 +455,10 @@ fn the_longest_merge_stops_where_the_next_run_cannot_join() {
         merged.edits[0].content,
         "RUN a && \\\n    { set -e; b; c; }\n"
     );
-    assert_eq!(merger.longest_from(0, 1), None);
+    // From the `set -e` script on, the stretch joins with `;` instead.
+    let (last, merged) = merger.longest_from(0, 1).expect("joined under set -e");
+    assert_eq!(last, 2);
+    assert_eq!(merged.edits[0].content, "RUN set -e; b; c; \\\n    d\n");
     assert!(merger.longest_from(0, 2).is_none());
 }
 
