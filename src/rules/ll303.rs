@@ -495,3 +495,165 @@ fn cure(cx: &Context<'_, '_>, command: &MetadataCommand, reach: &Reach<'_, '_>) 
         format!("set the {what} as it arrives with {keyword} --{flag}{value}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::{Applicability, Diagnostic};
+    use crate::project::BuildContext;
+    use crate::{LintOptions, lint_with};
+    use std::fs;
+    use std::os::unix::fs::PermissionsExt;
+    use std::path::Path;
+
+    /// A context directory holding `files` with their modes.
+    fn context(files: &[(&str, u32)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        for (path, mode) in files {
+            let file = dir.path().join(path);
+            fs::create_dir_all(file.parent().expect("a parent")).expect("a directory");
+            fs::write(&file, "#!/bin/sh\n").expect("a file");
+            fs::set_permissions(&file, fs::Permissions::from_mode(*mode)).expect("a mode");
+        }
+        dir
+    }
+
+    fn findings(source: &str, root: Option<&Path>) -> Vec<Diagnostic> {
+        let options = LintOptions {
+            build_context: root.map_or(BuildContext::Unknown, BuildContext::directory),
+            ..LintOptions::default()
+        };
+        lint_with(source, &options)
+            .into_iter()
+            .filter(|d| d.code == "LL303")
+            .collect()
+    }
+
+    fn fix_of(found: &Diagnostic) -> Option<(Applicability, Vec<String>)> {
+        let fix = found.fix.as_ref()?;
+        Some((
+            fix.applicability,
+            fix.edits.iter().map(|e| e.content.clone()).collect(),
+        ))
+    }
+
+    #[test]
+    fn no_finding_for_a_file_already_executable_in_the_context() {
+        let dir = context(&[("run.sh", 0o755), ("conf/app.sh", 0o755)]);
+        let source = "FROM busybox\nCOPY run.sh /run.sh\nRUN chmod +x /run.sh\n";
+        assert!(findings(source, Some(dir.path())).is_empty());
+        // The same file inside a whole-directory copy.
+        let source = "FROM busybox\nCOPY . /app\nRUN chmod +x /app/conf/app.sh\n";
+        assert!(findings(source, Some(dir.path())).is_empty());
+        let source = "FROM busybox\nCOPY conf /etc/conf\nRUN chmod -R a+x /etc/conf\n";
+        assert!(findings(source, Some(dir.path())).is_empty());
+    }
+
+    #[test]
+    fn a_file_not_yet_executable_gets_an_octal_chmod() {
+        let dir = context(&[("run.sh", 0o644)]);
+        let source = "FROM busybox\nCOPY run.sh /run.sh\nRUN chmod +x /run.sh\n";
+        let found = findings(source, Some(dir.path()));
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0]
+                .message
+                .starts_with("chmod +x /run.sh changes /run.sh,")
+        );
+        assert_eq!(
+            fix_of(&found[0]),
+            Some((
+                Applicability::Unsafe,
+                vec![" --chmod=755".into(), String::new()]
+            ))
+        );
+    }
+
+    #[test]
+    fn without_a_context_the_message_says_may() {
+        let source = "FROM busybox\nCOPY run.sh /run.sh\nRUN chmod +x /run.sh\n";
+        let found = findings(source, None);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("may change /run.sh"),
+            "{}",
+            found[0].message
+        );
+        // A symbolic mode can't be turned into --chmod without the file's mode.
+        assert!(found[0].fix.is_none());
+    }
+
+    #[test]
+    fn chmod_of_one_file_of_a_directory_copy_offers_no_chmod_flag() {
+        let dir = context(&[("run.sh", 0o644), ("README.md", 0o644)]);
+        let source = "FROM busybox\nCOPY . /app\nRUN chmod 755 /app/run.sh\n";
+        let found = findings(source, Some(dir.path()));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fix.is_none());
+        assert!(
+            found[0]
+                .message
+                .contains("part of what the COPY on line 2 brought")
+        );
+    }
+
+    #[test]
+    fn a_chown_with_a_chmod_left_in_the_run_offers_nothing() {
+        // checkov's kubernetes image: both on a file of a copy into an existing directory.
+        let source = "FROM busybox\nCOPY run_checkov.sh /app\nWORKDIR /app\n\
+                      RUN chown nobody /app/run_checkov.sh && chmod +x /app/run_checkov.sh\n";
+        let found = findings(source, None);
+        assert!(!found.is_empty());
+        assert!(found.iter().all(|f| f.fix.is_none()), "{found:?}");
+    }
+
+    #[test]
+    fn a_run_doing_other_work_is_never_removed() {
+        for source in [
+            "FROM busybox\nCOPY busybox.tar /home/user/busybox.tar\nRUN chown -R user:user /home/user /run /tmp\n",
+            "FROM busybox\nCOPY privoxy.conf /etc/privoxy/config\nRUN chown -R privoxy /etc/privoxy\n",
+            "FROM busybox\nCOPY a.sh /a.sh\nRUN chmod 755 /a.sh && touch /ready\n",
+            "FROM busybox\nCOPY a.sh /a.sh\nRUN chmod 755 /a.sh || true\n",
+        ] {
+            let found = findings(source, None);
+            assert_eq!(found.len(), 1, "{source}");
+            assert!(found[0].fix.is_none(), "{source}: {:?}", found[0].fix);
+        }
+    }
+
+    #[test]
+    fn messages_name_a_file_as_a_file() {
+        let source = "FROM busybox\nCOPY busybox.tar /home/user/busybox.tar\nRUN chown -R nobody /home/user\n";
+        let found = findings(source, None);
+        assert!(
+            !found[0].message.contains("every file in"),
+            "{}",
+            found[0].message
+        );
+        let source = "FROM busybox\nCOPY --chown=app:app app.conf /etc/app.conf\nRUN chown nobody /etc/app.conf\n";
+        let found = findings(source, None);
+        assert!(
+            found[0]
+                .message
+                .contains("already sets the owner with --chown=app:app"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0].fix.is_none());
+    }
+
+    #[test]
+    fn a_whole_directory_copy_keeps_every_file_in_the_message() {
+        let source = "FROM busybox\nCOPY . /app\nRUN chown -R nobody /app\n";
+        let found = findings(source, None);
+        assert!(
+            found[0].message.contains("every file in /app"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            found[0]
+                .message
+                .contains("not change the owner of /app itself")
+        );
+    }
+}

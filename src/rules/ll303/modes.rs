@@ -98,8 +98,9 @@ fn same_account(a: &str, b: &str) -> Option<bool> {
         return Some(true);
     }
     let numeric = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    // A name and a number may be the same account; two different names or numbers are not.
-    if numeric(&a) != numeric(&b) {
+    // A name and a number may be the same account; two different names or numbers are not,
+    // and no image names another account for uid 0.
+    if numeric(&a) != numeric(&b) && a != "0" && b != "0" {
         return None;
     }
     Some(false)

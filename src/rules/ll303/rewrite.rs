@@ -105,7 +105,11 @@ pub fn copy_flags_fix(
         let (owner, mode) = first;
         let mut flags = String::new();
         if let Some(owner) = owner.filter(|o| *o != start_owner) {
-            if instruction.flag("chown").is_some() {
+            if instruction.flag("chown").is_some()
+                || !files
+                    .keys()
+                    .all(|f| parent_exists(stage, creator_index, paths::parent(f)))
+            {
                 return None;
             }
             flags += &format!(" --chown={}", chown_value(&owner)?);
@@ -251,6 +255,33 @@ pub fn chown_value(owner: &Owner) -> Option<String> {
             Some(format!("{user}:{group}"))
         }
     }
+}
+
+/// Directories every Linux image has (busybox's is the smallest set).
+const ALWAYS_THERE: &[&str] = &["/", "/bin", "/etc", "/home", "/root", "/tmp", "/var"];
+
+/// Whether `dir` exists before step `before`: a directory every image has, the working
+/// directory of an earlier step, or the directory (or an ancestor) of a path an earlier step
+/// created. `COPY --chown` gives the directories it has to create the new owner too (buildah
+/// and BuildKit alike), which the later `chown` of the file alone would not.
+fn parent_exists(stage: &Stage<'_>, before: usize, dir: &str) -> bool {
+    ALWAYS_THERE.contains(&dir)
+        || stage.steps[..before].iter().any(|step| {
+            step.instruction.keyword == Keyword::Workdir
+                && stage
+                    .steps
+                    .iter()
+                    .skip_while(|s| !std::ptr::eq(*s, step))
+                    .nth(1)
+                    .and_then(|next| next.workdir.as_deref())
+                    .is_some_and(|w| paths::is_within(w, dir))
+                || step.effects.as_ref().is_some_and(|e| {
+                    e.creates.iter().any(|c| {
+                        !paths::is_glob(&c.path) && paths::is_within(&c.path, dir) && c.path != dir
+                            || c.path == dir && c.via == "mkdir"
+                    })
+                })
+        })
 }
 
 /// Whether a step between the COPY and the RUN names one of the files: it may copy or run it
