@@ -263,7 +263,7 @@ fn deleted_by(effects: &Effects, touched: &PathEffect, origin: &Origin<'_, '_>) 
     effects
         .deletes
         .iter()
-        .any(|d| d.span.start > touched.span.start && removes(&d.path, d.recursive, reached))
+        .any(|d| removes(&d.path, d.recursive, reached))
 }
 
 fn reach<'s, 'a>(
@@ -320,10 +320,12 @@ fn reach<'s, 'a>(
         } else {
             source::modes(cx.build_context, &at)
         };
-        let why = if cx.build_context.is_known() {
+        let why = if !cx.build_context.is_known() {
+            "without a build context its mode is unknown"
+        } else if cx.build_context.exists(&at) == Some(true) {
             "its mode in the build context can't be read"
         } else {
-            "without a build context its mode is unknown"
+            "the build context does not hold it"
         };
         (modes.filter(|m| !m.is_empty()), why)
     } else {
