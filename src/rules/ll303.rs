@@ -658,4 +658,41 @@ mod tests {
                 .contains("not change the owner of /app itself")
         );
     }
+
+    #[test]
+    fn a_chown_of_part_of_a_copy_from_another_stage_offers_no_rewrite() {
+        // opentelemetry-demo's accounting image: `--chown=app` on the COPY would own every
+        // published file, with app's group, not instrument.sh alone with group root.
+        let source = "FROM busybox AS publish\nRUN mkdir -p /app/publish\nFROM busybox\nWORKDIR /app\n\
+                      COPY --from=publish /app/publish .\nRUN chown app /app/instrument.sh\n";
+        let found = findings(source, None);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fix.is_none());
+        assert!(
+            found[0].message.contains("its own COPY --chown=app:root"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn a_chown_of_the_directory_above_a_downloaded_file_offers_no_rewrite() {
+        // kaniko's parent-dir-perms test: the chown also reaches /home/user and whatever else
+        // is there; the file keeps group root.
+        let source = "FROM busybox\nRUN adduser -D user\nRUN mkdir -p /home/user/foo\n\
+                      ADD https://example.com/README.md /home/user/foo/README.md\nRUN chown -R user /home/user\n";
+        let found = findings(source, None);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fix.is_none());
+        assert!(
+            found[0]
+                .message
+                .starts_with("chown -R user /home/user changes /home/user/foo/README.md,")
+        );
+        assert!(
+            found[0].message.contains("ADD --chown=user:root"),
+            "{}",
+            found[0].message
+        );
+    }
 }
