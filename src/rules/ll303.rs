@@ -41,6 +41,8 @@ struct MetadataCommand {
     name: String,
     /// The mode or owner operand, when it is a literal (not with `--reference`).
     value: Option<String>,
+    /// The operand as written, for the message (`${USERNAME}:root` is no literal).
+    written: Option<String>,
     recursive: bool,
     /// The command in the file.
     span: Span,
@@ -69,7 +71,7 @@ impl MetadataCommand {
     /// `chmod +x`, `chown -R app` …: the command as the message names it.
     fn shown(&self) -> String {
         let flag = if self.recursive { " -R" } else { "" };
-        match &self.value {
+        match &self.written {
             Some(value) => format!("{}{flag} {value}", self.name),
             None => format!("{}{flag}", self.name),
         }
@@ -114,6 +116,7 @@ fn parse_command(
     let mut recursive = false;
     let mut value: Option<String> = None;
     let mut reference = false;
+    let mut written = None;
     let mut operands = Vec::new();
     let mut words = command.args().iter();
     let mut after_dashes = false;
@@ -146,6 +149,7 @@ fn parse_command(
             continue;
         }
         if value.is_none() && !reference {
+            written = Some(command.text(word.span).to_string());
             value = command.literal(word).map(|v| v.into_owned());
             if value.is_none() {
                 plain = false;
@@ -159,6 +163,7 @@ fn parse_command(
     Some(MetadataCommand {
         name,
         value,
+        written,
         recursive,
         span: file_span(command.command.span),
         operands,
@@ -445,10 +450,10 @@ fn report(
 }
 
 fn unless_mode(reach: &Reach<'_, '_>) -> String {
-    format!(
-        "unless it already has that mode; {}",
-        reach.before.modes_unknown_why
-    )
+    match reach.before.modes_unknown_why {
+        "" => "unless it already has that mode".to_string(),
+        why => format!("unless it already has that mode; {why}"),
+    }
 }
 
 /// What to do instead, in words.
