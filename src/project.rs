@@ -75,6 +75,109 @@ impl BuildContext {
         }
     }
 
+    /// Whether the builder receives `path`: it exists in the context and the ignore file does not
+    /// leave it out. `None` when there is no context.
+    pub fn provides(&self, path: &str) -> Option<bool> {
+        let path = path.trim_start_matches("./").trim_start_matches('/');
+        let exists = self.exists(path)?;
+        Some(exists && !self.dockerignore().is_some_and(|i| i.excludes(path)))
+    }
+
+    /// The names of the entries of a directory of the context (`""` is the root), sorted; `None`
+    /// when there is no context or no such directory.
+    pub fn list(&self, dir: &str) -> Option<Vec<String>> {
+        let dir = dir
+            .trim_start_matches("./")
+            .trim_start_matches('/')
+            .trim_end_matches('/');
+        let mut names: Vec<String> = match self {
+            BuildContext::Unknown => return None,
+            BuildContext::Directory { root, .. } => std::fs::read_dir(root.join(dir))
+                .ok()?
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .collect(),
+            BuildContext::Files(files) => {
+                let prefix = if dir.is_empty() {
+                    String::new()
+                } else {
+                    format!("{dir}/")
+                };
+                files
+                    .keys()
+                    .filter_map(|k| k.strip_prefix(&prefix))
+                    .filter_map(|rest| rest.split('/').next())
+                    .map(str::to_string)
+                    .collect()
+            }
+        };
+        names.sort();
+        names.dedup();
+        Some(names)
+    }
+
+    /// Walks the context: every entry as a relative path, with whether it is a directory and
+    /// the size of a file. `descend` decides whether to look inside a directory (the rules skip
+    /// `.git` and package stores, which can be huge). At most `cap` entries are returned; the
+    /// flag says whether the walk stopped there. `None` when there is no context.
+    pub fn walk(&self, descend: impl Fn(&str) -> bool, cap: usize) -> Option<Walk> {
+        let mut walk = Walk::default();
+        match self {
+            BuildContext::Unknown => return None,
+            BuildContext::Directory { root, .. } => {
+                let mut pending = vec![String::new()];
+                while let Some(dir) = pending.pop() {
+                    let Ok(read) = std::fs::read_dir(root.join(&dir)) else {
+                        continue;
+                    };
+                    let mut entries: Vec<_> = read.filter_map(Result::ok).collect();
+                    entries.sort_by_key(std::fs::DirEntry::file_name);
+                    for entry in entries {
+                        if walk.entries.len() >= cap {
+                            walk.truncated = true;
+                            return Some(walk);
+                        }
+                        let Ok(name) = entry.file_name().into_string() else {
+                            continue;
+                        };
+                        let path = if dir.is_empty() {
+                            name
+                        } else {
+                            format!("{dir}/{name}")
+                        };
+                        // A symlink is sent as a link, not followed.
+                        let meta = entry.path().symlink_metadata().ok();
+                        let is_dir = meta.as_ref().is_some_and(std::fs::Metadata::is_dir);
+                        let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
+                        if is_dir && descend(&path) {
+                            pending.push(path.clone());
+                        }
+                        walk.push(path, is_dir, size);
+                    }
+                }
+            }
+            BuildContext::Files(files) => {
+                let mut dirs = std::collections::BTreeSet::new();
+                for (path, text) in files {
+                    let mut at = 0;
+                    while let Some(slash) = path[at..].find('/') {
+                        dirs.insert(path[..at + slash].to_string());
+                        at += slash + 1;
+                    }
+                    let skipped = dirs_of(path).any(|d| !descend(d));
+                    if !skipped {
+                        walk.push(path.clone(), false, text.len() as u64);
+                    }
+                }
+                for dir in dirs {
+                    if !dirs_of(&format!("{dir}/x")).any(|d| d != dir && !descend(d)) {
+                        walk.push(dir, true, 0);
+                    }
+                }
+            }
+        }
+        Some(walk)
+    }
+
     pub fn is_known(&self) -> bool {
         !matches!(self, BuildContext::Unknown)
     }
@@ -96,6 +199,32 @@ impl BuildContext {
     fn context_ignore(&self) -> Option<(String, String)> {
         Some((DOCKERIGNORE.to_string(), self.read(DOCKERIGNORE)?))
     }
+}
+
+/// What a walk of the context found.
+#[derive(Clone, Debug, Default)]
+pub struct Walk {
+    /// Relative paths, and whether each is a directory.
+    pub entries: Vec<(String, bool)>,
+    pub files: usize,
+    pub bytes: u64,
+    /// The walk stopped at its cap: there is more.
+    pub truncated: bool,
+}
+
+impl Walk {
+    fn push(&mut self, path: String, is_dir: bool, size: u64) {
+        if !is_dir {
+            self.files += 1;
+            self.bytes += size;
+        }
+        self.entries.push((path, is_dir));
+    }
+}
+
+/// The directories above a relative path, outermost first: `a/b/c` gives `a`, `a/b`.
+fn dirs_of(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('/').map(move |(at, _)| &path[..at])
 }
 
 /// `<Dockerfile name>.dockerignore` beside the Dockerfile, with its name for messages.
@@ -177,6 +306,52 @@ mod tests {
             plain.as_ref().map(DockerIgnore::origin),
             Some(".dockerignore")
         );
+        Ok(())
+    }
+
+    #[test]
+    fn provides_lists_and_walks_after_the_ignore_file() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let root = dir.path();
+        fs::create_dir_all(root.join("web/node_modules/a"))?;
+        fs::write(root.join("web/node_modules/a/index.js"), "x")?;
+        fs::write(root.join("web/package.json"), "{}")?;
+        fs::write(root.join("secret.key"), "k")?;
+        fs::write(root.join(".dockerignore"), "secret.key\n")?;
+        let on_disk = BuildContext::directory(root);
+        let in_memory = files(&[
+            (".dockerignore", "secret.key\n"),
+            ("secret.key", "k"),
+            ("web/package.json", "{}"),
+            ("web/node_modules/a/index.js", "x"),
+        ]);
+        for context in [on_disk, in_memory] {
+            assert_eq!(context.provides("web/package.json"), Some(true));
+            assert_eq!(context.provides("secret.key"), Some(false));
+            assert_eq!(context.provides("missing"), Some(false));
+            assert_eq!(
+                context.list("web"),
+                Some(vec!["node_modules".to_string(), "package.json".to_string()])
+            );
+            let walk = context
+                .walk(|d| !d.ends_with("node_modules"), 100)
+                .expect("a context");
+            let mut paths: Vec<&str> = walk.entries.iter().map(|(p, _)| p.as_str()).collect();
+            paths.sort_unstable();
+            assert_eq!(
+                paths,
+                [
+                    ".dockerignore",
+                    "secret.key",
+                    "web",
+                    "web/node_modules",
+                    "web/package.json"
+                ]
+            );
+            assert_eq!(walk.files, 3);
+            assert!(!walk.truncated);
+        }
+        assert_eq!(BuildContext::Unknown.provides("a"), None);
         Ok(())
     }
 

@@ -566,7 +566,7 @@ fn a_dockerfile_s_own_ignore_file_takes_precedence() {
         .unwrap_or_default()
         .to_string();
     assert!(
-        message.contains("app.Dockerfile.dockerignore does not exclude .git"),
+        message.contains("including .git, which app.Dockerfile.dockerignore does not exclude"),
         "{message}"
     );
 }
@@ -577,6 +577,7 @@ fn context_names_the_directory_instead_of_the_dockerfile_s() {
         ("Dockerfile", COPIES_CONTEXT),
         (".dockerignore", b".git\n"),
         ("other/app.py", b""),
+        ("other/.git/HEAD", b"ref\n"),
     ]);
     let args = [
         "check",
@@ -592,7 +593,8 @@ fn context_names_the_directory_instead_of_the_dockerfile_s() {
     // And the other way round: the Dockerfile's directory lacks what the context has.
     let dir = project(&[
         ("docker/Dockerfile", COPIES_CONTEXT),
-        (".dockerignore", b".git\n"),
+        ("docker/node_modules/x/index.js", b""),
+        (".dockerignore", b".git\n**/node_modules\n"),
     ]);
     let args = [
         "check",
@@ -613,7 +615,7 @@ fn context_names_the_directory_instead_of_the_dockerfile_s() {
 
 #[test]
 fn standard_input_has_no_context_unless_given_one() {
-    let dir = project(&[("app.py", b"")]);
+    let dir = project(&[("app.py", b""), (".git/HEAD", b"ref\n")]);
     let run = layerlint_with_stdin(
         dir.path(),
         &["check", "--format", "json", "-"],
@@ -922,7 +924,11 @@ fn fix_merges_the_worked_example_into_one_run() {
 
 #[test]
 fn after_fixing_the_report_and_exit_code_are_about_what_remains() {
-    let dir = project(&[("Dockerfile", SEED), ("other.Dockerfile", CHOWN)]);
+    let dir = project(&[
+        ("Dockerfile", SEED),
+        ("other.Dockerfile", CHOWN),
+        (".git/HEAD", b"ref\n"),
+    ]);
     let run = layerlint(
         dir.path(),
         &[
@@ -946,7 +952,7 @@ fn after_fixing_the_report_and_exit_code_are_about_what_remains() {
 
 #[test]
 fn unsafe_fixes_apply_the_copy_chown_rewrite_and_plain_fix_does_not() {
-    let dir = project(&[("Dockerfile", CHOWN)]);
+    let dir = project(&[("Dockerfile", CHOWN), (".git/HEAD", b"ref\n")]);
     let run = layerlint(dir.path(), &["check", "--fix", "Dockerfile"]);
     assert_eq!(read(&dir, "Dockerfile"), CHOWN);
     assert_eq!(run.code, 1);
@@ -1176,5 +1182,39 @@ fn a_crlf_file_stays_crlf_after_a_fix() {
     assert_eq!(
         String::from_utf8_lossy(&read(&dir, "Dockerfile")),
         "FROM debian:12\r\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\r\n"
+    );
+}
+
+/// Directory discovery picks up the variant names projects use besides `Dockerfile.*`
+/// (`Dockerfile-windows`, kaniko's `Dockerfile_test_*`, `Containerfile-*`, numbered files).
+#[test]
+fn a_directory_search_lints_dash_underscore_and_numbered_names() {
+    let dir = project(&[
+        ("win/Dockerfile-windows", SEED),
+        ("tests/Dockerfile_test_run", SEED),
+        ("ci/Containerfile-hardlinks", SEED),
+        ("ci/Containerfile_arm64", SEED),
+        ("multi/Dockerfile2", SEED),
+        ("notes/Dockerfiles", b"not a Dockerfile\n"),
+    ]);
+    let run = layerlint(dir.path(), &["check", "--format", "json", "."]);
+    let files: std::collections::BTreeSet<String> = run
+        .json()
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|finding| finding["file"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        [
+            "ci/Containerfile-hardlinks",
+            "ci/Containerfile_arm64",
+            "multi/Dockerfile2",
+            "tests/Dockerfile_test_run",
+            "win/Dockerfile-windows",
+        ],
+        "{}",
+        run.stdout
     );
 }

@@ -37,8 +37,11 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
     found
 }
 
-/// The names a directory search picks up: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`,
-/// `*.dockerfile`, `Containerfile` and `Containerfile.*`.
+/// The names a directory search picks up: `Dockerfile` and `Containerfile`, alone or followed by
+/// `.`, `-` or `_` and a suffix (`Dockerfile.dev`, `Dockerfile-windows`, `Dockerfile_test_run`,
+/// `Containerfile-hardlinks`) or by a number (`Dockerfile2`, `Dockerfile1.alpine`), and
+/// `*.Dockerfile` / `*.dockerfile`. A word glued on without a separator (`Dockerfiles`,
+/// `DockerfileX`) is not taken: that reads as a different name, not a variant.
 pub fn is_dockerfile_name(name: &str) -> bool {
     // `Dockerfile.dockerignore` and `app.Dockerfile.dockerignore` are BuildKit's per-Dockerfile
     // ignore files, not Dockerfiles, though the first matches `Dockerfile.*`.
@@ -46,9 +49,14 @@ pub fn is_dockerfile_name(name: &str) -> bool {
         return false;
     }
     let has_stem = |suffix: &str| name.len() > suffix.len() && name.ends_with(suffix);
+    let variant = |rest: &str| {
+        rest.is_empty()
+            || (rest.len() > 1 && rest.starts_with(['.', '-', '_']))
+            || rest.starts_with(|c: char| c.is_ascii_digit())
+    };
     ["Dockerfile", "Containerfile"]
         .iter()
-        .any(|base| name == *base || name.strip_prefix(base).is_some_and(|r| r.starts_with('.')))
+        .any(|base| name.strip_prefix(base).is_some_and(variant))
         || has_stem(".Dockerfile")
         || has_stem(".dockerfile")
 }
@@ -104,6 +112,14 @@ mod tests {
             "api.dockerfile",
             "Containerfile",
             "Containerfile.test",
+            "Dockerfile-windows",
+            "Dockerfile_test_run",
+            "Dockerfile_tidyverse_4.0.0",
+            "Containerfile-hardlinks",
+            "Containerfile_ci",
+            "Dockerfile2",
+            "Dockerfile1.alpine",
+            "Containerfile5",
         ] {
             assert!(is_dockerfile_name(name), "{name} should be found");
         }
@@ -116,6 +132,10 @@ mod tests {
             "Dockerfile.dockerignore",
             "api.Dockerfile.dockerignore",
             "Containerfiles",
+            "Dockerfile-",
+            "Dockerfile_",
+            "Dockerfilecachefrom",
+            "Dockerfile_test.dockerignore",
             "docker-compose.yml",
         ] {
             assert!(!is_dockerfile_name(name), "{name} should not be found");
@@ -153,6 +173,8 @@ mod tests {
             "Dockerfile",
             "a/b/c/x.Dockerfile",
             "a/Containerfile.dev",
+            "a/Dockerfile_test_run",
+            "w/Dockerfile-windows",
             ".devcontainer/Dockerfile",
             "a/README.md",
             "a/Dockerfile.dockerignore",
@@ -173,7 +195,9 @@ mod tests {
                 ".devcontainer/Dockerfile",
                 "Dockerfile",
                 "a/Containerfile.dev",
+                "a/Dockerfile_test_run",
                 "a/b/c/x.Dockerfile",
+                "w/Dockerfile-windows",
                 "z/Dockerfile",
             ]
         );

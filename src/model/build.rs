@@ -2,7 +2,7 @@
 //! Docker carries (stage, variables, working directory, user, shell).
 
 use super::effects::{ShellEnv, script_effects};
-use super::layer::{Effects, Input, PathEffect};
+use super::layer::{Effects, Guard, Input, PathEffect};
 use super::paths;
 use super::stage::{Base, Stage, Step};
 use super::vars::{VarKind, Vars};
@@ -372,10 +372,9 @@ fn run_effects(
         }
         mounted.push(target);
     }
-    let Some(workdir) = step.workdir.as_deref() else {
-        effects.unread.push(instruction.span);
-        return effects;
-    };
+    // An unknown working directory hides only what the script names relative to it: absolute
+    // paths and package operations are read all the same.
+    let workdir = step.workdir.as_deref();
     let home = step.home.as_deref().unwrap_or("/root");
     // Scripts are in file order: start at this RUN's first one.
     let first = scripts.partition_point(|s| s.instruction.span.start < instruction.span.start);
@@ -401,11 +400,32 @@ fn run_effects(
 }
 
 fn merge(into: &mut Effects, from: Effects) {
+    // Branch numbers are per script: shift the second script's past the first's.
+    let shift = into.scopes.len() as u32;
+    let moved = |scope: u32| if scope == 0 { 0 } else { scope + shift };
+    into.scopes
+        .extend(from.scopes.iter().map(|&parent| moved(parent)));
+    into.guarded_deletes.extend(
+        from.guarded_deletes
+            .into_iter()
+            .map(|(effect, scope)| (effect, moved(scope))),
+    );
+    let shifted = |guard: Guard| match guard {
+        Guard::Scope(scope) => Guard::Scope(moved(scope)),
+        other => other,
+    };
+    into.caches.extend(from.caches.into_iter().map(|mut fill| {
+        fill.guard = shifted(fill.guard);
+        fill
+    }));
+    into.packages
+        .extend(from.packages.into_iter().map(|mut op| {
+            op.guard = shifted(op.guard);
+            op
+        }));
     into.creates.extend(from.creates);
     into.deletes.extend(from.deletes);
     into.touches.extend(from.touches);
-    into.caches.extend(from.caches);
-    into.packages.extend(from.packages);
     into.inputs.extend(from.inputs);
     into.unread.extend(from.unread);
 }

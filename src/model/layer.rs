@@ -56,7 +56,12 @@ impl Cache {
             Cache::AptArchives => vec!["/var/cache/apt".into()],
             Cache::Apk => vec!["/var/cache/apk".into(), "/etc/apk/cache".into()],
             Cache::Yum => vec!["/var/cache/yum".into()],
-            Cache::Dnf => vec!["/var/cache/dnf".into(), "/var/cache/yum".into()],
+            // dnf5 (Fedora 41 on) keeps its cache in /var/cache/libdnf5.
+            Cache::Dnf => vec![
+                "/var/cache/dnf".into(),
+                "/var/cache/yum".into(),
+                "/var/cache/libdnf5".into(),
+            ],
             Cache::Zypper => vec!["/var/cache/zypp".into()],
             Cache::Pip => vec![at(".cache/pip")],
             Cache::Npm => vec![at(".npm")],
@@ -78,6 +83,21 @@ impl Cache {
 pub struct CacheFill {
     pub cache: Cache,
     pub span: Span,
+    /// Under which condition the command ran (see `Guard`).
+    pub guard: Guard,
+}
+
+/// When a command of a script runs, as far as the model can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Guard {
+    /// Whenever the script runs.
+    Always,
+    /// Only when a condition holds: inside an `if` or `case` branch or a loop, after `||`. The
+    /// number names the branch in `Effects::scopes`, so a later command in the same branch (or an
+    /// enclosing one) is known to run whenever this one did.
+    Scope(u32),
+    /// Maybe, maybe not, with nothing to relate it to (a background job).
+    Never,
 }
 
 /// The package managers the model knows.
@@ -134,6 +154,8 @@ pub struct PackageOp {
     /// Files the command reads from the working directory (`requirements.txt`, `package.json`,
     /// `package-lock.json`, `go.mod` …), resolved to absolute paths; empty when not known.
     pub reads: Vec<String>,
+    /// Under which condition it runs.
+    pub guard: Guard,
 }
 
 /// What the step's build-cache key depends on, besides the instruction text.
@@ -156,6 +178,13 @@ pub enum Input {
 pub struct Effects {
     pub creates: Vec<PathEffect>,
     pub deletes: Vec<PathEffect>,
+    /// Deletes that run only under a condition, with the branch they run in. They remove a
+    /// file only for what ran in the same branch before them (an `apt-get update` and its
+    /// cleanup inside one `if`).
+    pub guarded_deletes: Vec<(PathEffect, u32)>,
+    /// The branch tree of `Guard::Scope`: `scopes[i]` is the parent of branch `i + 1`; branch 0
+    /// is the script itself.
+    pub scopes: Vec<u32>,
     pub touches: Vec<PathEffect>,
     pub caches: Vec<CacheFill>,
     pub packages: Vec<PackageOp>,
@@ -163,4 +192,27 @@ pub struct Effects {
     /// Parts of the script the model could not read (a non-sh shell, opaque syntax, a command
     /// substitution it did not enter): rules must not conclude that something is absent.
     pub unread: Vec<Span>,
+}
+
+impl Effects {
+    /// Whether a command under guard `later` runs whenever one under `earlier` did (before it in
+    /// the same script): it is unconditional, or in the same branch or an enclosing one.
+    pub fn runs_whenever(&self, later: Guard, earlier: Guard) -> bool {
+        match (later, earlier) {
+            (Guard::Always, _) => true,
+            (Guard::Never, _) | (Guard::Scope(_), Guard::Always | Guard::Never) => false,
+            (Guard::Scope(outer), Guard::Scope(mut inner)) => loop {
+                if inner == outer {
+                    return true;
+                }
+                match inner
+                    .checked_sub(1)
+                    .and_then(|i| self.scopes.get(i as usize))
+                {
+                    Some(&parent) if parent != inner => inner = parent,
+                    _ => return false,
+                }
+            },
+        }
+    }
 }

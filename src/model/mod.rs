@@ -3,13 +3,17 @@
 //! per file from the syntax tree; every layer rule reads it.
 
 mod build;
+mod cache_state;
 pub mod effects;
 pub mod layer;
+pub mod package_index;
 pub mod paths;
 pub mod stage;
 pub mod vars;
 
 pub use build::Model;
-pub use layer::{Cache, CacheFill, Effects, Input, Manager, PackageAction, PackageOp, PathEffect};
+pub use layer::{
+    Cache, CacheFill, Effects, Guard, Input, Manager, PackageAction, PackageOp, PathEffect,
+};
 pub use stage::{Base, Stage, Step};
 pub use vars::{Var, VarKind, Vars};

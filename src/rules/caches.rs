@@ -5,8 +5,7 @@
 
 use super::Context;
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::model::paths::removes;
-use crate::model::{Cache, CacheFill, Effects, PackageAction, Step};
+use crate::model::{Cache, CacheFill, Step};
 use crate::span::Span;
 
 /// How a rule of the family cures its cache.
@@ -15,6 +14,9 @@ pub enum Cure {
     Option {
         after: &'static [&'static str],
         option: &'static str,
+        /// The advice for a command that fills the cache but takes no such option (`apk
+        /// update`).
+        otherwise: &'static str,
     },
     /// Remove the cache at the end of the same RUN (`&& rm -rf /var/lib/apt/lists/*`).
     Cleanup(&'static str),
@@ -30,6 +32,12 @@ pub struct CacheRule {
 
 impl CacheRule {
     pub fn check(&self, cx: &mut Context<'_, '_>) {
+        // Installs in later layers that use the apt lists a layer leaves: removing those lists
+        // would break them.
+        let lists = self
+            .caches
+            .contains(&Cache::AptLists)
+            .then(|| cx.model.package_index());
         for stage in cx.model.stages.iter().filter(|s| s.ships) {
             // Which steps remove this rule's cache, worked out once per stage.
             let cleans: Vec<bool> = stage
@@ -39,27 +47,34 @@ impl CacheRule {
                     let home = s.home.as_deref().unwrap_or("/root");
                     s.effects
                         .as_ref()
-                        .is_some_and(|e| self.caches.iter().any(|&c| cleaned_in(e, c, home)))
+                        .is_some_and(|e| self.caches.iter().any(|&c| e.cleans(c, home)))
                 })
                 .collect();
             for (index, step) in stage.layers() {
                 let Some(effects) = &step.effects else {
                     continue;
                 };
-                for fill in effects
+                let home = step.home.as_deref().unwrap_or("/root");
+                // The first fill that nothing removes after it (in the same branch of the script
+                // or an enclosing one): an update after the cleanup leaves the cache again.
+                let left = effects
                     .caches
                     .iter()
                     .filter(|f| self.caches.contains(&f.cache))
-                {
-                    if cleans[index] {
-                        continue;
-                    }
+                    .find(|f| !effects.cleans_after(f, home));
+                if let Some(fill) = left {
                     let later = cleans[index + 1..]
                         .iter()
                         .position(|&c| c)
                         .map(|i| &stage.steps[index + 1 + i]);
-                    self.report(cx, later, step, fill);
-                    break;
+                    let user = lists.as_ref().and_then(|found| {
+                        found
+                            .uses
+                            .iter()
+                            .find(|u| u.update_at.stage == stage.index && u.update_at.step == index)
+                    });
+                    let user = user.map(|u| u.install.span);
+                    self.report(cx, later, step, fill, user);
                 }
             }
         }
@@ -71,15 +86,18 @@ impl CacheRule {
         later: Option<&Step<'_>>,
         step: &Step<'_>,
         fill: &CacheFill,
+        user: Option<Span>,
     ) {
-        let command = cx
-            .text(fill.span)
-            .split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let command = quoted_command(cx.text(fill.span), fill.cache);
         let cure_text = match &self.cure {
-            Cure::Option { option, .. } => format!("add {option}"),
+            Cure::Option {
+                after,
+                option,
+                otherwise,
+            } => match option_edit(cx, fill, after, option) {
+                Some(_) => format!("add {option}"),
+                None => otherwise.to_string(),
+            },
             Cure::Cleanup(cleanup) => format!("end the same RUN with `{cleanup}`"),
         };
         let message = match later {
@@ -89,22 +107,36 @@ impl CacheRule {
                 cx.line_of(cleanup.instruction.span)
             ),
             None => format!(
-                "`{command}` leaves {} in this layer, and they ship with the image: {cure_text}",
+                "`{command}` leaves {} in this layer, which ships with the image: {cure_text}",
                 self.what
             ),
         };
-        let fix = self.fix(cx, step, fill);
+        // A later install that uses these lists would fail without them: no cleanup here until
+        // it updates for itself (LL301 says so, with that fix).
+        let (message, fix) = match user {
+            Some(install) => (
+                format!(
+                    "{message}; but the install on line {} uses these lists, so it must run `apt-get update` itself before they can go",
+                    cx.line_of(install)
+                ),
+                None,
+            ),
+            None => (message, self.fix(cx, step, fill)),
+        };
         let label = later.map(|s| s.instruction.span);
         let diagnostic = cx.report(fill.span, message);
         if let Some(span) = label {
             diagnostic.label(span, "too late: a later layer cannot shrink this one");
+        }
+        if let Some(install) = user {
+            diagnostic.label(install, "installs from these lists");
         }
         diagnostic.fix = fix;
     }
 
     fn fix(&self, cx: &Context<'_, '_>, step: &Step<'_>, fill: &CacheFill) -> Option<Fix> {
         match &self.cure {
-            Cure::Option { after, option } => {
+            Cure::Option { after, option, .. } => {
                 // The finding is one per layer, so its fix cures every command of the layer that
                 // fills the cache: curing only the first would take one round per command.
                 option_edit(cx, fill, after, option)?;
@@ -139,6 +171,38 @@ impl CacheRule {
     }
 }
 
+/// The first words of the command that fills the cache, for the message. Inside `sh -c '…'` the
+/// span is the whole string, so the quote starts at the manager's name, not at the string's.
+fn quoted_command(text: &str, cache: Cache) -> String {
+    let names: &[&str] = match cache {
+        Cache::AptLists | Cache::AptArchives => &["apt"],
+        Cache::Apk => &["apk"],
+        Cache::Yum => &["yum"],
+        Cache::Dnf => &["dnf"],
+        Cache::Zypper => &["zypper"],
+        Cache::Pip => &["pip"],
+        Cache::Npm => &["npm"],
+        Cache::Yarn => &["yarn"],
+        _ => &[],
+    };
+    // Line continuations are not words of the command.
+    let words: Vec<&str> = text.split_whitespace().filter(|w| *w != "\\").collect();
+    let start = words
+        .iter()
+        .position(|w| {
+            names
+                .iter()
+                .any(|n| w.trim_start_matches(['"', '\'']).contains(n))
+        })
+        .unwrap_or(0);
+    words[start..]
+        .iter()
+        .take(3)
+        .map(|w| w.trim_matches(['"', '\'']))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Inserts `option` right after the subcommand (`apk add`, `pip install`) of the command that
 /// fills the cache.
 fn option_edit(
@@ -153,45 +217,6 @@ fn option_edit(
         span: Span::empty(fill.span.start as usize + at),
         content: format!(" {option}"),
     })
-}
-
-/// Whether the step removes the cache (a delete covering one of its directories, or the
-/// manager's own clean command for that cache).
-pub fn cleaned_in(effects: &Effects, cache: Cache, home: &str) -> bool {
-    // Cheap checks first: most steps delete nothing and clean nothing.
-    if effects.deletes.is_empty() && effects.packages.is_empty() {
-        return false;
-    }
-    let cleaned = effects
-        .packages
-        .iter()
-        .any(|p| p.action == PackageAction::Clean && clean_covers(p.manager, cache));
-    cleaned || {
-        let dirs = cache.dirs(home);
-        effects.deletes.iter().any(|d| {
-            dirs.iter().any(|dir| {
-                removes(&d.path, d.recursive, dir)
-                    || removes(&d.path, d.recursive, &format!("{dir}/x"))
-            })
-        })
-    }
-}
-
-fn clean_covers(manager: crate::model::Manager, cache: Cache) -> bool {
-    use crate::model::Manager::*;
-    matches!(
-        (manager, cache),
-        (Apt, Cache::AptArchives)
-            | (Apk, Cache::Apk)
-            | (Yum, Cache::Yum)
-            | (Dnf | Microdnf, Cache::Dnf)
-            | (Zypper, Cache::Zypper)
-            | (Pip, Cache::Pip)
-            | (Npm, Cache::Npm)
-            | (Yarn, Cache::Yarn)
-            | (Gem, Cache::Gem)
-            | (Composer, Cache::Composer)
-    )
 }
 
 /// The offset just after the words `sub` (e.g. "add" or "install") in a command's text.

@@ -11,7 +11,7 @@ pub struct ZypperCacheLeft;
 const RULE: CacheRule = CacheRule {
     caches: &[Cache::Zypper],
     what: "the zypper cache (/var/cache/zypp)",
-    cure: Cure::Cleanup("zypper clean"),
+    cure: Cure::Cleanup("zypper clean --all"),
 };
 
 impl Rule for ZypperCacheLeft {

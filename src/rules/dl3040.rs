@@ -10,7 +10,7 @@ pub struct DnfCacheLeft;
 
 const RULE: CacheRule = CacheRule {
     caches: &[Cache::Dnf],
-    what: "the dnf cache (/var/cache/dnf)",
+    what: "the dnf cache (/var/cache/dnf, or /var/cache/libdnf5 for dnf5)",
     cure: Cure::Cleanup("dnf clean all"),
 };
 

@@ -14,6 +14,7 @@ const RULE: CacheRule = CacheRule {
     cure: Cure::Option {
         after: &["install"],
         option: "--no-cache-dir",
+        otherwise: "remove ~/.cache/pip at the end of the same RUN",
     },
 };
 

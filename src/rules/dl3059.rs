@@ -10,9 +10,10 @@
 //! because the advice could not be followed as given.
 
 use super::merge::{Merged, Merger};
+use super::origin::{self, Creations};
 use super::{Context, Rule};
 use crate::diagnostic::Applicability;
-use crate::model::Stage;
+use crate::model::{PathEffect, Stage};
 
 pub struct ConsecutiveRun;
 
@@ -21,10 +22,14 @@ impl Rule for ConsecutiveRun {
         let merger = Merger::new(cx.model);
         let mut found = Vec::new();
         for (index, stage) in cx.model.stages.iter().enumerate() {
-            found.extend(mergeable_stretches(&merger, index, stage));
+            found.extend(
+                mergeable_stretches(&merger, index, stage)
+                    .into_iter()
+                    .map(|merged| (saving(cx, stage, &merged), merged)),
+            );
         }
-        for merged in found {
-            report(cx, merged);
+        for (saving, merged) in found {
+            report(cx, merged, saving);
         }
     }
 }
@@ -46,7 +51,59 @@ fn mergeable_stretches(merger: &Merger<'_, '_>, index: usize, stage: &Stage<'_>)
     found
 }
 
-fn report(cx: &mut Context<'_, '_>, merged: Merged) {
+/// What merging a stretch saves, in words: the bytes a later RUN of it removes or rewrites from
+/// an earlier one's layer when the stage ships (the same certain origins LL302 and LL303 use, and
+/// caches an earlier RUN left that a later one cleans), otherwise only layers.
+fn saving(cx: &Context<'_, '_>, stage: &Stage<'_>, merged: &Merged) -> String {
+    if !stage.ships {
+        return "; this stage does not ship, so the merge saves build steps, not image size".into();
+    }
+    let indices: Vec<usize> = (0..stage.steps.len())
+        .filter(|&i| merged.runs.contains(&stage.steps[i].instruction.span))
+        .collect();
+    let Some(&first) = indices.first() else {
+        return String::new();
+    };
+    let creations = Creations::new(stage);
+    for &later in &indices[1..] {
+        let Some(effects) = &stage.steps[later].effects else {
+            continue;
+        };
+        let origin_in_stretch = |target: &PathEffect| {
+            origin::find(stage, &creations, later, target)
+                .filter(|o| o.index >= first)
+                .map(|o| o.index)
+        };
+        let deleted = effects.deletes.iter().find_map(origin_in_stretch);
+        let changed = effects.touches.iter().find_map(origin_in_stretch);
+        let cache = indices
+            .iter()
+            .take_while(|&&i| i < later)
+            .copied()
+            .find(|&i| {
+                let step = &stage.steps[i];
+                let home = step.home.as_deref().unwrap_or("/root");
+                step.effects.as_ref().is_some_and(|e| {
+                    e.caches.iter().any(|fill| {
+                        e.leaves(fill.cache, home).is_some() && effects.cleans(fill.cache, home)
+                    })
+                })
+            });
+        let (what, earlier) = match (deleted.or(cache), changed) {
+            (Some(earlier), _) => ("deletes", earlier),
+            (None, Some(earlier)) => ("changes", earlier),
+            (None, None) => continue,
+        };
+        return format!(
+            "; merged, what the RUN on line {} {what} from the RUN on line {} no longer ships in an earlier layer",
+            cx.line_of(stage.steps[later].instruction.span),
+            cx.line_of(stage.steps[earlier].instruction.span)
+        );
+    }
+    "; merged, the image has fewer layers to store and pull (no RUN here removes what another made, so its size barely changes)".into()
+}
+
+fn report(cx: &mut Context<'_, '_>, merged: Merged, saving: String) {
     let (Some(&first), Some(&second), Some(&last)) =
         (merged.runs.first(), merged.runs.get(1), merged.runs.last())
     else {
@@ -62,7 +119,7 @@ fn report(cx: &mut Context<'_, '_>, merged: Merged) {
         format!(" ({} {verb} after the merged RUN)", names.join(", "))
     };
     let message = format!(
-        "the RUNs on lines {first_line}-{last_line} commit {count} layers; merged they commit one, so a file a later command deletes no longer stays in an earlier layer{moved}"
+        "the RUNs on lines {first_line}-{last_line} commit {count} layers where one would do{saving}{moved}"
     );
     let title = format!("Merge the {count} RUNs on lines {first_line}-{last_line} into one");
     let fix = merged.into_fix(title, Applicability::Safe);
@@ -99,6 +156,7 @@ mod tests {
                 .1
                 .starts_with("the RUNs on lines 2-3 commit 2 layers")
         );
+        assert!(found[0].1.contains("fewer layers"), "{}", found[0].1);
         assert_eq!(found[1].0, 7);
         assert!(found[1].1.contains("lines 5-8 commit 3 layers"));
         assert!(found[1].1.ends_with("(EXPOSE moves after the merged RUN)"));
@@ -110,6 +168,34 @@ mod tests {
         let source = "FROM a\nRUN a\nRUN b\nRUN c &\nRUN d\nRUN e\n";
         let lines: Vec<usize> = dl3059(source).into_iter().map(|(l, _)| l).collect();
         assert_eq!(lines, [3, 6]);
+    }
+
+    #[test]
+    fn the_message_says_what_the_merge_saves() {
+        let found = dl3059(
+            "FROM alpine\nRUN wget -O /tmp/a.tgz https://x/a.tgz\nRUN tar -xzf /tmp/a.tgz -C /opt && rm /tmp/a.tgz\n",
+        );
+        assert!(
+            found[0]
+                .1
+                .contains("what the RUN on line 3 deletes from the RUN on line 2 no longer ships"),
+            "{}",
+            found[0].1
+        );
+        let found =
+            dl3059("FROM alpine\nRUN apk update\nRUN apk add curl && rm -rf /var/cache/apk/*\n");
+        assert!(
+            found[0].1.contains("deletes from the RUN on line 2"),
+            "{}",
+            found[0].1
+        );
+        let found =
+            dl3059("FROM alpine AS build\nRUN a\nRUN b\nFROM alpine\nCOPY --from=build /x /x\n");
+        assert!(
+            found[0].1.contains("this stage does not ship"),
+            "{}",
+            found[0].1
+        );
     }
 
     #[test]

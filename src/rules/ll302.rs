@@ -37,13 +37,21 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
             let creator = origin.step.instruction;
             let line = cx.line_of(creator.span);
             let keyword = creator.keyword.as_str();
-            let (via, created) = (&deleted.via, &origin.created.path);
+            let via = &deleted.via;
+            // A glob source (`COPY *.sh /tmp/`) lands as the files it matches, not a file by that
+            // name.
+            let created = if crate::model::paths::is_glob(&origin.created.path) {
+                format!("the files {}", origin.created.path)
+            } else {
+                origin.created.path.clone()
+            };
+            let created = &created;
             let what = if origin.partial {
                 format!(
                     "{via} deletes {}, part of {created}, which the {keyword} on line {line} filled",
                     deleted.path
                 )
-            } else if deleted.path == *created {
+            } else if deleted.path == origin.created.path {
                 format!("{via} deletes {created}, which the {keyword} on line {line} created")
             } else {
                 format!(
@@ -51,8 +59,15 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
                     deleted.path
                 )
             };
+            let downloaded = creator.keyword == crate::syntax::Keyword::Add
+                && cx
+                    .text(creator.span)
+                    .split_whitespace()
+                    .any(|w| w.starts_with("http://") || w.starts_with("https://"));
             let advice = if creator.keyword == crate::syntax::Keyword::Run {
                 "create and delete it in the same RUN".to_string()
+            } else if downloaded {
+                "download it in the RUN that uses it and delete it there (`curl -fsSLo … && … && rm …`) instead of ADD".to_string()
             } else {
                 format!(
                     "if only a RUN needs it, bind-mount it for that RUN (`RUN --mount=type=bind,source=…,target=…`) instead of copying it; otherwise keep it out of the {keyword}"

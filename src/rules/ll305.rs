@@ -4,7 +4,8 @@
 //! value misses the build cache at the first `RUN` after the declaration, whether or not that
 //! `RUN` reads it. An `ENV` changes the image config and the cache key the same way. A value that
 //! changes on every build (a commit, a date, a build number) should therefore be declared just
-//! before the first step that uses it.
+//! before the first step that uses it. It reports only with evidence: a value that really changes
+//! per build, a later step that names it, and RUNs in between that provably do not read it.
 
 use super::{Context, Rule};
 use crate::diagnostic::{Applicability, Edit, Fix};
@@ -19,7 +20,7 @@ impl Rule for VolatileArgBustsCache {
         for stage in &cx.model.stages {
             for (index, step) in stage.steps.iter().enumerate() {
                 for name in declared_names(step.instruction) {
-                    if is_volatile(&name) {
+                    if changes_per_build(stage, index, &name, cx.dockerfile.escape) {
                         check_declaration(cx, stage, index, &name);
                     }
                 }
@@ -64,9 +65,6 @@ pub fn is_volatile(name: &str) -> bool {
         "SOURCE_COMMIT",
         "BUILD_NUMBER",
         "BUILD_ID",
-        "CACHEBUST",
-        "CACHE_BUST",
-        "CACHE_BUSTER",
         "VERSION",
         "APP_VERSION",
         "BUILD_VERSION",
@@ -83,85 +81,255 @@ pub fn is_volatile(name: &str) -> bool {
         "_BUILD_NUMBER",
         "_BUILD_ID",
     ];
-    EXACT.contains(&upper.as_str()) || SUFFIXES.iter().any(|s| upper.ends_with(s))
+    !is_cache_buster(&upper)
+        && (EXACT.contains(&upper.as_str()) || SUFFIXES.iter().any(|s| upper.ends_with(s)))
 }
 
-fn uses(instruction: &Instruction, name: &str, escape: char) -> bool {
-    references(&instruction.line, escape)
-        .iter()
-        .any(|r| &instruction.line[r.name.clone()] == name)
-        || (instruction.keyword == Keyword::Run && heredoc_mentions(instruction, name))
+/// `CACHEBUST` and friends exist to invalidate the cache from where they are declared: that is
+/// their job, not a mistake.
+fn is_cache_buster(upper: &str) -> bool {
+    upper.contains("CACHEBUST") || upper.contains("CACHE_BUST")
 }
 
-/// A `RUN` heredoc body reads the variable from the environment.
-fn heredoc_mentions(instruction: &Instruction, name: &str) -> bool {
-    !instruction.heredocs.is_empty() && instruction.line.contains(name)
+/// Whether the value declared at `index` has evidence of changing from build to build. An `ARG`
+/// needs a volatile name and no default that pins it (a commit hash or a version written in the
+/// Dockerfile changes only when the file does); an `ENV` is volatile only when its value comes
+/// from such an `ARG`, since a literal `ENV` is part of the file.
+fn changes_per_build(stage: &Stage<'_>, index: usize, name: &str, escape: char) -> bool {
+    let step = &stage.steps[index];
+    match (&step.instruction.keyword, &step.instruction.args) {
+        (Keyword::Arg, Args::Words(words)) => {
+            let Some(word) = words
+                .iter()
+                .find(|w| w.text.split('=').next() == Some(name))
+            else {
+                return false;
+            };
+            if !is_volatile(name) {
+                return false;
+            }
+            // The default as the stage sees it: its own, or the global ARG's it redeclares.
+            let default = match word.text.split_once('=') {
+                Some((_, value)) => Some(unquote(value).to_string()),
+                None => stage
+                    .steps
+                    .get(index + 1)
+                    .and_then(|next| next.vars.get(name))
+                    .and_then(|var| var.value.clone()),
+            };
+            !default.is_some_and(|value| is_pinned(&value))
+        }
+        (Keyword::Env, Args::KeyValues(pairs)) => {
+            let Some(pair) = pairs.iter().find(|p| p.key.text == name) else {
+                return false;
+            };
+            let value = &pair.value.text;
+            references(value, escape).iter().any(|r| {
+                let arg = &value[r.name.clone()];
+                declared_volatile_arg(stage, index, arg, escape)
+            })
+        }
+        _ => false,
+    }
+}
+
+/// `name` is an `ARG` of this stage, declared before `index`, that changes per build.
+fn declared_volatile_arg(stage: &Stage<'_>, index: usize, name: &str, escape: char) -> bool {
+    stage.steps[..index].iter().enumerate().rev().any(|(i, s)| {
+        s.instruction.keyword == Keyword::Arg
+            && declared_names(s.instruction).iter().any(|n| n == name)
+            && changes_per_build(stage, i, name, escape)
+    })
+}
+
+fn unquote(text: &str) -> &str {
+    for quote in ['"', '\''] {
+        if let Some(inner) = text.strip_prefix(quote).and_then(|t| t.strip_suffix(quote)) {
+            return inner;
+        }
+    }
+    text
+}
+
+/// A default that pins the value: a commit hash (7 to 64 hex digits) or a version with a dot
+/// (`1.2`, `v2.5.5`, `0.3.12.post1`). Placeholders (`dev`, `unknown`, `HEAD`, `0`, empty) are not
+/// pins: the real value is passed with `--build-arg` on each build.
+fn is_pinned(value: &str) -> bool {
+    let value = value.trim();
+    let hex = (7..=64).contains(&value.len())
+        && value.chars().all(|c| c.is_ascii_hexdigit())
+        && value.chars().any(|c| c.is_ascii_digit());
+    let version = value
+        .strip_prefix(['v', 'V'])
+        .unwrap_or(value)
+        .split_once('.')
+        .is_some_and(|(major, rest)| {
+            !major.is_empty()
+                && major.chars().all(|c| c.is_ascii_digit())
+                && rest.starts_with(|c: char| c.is_ascii_digit())
+        });
+    hex || version
+}
+
+/// Whether `text` names the variable anywhere, in any spelling a shell uses: `$NAME`, `${NAME}`,
+/// PowerShell's `$env:NAME` (case-insensitive, as Windows environment names are), cmd's
+/// `%NAME%`, or a script that reads it by name. Erring towards "mentions" only costs a finding.
+fn mentions(text: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let haystack = text.to_ascii_uppercase();
+    let needle = name.to_ascii_uppercase();
+    haystack.match_indices(&needle).any(|(at, _)| {
+        let before = haystack[..at].chars().next_back();
+        let after = haystack[at + needle.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
+
+/// The whole text of a step: its line and, for a heredoc, the bodies.
+fn step_mentions(cx: &Context<'_, '_>, step: &Step<'_>, name: &str) -> bool {
+    mentions(cx.text(step.instruction.span), name)
+        || mentions(&step.instruction.line, name)
+        || step
+            .instruction
+            .heredocs
+            .iter()
+            .any(|h| mentions(cx.text(h.body), name))
+}
+
+/// Commands that read no build variable from their environment: what they do is fixed by their
+/// arguments (checked separately for the name) and by their own settings variables. Anything
+/// else (a build script, `make`, `env`, an interpreter, a language package manager running
+/// install hooks) may read every `ARG` in scope, named or not.
+const READS_NO_BUILD_VARS: &[&str] = &[
+    "apt-get",
+    "apt",
+    "apk",
+    "yum",
+    "dnf",
+    "microdnf",
+    "zypper",
+    "rm",
+    "rmdir",
+    "mkdir",
+    "ln",
+    "cp",
+    "mv",
+    "touch",
+    "chmod",
+    "chown",
+    "chgrp",
+    "echo",
+    "printf",
+    "true",
+    "set",
+    "cd",
+    "curl",
+    "wget",
+    "tar",
+    "gzip",
+    "gunzip",
+    "unzip",
+    "sha256sum",
+    "sha512sum",
+    "md5sum",
+    "useradd",
+    "groupadd",
+    "usermod",
+    "adduser",
+    "addgroup",
+    "update-ca-certificates",
+    "locale-gen",
+    "ldconfig",
+];
+
+/// A `RUN` that may read the variable from its environment without naming it: any `RUN` whose
+/// script is not made only of [`READS_NO_BUILD_VARS`] commands (exec form, another shell, a
+/// script the splitter could not read).
+fn could_read_from_env(cx: &Context<'_, '_>, step: &Step<'_>) -> bool {
+    if step.instruction.keyword != Keyword::Run {
+        return false;
+    }
+    let scripts: Vec<_> = cx.model.scripts_of(step.instruction).collect();
+    scripts.is_empty()
+        || scripts.iter().any(|run| {
+            run.script.as_ref().is_none_or(|script| {
+                script.has_opaque()
+                    || script.simple_commands().any(|c| match c.basename() {
+                        Some(name) => !READS_NO_BUILD_VARS.contains(&name.as_ref()),
+                        // A bare assignment runs nothing; a computed name runs anything.
+                        None => !c.args().is_empty() || c.name().is_some(),
+                    })
+            })
+        })
 }
 
 fn check_declaration(cx: &mut Context<'_, '_>, stage: &Stage<'_>, index: usize, name: &str) {
-    let escape = cx.dockerfile.escape;
     let declaration = stage.steps[index].instruction;
     let later = &stage.steps[index + 1..];
-    let first_use = later
+    // A value nothing names is either a deliberate cache-buster or read by something the model
+    // cannot see: neither is a mistake it can prove.
+    if !later.iter().any(|s| step_mentions(cx, s, name)) {
+        return;
+    }
+    // The declaration can go no lower than the first step that names it or may read it.
+    let Some(first_reader) = later
         .iter()
-        .position(|s| uses(s.instruction, name, escape) || heredoc_body_uses(cx, s, name));
-    let until = first_use.unwrap_or(later.len());
-    let busted: Vec<&Step<'_>> = later[..until]
+        .position(|s| step_mentions(cx, s, name) || could_read_from_env(cx, s))
+    else {
+        return;
+    };
+    let busted: Vec<&Step<'_>> = later[..first_reader]
         .iter()
         .filter(|s| s.instruction.keyword == Keyword::Run)
         .collect();
     let Some(first_run) = busted.first() else {
         return;
     };
-    let rebuilt = later[until.min(later.len())..]
+    let rebuilt = later[..first_reader]
         .iter()
         .filter(|s| s.creates_layer())
-        .count()
-        + later[..until]
-            .iter()
-            .filter(|s| s.instruction.keyword.creates_layer())
-            .count();
+        .count();
     let kind = declaration.keyword.as_str();
     let run_line = cx.line_of(first_run.instruction.span);
+    let target = later[first_reader].instruction;
+    let target_line = cx.line_of(target.span);
     let message = format!(
-        "{kind} {name} changes on every build, and it is in scope from here: a new value misses the cache at the RUN on line {run_line}, so {rebuilt} layer{} after it rebuild{} even though {} read {name}",
+        "{kind} {name} changes on every build, and it is in scope from here: a new value misses the cache at the RUN on line {run_line}, so {rebuilt} layer{} before line {target_line} rebuild{} although {} read {name}",
         if rebuilt == 1 { "" } else { "s" },
         if rebuilt == 1 { "s" } else { "" },
         if busted.len() == 1 {
-            "it does not"
+            "that RUN does not"
         } else {
             "none of those RUNs"
         },
     );
-    let target = first_use.map(|i| later[i].instruction);
-    let fix = move_fix(cx, declaration, target, stage, name);
+    let fix = move_fix(cx, declaration, target, name);
     let declaration_span = declaration.span;
     let first_run_span = first_run.instruction.span;
+    let uses_it = step_mentions(cx, &later[first_reader], name);
     let diagnostic = cx.report(declaration_span, message);
     diagnostic.label(
         first_run_span,
         format!("the cache misses here when {name} changes"),
     );
-    if let Some(t) = target {
-        diagnostic.label(t.span, format!("first step that uses {name}"));
-    }
+    diagnostic.label(
+        target.span,
+        if uses_it {
+            format!("first step that uses {name}")
+        } else {
+            format!("first step that may read {name} from its environment")
+        },
+    );
     diagnostic.fix = fix;
 }
 
-fn heredoc_body_uses(cx: &Context<'_, '_>, step: &Step<'_>, name: &str) -> bool {
-    step.instruction
-        .heredocs
-        .iter()
-        .any(|h| cx.text(h.body).contains(name))
-}
-
-/// Moves a single-name declaration to just before its first use (or after the stage's last
-/// `RUN` when nothing uses it). Behaviour is unchanged: nothing before the new place reads it.
+/// Moves a single-name declaration to just before `target`, the first step that names the
+/// variable or may read it from its environment. Every `RUN` it moves past runs only commands
+/// that read no build variable, so nothing the model can see changes.
 fn move_fix(
     cx: &Context<'_, '_>,
     declaration: &Instruction,
-    target: Option<&Instruction>,
-    stage: &Stage<'_>,
+    target: &Instruction,
     name: &str,
 ) -> Option<Fix> {
     if declared_names(declaration).len() != 1 {
@@ -173,33 +341,15 @@ fn move_fix(
     } else {
         format!("{line_text}\n")
     };
-    let insert_at = match target {
-        Some(t) => t.lines.start,
-        None => {
-            let last_run = stage
-                .steps
-                .iter()
-                .rev()
-                .find(|s| s.instruction.keyword == Keyword::Run)?;
-            last_run.instruction.lines.end
-        }
-    };
-    let insert_text = if insert_at as usize == cx.dockerfile.source.len()
-        && !cx.dockerfile.source.ends_with('\n')
-    {
-        format!("\n{}", line_text.trim_end_matches('\n'))
-    } else {
-        line_text
-    };
-    let place = match target {
-        Some(t) => format!("just before line {}", cx.line_of(t.span)),
-        None => "after the stage's last RUN".to_string(),
-    };
     Some(Fix {
-        title: format!("Move {} {name} {place}", declaration.keyword.as_str()),
+        title: format!(
+            "Move {} {name} just before line {}",
+            declaration.keyword.as_str(),
+            cx.line_of(target.span)
+        ),
         // Unsafe, not safe: Docker passes every ARG in scope to each RUN as an environment
-        // variable, so a RUN the declaration moves past may read it (`env`, a script) without the
-        // Dockerfile naming it. tests/image_build.rs shows an image that changes.
+        // variable, and a package's install scripts run inside those RUNs; the model knows the
+        // commands it moves past, not every script they start.
         applicability: Applicability::Unsafe,
         edits: vec![
             Edit {
@@ -207,8 +357,8 @@ fn move_fix(
                 content: String::new(),
             },
             Edit {
-                span: crate::span::Span::empty(insert_at as usize),
-                content: insert_text,
+                span: crate::span::Span::empty(target.lines.start as usize),
+                content: line_text,
             },
         ],
     })
@@ -216,14 +366,13 @@ fn move_fix(
 
 #[cfg(test)]
 mod tests {
-    use super::is_volatile;
+    use super::{is_pinned, is_volatile, mentions};
 
     #[test]
     fn volatile_names() {
         for name in [
             "GIT_SHA",
             "build_date",
-            "CACHEBUST",
             "APP_COMMIT",
             "VERSION",
             "CI_BUILD_NUMBER",
@@ -236,8 +385,37 @@ mod tests {
             "HOME",
             "PORT",
             "DEBIAN_FRONTEND",
+            "CACHEBUST",
+            "CACHE_BUSTER",
         ] {
             assert!(!is_volatile(name), "{name}");
         }
+    }
+
+    #[test]
+    fn pins_and_placeholders() {
+        for value in [
+            "9af0e0d0e74f3577af1979c9b9e1ac2cad0104ee",
+            "bc8b3ab",
+            "1.2",
+            "v2.5.5",
+            "0.3.12.post1",
+        ] {
+            assert!(is_pinned(value), "{value}");
+        }
+        for value in [
+            "", "dev", "unknown", "HEAD", "0", "42", "latest", "deadbeef", "v", "1.",
+        ] {
+            assert!(!is_pinned(value), "{value}");
+        }
+    }
+
+    #[test]
+    fn mentions_in_every_spelling() {
+        assert!(mentions("echo $GIT_SHA", "GIT_SHA"));
+        assert!(mentions("Write-Output $Env:git_sha", "GIT_SHA"));
+        assert!(mentions("echo %GIT_SHA%", "GIT_SHA"));
+        assert!(!mentions("echo $MY_GIT_SHA_X", "GIT_SHA"));
+        assert!(!mentions("echo $NODE_VERSION", "VERSION"));
     }
 }

@@ -17,22 +17,47 @@ use crate::syntax::{Args, Instruction, Keyword, Word};
 
 pub struct ContextCopyWithoutDockerignore;
 
-/// Entries worth suggesting besides `.git` when they exist, and what they are (for messages).
+/// What a context may hold that an image never needs, and what it is (for messages).
 const USUAL_SUSPECTS: &[(&str, &str)] = &[
     ("node_modules", "packages installed on the host"),
+    (".venv", "a host virtualenv"),
+    ("venv", "a host virtualenv"),
+    ("__pycache__", "bytecode"),
+    (".pytest_cache", "test caches"),
+    (".mypy_cache", "type-checker caches"),
+    (".tox", "test environments"),
     (".env", "secrets"),
     ("target", "build output"),
-    ("dist", "build output"),
-    ("__pycache__", "bytecode"),
-    (".venv", "a host virtualenv"),
+    ("bin", "build output"),
+    ("obj", "build output"),
 ];
+
+/// A context this small with nothing unwanted in it costs nothing worth an ignore file: sending
+/// and checksumming 10 MiB in at most 1,000 files takes well under a second, and without a
+/// known unwanted entry there is nothing to tell the user to exclude.
+const SMALL_FILES: usize = 1_000;
+const SMALL_BYTES: u64 = 10 * 1024 * 1024;
+/// How far the survey of a context walks before it stops counting.
+const WALK_CAP: usize = 50_000;
 
 /// What is wrong with the context as a whole; the same for every whole-context copy.
 enum Gap {
-    /// No ignore file at all. `suspects` are the usual unwanted entries that exist.
-    NoIgnoreFile { suspects: Vec<&'static str> },
-    /// An ignore file (named `origin`) that lets `.git` through.
-    GitNotIgnored { origin: String },
+    /// No ignore file at all. `present` are the entries worth excluding that exist (`.git`
+    /// first when there is one), as ignore-file patterns; empty for a large context with
+    /// nothing recognisably unwanted in it.
+    NoIgnoreFile {
+        present: Vec<Entry>,
+        files: usize,
+        bytes: u64,
+    },
+    /// An ignore file (named `origin`) that lets these existing entries through.
+    NotIgnored { origin: String, present: Vec<Entry> },
+}
+
+/// One unwanted entry: the pattern to write and what it is.
+struct Entry {
+    pattern: String,
+    what: &'static str,
 }
 
 /// A `COPY`/`ADD` of the context root.
@@ -45,10 +70,6 @@ struct WholeCopy<'a> {
 
 impl Rule for ContextCopyWithoutDockerignore {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        let git_present = cx.build_context.exists(".git") == Some(true);
-        let Some(gap) = find_gap(cx, git_present) else {
-            return;
-        };
         let mut copies = Vec::new();
         for stage in &cx.model.stages {
             for (index, step) in stage.steps.iter().enumerate() {
@@ -57,35 +78,166 @@ impl Rule for ContextCopyWithoutDockerignore {
                 }
             }
         }
+        if copies.is_empty() {
+            return;
+        }
+        let git_present = cx.build_context.exists(".git") == Some(true);
+        let Some(gap) = find_gap(cx) else {
+            return;
+        };
         for (stage, index, copy) in copies {
+            // `COPY --exclude=…` keeps its own patterns out, whatever the ignore file says.
+            let Some(gap) = after_excludes(&gap, copy.instruction) else {
+                continue;
+            };
             report(cx, &gap, git_present, stage, index, &copy);
         }
     }
 }
 
 /// Why the context lets unwanted files through, or `None` when it doesn't or can't be known.
-fn find_gap(cx: &Context<'_, '_>, git_present: bool) -> Option<Gap> {
+fn find_gap(cx: &Context<'_, '_>) -> Option<Gap> {
     let context = cx.build_context;
-    if !context.is_known() {
+    let ignore = context.dockerignore();
+    // There, but unreadable: don't claim it is missing.
+    if ignore.is_none() && context.exists(DOCKERIGNORE) != Some(false) {
         return None;
     }
-    match context.dockerignore() {
-        Some(ignore) if keeps_git_out(&ignore) => None,
-        // With no `.git` in this context (a subdirectory of the repository, an export), an
-        // ignore file that does not mention it costs nothing.
-        Some(_) if !git_present => None,
-        Some(ignore) => Some(Gap::GitNotIgnored {
+    let walk = context.walk(|dir| !is_store(dir), WALK_CAP)?;
+    let present = unwanted_entries(&walk.entries, ignore.as_ref());
+    match ignore {
+        Some(_) if present.is_empty() => None,
+        Some(ignore) => Some(Gap::NotIgnored {
             origin: ignore.origin().to_string(),
+            present,
         }),
-        // There, but unreadable: don't claim it is missing.
-        None if context.exists(DOCKERIGNORE) == Some(true) => None,
-        None => Some(Gap::NoIgnoreFile {
-            suspects: USUAL_SUSPECTS
-                .iter()
-                .map(|(name, _)| *name)
-                .filter(|name| context.exists(name) == Some(true))
-                .collect(),
-        }),
+        None => {
+            let small = !walk.truncated && walk.files <= SMALL_FILES && walk.bytes <= SMALL_BYTES;
+            if present.is_empty() && small {
+                return None;
+            }
+            Some(Gap::NoIgnoreFile {
+                present,
+                files: walk.files,
+                bytes: walk.bytes,
+            })
+        }
+    }
+}
+
+/// Directories the survey does not look inside: version control and the unwanted entries
+/// themselves (a `node_modules` can hold a hundred thousand files).
+fn is_store(dir: &str) -> bool {
+    let name = paths::file_name(dir);
+    name == ".git" || USUAL_SUSPECTS.iter().any(|(suspect, _)| *suspect == name)
+}
+
+/// The unwanted entries the context holds and `ignore` lets through, as ignore-file patterns:
+/// `.git` when the context has one; `name` for a suspect at the root, `**/name` when it is also
+/// deeper down. Build outputs count only beside their project file (`target` beside Cargo.toml
+/// or pom.xml, `bin` and `obj` beside a .NET project), and then by their exact path: a `bin`
+/// of scripts is not a build output. A `venv` counts only when it holds `pyvenv.cfg`.
+fn unwanted_entries(entries: &[(String, bool)], ignore: Option<&DockerIgnore>) -> Vec<Entry> {
+    let exists = |path: &str| entries.iter().any(|(p, _)| p == path);
+    let sibling = |path: &str, pred: &dyn Fn(&str) -> bool| {
+        let parent = path.rsplit_once('/').map_or("", |(p, _)| p);
+        entries.iter().any(|(p, is_dir)| {
+            !is_dir
+                && p.rsplit_once('/').map_or("", |(d, _)| d) == parent
+                && pred(paths::file_name(p))
+        })
+    };
+    let let_through = |path: &str| !ignore.is_some_and(|i| i.excludes(path));
+    let mut found: Vec<Entry> = Vec::new();
+    if exists(".git") && let_through(".git") && let_through(".git/HEAD") {
+        found.push(Entry {
+            pattern: ".git".to_string(),
+            what: "the repository history",
+        });
+    }
+    for (suspect, what) in USUAL_SUSPECTS {
+        let hits: Vec<&str> = entries
+            .iter()
+            .filter(|(path, is_dir)| {
+                paths::file_name(path) == *suspect
+                    && (*is_dir || *suspect == ".env")
+                    && let_through(path)
+                    && match *suspect {
+                        "target" => sibling(path, &|n| n == "Cargo.toml" || n == "pom.xml"),
+                        "bin" | "obj" => sibling(path, &|n| {
+                            [".csproj", ".fsproj", ".vbproj"]
+                                .iter()
+                                .any(|ext| n.ends_with(ext))
+                        }),
+                        "venv" => exists(&format!("{path}/pyvenv.cfg")),
+                        _ => true,
+                    }
+            })
+            .map(|(path, _)| path.as_str())
+            .collect();
+        if hits.is_empty() {
+            continue;
+        }
+        let exact = matches!(*suspect, "target" | "bin" | "obj");
+        if exact || hits == [*suspect] {
+            found.extend(hits.iter().map(|hit| Entry {
+                pattern: (*hit).to_string(),
+                what,
+            }));
+        } else {
+            found.push(Entry {
+                pattern: format!("**/{suspect}"),
+                what,
+            });
+        }
+    }
+    found
+}
+
+/// The gap as this copy sees it, after its own `--exclude` patterns; `None` when they close it.
+fn after_excludes(gap: &Gap, instruction: &Instruction) -> Option<Gap> {
+    let patterns: Vec<&str> = instruction
+        .flags
+        .iter()
+        .filter(|flag| flag.name == "exclude")
+        .filter_map(|flag| flag.value.as_deref())
+        .collect();
+    let excludes = DockerIgnore::from_patterns("--exclude", patterns);
+    let keep = |present: &[Entry]| -> Vec<Entry> {
+        present
+            .iter()
+            .filter(|e| {
+                let path = e.pattern.trim_start_matches("**/");
+                !(excludes.excludes(path) || (path == ".git" && keeps_git_out(&excludes)))
+            })
+            .map(|e| Entry {
+                pattern: e.pattern.clone(),
+                what: e.what,
+            })
+            .collect()
+    };
+    match gap {
+        Gap::NotIgnored { origin, present } => {
+            let present = keep(present);
+            (!present.is_empty()).then(|| Gap::NotIgnored {
+                origin: origin.clone(),
+                present,
+            })
+        }
+        Gap::NoIgnoreFile {
+            present,
+            files,
+            bytes,
+        } => {
+            let had_any = !present.is_empty();
+            let present = keep(present);
+            // Excludes that cover everything recognisably unwanted leave nothing to say.
+            (!(had_any && present.is_empty())).then_some(Gap::NoIgnoreFile {
+                present,
+                files: *files,
+                bytes: *bytes,
+            })
+        }
     }
 }
 
@@ -121,9 +273,6 @@ fn whole_context_copy<'a>(step: &Step<'a>, escape: char) -> Option<WholeCopy<'a>
             .expand(&word.text, escape)
             .is_some_and(|text| is_context_root(&text))
     })?;
-    if excludes_git(instruction) {
-        return None;
-    }
     let dest = effects
         .creates
         .iter()
@@ -157,17 +306,6 @@ fn unquote(text: &str) -> &str {
     text
 }
 
-/// `COPY --exclude=.git . /app` leaves `.git` behind whatever the ignore file says.
-fn excludes_git(instruction: &Instruction) -> bool {
-    let patterns: Vec<&str> = instruction
-        .flags
-        .iter()
-        .filter(|flag| flag.name == "exclude")
-        .filter_map(|flag| flag.value.as_deref())
-        .collect();
-    !patterns.is_empty() && keeps_git_out(&DockerIgnore::from_patterns("--exclude", patterns))
-}
-
 fn report(
     cx: &mut Context<'_, '_>,
     gap: &Gap,
@@ -176,8 +314,13 @@ fn report(
     index: usize,
     copy: &WholeCopy<'_>,
 ) {
-    let message = message(cx, gap, git_present, stage, index, copy);
-    let label = if git_present {
+    let message = message(cx, gap, stage, index, copy);
+    let has_git = match gap {
+        Gap::NoIgnoreFile { present, .. } | Gap::NotIgnored { present, .. } => {
+            present.iter().any(|e| e.pattern == ".git")
+        }
+    };
+    let label = if has_git && git_present {
         "the whole context, .git included"
     } else {
         "the whole context"
@@ -192,7 +335,6 @@ fn report(
 fn message(
     cx: &Context<'_, '_>,
     gap: &Gap,
-    git_present: bool,
     stage: &Stage<'_>,
     index: usize,
     copy: &WholeCopy<'_>,
@@ -205,33 +347,52 @@ fn message(
     );
     let into = destination(&copy.dest);
     let rebuilds = rebuilds(stage, index, copy.instruction.keyword);
+    let patterns =
+        |present: &[Entry]| -> Vec<String> { present.iter().map(|e| e.pattern.clone()).collect() };
+    let described = |present: &[Entry]| -> Vec<String> {
+        present
+            .iter()
+            .map(|e| format!("{} ({})", e.pattern, e.what))
+            .collect()
+    };
+    let has_git = |present: &[Entry]| present.iter().any(|e| e.pattern == ".git");
+    let why = |present: &[Entry]| {
+        if has_git(present) {
+            format!("every commit changes .git, so {rebuilds}")
+        } else {
+            let which = if present.len() == 1 {
+                "it"
+            } else {
+                "any of them"
+            };
+            format!("a change to {which} means {rebuilds}")
+        }
+    };
     match gap {
-        Gap::GitNotIgnored { origin } => format!(
-            "{what} copies the whole build context, including .git, {into}: {origin} does not exclude .git, and every commit changes it, so {rebuilds}, and {}",
-            lands(stage, &["the repository history".to_string()])
+        Gap::NotIgnored { origin, present } => format!(
+            "{what} copies the whole build context {into}, including {}, which {origin} does not exclude: {}, and {}",
+            list(&patterns(present)),
+            why(present),
+            lands(stage, &described(present))
         ),
-        Gap::NoIgnoreFile { suspects } if git_present => {
-            let mut included = vec![".git"];
-            included.extend(suspects);
-            let mut shipped = vec!["the repository history".to_string()];
-            shipped.extend(described(suspects));
-            format!(
-                "{what} copies the whole build context, including {}, {into} as there is no .dockerignore: every commit changes the context, so {rebuilds}, and {}",
-                list(&included),
-                lands(stage, &shipped)
-            )
-        }
-        Gap::NoIgnoreFile { suspects } => {
-            let mut message = format!(
-                "{what} copies the whole build context {into} and there is no .dockerignore to keep anything out: any file that appears in the directory is sent and copied, and a change to it means {rebuilds}"
-            );
-            if !suspects.is_empty() {
-                message.push_str("; ");
-                message.push_str(&lands(stage, &described(suspects)));
-            }
-            message
-        }
+        Gap::NoIgnoreFile { present, .. } if !present.is_empty() => format!(
+            "{what} copies the whole build context {into}, including {}, as there is no .dockerignore: {}, and {}",
+            list(&patterns(present)),
+            why(present),
+            lands(stage, &described(present))
+        ),
+        Gap::NoIgnoreFile { files, bytes, .. } => format!(
+            "{what} copies the whole build context {into} ({files} files, {}) and there is no .dockerignore to keep any of it out: all of it is sent to the builder and lands in the layer, and a change to any file means {rebuilds}",
+            size(*bytes)
+        ),
     }
+}
+
+/// "12.3 MiB".
+fn size(bytes: u64) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    let mib = bytes as f64 / (1024.0 * 1024.0);
+    format!("{mib:.1} MiB")
 }
 
 /// "into /app"; a destination the model could not resolve is relative to the working directory.
@@ -260,20 +421,6 @@ fn lands(stage: &Stage<'_>, things: &[String]) -> String {
             stage_name(stage)
         )
     }
-}
-
-/// "node_modules (packages installed on the host)".
-fn described(suspects: &[&str]) -> Vec<String> {
-    suspects
-        .iter()
-        .map(|name| {
-            let what = USUAL_SUSPECTS
-                .iter()
-                .find(|(known, _)| known == name)
-                .map_or("", |(_, what)| *what);
-            format!("{name} ({what})")
-        })
-        .collect()
 }
 
 /// "this COPY and the 3 layers after it rebuild": what a changed context costs in the stage.
@@ -309,30 +456,31 @@ fn list<T: AsRef<str>>(items: &[T]) -> String {
     }
 }
 
-/// The ignore-file text to write, shown and never applied: it belongs in another file, so the
-/// edit (at the start of the Dockerfile, to satisfy the shape of a fix) must not be applied,
-/// and the title says where the text goes.
+/// The ignore-file entries to write, shown and never applied: they belong in another file, so
+/// they go in the title only (an edit would be read as a change to this Dockerfile).
 fn suggestion(gap: &Gap) -> Fix {
-    let (title, entries) = match gap {
-        Gap::NoIgnoreFile { suspects } => {
-            let mut entries = vec![".git"];
-            entries.extend(suspects);
-            (
-                format!(
-                    "Create {DOCKERIGNORE} in the build context (a new file, not this Dockerfile) with: {}",
-                    entries.join(", ")
-                ),
-                entries,
+    let entries = |present: &[Entry]| -> String {
+        present
+            .iter()
+            .map(|e| e.pattern.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let title = match gap {
+        Gap::NoIgnoreFile { present, .. } if !present.is_empty() => format!(
+            "Create {DOCKERIGNORE} in the build context (a new file, not this Dockerfile) with: {}",
+            entries(present)
+        ),
+        Gap::NoIgnoreFile { .. } => format!(
+            "Create {DOCKERIGNORE} in the build context (a new file, not this Dockerfile) listing what the image does not need, or copy only what it does"
+        ),
+        Gap::NotIgnored { origin, present } => {
+            format!(
+                "Add to {origin} (not to this Dockerfile): {}",
+                entries(present)
             )
         }
-        Gap::GitNotIgnored { origin } => (
-            format!("Add to {origin} (not to this Dockerfile): .git"),
-            vec![".git"],
-        ),
     };
-    // The text belongs in another file, so it goes in the title only: an edit would be read as a
-    // change to this Dockerfile.
-    let _ = entries;
     Fix {
         title,
         applicability: Applicability::DisplayOnly,
@@ -391,16 +539,16 @@ mod tests {
     #[test]
     fn a_source_in_a_variable_is_expanded() {
         let source = "FROM a\nARG SRC=.\nCOPY ${SRC} /app\n";
-        assert_eq!(ll306(source, files(&[("x", "")])).len(), 1);
+        assert_eq!(ll306(source, files(&[(".git/HEAD", "ref")])).len(), 1);
         // An unknown value is not guessed at.
         let source = "FROM a\nARG SRC\nCOPY ${SRC} /app\n";
-        assert!(ll306(source, files(&[("x", "")])).is_empty());
+        assert!(ll306(source, files(&[(".git/HEAD", "ref")])).is_empty());
     }
 
     #[test]
     fn every_whole_context_copy_is_reported_with_its_source_labelled() {
         let source = "FROM a\nWORKDIR /w\nCOPY [\"./\", \"out/\"]\nRUN make\nADD * /b/\n";
-        let found = ll306(source, files(&[("x", "")]));
+        let found = ll306(source, files(&[(".git/HEAD", "ref")]));
         assert_eq!(found.len(), 2);
         let label = &found[0].labels[0];
         assert_eq!(&source[label.span.range()], "\"./\"");
@@ -433,7 +581,7 @@ mod tests {
         assert_eq!(fix.applicability, Applicability::DisplayOnly);
         assert!(fix.edits.is_empty());
         assert!(
-            fix.title.ends_with("with: .git, node_modules, .env"),
+            fix.title.ends_with("with: node_modules, .env"),
             "{}",
             fix.title
         );
@@ -451,5 +599,136 @@ mod tests {
         assert_eq!(list(&["a"]), "a");
         assert_eq!(list(&["a", "b"]), "a and b");
         assert_eq!(list(&["a", "b", "c"]), "a, b and c");
+    }
+}
+
+#[cfg(test)]
+mod context_tests {
+    use crate::project::BuildContext;
+    use std::fs;
+
+    fn ll306_in(source: &str, dir: &std::path::Path) -> Vec<crate::Diagnostic> {
+        let options = crate::LintOptions {
+            build_context: BuildContext::directory(dir),
+            ..crate::LintOptions::default()
+        };
+        crate::lint_with(source, &options)
+            .into_iter()
+            .filter(|d| d.code == "LL306")
+            .collect()
+    }
+
+    fn write(root: &std::path::Path, files: &[(&str, &[u8])]) {
+        for (path, text) in files {
+            let path = root.join(path);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).expect("create dirs");
+            }
+            fs::write(path, text).expect("write");
+        }
+    }
+
+    const COPY_ALL: &str = "FROM alpine:3.20\nCOPY . /app\nRUN ls /app\n";
+
+    #[test]
+    fn a_small_context_with_nothing_to_exclude_is_fine() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            &[
+                ("Dockerfile", COPY_ALL.as_bytes()),
+                ("app.py", b"print(1)\n"),
+            ],
+        );
+        assert!(ll306_in(COPY_ALL, dir.path()).is_empty());
+    }
+
+    #[test]
+    fn git_is_named_only_when_the_context_has_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            &[("app.js", b""), ("node_modules/x/index.js", b"")],
+        );
+        let found = ll306_in(COPY_ALL, dir.path());
+        assert_eq!(found.len(), 1);
+        assert!(!found[0].message.contains(".git"), "{}", found[0].message);
+        let title = &found[0].fix.as_ref().expect("suggestion").title;
+        assert!(title.ends_with("with: node_modules"), "{title}");
+
+        write(dir.path(), &[(".git/HEAD", b"ref: refs/heads/main\n")]);
+        let found = ll306_in(COPY_ALL, dir.path());
+        let title = &found[0].fix.as_ref().expect("suggestion").title;
+        assert!(title.ends_with("with: .git, node_modules"), "{title}");
+        assert!(found[0].message.contains("every commit changes .git"));
+    }
+
+    #[test]
+    fn build_outputs_count_beside_their_project_file_and_nested_stores_get_a_double_star() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            &[
+                ("src/App/App.csproj", b"<Project/>"),
+                ("src/App/bin/Debug/App.dll", b""),
+                ("src/App/obj/project.assets.json", b""),
+                // A bin of scripts, with no project beside it, is source.
+                ("tools/bin/run.sh", b""),
+                ("web/node_modules/a/index.js", b""),
+                ("api/__pycache__/m.pyc", b""),
+                ("rust/Cargo.toml", b""),
+                ("rust/target/debug/app", b""),
+                ("venv/bin/python", b""),
+            ],
+        );
+        let found = ll306_in(COPY_ALL, dir.path());
+        let title = &found[0].fix.as_ref().expect("suggestion").title;
+        assert!(
+            title.ends_with(
+                "with: **/node_modules, **/__pycache__, rust/target, src/App/bin, src/App/obj"
+            ),
+            "{title}"
+        );
+    }
+
+    #[test]
+    fn a_large_context_without_an_ignore_file_is_reported_without_entries() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            &[("data/big.bin", &vec![0u8; 11 * 1024 * 1024])],
+        );
+        let found = ll306_in(COPY_ALL, dir.path());
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("(1 files, 11.0 MiB)"),
+            "{}",
+            found[0].message
+        );
+        let title = &found[0].fix.as_ref().expect("suggestion").title;
+        assert!(
+            title.contains("listing what the image does not need"),
+            "{title}"
+        );
+    }
+
+    #[test]
+    fn an_ignore_file_that_lets_a_suspect_through() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            &[
+                (".dockerignore", b".git\n"),
+                (".env", b"K=v\n"),
+                ("app.py", b""),
+            ],
+        );
+        let found = ll306_in(COPY_ALL, dir.path());
+        assert_eq!(found.len(), 1);
+        let title = &found[0].fix.as_ref().expect("suggestion").title;
+        assert_eq!(title, "Add to .dockerignore (not to this Dockerfile): .env");
+        // --exclude on the COPY closes the gap for that copy.
+        let excluded = "FROM alpine:3.20\nCOPY --exclude=.env . /app\n";
+        assert!(ll306_in(excluded, dir.path()).is_empty());
     }
 }

@@ -59,10 +59,23 @@ pub fn run_scripts(dockerfile: &Dockerfile) -> Vec<RunScript<'_>> {
     let mut scripts = Vec::new();
     // Each stage's name (if any) and the dialect it has reached so far.
     let mut stages: Vec<(String, Dialect)> = Vec::new();
+    // `ARG`s before the first `FROM`, with their defaults: `FROM mcr.microsoft.com/${REPO}:${TAG}`
+    // names a Windows image through them.
+    let mut global_args: Vec<(String, String)> = Vec::new();
     for instruction in dockerfile.instructions().filter(|i| !i.malformed) {
         match instruction.keyword {
+            Keyword::Arg if stages.is_empty() => {
+                if let Args::Words(words) = &instruction.args {
+                    for word in words {
+                        if let Some((name, value)) = word.text.split_once('=') {
+                            let value = value.trim_matches(['"', '\'']).to_string();
+                            global_args.push((name.to_string(), value));
+                        }
+                    }
+                }
+            }
             Keyword::From => {
-                let dialect = base_dialect(instruction, &stages);
+                let dialect = base_dialect(instruction, &stages, &global_args);
                 let name = match &instruction.args {
                     Args::Words(words) if words.len() == 3 => words[2].text.to_ascii_lowercase(),
                     _ => String::new(),
@@ -127,14 +140,27 @@ fn scripts_of<'a>(
 }
 
 /// A stage built on an earlier stage keeps its shell; Windows base images default to cmd.
-fn base_dialect(from: &Instruction, stages: &[(String, Dialect)]) -> Dialect {
+fn base_dialect(
+    from: &Instruction,
+    stages: &[(String, Dialect)],
+    global_args: &[(String, String)],
+) -> Dialect {
     let Args::Words(words) = &from.args else {
         return Dialect::Posix;
     };
     let Some(image) = words.first() else {
         return Dialect::Posix;
     };
-    let image = image.text.to_ascii_lowercase();
+    let mut image = image.text.to_ascii_lowercase();
+    // The last default wins, as when Docker reads the ARGs in order.
+    for (name, value) in global_args.iter().rev() {
+        let name = name.to_ascii_lowercase();
+        for reference in [format!("${{{name}}}"), format!("${name}")] {
+            if image.contains(&reference) {
+                image = image.replace(&reference, &value.to_ascii_lowercase());
+            }
+        }
+    }
     if let Some((_, dialect)) = stages.iter().rev().find(|(name, _)| *name == image) {
         return dialect.clone();
     }
@@ -207,6 +233,14 @@ mod tests {
                 Dialect::Posix
             ]
         );
+    }
+
+    #[test]
+    fn windows_images_named_through_global_args() {
+        let source = "ARG REPO=windows/servercore\nARG TAG=ltsc2022\n\
+                      FROM mcr.microsoft.com/${REPO}:$TAG\nRUN dir\nFROM ${REPO}-like\nRUN ls\n";
+        // The second FROM expands to `windows/servercore-like`, no Windows registry or tag.
+        assert_eq!(dialects(source), [Dialect::Cmd, Dialect::Posix]);
     }
 
     #[test]

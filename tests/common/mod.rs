@@ -1,6 +1,8 @@
-//! Helpers shared by the integration tests: corpus discovery and the structural checks every
-//! parsed tree must pass.
+//! Helpers shared by the integration tests: corpus discovery, the structural checks every
+//! parsed tree must pass, and (in `image`) building a Dockerfile and reading what the image holds.
 #![allow(dead_code)]
+
+pub mod image;
 
 use layerlint::syntax::{self, Args, Dockerfile, Instruction, Item, Word};
 use std::fs;

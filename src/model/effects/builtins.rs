@@ -21,7 +21,8 @@ pub(super) fn run(rec: &mut Recorder, call: &Call, name: &str, shell: &mut Shell
         "export" | "declare" | "typeset" | "local" | "readonly" => declare(name, call, shell),
         "unset" => unset(call.args(), shell),
         "read" => read(call.args(), shell),
-        "exit" => shell.ended |= !fails_the_build(call.args()),
+        "exit" if fails_the_build(call.args()) => shell.failed = true,
+        "exit" => shell.ended = true,
         "source" | "." | "eval" => rec.unread(call.span),
         _ => return false,
     }

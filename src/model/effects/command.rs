@@ -3,6 +3,7 @@
 
 use super::state::{EnvValue, Shell};
 use super::words::Arg;
+use crate::model::Guard;
 use crate::span::Span;
 
 /// A command line on its way to the table: the shell's own builtins and wrappers (`sudo`, `env`
@@ -20,8 +21,9 @@ pub(super) struct Call<'a> {
     /// `false` after `env -i`: the program sees only `overrides`.
     pub inherit_env: bool,
     /// Whether the command runs whenever the script does (not inside `if`, after `||`, in the
-    /// background …). Deletes and metadata changes are only recorded when it does.
-    pub certain: bool,
+    /// background …). Metadata changes are only recorded when it does; deletes are recorded
+    /// with their guard.
+    pub guard: Guard,
     /// Whether the shell runs it itself, so `cd` or `export` change the shell; a program started
     /// by a wrapper (`sudo cd /x`) changes nothing in it.
     pub in_shell: bool,
@@ -58,7 +60,7 @@ pub(super) struct Command<'a> {
     pub args: &'a [Arg],
     pub span: Span,
     pub cwd: Option<&'a str>,
-    pub certain: bool,
+    pub guard: Guard,
     call: &'a Call<'a>,
     shell: &'a Shell,
 }
@@ -70,7 +72,7 @@ impl<'a> Command<'a> {
             args: call.args(),
             span: call.span,
             cwd: call.cwd.as_deref(),
-            certain: call.certain,
+            guard: call.guard,
             call,
             shell,
         }

@@ -110,7 +110,13 @@ fn landings<'p>(
         },
         Some((_, [])) => Vec::new(),
         Some((dest, sources)) => {
-            let named_as_dir = dest.text().is_some_and(|text| text.ends_with('/'));
+            // `dir/`, `dir/.`, `.` and `..` can only name a directory.
+            let named_as_dir = dest.text().is_some_and(|text| {
+                text.ends_with('/')
+                    || matches!(paths::file_name(text), "." | "..")
+                    || text == "."
+                    || text == ".."
+            });
             let into =
                 (sources.len() > 1 || named_as_dir) && !parsed.has(&["T", "no-target-directory"]);
             let Some(dest_path) = rec.path(command, dest) else {
@@ -157,6 +163,16 @@ fn source_name(source: &Arg) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{TestEnv, paths};
+
+    #[test]
+    fn a_destination_ending_in_dot_is_a_directory() {
+        let effects = TestEnv::new().run("cp /tmp/a.conf /etc/app/. && cp /tmp/b.conf .");
+        let created: Vec<_> = paths(&effects.creates)
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(created, ["/etc/app/a.conf", "/b.conf"]);
+    }
 
     #[test]
     fn cp_into_a_directory_named_with_a_slash() {

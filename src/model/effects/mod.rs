@@ -41,7 +41,7 @@ mod walk;
 mod words;
 mod wrappers;
 
-use super::layer::Effects;
+use super::layer::{Effects, Guard};
 use super::vars::Vars;
 use crate::span::Span;
 use crate::syntax::shell::Script;
@@ -49,8 +49,10 @@ use std::sync::Arc;
 
 /// What a script runs in.
 pub struct ShellEnv<'a> {
-    /// The working directory when the script starts (absolute).
-    pub workdir: &'a str,
+    /// The working directory when the script starts (absolute), when the model knows it. An
+    /// image the model does not know may set its own `WORKDIR`: then only absolute paths are
+    /// read, and a relative one marks its word unread.
+    pub workdir: Option<&'a str>,
     /// `ARG`s and `ENV`s in scope (the script sees both as environment variables).
     pub vars: &'a Arc<Vars>,
     /// The home directory of the user running it (`/root` unless `USER`/`HOME` say otherwise).
@@ -70,7 +72,7 @@ pub fn script_effects(
 ) -> Effects {
     let mut recorder = record::Recorder::new(env);
     let mut shell = state::Shell::new(env);
-    walk::Walker::new(&mut recorder).script(script, file_span, &mut shell, true);
+    walk::Walker::new(&mut recorder).script(script, file_span, &mut shell, Guard::Always);
     recorder.finish()
 }
 
@@ -131,7 +133,7 @@ mod testing {
 
         pub fn env(&self) -> ShellEnv<'_> {
             ShellEnv {
-                workdir: &self.workdir,
+                workdir: Some(&self.workdir),
                 vars: &self.vars,
                 home: &self.home,
                 mounted: &self.mounted,

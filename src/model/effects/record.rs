@@ -8,7 +8,7 @@ use super::command::Command;
 use super::state::EnvValue;
 use super::words::Arg;
 use crate::model::layer::{
-    Cache, CacheFill, Effects, Manager, PackageAction, PackageOp, PathEffect,
+    Cache, CacheFill, Effects, Guard, Manager, PackageAction, PackageOp, PathEffect,
 };
 use crate::model::paths;
 use crate::span::Span;
@@ -103,15 +103,57 @@ impl<'e> Recorder<'e> {
 
     /// The command removes `path`; `span` is the word that names it.
     pub fn delete(&mut self, command: &Command, path: String, recursive: bool, span: Span) {
-        if command.certain && !self.is_uncommitted(&path) {
-            let effect = effect(command.name, path, recursive, span);
-            self.effects.deletes.push(effect);
+        if self.is_uncommitted(&path) {
+            return;
         }
+        let effect = effect(command.name, path, recursive, span);
+        match command.guard {
+            Guard::Always => self.effects.deletes.push(effect),
+            Guard::Scope(scope) => self.effects.guarded_deletes.push((effect, scope)),
+            Guard::Never => {}
+        }
+    }
+
+    /// A new branch inside `parent`: what runs in it runs only when a condition holds.
+    pub fn branch(&mut self, parent: Guard) -> Guard {
+        let parent = match parent {
+            Guard::Always => 0,
+            Guard::Scope(scope) => scope,
+            Guard::Never => return Guard::Never,
+        };
+        self.effects.scopes.push(parent);
+        Guard::Scope(self.effects.scopes.len() as u32)
+    }
+
+    /// `effect` is deleted whenever the branch `parent` runs (every branch of a condition
+    /// below it deleted it).
+    pub fn delete_under(&mut self, parent: Guard, effect: PathEffect) {
+        match parent {
+            Guard::Always => self.effects.deletes.push(effect),
+            Guard::Scope(scope) => self.effects.guarded_deletes.push((effect, scope)),
+            Guard::Never => {}
+        }
+    }
+
+    /// The deletes recorded since `mark` (a count of guarded deletes) in exactly `scope`.
+    pub fn guarded_since(&self, mark: usize, scope: Guard) -> Vec<PathEffect> {
+        let Guard::Scope(scope) = scope else {
+            return Vec::new();
+        };
+        self.effects.guarded_deletes[mark..]
+            .iter()
+            .filter(|(_, s)| *s == scope)
+            .map(|(e, _)| e.clone())
+            .collect()
+    }
+
+    pub fn guarded_mark(&self) -> usize {
+        self.effects.guarded_deletes.len()
     }
 
     /// The command changes the metadata of `path`; `span` is the word that names it.
     pub fn touch(&mut self, command: &Command, path: String, recursive: bool, span: Span) {
-        if command.certain && !self.is_uncommitted(&path) {
+        if command.guard == Guard::Always && !self.is_uncommitted(&path) {
             let effect = effect(command.name, path, recursive, span);
             self.effects.touches.push(effect);
         }
@@ -129,7 +171,8 @@ impl<'e> Recorder<'e> {
         let mounted = cache.dirs(&home).iter().any(|dir| self.is_mounted(dir));
         if !mounted {
             let span = command.span;
-            self.effects.caches.push(CacheFill { cache, span });
+            let guard = command.guard;
+            self.effects.caches.push(CacheFill { cache, span, guard });
         }
     }
 
@@ -154,6 +197,7 @@ impl<'e> Recorder<'e> {
             span: command.span,
             packages,
             reads,
+            guard: command.guard,
         });
     }
 }

@@ -32,6 +32,8 @@ pub(super) struct Shell {
     functions: Vec<String>,
     /// `exit` or `exec CMD` ran: nothing after it in this shell runs.
     pub ended: bool,
+    /// An `exit 1` ran: a build that commits the layer never took this path.
+    pub failed: bool,
 }
 
 impl Shell {
@@ -42,8 +44,8 @@ impl Shell {
         }
         let cwd = env
             .workdir
-            .starts_with('/')
-            .then(|| paths::normalize(env.workdir));
+            .filter(|dir| dir.starts_with('/'))
+            .map(paths::normalize);
         let mut shell = Shell {
             cwd: None,
             vars,
@@ -51,6 +53,7 @@ impl Shell {
             dir_stack: Some(Vec::new()),
             functions: Vec::new(),
             ended: false,
+            failed: false,
         };
         shell.set_cwd(cwd);
         shell
@@ -160,6 +163,7 @@ impl Shell {
         child.functions.clear();
         child.dir_stack = Some(Vec::new());
         child.ended = false;
+        child.failed = false;
         child.set_cwd(cwd);
         child
     }
@@ -182,6 +186,7 @@ impl Shell {
             self.dir_stack = None;
         }
         self.ended = before.ended;
+        self.failed = before.failed;
     }
 }
 

@@ -3,8 +3,9 @@
 //! A `cd` changes the directory for what follows at the same level; `( … )`, each stage of a
 //! pipeline and a background job (`&`) run in a subshell, so nothing they change leaks out.
 //! Commands inside `if`/`for`/`while`/`until`/`case`, after `||` or in the background may not
-//! run: they are walked as "uncertain" (their deletes and metadata changes are not recorded) and
-//! whatever they change in the shell is forgotten afterwards. Function bodies are not walked;
+//! run: each is walked as a branch of its own (its metadata changes are not recorded, its
+//! deletes are recorded with their branch) and whatever they change in the shell is forgotten
+//! afterwards. Function bodies are not walked;
 //! calling a function marks the call unread.
 
 use super::builtins;
@@ -14,6 +15,7 @@ use super::state::{EnvValue, Shell};
 use super::table;
 use super::words::{Arg, read_arg, runs_commands};
 use super::wrappers::{self, Wrapped};
+use crate::model::layer::{Guard, PathEffect};
 use crate::span::Span;
 use crate::syntax::shell::{
     self, AndOr, Command, CompoundKind, Connector, List, Pipeline, Redirect, Script, SimpleCommand,
@@ -56,13 +58,13 @@ impl<'r, 'e> Walker<'r, 'e> {
         script: &Script,
         at: &dyn Fn(Span) -> Span,
         shell: &mut Shell,
-        certain: bool,
+        guard: Guard,
     ) {
         let text = Text { script, at };
-        self.list(text, &script.body, shell, certain);
+        self.list(text, &script.body, shell, guard);
     }
 
-    fn list(&mut self, text: Text, list: &List, shell: &mut Shell, certain: bool) {
+    fn list(&mut self, text: Text, list: &List, shell: &mut Shell, guard: Guard) {
         for item in &list.items {
             if shell.ended {
                 break;
@@ -70,14 +72,14 @@ impl<'r, 'e> Walker<'r, 'e> {
             if matches!(item.terminator, Some((Terminator::Background, _))) {
                 // A background job runs in a subshell and may not finish before the step does.
                 let mut job = shell.clone();
-                self.and_or(text, item, &mut job, false);
+                self.and_or(text, item, &mut job, Guard::Never);
             } else {
-                self.and_or(text, item, shell, certain);
+                self.and_or(text, item, shell, guard);
             }
         }
     }
 
-    fn and_or(&mut self, text: Text, item: &AndOr, shell: &mut Shell, certain: bool) {
+    fn and_or(&mut self, text: Text, item: &AndOr, shell: &mut Shell, guard: Guard) {
         for (index, pipeline) in item.pipelines.iter().enumerate() {
             if shell.ended {
                 break;
@@ -88,41 +90,42 @@ impl<'r, 'e> Walker<'r, 'e> {
                 .is_some_and(|&(connector, _)| connector == Connector::Or);
             if after_or {
                 let before = shell.clone();
-                self.pipeline(text, pipeline, shell, false);
+                let branch = self.rec.branch(guard);
+                self.pipeline(text, pipeline, shell, branch);
                 shell.settle(&before);
             } else {
-                self.pipeline(text, pipeline, shell, certain);
+                self.pipeline(text, pipeline, shell, guard);
             }
         }
     }
 
-    fn pipeline(&mut self, text: Text, pipeline: &Pipeline, shell: &mut Shell, certain: bool) {
+    fn pipeline(&mut self, text: Text, pipeline: &Pipeline, shell: &mut Shell, guard: Guard) {
         if let [command] = pipeline.commands.as_slice() {
-            self.command(text, command, shell, certain);
+            self.command(text, command, shell, guard);
             return;
         }
         // Every stage of a pipeline runs in a subshell of its own.
         for command in &pipeline.commands {
             let mut stage = shell.clone();
-            self.command(text, command, &mut stage, certain);
+            self.command(text, command, &mut stage, guard);
         }
     }
 
-    fn command(&mut self, text: Text, command: &Command, shell: &mut Shell, certain: bool) {
+    fn command(&mut self, text: Text, command: &Command, shell: &mut Shell, guard: Guard) {
         match command {
-            Command::Simple(simple) => self.simple(text, simple, shell, certain),
+            Command::Simple(simple) => self.simple(text, simple, shell, guard),
             Command::Subshell {
                 body, redirects, ..
             } => {
                 self.redirects(text, redirects, shell);
                 let mut subshell = shell.clone();
-                self.list(text, body, &mut subshell, certain);
+                self.list(text, body, &mut subshell, guard);
             }
             Command::Group {
                 body, redirects, ..
             } => {
                 self.redirects(text, redirects, shell);
-                self.list(text, body, shell, certain);
+                self.list(text, body, shell, guard);
             }
             Command::Compound {
                 kind,
@@ -132,7 +135,13 @@ impl<'r, 'e> Walker<'r, 'e> {
                 ..
             } => {
                 self.redirects(text, redirects, shell);
-                self.compound(text, *kind, words, lists, shell);
+                let source = &text.source()[command.span().range()];
+                let exhaustive = match kind {
+                    CompoundKind::If => lists.len() % 2 == 1,
+                    CompoundKind::Case => has_catch_all(source),
+                    _ => false,
+                };
+                self.compound(text, *kind, words, lists, shell, guard, exhaustive);
             }
             Command::FunctionDef { name, .. } => {
                 if let Some(name) = text.script.literal(name) {
@@ -143,8 +152,11 @@ impl<'r, 'e> Walker<'r, 'e> {
         }
     }
 
-    /// Each inner list may run or not, once or many times: walk it as uncertain, then forget
-    /// what it changed before walking the next.
+    /// Each inner list may run or not, once or many times: walk it as a branch of its own, then
+    /// forget what it changed before walking the next. When one of the branches surely runs (an
+    /// `if` with an `else`, a `case` with a `*)` clause), a file every branch that goes on
+    /// deletes is deleted whenever the compound runs.
+    #[allow(clippy::too_many_arguments)]
     fn compound(
         &mut self,
         text: Text,
@@ -152,6 +164,8 @@ impl<'r, 'e> Walker<'r, 'e> {
         words: &[Word],
         lists: &[List],
         shell: &mut Shell,
+        guard: Guard,
+        exhaustive: bool,
     ) {
         // `for x in $(ls)`, `case $(uname) in`: substitutions the model does not look into.
         for word in words {
@@ -165,9 +179,37 @@ impl<'r, 'e> Walker<'r, 'e> {
                 shell.forget(&variable);
             }
         }
-        for list in lists {
-            self.list(text, list, shell, false);
+        // The deletes of each body that goes on (`None` for a condition, or a body that exits).
+        let mut bodies: Vec<Option<Vec<PathEffect>>> = Vec::new();
+        for (index, list) in lists.iter().enumerate() {
+            let mark = self.rec.guarded_mark();
+            let branch = self.rec.branch(guard);
+            self.list(text, list, shell, branch);
+            let is_body = match kind {
+                CompoundKind::If => index % 2 == 1 || index + 1 == lists.len(),
+                _ => true,
+            };
+            if is_body {
+                bodies.push(
+                    (!shell.ended && !shell.failed).then(|| self.rec.guarded_since(mark, branch)),
+                );
+            }
             shell.settle(&before);
+        }
+        if exhaustive {
+            let mut going_on = bodies.into_iter().flatten();
+            if let Some(first) = going_on.next() {
+                let rest: Vec<_> = going_on.collect();
+                for delete in first {
+                    let everywhere = rest.iter().all(|body| {
+                        body.iter()
+                            .any(|d| d.path == delete.path && d.recursive == delete.recursive)
+                    });
+                    if everywhere {
+                        self.rec.delete_under(guard, delete);
+                    }
+                }
+            }
         }
     }
 
@@ -190,7 +232,7 @@ impl<'r, 'e> Walker<'r, 'e> {
         }
     }
 
-    fn simple(&mut self, text: Text, simple: &SimpleCommand, shell: &mut Shell, certain: bool) {
+    fn simple(&mut self, text: Text, simple: &SimpleCommand, shell: &mut Shell, guard: Guard) {
         self.note_substitutions(text, simple);
         self.redirects(text, &simple.redirects, shell);
         if simple.words.is_empty() {
@@ -214,7 +256,7 @@ impl<'r, 'e> Walker<'r, 'e> {
             cwd: shell.cwd().map(str::to_string),
             overrides,
             inherit_env: true,
-            certain,
+            guard,
             in_shell: true,
         };
         self.call(&call, shell);
@@ -274,9 +316,23 @@ impl<'r, 'e> Walker<'r, 'e> {
         let mut child = shell.child(call.cwd.clone(), &call.overrides);
         let at = move |_: Span| word;
         self.nesting += 1;
-        self.script(&script, &at, &mut child, call.certain);
+        self.script(&script, &at, &mut child, call.guard);
         self.nesting -= 1;
     }
+}
+
+/// Whether a `case` has a clause every subject matches (`*)`, `(*)`, `a|*)`), read from its
+/// text: the tree keeps the clauses' bodies, not their patterns.
+fn has_catch_all(case: &str) -> bool {
+    case.match_indices("*)").any(|(at, _)| {
+        let before = case[..at].trim_end_matches([' ', '\t', '\n', '\\']);
+        before.ends_with(";;")
+            || before.ends_with(" in")
+            || before.ends_with('\n')
+            || before.ends_with('(')
+            || before.ends_with('|')
+            || before.ends_with(";&")
+    })
 }
 
 #[cfg(test)]
@@ -340,6 +396,61 @@ mod tests {
         assert!(effects.touches.is_empty());
         let effects = TestEnv::new().run("for f in a b; do rm -rf /x; done; rm -rf /w &");
         assert!(effects.deletes.is_empty());
+    }
+
+    #[test]
+    fn conditional_deletes_keep_their_branch() {
+        use crate::model::Guard;
+        let effects =
+            TestEnv::new().run("if [ -f x ]; then apt-get update; rm -rf /l; fi; rm -rf /w &");
+        let [(delete, scope)] = effects.guarded_deletes.as_slice() else {
+            panic!("{:?}", effects.guarded_deletes);
+        };
+        assert_eq!(delete.path, "/l");
+        // The update ran in that branch, so the delete runs whenever it did, and not otherwise.
+        let update = effects.caches[0].guard;
+        assert!(effects.runs_whenever(Guard::Scope(*scope), update));
+        assert!(!effects.runs_whenever(Guard::Scope(*scope), Guard::Always));
+        // A delete in a nested branch does not run whenever its outer branch does.
+        let effects = TestEnv::new().run("if a; then apt-get update; if b; then rm -rf /l; fi; fi");
+        let (_, inner) = effects.guarded_deletes[0];
+        assert!(!effects.runs_whenever(Guard::Scope(inner), effects.caches[0].guard));
+    }
+
+    #[test]
+    fn a_delete_on_every_branch_that_goes_on_is_certain() {
+        let deleted = |script: &str| -> Vec<(String, bool)> {
+            let effects = TestEnv::new().run(script);
+            paths(&effects.deletes)
+                .into_iter()
+                .map(|(path, recursive)| (path.to_string(), recursive))
+                .collect()
+        };
+        let x = || vec![("/x".to_string(), true)];
+        assert_eq!(
+            deleted("if a; then rm -rf /x /y; elif b; then rm -rf /x; else rm -f /x; fi"),
+            Vec::<(String, bool)>::new(),
+            "-f and -rf remove the same file, but an `rm -f /x` of a directory would fail: kept apart"
+        );
+        assert_eq!(
+            deleted("if a; then rm -rf /x /y; elif b; then rm -rf /x; else rm -rf /x; fi"),
+            x()
+        );
+        // Without an else, no branch may run.
+        assert!(deleted("if a; then rm -rf /x; elif b; then rm -rf /x; fi").is_empty());
+        // A branch that fails the build is never committed.
+        assert_eq!(
+            deleted("case \"$ARCH\" in a) rm -rf /x ;; b) rm -rf /x ;; *) exit 1 ;; esac"),
+            x()
+        );
+        // Without a catch-all clause, no clause may match.
+        assert!(deleted("case \"$ARCH\" in a) rm -rf /x ;; b) rm -rf /x ;; esac").is_empty());
+        assert!(deleted("case $x in a*) rm -rf /x ;; b) rm -rf /x ;; esac").is_empty());
+        // Inside a condition, the delete keeps the outer branch: the outer `if`'s condition is
+        // branch 1, its body branch 2.
+        let effects = TestEnv::new().run("if c; then if a; then rm -rf /x; else rm -rf /x; fi; fi");
+        assert!(effects.deletes.is_empty());
+        assert_eq!(effects.guarded_deletes.last().map(|(_, s)| *s), Some(2));
     }
 
     #[test]

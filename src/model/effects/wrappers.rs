@@ -9,6 +9,7 @@ use super::command::Call;
 use super::options::{self, Spec};
 use super::state::EnvValue;
 use super::words::Arg;
+use crate::model::Guard;
 use crate::model::paths;
 use crate::span::Span;
 
@@ -108,7 +109,7 @@ fn sudo<'a>(call: &Call<'a>) -> Wrapped<'a> {
         inner.cwd = directory(call.cwd.as_deref(), dir);
     }
     if parsed.has(&["b", "background"]) {
-        inner.certain = false;
+        inner.guard = Guard::Never;
     }
     Wrapped::Runs(inner)
 }

@@ -57,6 +57,15 @@ pub(super) fn apply(command: &Command, rec: &mut Recorder) {
             let archives = ["/var/cache/apt/archives/*".to_string()];
             return clean(command, Manager::Apt, &archives, rec);
         }
+        // apt 2.7's `dist-clean` (Debian 13's images end their installs with it) also drops the
+        // package lists.
+        "dist-clean" | "distclean" => {
+            let removed = [
+                "/var/cache/apt/archives/*".to_string(),
+                "/var/lib/apt/lists/*".to_string(),
+            ];
+            return clean(command, Manager::Apt, &removed, rec);
+        }
         // `autoclean` only drops archives that can no longer be downloaded: no deletion the
         // model can name.
         "autoclean" | "auto-clean" => return clean(command, Manager::Apt, &[], rec),
@@ -64,6 +73,33 @@ pub(super) fn apply(command: &Command, rec: &mut Recorder) {
     };
     let packages = package_names(packages);
     rec.package(command, Manager::Apt, action, packages, Vec::new());
+}
+
+/// The install helpers Debian-based images ship (bitnami's minideb `install_packages`, gitpod's
+/// `install-packages`): each runs `apt-get update`, installs, and removes the package lists
+/// itself, so it neither needs an earlier update nor leaves lists behind.
+pub(super) fn install_packages(command: &Command, rec: &mut Recorder) {
+    let packages: Vec<&_> = command.args.iter().collect();
+    rec.package(
+        command,
+        Manager::Apt,
+        PackageAction::Update,
+        Vec::new(),
+        Vec::new(),
+    );
+    rec.package(
+        command,
+        Manager::Apt,
+        PackageAction::Install,
+        package_names(&packages),
+        Vec::new(),
+    );
+    rec.delete(
+        command,
+        "/var/lib/apt/lists/*".to_string(),
+        true,
+        command.span,
+    );
 }
 
 #[cfg(test)]
@@ -113,6 +149,39 @@ mod tests {
         assert_eq!(&script[effects.packages[0].span.range()], "apt-get update");
         let caches: Vec<_> = effects.caches.iter().map(|c| c.cache).collect();
         assert_eq!(caches, [Cache::AptLists]);
+        assert_eq!(paths(&effects.deletes), [("/var/lib/apt/lists/*", true)]);
+    }
+
+    #[test]
+    fn dist_clean_removes_the_lists() {
+        let effects =
+            TestEnv::new().run("apt-get update && apt-get install -y curl && apt-get dist-clean");
+        assert_eq!(
+            paths(&effects.deletes),
+            [
+                ("/var/cache/apt/archives/*", true),
+                ("/var/lib/apt/lists/*", true)
+            ]
+        );
+        assert_eq!(
+            effects.packages.last().map(|p| p.action),
+            Some(PackageAction::Clean)
+        );
+    }
+
+    #[test]
+    fn install_helpers_update_and_clean_up_themselves() {
+        let effects = TestEnv::new().run("apt-get update && install-packages curl jq");
+        let actions: Vec<_> = effects.packages.iter().map(|p| p.action).collect();
+        assert_eq!(
+            actions,
+            [
+                PackageAction::Update,
+                PackageAction::Update,
+                PackageAction::Install
+            ]
+        );
+        assert_eq!(effects.packages[2].packages, ["curl", "jq"]);
         assert_eq!(paths(&effects.deletes), [("/var/lib/apt/lists/*", true)]);
     }
 

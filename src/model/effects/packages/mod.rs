@@ -21,6 +21,7 @@ use crate::model::paths;
 pub(super) fn apply(command: &Command, rec: &mut Recorder) {
     match command.name {
         "apt-get" | "apt" => apt::apply(command, rec),
+        "install_packages" | "install-packages" => apt::install_packages(command, rec),
         "apk" => apk::apply(command, rec),
         "yum" | "dnf" | "microdnf" => rpm::yum(command, rec),
         "zypper" => rpm::zypper(command, rec),

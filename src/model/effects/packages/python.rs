@@ -134,7 +134,19 @@ fn install(
         let action = PackageAction::InstallDependencies;
         rec.package(command, manager, action, packages, reads);
     }
-    let no_cache = parsed.has(&["no-cache-dir"]) || flag_variable_set(command, "PIP_NO_CACHE_DIR");
+    // pip's option parser takes any unambiguous prefix of a long option: `--no-cache` is
+    // `--no-cache-dir` (`--no-c` is not: `--no-color`, `--no-clean` …).
+    const NO_CACHE_DIR: &[&str] = &[
+        "no-cache-dir",
+        "no-cache-di",
+        "no-cache-d",
+        "no-cache-",
+        "no-cache",
+        "no-cach",
+        "no-cac",
+        "no-ca",
+    ];
+    let no_cache = parsed.has(NO_CACHE_DIR) || flag_variable_set(command, "PIP_NO_CACHE_DIR");
     if manager == Manager::Pip && !no_cache {
         let dir = parsed.value(&["cache-dir"]);
         cache_unless_moved(command, Cache::Pip, dir, &["PIP_CACHE_DIR"], rec);
@@ -310,6 +322,17 @@ mod tests {
         let effects = TestEnv::new().run("pip install --no-cache-dir flask");
         assert_eq!(effects.packages.len(), 1);
         assert!(effects.caches.is_empty());
+    }
+
+    #[test]
+    fn abbreviated_no_cache_dir_keeps_it_out() {
+        for option in ["--no-cache", "--no-cache-d", "--no-ca"] {
+            let effects = TestEnv::new().run(&format!("pip install {option} flask"));
+            assert!(effects.caches.is_empty(), "{option}");
+        }
+        // Ambiguous for pip (`--no-color`, `--no-clean`, `--no-compile`): not the cache option.
+        let effects = TestEnv::new().run("pip install --no-c flask");
+        assert_eq!(caches(&effects), [Cache::Pip]);
     }
 
     #[test]

@@ -1,0 +1,83 @@
+//! What a layer does to the package caches: whether it removes a cache, and whether a cache it
+//! fills is still there when its script ends.
+
+use super::layer::{Cache, CacheFill, Effects, Guard, Manager, PackageAction, PathEffect};
+use super::paths::removes;
+
+impl Effects {
+    /// Whether the step surely removes the cache (a delete covering one of its directories, or
+    /// the manager's own clean command for that cache, outside any condition).
+    pub fn cleans(&self, cache: Cache, home: &str) -> bool {
+        // Cheap checks first: most steps delete nothing and clean nothing.
+        if self.deletes.is_empty() && self.packages.is_empty() {
+            return false;
+        }
+        let cleaned = self.packages.iter().any(|p| {
+            p.action == PackageAction::Clean
+                && p.guard == Guard::Always
+                && clean_covers(p.manager, cache)
+        });
+        cleaned || {
+            let dirs = cache.dirs(home);
+            self.deletes.iter().any(|d| deletes_cache(d, &dirs))
+        }
+    }
+
+    /// Whether something in the same script removes what `fill` put in the cache: a cleanup
+    /// after it that runs whenever it ran. Spans order the commands; the commands of an `sh -c`
+    /// string share the string's span, and there a cleanup counts wherever it is, as the model
+    /// can't tell.
+    pub fn cleans_after(&self, fill: &CacheFill, home: &str) -> bool {
+        let after =
+            |at: u32, guard: Guard| at >= fill.span.start && self.runs_whenever(guard, fill.guard);
+        let cleaned = self.packages.iter().any(|p| {
+            p.action == PackageAction::Clean
+                && clean_covers(p.manager, fill.cache)
+                && after(p.span.start, p.guard)
+        });
+        if cleaned {
+            return true;
+        }
+        let dirs = fill.cache.dirs(home);
+        let unconditional = self.deletes.iter().map(|d| (d, Guard::Always));
+        let guarded = self
+            .guarded_deletes
+            .iter()
+            .map(|(d, scope)| (d, Guard::Scope(*scope)));
+        unconditional
+            .chain(guarded)
+            .any(|(d, guard)| after(d.span.start, guard) && deletes_cache(d, &dirs))
+    }
+
+    /// The first fill of `cache` that is still there when the script ends.
+    pub fn leaves(&self, cache: Cache, home: &str) -> Option<&CacheFill> {
+        self.caches
+            .iter()
+            .filter(|f| f.cache == cache)
+            .find(|f| !self.cleans_after(f, home))
+    }
+}
+
+fn deletes_cache(delete: &PathEffect, dirs: &[String]) -> bool {
+    dirs.iter().any(|dir| {
+        removes(&delete.path, delete.recursive, dir)
+            || removes(&delete.path, delete.recursive, &format!("{dir}/x"))
+    })
+}
+
+/// Whether the manager's own clean command empties the cache. yum, dnf and zypper are not here:
+/// only `clean all` (`zypper clean --all`) empties their caches, and the model records that as
+/// the deletion it is; `yum clean packages` or a plain `zypper clean` leave the metadata.
+fn clean_covers(manager: Manager, cache: Cache) -> bool {
+    use Manager::*;
+    matches!(
+        (manager, cache),
+        (Apt, Cache::AptArchives)
+            | (Apk, Cache::Apk)
+            | (Pip, Cache::Pip)
+            | (Npm, Cache::Npm)
+            | (Yarn, Cache::Yarn)
+            | (Gem, Cache::Gem)
+            | (Composer, Cache::Composer)
+    )
+}
