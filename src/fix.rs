@@ -269,13 +269,18 @@ mod tests {
 
     #[test]
     fn copy_chown_is_an_unsafe_fix() {
-        let source = "FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN chown -R node:node /app\n";
+        let source =
+            "FROM node:20-alpine\nCOPY app.conf /etc/app.conf\nRUN chown node:node /etc/app.conf\n";
         assert_eq!(fix_safe(source).text, source);
         let unsafe_fixed = fix_source(source, &LintOptions::default(), Applicability::Unsafe);
         assert_eq!(
             unsafe_fixed.text,
-            "FROM node:20-alpine\nWORKDIR /app\nCOPY --chown=node:node . .\n"
+            "FROM node:20-alpine\nCOPY --chown=node:node app.conf /etc/app.conf\n"
         );
         assert_eq!(unsafe_fixed.fixed, BTreeMap::from([("LL303", 1)]));
+        // `chown -R` of a directory WORKDIR made is not what `COPY --chown` does: no rewrite.
+        let source = "FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN chown -R node:node /app\n";
+        let unsafe_fixed = fix_source(source, &LintOptions::default(), Applicability::Unsafe);
+        assert_eq!(unsafe_fixed.text, source);
     }
 }

@@ -891,7 +891,10 @@ RUN mkdir /data && \\
 CMD ls -alh /data
 ";
 
-const CHOWN: &[u8] = b"FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN chown -R node:node /app\n";
+// LL303's rewrite is exact here: one file into /etc, which every image has (a `chown -R` of a
+// directory WORKDIR made gets no rewrite).
+const CHOWN: &[u8] =
+    b"FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nCOPY app.conf /etc/app.conf\nRUN chown node:node /etc/app.conf\n";
 
 const APT: &[u8] = b"FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n";
 
@@ -964,7 +967,7 @@ fn unsafe_fixes_apply_the_copy_chown_rewrite_and_plain_fix_does_not() {
     );
     assert_eq!(
         String::from_utf8_lossy(&read(&dir, "Dockerfile")),
-        "FROM node:20-alpine\nWORKDIR /app\nCOPY --chown=node:node . .\n"
+        "FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nCOPY --chown=node:node app.conf /etc/app.conf\n"
     );
     // LL306 (no .dockerignore) has no fix to apply and remains.
     assert_eq!(run.code, 1);
@@ -1031,7 +1034,8 @@ fn diff_with_nothing_to_fix_prints_nothing_and_exits_0() {
     );
     assert_eq!(run.code, 1);
     assert!(
-        run.stdout.contains("+COPY --chown=node:node . .\n"),
+        run.stdout
+            .contains("+COPY --chown=node:node app.conf /etc/app.conf\n"),
         "{}",
         run.stdout
     );
@@ -1080,7 +1084,7 @@ fn fix_on_stdin_prints_only_the_fixed_text_and_reports_on_stderr() {
     );
     assert_eq!(
         run.stdout,
-        "FROM node:20-alpine\nWORKDIR /app\nCOPY --chown=node:node . .\n"
+        "FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nCOPY --chown=node:node app.conf /etc/app.conf\n"
     );
     assert_eq!(run.stderr, "[]\n");
 }

@@ -70,9 +70,49 @@ fn skipped() -> bool {
 
 // --- one build -----------------------------------------------------------------------------------
 
-/// Builds `dockerfile` on busybox with the files of `context` and inspects the image.
-fn build(dockerfile: &str, context: &BTreeMap<String, String>) -> Build {
-    image::build(SCRIPT, dockerfile, context)
+/// Writes the context's files, with the given modes (others keep the default one).
+fn write_context(root: &Path, context: &BTreeMap<String, String>, modes: &BTreeMap<String, u32>) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::create_dir_all(root).expect("the context directory");
+    for (path, text) in context {
+        assert!(
+            !path.split('/').any(|part| part == ".."),
+            "context path {path:?} leaves the context"
+        );
+        let file = root.join(path);
+        if let Some(parent) = file.parent() {
+            fs::create_dir_all(parent).expect("a context subdirectory");
+        }
+        fs::write(&file, text).expect("a context file");
+        if let Some(mode) = modes.get(path) {
+            fs::set_permissions(&file, fs::Permissions::from_mode(*mode)).expect("a mode");
+        }
+    }
+}
+
+/// Builds `dockerfile` with the context directory `root` as it is, and inspects the image.
+/// Panics only when the tooling itself breaks: a Dockerfile that does not build is an answer,
+/// not an error.
+fn build_with(dockerfile: &str, root: &Path) -> Build {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("Dockerfile");
+    fs::write(&file, dockerfile).expect("the Dockerfile");
+    // Through bash, so that a checkout that lost the executable bit still runs it.
+    let out = Command::new("bash")
+        .arg(SCRIPT)
+        .arg(&file)
+        .arg(root)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {SCRIPT}: {e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    match out.status.code() {
+        Some(0) => Build::Image(image::Image::parse(&String::from_utf8_lossy(&out.stdout))),
+        Some(3) => Build::Failed(image::why_it_failed(&stderr)),
+        _ => panic!(
+            "{SCRIPT} failed ({}) on:\n{dockerfile}\n{stderr}",
+            out.status
+        ),
+    }
 }
 
 // --- before and after ----------------------------------------------------------------------------
@@ -88,11 +128,19 @@ enum Verdict {
 }
 
 fn compare(original: &str, fixed: &str, context: &BTreeMap<String, String>) -> Verdict {
-    let before = match build(original, context) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let root = dir.path().join("context");
+    write_context(&root, context, &BTreeMap::new());
+    compare_in(original, fixed, &root)
+}
+
+/// `compare` with a context directory already written.
+fn compare_in(original: &str, fixed: &str, root: &Path) -> Verdict {
+    let before = match build_with(original, root) {
         Build::Image(image) => image,
         Build::Failed(why) => return Verdict::OriginalFails(why),
     };
-    let after = match build(fixed, context) {
+    let after = match build_with(fixed, root) {
         Build::Image(image) => image,
         Build::Failed(why) => {
             return Verdict::Broken(format!(
@@ -426,7 +474,7 @@ const CASES: &[Case] = &[
     Case {
         name: "a WORKDIR-relative script keeps its directory after the merge",
         rule: "DL3059",
-        dockerfile: "FROM busybox\nWORKDIR /work\nRUN mkdir sub && cd sub && touch inner\nRUN touch outer\n",
+        dockerfile: "FROM busybox\nRUN true\nWORKDIR /work\nRUN mkdir sub && cd sub && touch inner\nRUN touch outer\n",
     },
 ];
 
@@ -504,4 +552,187 @@ fn ll305_never_moves_an_arg_past_a_run_that_may_read_its_environment() {
         moved.text, case.dockerfile,
         "LL305 must not move the ARG past `env`"
     );
+}
+
+// --- (d) LL303's unsafe COPY --chown/--chmod rewrite ----------------------------------------------
+
+/// A Dockerfile and its context (text and mode of each file) for LL303's rewrite. An unsafe fix
+/// may be wrong where the tool cannot see, but in these cases it can: the group a file had, a
+/// directory that already existed, other paths in the RUN, a mode the file already has.
+struct PermissionCase {
+    name: &'static str,
+    dockerfile: &'static str,
+    /// Path, text, mode.
+    context: &'static [(&'static str, &'static str, u32)],
+    /// Whether the rewrite must be offered (it must then keep the image); otherwise nothing may
+    /// be rewritten.
+    rewritten: bool,
+}
+
+const SCRIPT_TEXT: &str = "#!/bin/sh\necho hello\n";
+
+const PERMISSION_CASES: &[PermissionCase] = &[
+    PermissionCase {
+        name: "chown app keeps the group root, which --chown=app alone would not",
+        dockerfile: "FROM busybox\nRUN echo app:x:1000:1000::/home/app:/bin/sh >> /etc/passwd && echo app:x:1000: >> /etc/group\nCOPY app.conf /etc/app.conf\nRUN chown app /etc/app.conf\n",
+        context: &[("app.conf", "port=8080\n", 0o644)],
+        rewritten: true,
+    },
+    PermissionCase {
+        name: "the old user.group spelling",
+        dockerfile: "FROM busybox\nRUN echo pg:x:1001:1001::/home/pg:/bin/sh >> /etc/passwd && echo pg:x:1001: >> /etc/group\nCOPY pg.conf /etc/pg.conf\nRUN chown pg.pg /etc/pg.conf\n",
+        context: &[("pg.conf", "listen=*\n", 0o644)],
+        rewritten: true,
+    },
+    PermissionCase {
+        name: "a chown and a symbolic chmod fold into both flags",
+        dockerfile: "FROM busybox\nRUN echo app:x:1000:1000::/home/app:/bin/sh >> /etc/passwd && echo app:x:1000: >> /etc/group && mkdir -p /usr/local/bin\nCOPY run.sh /usr/local/bin/run.sh\nRUN chown app /usr/local/bin/run.sh && chmod +x /usr/local/bin/run.sh\n",
+        context: &[("run.sh", SCRIPT_TEXT, 0o644)],
+        rewritten: true,
+    },
+    PermissionCase {
+        name: "chgrp keeps root as the owner",
+        dockerfile: "FROM busybox\nRUN true\nCOPY shared.db /var/shared.db\nRUN chgrp nobody /var/shared.db\n",
+        context: &[("shared.db", "data\n", 0o640)],
+        rewritten: true,
+    },
+    PermissionCase {
+        name: "one chmod for the files of two COPYs",
+        dockerfile: "FROM busybox\nRUN true\nCOPY start.sh /start.sh\nCOPY stop.sh /opt/stop.sh\nRUN chmod 0750 /start.sh /opt/stop.sh\n",
+        context: &[
+            ("start.sh", SCRIPT_TEXT, 0o644),
+            ("stop.sh", SCRIPT_TEXT, 0o600),
+        ],
+        rewritten: true,
+    },
+    PermissionCase {
+        name: "chown -R of a directory that existed before the COPY",
+        dockerfile: "FROM busybox\nRUN true\nWORKDIR /app\nCOPY . /app\nRUN chown -R nobody /app\n",
+        context: &[("index.js", "console.log(1)\n", 0o644)],
+        rewritten: false,
+    },
+    PermissionCase {
+        name: "a chown of the copied file and of other paths",
+        dockerfile: "FROM busybox\nRUN true\nCOPY app.conf /etc/app.conf\nRUN chown nobody /etc/app.conf /tmp\n",
+        context: &[("app.conf", "port=8080\n", 0o644)],
+        rewritten: false,
+    },
+    PermissionCase {
+        name: "a chmod of one file of a whole-context COPY",
+        dockerfile: "FROM busybox\nRUN true\nCOPY . /app\nRUN chmod 0755 /app/run.sh\n",
+        context: &[
+            ("run.sh", SCRIPT_TEXT, 0o644),
+            ("README", "read me\n", 0o644),
+        ],
+        rewritten: false,
+    },
+    PermissionCase {
+        name: "a chmod in a RUN that does other work",
+        dockerfile: "FROM busybox\nRUN true\nCOPY init.sh /init.sh\nRUN chmod 0755 /init.sh && mkdir /data\n",
+        context: &[("init.sh", SCRIPT_TEXT, 0o644)],
+        rewritten: false,
+    },
+];
+
+/// The context directory of a case, under `dir`, and the options that lint with it.
+fn permission_context(case: &PermissionCase, dir: &Path) -> (std::path::PathBuf, LintOptions) {
+    let root = dir.join("context");
+    let files = case
+        .context
+        .iter()
+        .map(|(path, text, _)| (path.to_string(), text.to_string()))
+        .collect();
+    let modes = case
+        .context
+        .iter()
+        .map(|(path, _, mode)| (path.to_string(), *mode))
+        .collect();
+    write_context(&root, &files, &modes);
+    let mut options = only("LL303");
+    options.build_context = BuildContext::directory(&root);
+    (root, options)
+}
+
+fn check_permission_case(case: &PermissionCase) -> Option<String> {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (root, options) = permission_context(case, dir.path());
+    let outcome = fix_source(case.dockerfile, &options, Applicability::Unsafe);
+    let applied = outcome.fixed.contains_key("LL303");
+    if applied != case.rewritten {
+        return Some(format!(
+            "{}: the rewrite was {}offered:\n{}",
+            case.name,
+            if applied { "" } else { "not " },
+            outcome.text
+        ));
+    }
+    if !applied {
+        return None;
+    }
+    match compare_in(case.dockerfile, &outcome.text, &root) {
+        Verdict::Kept { before, after, .. } => {
+            eprintln!("  kept      {}: {before} → {after} bytes", case.name);
+            (after < before).then_some(()).map_or_else(
+                || {
+                    Some(format!(
+                        "{}: the rewrite saved nothing ({before} → {after})",
+                        case.name
+                    ))
+                },
+                |()| None,
+            )
+        }
+        Verdict::OriginalFails(why) => {
+            Some(format!("{}: the original must build: {why}", case.name))
+        }
+        Verdict::Broken(why) => Some(format!(
+            "{}:\n{why}  original:\n{}  rewritten:\n{}",
+            case.name, case.dockerfile, outcome.text
+        )),
+    }
+}
+
+#[test]
+fn ll303_rewrites_keep_the_image_where_the_tool_can_see() {
+    if skipped() {
+        return;
+    }
+    let problems: Vec<String> = in_parallel(PERMISSION_CASES, check_permission_case)
+        .into_iter()
+        .flatten()
+        .collect();
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
+
+/// The ground for LL303's silence on a chmod that changes nothing: with buildah's vfs driver
+/// (what these tests use; BuildKit's differ compares the same way) the image is the same with
+/// and without it, and its layer adds no file bytes. buildah's overlay driver copies the file up
+/// anyway; rules/LL303.yaml says so.
+#[test]
+fn a_chmod_that_changes_nothing_adds_no_file_bytes() {
+    let case = PermissionCase {
+        name: "chmod +x on a file already executable in the context",
+        dockerfile: "FROM busybox\nRUN true\nCOPY run.sh /usr/local/bin/run.sh\nRUN chmod +x /usr/local/bin/run.sh && chown root /usr/local/bin/run.sh\n",
+        context: &[("run.sh", SCRIPT_TEXT, 0o755)],
+        rewritten: false,
+    };
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (root, options) = permission_context(&case, dir.path());
+    let found = layerlint::lint_with(case.dockerfile, &options);
+    assert!(
+        found.iter().all(|d| d.code != "LL303"),
+        "no LL303 finding for a no-op chmod: {found:?}"
+    );
+    if skipped() {
+        return;
+    }
+    let without = "FROM busybox\nRUN true\nCOPY run.sh /usr/local/bin/run.sh\nRUN true\n";
+    match compare_in(case.dockerfile, without, &root) {
+        Verdict::Kept { before, after, .. } => assert_eq!(
+            before, after,
+            "the no-op chmod and chown should add exactly what `RUN true` adds"
+        ),
+        Verdict::OriginalFails(why) => panic!("the case must build: {why}"),
+        Verdict::Broken(why) => panic!("the no-op chmod changed the image:\n{why}"),
+    }
 }
