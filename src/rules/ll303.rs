@@ -291,11 +291,14 @@ fn reach<'s, 'a>(
     let kind = word.map_or(source::Kind::Unknown, |w| {
         source::kind(cx.build_context, rel.as_deref(), w)
     });
-    // Only the directory itself: its metadata is all that changes, no file bytes are copied.
+    // Only the directory itself: its metadata is all that changes, no file bytes are copied. A
+    // path copied from another stage or image (`COPY --from=build /opt/conda /opt/conda`) is
+    // most often a directory, and nothing can show it is not: quiet there too.
+    let from_elsewhere = creator.flag("from").is_some() && kind == source::Kind::Unknown;
     if !touched.recursive
         && !origin.partial
         && touched.path == origin.created.path
-        && kind == source::Kind::Dir
+        && (kind == source::Kind::Dir || from_elsewhere)
     {
         return None;
     }

@@ -10,6 +10,20 @@ pub fn apply_chmod(spec: &str, old: u32) -> Option<u32> {
         let mode = u32::from_str_radix(spec, 8).ok()?;
         return (mode <= 0o7777).then_some(mode);
     }
+    // GNU chmod's operator with octal bits: `=2775`, `+4000`, `-022`.
+    if let Some(op) = spec.chars().next().filter(|c| "=+-".contains(*c)) {
+        let digits = &spec[1..];
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            let bits = u32::from_str_radix(digits, 8)
+                .ok()
+                .filter(|b| *b <= 0o7777)?;
+            return Some(match op {
+                '=' => bits,
+                '+' => (old & 0o7777) | bits,
+                _ => old & 0o7777 & !bits,
+            });
+        }
+    }
     let masked = symbolic(spec, old, 0o022)?;
     let unmasked = symbolic(spec, old, 0)?;
     (masked == unmasked).then_some(masked)
@@ -220,6 +234,13 @@ pub fn copy_owner(flag: Option<&str>) -> Owner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operator_with_octal_bits() {
+        assert_eq!(apply_chmod("=2775", 0o644), Some(0o2775));
+        assert_eq!(apply_chmod("+111", 0o644), Some(0o755));
+        assert_eq!(apply_chmod("-022", 0o777), Some(0o755));
+    }
 
     #[test]
     fn octal_and_symbolic_modes() {
