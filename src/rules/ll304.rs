@@ -1208,6 +1208,20 @@ mod tests {
         );
         let clean = ll304(npm, &[("package.json", "{}"), ("src/index.js", "")]);
         assert!(clean[0].fix.is_some(), "{clean:?}");
+        // An option of the install naming the copy: it reads it.
+        assert!(
+            ll304(
+                "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nCOPY pkgs/ ./pkgs/\nRUN pip install --no-index --find-links pkgs -r requirements.txt\n",
+                &[("requirements.txt", "flask\n"), ("pkgs/flask.whl", "")]
+            )
+            .is_empty()
+        );
+        // Housekeeping after the install changes nothing.
+        let cleaned = ll304(
+            "FROM node:22\nWORKDIR /app\nCOPY package.json ./\nCOPY src/ ./src/\nRUN npm ci && npm cache clean --force\n",
+            &[("package.json", "{}"), ("src/index.js", "")],
+        );
+        assert!(cleaned[0].fix.is_some(), "{cleaned:?}");
         // Unknown commands in the install's RUN make it "may"; a build makes it nothing.
         advice_only(
             "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nCOPY *.py ./\nRUN curl -sS https://bootstrap.pypa.io/get-pip.py | python && pip install -r requirements.txt\n",

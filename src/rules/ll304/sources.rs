@@ -475,6 +475,15 @@ fn run_reads(
         for c in script.simple_commands() {
             let span = run.file_span(c.command.span);
             if skip.is_some_and(|s| s.start <= span.start && span.end <= s.end) {
+                // The install reads its manifests; an option naming a copied path
+                // (`--find-links pkgs`) is another matter.
+                match argument_reads(copy, &c, cwd.as_deref()) {
+                    Some(Reads::Yes) => return Reads::Yes,
+                    Some(Reads::Maybe(what)) if matches!(verdict, Reads::No) => {
+                        verdict = Reads::Maybe(what);
+                    }
+                    _ => {}
+                }
                 continue;
             }
             if c.is("cd") {
@@ -658,11 +667,13 @@ const READS_SOURCES: &[&str] = &[
     "eval",
 ];
 
-fn command_reads(copy: &SourceCopy<'_, '_>, c: &CommandRef<'_>, cwd: Option<&str>) -> Reads {
-    let Some(name) = c.name() else {
-        // A bare assignment runs nothing.
-        return Reads::No;
-    };
+/// Whether the command's name or an argument names a copied file or a directory above one.
+fn argument_reads(
+    copy: &SourceCopy<'_, '_>,
+    c: &CommandRef<'_>,
+    cwd: Option<&str>,
+) -> Option<Reads> {
+    let name = c.name()?;
     let args: Vec<String> = c
         .args()
         .iter()
@@ -670,7 +681,7 @@ fn command_reads(copy: &SourceCopy<'_, '_>, c: &CommandRef<'_>, cwd: Option<&str
         .collect();
     // The command itself is a copied file, or a local script.
     if !name.starts_with('/') && name.contains('/') {
-        return Reads::Yes;
+        return Some(Reads::Yes);
     }
     // An argument names a copied file or a directory above one.
     for arg in std::iter::once(name.as_ref()).chain(args.iter().map(String::as_str)) {
@@ -693,14 +704,30 @@ fn command_reads(copy: &SourceCopy<'_, '_>, c: &CommandRef<'_>, cwd: Option<&str
                         Some("mkdir" | "useradd" | "adduser")
                     ))
                 {
-                    return Reads::Yes;
+                    return Some(Reads::Yes);
                 }
             }
             None if value.contains(['/', '.']) || paths::is_glob(value) => {
-                return Reads::Maybe(first_words(c.text(c.command.span)));
+                return Some(Reads::Maybe(first_words(c.text(c.command.span))));
             }
             _ => {}
         }
+    }
+    None
+}
+
+fn command_reads(copy: &SourceCopy<'_, '_>, c: &CommandRef<'_>, cwd: Option<&str>) -> Reads {
+    if c.name().is_none() {
+        // A bare assignment runs nothing.
+        return Reads::No;
+    }
+    let args: Vec<String> = c
+        .args()
+        .iter()
+        .map(|w| c.literal(w).map(|t| t.into_owned()).unwrap_or_default())
+        .collect();
+    if let Some(reads) = argument_reads(copy, c, cwd) {
+        return reads;
     }
     let base = c.basename().unwrap_or_default();
     let has = |a: &str| args.iter().any(|x| x == a);
@@ -732,12 +759,28 @@ fn command_reads(copy: &SourceCopy<'_, '_>, c: &CommandRef<'_>, cwd: Option<&str
             [v] if v == "--version" || v == "-V" => true,
             _ => false,
         },
-        "npm" => (has("-g") || has("--global")) || args.first().is_some_and(|a| a == "config"),
-        "yarn" => args.first().is_some_and(|a| a == "global" || a == "config"),
+        "npm" => {
+            (has("-g") || has("--global"))
+                || args.first().is_some_and(|a| {
+                    matches!(a.as_str(), "config" | "cache" | "set" | "--version" | "-v")
+                })
+        }
+        "yarn" | "pnpm" => args.first().is_some_and(|a| {
+            matches!(
+                a.as_str(),
+                "global" | "config" | "cache" | "--version" | "-v"
+            )
+        }),
         "gem" => args
             .first()
             .is_some_and(|a| a == "install" || a == "update"),
-        "go" => matches!(args.first().map(String::as_str), Some("version" | "env")),
+        "go" => matches!(
+            args.iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .as_slice(),
+            ["version" | "env", ..] | ["mod", "download" | "verify", ..]
+        ),
         "node" => matches!(args.as_slice(), [v] if v == "--version" || v == "-v"),
         _ => false,
     };
