@@ -295,6 +295,14 @@ fn source_areas(cx: &Context<'_, '_>, step: &Step<'_>) -> Option<Vec<Area>> {
         }
         let trimmed = source.trim_end_matches('/');
         let name = paths::file_name(trimmed);
+        // ADD unpacks a local archive into the destination: anything may land there.
+        let archive = [
+            ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst",
+        ];
+        if ins.keyword == Keyword::Add && archive.iter().any(|a| name.ends_with(a)) {
+            areas.push(Area::Tree(dest_abs.clone()));
+            continue;
+        }
         let in_dest = |name: &str| {
             if dest_is_dir {
                 paths::normalize(&format!("{dest_abs}/{name}"))
@@ -926,7 +934,7 @@ fn install_may_read(
                 }
             }
             if json.get("workspaces").is_some() {
-                return Sure::May("package.json declares workspaces".into());
+                return Sure::Needs;
             }
             let local = ["dependencies", "devDependencies", "optionalDependencies"]
                 .iter()
@@ -941,14 +949,12 @@ fn install_may_read(
                         || v.starts_with('/')
                 });
             if local {
-                return Sure::May("package.json depends on a local path".into());
+                return Sure::Needs;
             }
             Sure::Yes
         }
         Manager::Go => match context_text(first) {
-            Some(text) if text.contains("=> ./") || text.contains("=> ../") => {
-                Sure::May("go.mod replaces a module with a local directory".into())
-            }
+            Some(text) if text.contains("=> ./") || text.contains("=> ../") => Sure::Needs,
             Some(_) => Sure::Yes,
             None if has_dirs => unknown(
                 "go.mod",
@@ -970,7 +976,7 @@ fn install_may_read(
                 .iter()
                 .any(|w| text.contains(w)) =>
             {
-                Sure::May("the Gemfile reads other files (a gemspec or a local path)".into())
+                Sure::Needs
             }
             Some(_) => Sure::Yes,
             None => unknown("Gemfile", "read a gemspec or a local path"),
@@ -983,9 +989,7 @@ fn install_may_read(
                 );
             }
             match context_text(first) {
-                Some(text) if text.contains("\"path\"") => {
-                    Sure::May("composer.json has a path repository".into())
-                }
+                Some(text) if text.contains("\"path\"") => Sure::Needs,
                 Some(_) => Sure::Yes,
                 None if has_dirs => unknown("composer.json", "name a path repository"),
                 None => Sure::Yes,
@@ -1013,9 +1017,7 @@ fn project_install(op: &PackageOp, command: &str, first: &str, text: Option<Stri
     }
     let name = paths::file_name(first);
     match text {
-        Some(text) if text.contains("path =") || text.contains("path=") => {
-            Sure::May(format!("{name} names a local path"))
-        }
+        Some(text) if text.contains("path =") || text.contains("path=") => Sure::Needs,
         Some(_) => Sure::Yes,
         None => Sure::May(format!(
             "{name} is not in the build context, so it may name a local path"
