@@ -14,6 +14,8 @@ use crate::model::{Input, Manager, PackageAction, PackageOp, PathEffect, Stage, 
 use crate::span::Span;
 use crate::syntax::{Args, Instruction, Keyword};
 
+mod sources;
+
 pub struct CopyBustsDependencyCache;
 
 impl Rule for CopyBustsDependencyCache {
@@ -55,7 +57,12 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
                 }
                 _ => None,
             };
-            let Some(copy) = finding else { continue };
+            let Some(copy) = finding else {
+                if op.action == PackageAction::InstallDependencies && !op.reads.is_empty() {
+                    sources::check(cx, stage, index, op, &mut reported_copies);
+                }
+                continue;
+            };
             if reported_copies.contains(&copy.index) {
                 continue;
             }
@@ -1149,6 +1156,84 @@ mod tests {
             "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n",
             &[("package.json", "{}")],
             "does more than the install",
+        );
+    }
+
+    #[test]
+    fn source_copies_before_the_install() {
+        const PIP: &str = "FROM python:3.12\nWORKDIR /app\nCOPY deps/requirements.txt .\nCOPY *.py ./\nRUN pip install -r requirements.txt\n";
+        // Resolved from the context through the copy that placed it: a rewrite.
+        let found = ll304(PIP, &[("deps/requirements.txt", "flask\n"), ("app.py", "")]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains("does not read what it copies"));
+        assert!(found[0].fix.is_some());
+        // The root's requirements.txt is another file: this one installs the project.
+        assert!(
+            ll304(
+                PIP,
+                &[
+                    ("deps/requirements.txt", "-e .\n"),
+                    ("requirements.txt", "flask\n"),
+                    ("app.py", "")
+                ]
+            )
+            .is_empty()
+        );
+        // Not in the context: "may", and no rewrite.
+        advice_only(PIP, &[("app.py", "")], "may install a local path");
+        let may = ll304(PIP, &[("app.py", "")]);
+        assert!(may[0].message.contains("may not need what it copies"));
+        // An included requirements file the copy brings is read by the install.
+        let nested = "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nCOPY reqs/ ./reqs/\nRUN pip install -r requirements.txt\n";
+        assert!(
+            ll304(
+                nested,
+                &[
+                    ("requirements.txt", "-r reqs/base.txt\n"),
+                    ("reqs/base.txt", "flask\n")
+                ]
+            )
+            .is_empty()
+        );
+        // A variable that puts the copy on the PATH lets any command run what it brings.
+        let path = "FROM node:22\nWORKDIR /app\nCOPY package.json package-lock.json ./\nCOPY bin/ ./bin/\nENV PATH=/app/bin:$PATH\nRUN npm ci\n";
+        assert!(ll304(path, &[("package.json", "{}"), ("bin/tool", "")]).is_empty());
+        // An install script in the context's package.json: "may".
+        let npm =
+            "FROM node:22\nWORKDIR /app\nCOPY package.json ./\nCOPY src/ ./src/\nRUN npm ci\n";
+        advice_only(
+            npm,
+            &[("package.json", r#"{"scripts": {"postinstall": "tsc"}}"#)],
+            "`postinstall` script",
+        );
+        let clean = ll304(npm, &[("package.json", "{}"), ("src/index.js", "")]);
+        assert!(clean[0].fix.is_some(), "{clean:?}");
+        // An option of the install naming the copy: it reads it.
+        assert!(
+            ll304(
+                "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nCOPY pkgs/ ./pkgs/\nRUN pip install --no-index --find-links pkgs -r requirements.txt\n",
+                &[("requirements.txt", "flask\n"), ("pkgs/flask.whl", "")]
+            )
+            .is_empty()
+        );
+        // Housekeeping after the install changes nothing.
+        let cleaned = ll304(
+            "FROM node:22\nWORKDIR /app\nCOPY package.json ./\nCOPY src/ ./src/\nRUN npm ci && npm cache clean --force\n",
+            &[("package.json", "{}"), ("src/index.js", "")],
+        );
+        assert!(cleaned[0].fix.is_some(), "{cleaned:?}");
+        // Unknown commands in the install's RUN make it "may"; a build makes it nothing.
+        advice_only(
+            "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nCOPY *.py ./\nRUN curl -sS https://bootstrap.pypa.io/get-pip.py | python && pip install -r requirements.txt\n",
+            &[("requirements.txt", "flask\n"), ("app.py", "")],
+            "may read them",
+        );
+        assert!(
+            ll304(
+                "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nCOPY *.py ./\nRUN pip install -r requirements.txt && python manage.py collectstatic\n",
+                &[("requirements.txt", "flask\n"), ("manage.py", "")]
+            )
+            .is_empty()
         );
     }
 }
