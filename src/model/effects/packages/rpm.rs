@@ -86,6 +86,22 @@ pub(super) fn yum(command: &Command, rec: &mut Recorder) {
     let packages = package_names(rest);
     rec.package(command, manager, action, packages, Vec::new());
     rec.cache(command, cache);
+    // A transaction writes the manager's history and logs, which `clean all` leaves: a later
+    // layer that deletes them only hides them.
+    if action != PackageAction::Update {
+        let written: &[&str] = match manager {
+            Manager::Yum => &["/var/log/yum.log", "/var/lib/yum/history"],
+            _ => &[
+                "/var/log/dnf.log",
+                "/var/log/dnf.librepo.log",
+                "/var/log/dnf.rpm.log",
+                "/var/lib/dnf/history.sqlite",
+            ],
+        };
+        for path in written {
+            rec.create(command, path.to_string(), path.ends_with("history"));
+        }
+    }
 }
 
 pub(super) fn zypper(command: &Command, rec: &mut Recorder) {
