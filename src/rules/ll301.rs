@@ -152,6 +152,17 @@ fn update_before(
         return None;
     }
     let command = cx.text(install);
+    // With fresh lists apt may find work it did not find before, and without `-y` it then asks,
+    // and a build cannot answer: an `apt-get upgrade` that was a quiet no-op would abort.
+    let assumes_yes = command.split_whitespace().any(|word| {
+        matches!(word, "--yes" | "--assume-yes" | "--force-yes")
+            || word.starts_with('-')
+                && !word.starts_with("--")
+                && (word.contains('y') || word.contains("qq"))
+    });
+    if !assumes_yes {
+        return None;
+    }
     let plain = command
         .split_whitespace()
         .find(|word| !word.contains('='))

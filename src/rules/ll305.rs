@@ -54,7 +54,9 @@ pub fn is_volatile(name: &str) -> bool {
         "TIMESTAMP",
         "DATE",
         "GIT_SHA",
+        "GITSHA",
         "GIT_COMMIT",
+        "GITCOMMIT",
         "GIT_REVISION",
         "GIT_REF",
         "COMMIT",
@@ -80,6 +82,10 @@ pub fn is_volatile(name: &str) -> bool {
         "_TIMESTAMP",
         "_BUILD_NUMBER",
         "_BUILD_ID",
+        // `DOCKER_GITCOMMIT`, `APP_GITSHA`: the same names without the inner underscore.
+        "_GITCOMMIT",
+        "_GITSHA",
+        "_GIT_SHA",
     ];
     !is_cache_buster(&upper)
         && (EXACT.contains(&upper.as_str()) || SUFFIXES.iter().any(|s| upper.ends_with(s)))
