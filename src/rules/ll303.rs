@@ -428,8 +428,14 @@ fn report(
             origin.created.path
         )
     } else {
+        // `>>` adds to a file an earlier layer made; this layer holds a whole copy all the same.
+        let made = if origin.created.via == ">>" {
+            "last wrote"
+        } else {
+            "created"
+        };
         format!(
-            "{}, which the {keyword} on line {created_line} created",
+            "{}, which the {keyword} on line {created_line} {made}",
             origin.created.path
         )
     };
