@@ -73,7 +73,7 @@ impl CacheRule {
                             .iter()
                             .find(|u| u.update_at.stage == stage.index && u.update_at.step == index)
                     });
-                    let user = user.map(|u| u.install.span);
+                    let user = user.map(|u| (u.install.span, u.unseen_at.is_some()));
                     self.report(cx, later, step, fill, user);
                 }
             }
@@ -86,7 +86,7 @@ impl CacheRule {
         later: Option<&Step<'_>>,
         step: &Step<'_>,
         fill: &CacheFill,
-        user: Option<Span>,
+        user: Option<(Span, bool)>,
     ) {
         let command = quoted_command(cx.text(fill.span), fill.cache);
         let cure_text = match &self.cure {
@@ -114,10 +114,15 @@ impl CacheRule {
         // A later install that uses these lists would fail without them: no cleanup here until
         // it updates for itself (LL301 says so, with that fix).
         let (message, fix) = match user {
-            Some(install) => (
+            Some((install, maybe)) => (
                 format!(
-                    "{message}; but the install on line {} uses these lists, so it must run `apt-get update` itself before they can go",
-                    cx.line_of(install)
+                    "{message}; but the install on line {} {} these lists, so it must run `apt-get update` itself before they can go",
+                    cx.line_of(install),
+                    if maybe {
+                        "may use (unless a script between refreshes them)"
+                    } else {
+                        "uses"
+                    }
                 ),
                 None,
             ),
@@ -128,7 +133,7 @@ impl CacheRule {
         if let Some(span) = label {
             diagnostic.label(span, "too late: a later layer cannot shrink this one");
         }
-        if let Some(install) = user {
+        if let Some((install, _)) = user {
             diagnostic.label(install, "installs from these lists");
         }
         diagnostic.fix = fix;

@@ -10,7 +10,7 @@ pub struct YumCacheLeft;
 
 const RULE: CacheRule = CacheRule {
     caches: &[Cache::Yum],
-    what: "the yum cache (/var/cache/yum, or /var/cache/dnf where yum is dnf)",
+    what: "the yum cache (/var/cache/yum; /var/cache/dnf or /var/cache/libdnf5 where yum is dnf)",
     cure: Cure::Cleanup("yum clean all"),
 };
 

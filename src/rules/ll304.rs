@@ -217,23 +217,29 @@ fn report(
         .map_err(Clone::clone)
         .and_then(|manifests| rewrite(cx, stage, copy, install, manifests, op));
     let mut message = if op.action == PackageAction::InstallDependencies {
+        // Without the context the list is the usual one, not this project's: say so.
         let named = match &plan {
             Ok(manifests) => manifests.join(", "),
-            Err(_) => usual_manifests(copy, op),
+            Err(_) => match usual_manifests(copy, op) {
+                usual if usual.is_empty() => "the manifests it reads".to_string(),
+                usual => format!(
+                    "the manifests it reads (usually {usual}{}, with the lockfiles and settings the project has)",
+                    if command.starts_with("dotnet") {
+                        ", plus Directory.Packages.props, Directory.Build.props and NuGet.config where present"
+                    } else {
+                        ""
+                    }
+                ),
+            },
         };
         format!(
-            "`{copy_text}` copies more than `{command}` on line {install_line} needs: a change to {what} misses the cache here, so the install and {rebuilt} layers re-run; copy {} first (to the same paths) and install before copying the rest",
-            if named.is_empty() {
-                "the manifests".to_string()
-            } else {
-                named
-            }
+            "`{copy_text}` copies more than `{command}` on line {install_line} needs: a change to {what} misses the cache here, so {rebuilt} layers re-run, the install's among them; copy {named} first (to the same paths) and install before copying the rest"
         ) + &installs_project_flag(cx.text(op.span))
             .map(|flag| format!(" (with {flag}, so the early install needs no sources)"))
             .unwrap_or_default()
     } else {
         format!(
-            "`{copy_text}` comes before `{command}` on line {install_line}, which reads nothing from the context: a change to {what} re-runs the package install and {rebuilt} layers; install system packages before copying the context"
+            "`{copy_text}` comes before `{command}` on line {install_line}, which reads nothing from the context: a change to {what} re-runs {rebuilt} layers, the package install's among them; install system packages before copying the context"
         )
     };
     if let Err(why) = &fix {

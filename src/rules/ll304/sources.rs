@@ -1095,10 +1095,10 @@ fn report(
     };
     let mut message = match &sure {
         Sure::Yes => format!(
-            "`{copy_text}`{others} comes between the manifests and `{command}` on line {install_line}, which does not read what {them}: a change to any of those files misses the cache here, so the install and {rebuilt} layers re-run; copy them after the install"
+            "`{copy_text}`{others} comes between the manifests and `{command}` on line {install_line}, which does not read what {them}: a change to any of those files misses the cache here, so {rebuilt} layers re-run, the install's among them; copy them after the install"
         ),
         _ => format!(
-            "`{copy_text}`{others} comes between the manifests and `{command}` on line {install_line}, which may not need what {them}: if it does not, a change to any of those files re-runs the install and {rebuilt} layers; copy them after the install"
+            "`{copy_text}`{others} comes between the manifests and `{command}` on line {install_line}, which may not need what {them}: if it does not, a change to any of those files re-runs {rebuilt} layers, the install's among them; copy them after the install"
         ),
     };
     let fix = match &sure {

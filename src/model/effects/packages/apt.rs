@@ -28,6 +28,8 @@ pub(super) fn apply(command: &Command, rec: &mut Recorder) {
         return;
     };
     let action = match subcommand.text().unwrap_or("") {
+        // `apt-get update NAME` is an error: apt downloads nothing.
+        "update" if !packages.is_empty() => return,
         "update" => {
             rec.cache(command, Cache::AptLists);
             PackageAction::Update
@@ -150,6 +152,13 @@ mod tests {
         let caches: Vec<_> = effects.caches.iter().map(|c| c.cache).collect();
         assert_eq!(caches, [Cache::AptLists]);
         assert_eq!(paths(&effects.deletes), [("/var/lib/apt/lists/*", true)]);
+    }
+
+    #[test]
+    fn update_with_an_operand_is_an_error_that_downloads_nothing() {
+        let effects = TestEnv::new().run("apt update curl");
+        assert!(effects.caches.is_empty() && effects.packages.is_empty());
+        assert_eq!(TestEnv::new().run("apt-get update -q").caches.len(), 1);
     }
 
     #[test]

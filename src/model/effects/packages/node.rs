@@ -127,6 +127,8 @@ pub(super) fn yarn(command: &Command, rec: &mut Recorder) {
     let subcommand = operands.first().and_then(|arg| arg.text());
     let rest = operands.get(1..).unwrap_or_default();
     let fills_cache = match subcommand {
+        // `yarn install PKG` is an error (yarn says to use `yarn add`): nothing is installed.
+        Some("install") if !rest.is_empty() => return,
         None | Some("install") => {
             let manifests = ["package.json", "yarn.lock"];
             declared(command, Manager::Yarn, dir.as_deref(), &manifests, rec);
@@ -268,6 +270,8 @@ mod tests {
             );
         }
         assert_eq!(TestEnv::new().run("yarn --no-progress").packages.len(), 1);
+        // `yarn install react` fails: yarn wants `yarn add`.
+        assert!(TestEnv::new().run("yarn install react").caches.is_empty());
     }
 
     #[test]
