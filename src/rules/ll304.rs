@@ -855,18 +855,8 @@ fn rewrite(
 /// that read no sources.
 fn step_independent(cx: &Context<'_, '_>, copy: &BroadCopy<'_, '_>, step: &Step<'_>) -> bool {
     match step.instruction.keyword {
-        Keyword::Env
-        | Keyword::Arg
-        | Keyword::Label
-        | Keyword::Expose
-        | Keyword::Workdir
-        | Keyword::User
-        | Keyword::Cmd
-        | Keyword::Entrypoint
-        | Keyword::Stopsignal
-        | Keyword::Healthcheck
-        | Keyword::Maintainer
-        | Keyword::Shell => true,
+        // A VOLUME stays where it is relative to the copies.
+        keyword if keyword.only_configures() && keyword != Keyword::Volume => true,
         // A later copy over the same tree would win over the moved one: order matters.
         Keyword::Copy | Keyword::Add => step.effects.as_ref().is_some_and(|e| {
             e.creates.iter().all(|c| {

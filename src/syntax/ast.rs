@@ -189,6 +189,27 @@ impl Keyword {
     pub fn creates_layer(self) -> bool {
         matches!(self, Keyword::Run | Keyword::Copy | Keyword::Add)
     }
+
+    /// Whether the instruction only sets the image's configuration or the build's state (a
+    /// variable, the directory, the user, the shell): it reads no file.
+    pub fn only_configures(self) -> bool {
+        matches!(
+            self,
+            Keyword::Env
+                | Keyword::Arg
+                | Keyword::Label
+                | Keyword::Expose
+                | Keyword::Workdir
+                | Keyword::User
+                | Keyword::Cmd
+                | Keyword::Entrypoint
+                | Keyword::Stopsignal
+                | Keyword::Healthcheck
+                | Keyword::Maintainer
+                | Keyword::Shell
+                | Keyword::Volume
+        )
+    }
 }
 
 /// One instruction.

@@ -429,19 +429,7 @@ fn step_reads(
         Keyword::Run if named_by_var => Reads::Yes,
         Keyword::Run => run_reads(cx, copy, step, skip),
         Keyword::Copy | Keyword::Add => Reads::No,
-        Keyword::Env
-        | Keyword::Arg
-        | Keyword::Label
-        | Keyword::Expose
-        | Keyword::Workdir
-        | Keyword::User
-        | Keyword::Cmd
-        | Keyword::Entrypoint
-        | Keyword::Stopsignal
-        | Keyword::Healthcheck
-        | Keyword::Maintainer
-        | Keyword::Shell
-        | Keyword::Volume => Reads::No,
+        keyword if keyword.only_configures() => Reads::No,
         _ => Reads::Yes,
     }
 }
