@@ -116,12 +116,12 @@ impl CacheRule {
         let (message, fix) = match user {
             Some((install, maybe)) => (
                 format!(
-                    "{message}; but the install on line {} {} these lists, so it must run `apt-get update` itself before they can go",
+                    "{message}; but the install on line {} {}, so it must run `apt-get update` itself before they can go",
                     cx.line_of(install),
                     if maybe {
-                        "may use (unless a script between refreshes them)"
+                        "may use these lists (unless a script between refreshes them)"
                     } else {
-                        "uses"
+                        "uses these lists"
                     }
                 ),
                 None,
