@@ -444,7 +444,7 @@ fn report(
         None if command.is_chmod() => format!("may change {changed} ({})", unless_mode(reach)),
         None => format!("may change {changed} (unless it already has that owner)"),
     };
-    let cure = cure(cx, command, reach);
+    let cure = cure(cx, command, reach, stage, index);
     let message = format!(
         "{} {} {verb}: a changed file is copied whole into this layer, so its bytes ship twice; {cure}",
         command.shown(),
@@ -465,8 +465,45 @@ fn unless_mode(reach: &Reach<'_, '_>) -> String {
     }
 }
 
+/// The user or group of `change` that a step after the copy (up to the changing one) creates
+/// with `useradd`, `adduser`, `groupadd` or `addgroup`.
+fn made_after(
+    cx: &Context<'_, '_>,
+    stage: &Stage<'_>,
+    copy: usize,
+    touching: usize,
+    change: &modes::OwnerChange,
+) -> Option<String> {
+    let names: Vec<&str> = change
+        .user
+        .iter()
+        .chain(change.group.iter().flatten())
+        .map(String::as_str)
+        .filter(|n| !n.is_empty() && !n.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    const CREATORS: &[&str] = &["useradd", "adduser", "groupadd", "addgroup"];
+    stage.steps[copy + 1..=touching]
+        .iter()
+        .filter(|s| s.instruction.keyword == Keyword::Run)
+        .find_map(|step| {
+            let words: Vec<&str> = cx
+                .text(step.instruction.span)
+                .split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|')
+                .collect();
+            let creates = words.iter().any(|w| CREATORS.contains(w));
+            let named = names.iter().find(|n| words.contains(n));
+            creates.then_some(named).flatten().map(|n| n.to_string())
+        })
+}
+
 /// What to do instead, in words.
-fn cure(cx: &Context<'_, '_>, command: &MetadataCommand, reach: &Reach<'_, '_>) -> String {
+fn cure(
+    cx: &Context<'_, '_>,
+    command: &MetadataCommand,
+    reach: &Reach<'_, '_>,
+    stage: &Stage<'_>,
+    index: usize,
+) -> String {
     let creator = reach.origin.step.instruction;
     let keyword = creator.keyword.as_str();
     if !matches!(creator.keyword, Keyword::Copy | Keyword::Add) {
@@ -500,6 +537,16 @@ fn cure(cx: &Context<'_, '_>, command: &MetadataCommand, reach: &Reach<'_, '_>) 
             .unwrap_or_default()
     };
     let what = if command.is_chmod() { "mode" } else { "owner" };
+    // `--chown=app` on a COPY needs `app` to exist when the COPY runs: a user made after it
+    // (often by the very RUN that chowns) would fail the build.
+    if let Some(name) = command
+        .owner_change()
+        .and_then(|change| made_after(cx, stage, reach.origin.index, index, &change))
+    {
+        return format!(
+            "{name} is created after the {keyword} on line {line}, so --chown there would fail: create it first and move the {keyword} below, then set the {what} with {keyword} --{flag}{value}, or give numeric ids"
+        );
+    }
     if reach.origin.partial {
         format!("set the {what} as the file arrives, with its own {keyword} --{flag}{value}")
     } else if reach.kind == source::Kind::Dir && !command.is_chmod() {
@@ -707,6 +754,22 @@ mod tests {
             found[0].message.contains("ADD --chown=user:root"),
             "{}",
             found[0].message
+        );
+    }
+
+    #[test]
+    fn no_chown_rewrite_for_a_user_made_after_the_copy() {
+        let source = "FROM ubuntu:22.04\nCOPY app.conf /etc/app.conf\nRUN useradd app\nRUN chown app /etc/app.conf\n";
+        let found: Vec<_> = crate::lint(source)
+            .into_iter()
+            .filter(|d| d.code == "LL303")
+            .collect();
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fix.is_none());
+        assert!(
+            found[0]
+                .message
+                .contains("app is created after the COPY on line 2")
         );
     }
 }

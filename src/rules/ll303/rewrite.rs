@@ -66,6 +66,12 @@ pub fn copy_flags_fix(
             let touched = effects.touches.iter().find(|t| t.span == *operand)?;
             let (creator, created, mode) =
                 exact_file(cx, stage, creations, index, command, touched)?;
+            // The user or group must exist when the COPY runs.
+            if let Some(change) = command.owner_change() {
+                if super::made_after(cx, stage, creator, index, &change).is_some() {
+                    return None;
+                }
+            }
             targets
                 .entry(creator)
                 .or_default()
