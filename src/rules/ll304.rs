@@ -163,6 +163,27 @@ fn report_parent(
     } else {
         "any file under that source"
     };
+    // Moving the copy down into the child suits only a direct parent that has no other child and
+    // runs nothing after the copy.
+    let only_child = cx
+        .model
+        .stages
+        .iter()
+        .filter(|s| s.base == Base::Stage(parent.index))
+        .count()
+        == 1;
+    let alternative = if only_child
+        && stage.base == Base::Stage(parent.index)
+        && parent.steps[copy.index + 1..]
+            .iter()
+            .all(|s| s.instruction.keyword.only_configures())
+    {
+        format!(
+            ", or, when {parent_name} is not built as a target of its own, move the copy into {child_name} after the install"
+        )
+    } else {
+        String::new()
+    };
     let message = if op.action == PackageAction::InstallDependencies {
         let usual = usual_manifests(copy, op);
         let named = if usual.is_empty() {
@@ -175,7 +196,7 @@ fn report_parent(
         )
     } else {
         format!(
-            "`{copy_text}` on line {copy_line} in {parent_name} comes before `{command}` on line {install_line} in {child_name}, which is built FROM {parent_name} and reads nothing from the context: a change to {what} re-runs every step of {child_name}, the package install's among them; install the system packages in {parent_name} before the copy, or move the copy into {child_name} after the install (no rewrite is offered across stages)"
+            "`{copy_text}` on line {copy_line} in {parent_name} comes before `{command}` on line {install_line} in {child_name}, which is built FROM {parent_name} and reads nothing from the context: a change to {what} re-runs every step of {child_name}, the package install's among them; install the system packages in {parent_name} before the copy{alternative} (no rewrite is offered across stages)"
         )
     };
     let diagnostic = cx.report(copy.step.instruction.span, message);
