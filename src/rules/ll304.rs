@@ -10,7 +10,7 @@
 use super::{Context, Rule};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::paths::{self, is_within};
-use crate::model::{Input, Manager, PackageAction, PackageOp, PathEffect, Stage, Step};
+use crate::model::{Base, Input, Manager, PackageAction, PackageOp, PathEffect, Stage, Step};
 use crate::span::Span;
 use crate::syntax::{Args, Instruction, Keyword};
 
@@ -20,8 +20,10 @@ pub struct CopyBustsDependencyCache;
 
 impl Rule for CopyBustsDependencyCache {
     fn check(&self, cx: &mut Context<'_, '_>) {
+        // The copies already reported (by span start), so a parent's copy is reported once.
+        let mut reported: Vec<u32> = Vec::new();
         for stage in &cx.model.stages {
-            check_stage(cx, stage);
+            check_stage(cx, stage, &mut reported);
         }
     }
 }
@@ -36,7 +38,7 @@ struct BroadCopy<'s, 'a> {
     whole_context: bool,
 }
 
-fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
+fn check_stage<'m, 'a>(cx: &mut Context<'m, 'a>, stage: &'m Stage<'a>, reported: &mut Vec<u32>) {
     let mut reported_copies: Vec<usize> = Vec::new();
     for (index, step) in stage.steps.iter().enumerate() {
         let Some(effects) = &step.effects else {
@@ -58,6 +60,15 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
                 _ => None,
             };
             let Some(copy) = finding else {
+                // A copy in a stage this one is built FROM busts the cache the same way.
+                if let Some((parent, copy)) = parent_finding(cx, stage, step, op) {
+                    let start = copy.step.instruction.span.start;
+                    if !reported.contains(&start) {
+                        reported.push(start);
+                        report_parent(cx, parent, &copy, stage, step, op);
+                    }
+                    continue;
+                }
                 if op.action == PackageAction::InstallDependencies && !op.reads.is_empty() {
                     sources::check(cx, stage, index, op, &mut reported_copies);
                 }
@@ -67,9 +78,132 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
                 continue;
             }
             reported_copies.push(copy.index);
+            reported.push(copy.step.instruction.span.start);
             report(cx, stage, &copy, step, op);
         }
     }
+}
+
+/// The nearest stage `stage` is built FROM (directly or through others) whose broad copy the
+/// install at `step` re-runs after, under the same conditions as within a stage: a copy that
+/// brings a manifest a dependency install reads, or a whole-context copy before a system
+/// install that reads nothing from the context.
+fn parent_finding<'s, 'a>(
+    cx: &Context<'s, 'a>,
+    stage: &Stage<'a>,
+    step: &Step<'a>,
+    op: &PackageOp,
+) -> Option<(&'s Stage<'a>, BroadCopy<'s, 'a>)> {
+    let wanted = match op.action {
+        PackageAction::InstallDependencies if !op.reads.is_empty() => Want::Manifests,
+        PackageAction::Install if is_system(op.manager) && reads_nothing_from_context(cx, step) => {
+            Want::WholeContext
+        }
+        _ => return None,
+    };
+    let stages: &'s [Stage<'a>] = &cx.model.stages;
+    let mut current = stage.index;
+    let mut seen = 0;
+    while let Some(Base::Stage(parent)) = stages.get(current).map(|s| &s.base) {
+        // Stages are in file order: a parent comes first (and a cycle cannot loop).
+        if *parent >= current || seen > stages.len() {
+            return None;
+        }
+        seen += 1;
+        let parent = &stages[*parent];
+        let found = match wanted {
+            Want::Manifests => dependency_finding(parent, parent.steps.len(), op),
+            Want::WholeContext => system_finding(parent, parent.steps.len()),
+        };
+        if let Some(copy) = found {
+            return Some((parent, copy));
+        }
+        current = parent.index;
+    }
+    None
+}
+
+#[derive(Clone, Copy)]
+enum Want {
+    Manifests,
+    WholeContext,
+}
+
+fn stage_label(stage: &Stage<'_>) -> String {
+    match &stage.name {
+        Some(name) => format!("stage `{name}`"),
+        None => format!("stage {}", stage.index),
+    }
+}
+
+/// A finding whose broad copy is in a stage the install's stage is built FROM: advice only,
+/// since moving a copy or an install across stages changes what every other stage built FROM
+/// the parent sees.
+fn report_parent(
+    cx: &mut Context<'_, '_>,
+    parent: &Stage<'_>,
+    copy: &BroadCopy<'_, '_>,
+    stage: &Stage<'_>,
+    install: &Step<'_>,
+    op: &PackageOp,
+) {
+    let copy_text = cx.text(copy.step.instruction.span).to_string();
+    let copy_line = cx.line_of(copy.step.instruction.span);
+    let install_line = cx.line_of(install.instruction.span);
+    let command = cx
+        .text(op.span)
+        .split_whitespace()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let parent_name = stage_label(parent);
+    let child_name = stage_label(stage);
+    let what = if copy.whole_context {
+        "any file in the build context"
+    } else {
+        "any file under that source"
+    };
+    // Moving the copy down into the child suits only a direct parent that has no other child and
+    // runs nothing after the copy.
+    let only_child = cx
+        .model
+        .stages
+        .iter()
+        .filter(|s| s.base == Base::Stage(parent.index))
+        .count()
+        == 1;
+    let alternative = if only_child
+        && stage.base == Base::Stage(parent.index)
+        && parent.steps[copy.index + 1..]
+            .iter()
+            .all(|s| s.instruction.keyword.only_configures())
+    {
+        format!(
+            ", or, when {parent_name} is not built as a target of its own, move the copy into {child_name} after the install"
+        )
+    } else {
+        String::new()
+    };
+    let message = if op.action == PackageAction::InstallDependencies {
+        let usual = usual_manifests(copy, op);
+        let named = if usual.is_empty() {
+            "the manifests it reads".to_string()
+        } else {
+            format!("the manifests it reads (usually {usual})")
+        };
+        format!(
+            "`{copy_text}` on line {copy_line} in {parent_name} copies more than `{command}` on line {install_line} needs, and {child_name} is built FROM {parent_name}: a change to {what} re-runs every later step of {child_name}, the install's among them; in {parent_name}, copy {named} first and install before copying the rest, or build {child_name} from a stage without the copy (no rewrite is offered across stages)"
+        )
+    } else {
+        format!(
+            "`{copy_text}` on line {copy_line} in {parent_name} comes before `{command}` on line {install_line} in {child_name}, which is built FROM {parent_name} and reads nothing from the context: a change to {what} re-runs every step of {child_name}, the package install's among them; install the system packages in {parent_name} before the copy{alternative} (no rewrite is offered across stages)"
+        )
+    };
+    let diagnostic = cx.report(copy.step.instruction.span, message);
+    diagnostic.label(
+        install.instruction.span,
+        "re-runs on every change to what the COPY in the parent stage brings",
+    );
 }
 
 fn is_system(manager: Manager) -> bool {
@@ -1231,5 +1365,22 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn a_copy_in_a_parent_stage_is_advice_naming_its_stage_and_line() {
+        let source = "FROM alpine:3.20 AS app\nCOPY . /srv\nFROM app AS tools\nRUN apk add git\nFROM app AS more\nRUN apk add curl\n";
+        let found = ll304(source, &[("run.sh", "")]);
+        // One finding for the copy, however many children install after it.
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].fix.is_none());
+        assert!(
+            found[0].message.contains("on line 2 in stage `app`"),
+            "{}",
+            found[0].message
+        );
+        // A copy reported within its own stage is not reported again for a child.
+        let both = "FROM node:22 AS app\nWORKDIR /app\nCOPY . .\nRUN npm ci\nFROM app AS dev\nRUN npm install\n";
+        assert_eq!(ll304(both, &[("package.json", "{}")]).len(), 1);
     }
 }
