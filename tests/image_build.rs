@@ -339,24 +339,7 @@ fn safe_fixes_of_the_rule_examples_keep_the_image() {
             )),
         }
     }
-    eprintln!(
-        "rule examples: {} built and compared, {} skipped, {} broken",
-        compared.len(),
-        skipped.len(),
-        broken.len()
-    );
-    for line in &compared {
-        eprintln!("  compared  {line}");
-    }
-    for line in &skipped {
-        eprintln!("  skipped   {line}");
-    }
-    assert!(
-        broken.is_empty(),
-        "safe fixes that changed the image:\n\n{}",
-        broken.join("\n")
-    );
-    assert!(!compared.is_empty(), "no rule example was built at all");
+    image::conclude_examples("rule examples", &compared, &skipped, &broken);
 }
 
 /// `f` of every item, `JOBS` items at a time; the results come back in the items' order.

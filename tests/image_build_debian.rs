@@ -668,28 +668,8 @@ fn safe_fixes_of_the_debian_rule_examples_keep_the_image() {
             )),
         }
     }
-    eprintln!(
-        "Debian rule examples: {} built and compared, {} skipped, {} broken, in {:.1?}",
-        compared.len(),
-        skipped.len(),
-        broken.len(),
-        started.elapsed()
-    );
-    for line in &compared {
-        eprintln!("  compared  {line}");
-    }
-    for line in &skipped {
-        eprintln!("  skipped   {line}");
-    }
-    assert!(
-        broken.is_empty(),
-        "safe fixes that broke a Debian build or changed its image:\n\n{}",
-        broken.join("\n")
-    );
-    assert!(
-        !compared.is_empty(),
-        "no Debian rule example was built at all"
-    );
+    let what = format!("Debian rule examples, in {:.1?}", started.elapsed());
+    image::conclude_examples(&what, &compared, &skipped, &broken);
 }
 
 // --- the helpers themselves -----------------------------------------------------------------------

@@ -53,6 +53,15 @@ impl Step<'_> {
 }
 
 impl<'a> Stage<'a> {
+    /// How many layers the steps from `index` on commit: what rebuilds when step `index` misses
+    /// the cache.
+    pub fn layers_from(&self, index: usize) -> usize {
+        self.steps[index..]
+            .iter()
+            .filter(|s| s.creates_layer())
+            .count()
+    }
+
     /// The steps that commit a layer, in order.
     pub fn layers(&self) -> impl Iterator<Item = (usize, &Step<'a>)> {
         self.steps

@@ -51,7 +51,7 @@ fn check_base_lists(cx: &mut Context<'_, '_>) {
         {
             continue;
         }
-        let command = first_words(cx.text(missing.install.span), 3);
+        let command = cx.first_words(missing.install.span, 3);
         let source = match missing.unseen_before {
             Some(at) => format!(
                 "the lists an earlier layer left: the base image's, or those of the script on line {}",
@@ -105,7 +105,7 @@ fn check_index_uses(cx: &mut Context<'_, '_>) {
             continue;
         }
         let install_step = &model.stages[found.install_at.stage].steps[found.install_at.step];
-        let command = first_words(cx.text(found.install.span), 3);
+        let command = cx.first_words(found.install.span, 3);
         let update_line = cx.line_of(found.update.span);
         let source = match found.unseen_at {
             // A script between the two may have refreshed the lists: either way they are an
@@ -129,13 +129,6 @@ fn check_index_uses(cx: &mut Context<'_, '_>) {
         diagnostic.label(found.update.span, "the lists this install uses");
         diagnostic.fix = fix;
     }
-}
-
-fn first_words(text: &str, count: usize) -> String {
-    text.split_whitespace()
-        .take(count)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Puts `apt-get update && ` right before the install command, when that keeps the script's

@@ -150,12 +150,7 @@ fn report_parent(
     let copy_text = cx.text(copy.step.instruction.span).to_string();
     let copy_line = cx.line_of(copy.step.instruction.span);
     let install_line = cx.line_of(install.instruction.span);
-    let command = cx
-        .text(op.span)
-        .split_whitespace()
-        .take(4)
-        .collect::<Vec<_>>()
-        .join(" ");
+    let command = cx.first_words(op.span, 4);
     let parent_name = stage_label(parent);
     let child_name = stage_label(stage);
     let what = if copy.whole_context {
@@ -330,16 +325,8 @@ fn report(
 ) {
     let copy_text = cx.text(copy.step.instruction.span).to_string();
     let install_line = cx.line_of(install.instruction.span);
-    let command = cx
-        .text(op.span)
-        .split_whitespace()
-        .take(4)
-        .collect::<Vec<_>>()
-        .join(" ");
-    let rebuilt = stage.steps[copy.index..]
-        .iter()
-        .filter(|s| s.creates_layer())
-        .count();
+    let command = cx.first_words(op.span, 4);
+    let rebuilt = stage.layers_from(copy.index);
     let what = if copy.whole_context {
         "any file in the build context"
     } else {

@@ -84,6 +84,17 @@ impl<'m, 'a> Context<'m, 'a> {
     }
 
     /// 1-based line of a span's start, for messages ("created on line 3").
+    /// The first `count` words of the text at `span`, on one line, for quoting a command in a
+    /// message (line continuations are not words).
+    pub fn first_words(&self, span: Span, count: usize) -> String {
+        self.text(span)
+            .split_whitespace()
+            .filter(|word| *word != "\\" && *word != "`")
+            .take(count)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     pub fn line_of(&self, span: Span) -> usize {
         self.dockerfile.line_of(span.start)
     }

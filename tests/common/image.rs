@@ -120,3 +120,26 @@ pub fn difference(what: &str, before: &[String], after: &[String]) -> String {
     }
     out
 }
+
+/// Prints what a run over the rule examples built and skipped, then fails on any example whose
+/// fix broke the build or changed the image, and when nothing was built at all.
+pub fn conclude_examples(what: &str, compared: &[String], skipped: &[String], broken: &[String]) {
+    eprintln!(
+        "{what}: {} built and compared, {} skipped, {} broken",
+        compared.len(),
+        skipped.len(),
+        broken.len()
+    );
+    for line in compared {
+        eprintln!("  compared  {line}");
+    }
+    for line in skipped {
+        eprintln!("  skipped   {line}");
+    }
+    assert!(
+        broken.is_empty(),
+        "{what}: safe fixes that broke a build or changed its image:\n\n{}",
+        broken.join("\n")
+    );
+    assert!(!compared.is_empty(), "{what}: no example was built at all");
+}

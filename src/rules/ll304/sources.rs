@@ -1057,16 +1057,8 @@ fn report(
     let first = &copies[0];
     let copy_text = cx.text(first.step.instruction.span).to_string();
     let install_line = cx.line_of(install.instruction.span);
-    let command = cx
-        .text(op.span)
-        .split_whitespace()
-        .take(6)
-        .collect::<Vec<_>>()
-        .join(" ");
-    let rebuilt = stage.steps[first.index..]
-        .iter()
-        .filter(|s| s.creates_layer())
-        .count();
+    let command = cx.first_words(op.span, 6);
+    let rebuilt = stage.layers_from(first.index);
     let others = match copies.len() {
         1 => String::new(),
         2 => {
