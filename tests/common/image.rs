@@ -76,12 +76,20 @@ pub fn build(script: &str, dockerfile: &str, context: &BTreeMap<String, String>)
     let file = dir.path().join("Dockerfile");
     fs::write(&file, dockerfile).expect("the Dockerfile");
     // Through bash, so that a checkout that lost the executable bit still runs it.
-    let out = Command::new("bash")
-        .arg(script)
-        .arg(&file)
-        .arg(&root)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {script}: {e}"));
+    let run = || {
+        Command::new("bash")
+            .arg(script)
+            .arg(&file)
+            .arg(&root)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {script}: {e}"))
+    };
+    let mut out = run();
+    // buildah now and then fails to mount an overlay it just made ("invalid argument") while
+    // another build runs beside it: the tooling, not the Dockerfile. One more try settles it.
+    if !matches!(out.status.code(), Some(0 | 3)) {
+        out = run();
+    }
     let stderr = String::from_utf8_lossy(&out.stderr);
     match out.status.code() {
         Some(0) => Build::Image(Image::parse(&String::from_utf8_lossy(&out.stdout))),
