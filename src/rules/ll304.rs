@@ -7,7 +7,7 @@
 //! before the broad copy keeps the install cached until the manifests change. A system package
 //! install that reads nothing from the context belongs above the copy for the same reason.
 
-use super::{Context, Rule};
+use super::{Context, Rule, commands};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::paths::{self, is_within};
 use crate::model::{Base, Input, Manager, PackageAction, PackageOp, PathEffect, Stage, Step};
@@ -277,27 +277,24 @@ fn is_broad(source: &str) -> bool {
 
 /// A system install whose RUN runs only package-manager and housekeeping commands.
 fn reads_nothing_from_context(cx: &Context<'_, '_>, step: &Step<'_>) -> bool {
-    const HOUSEKEEPING: &[&str] = &[
-        "apt-get",
-        "apt",
-        "apk",
-        "yum",
-        "dnf",
-        "microdnf",
-        "zypper",
-        "rm",
-        "set",
-        "echo",
-        "true",
-        "ln",
-        "mkdir",
-        "update-ca-certificates",
-        "locale-gen",
-        "useradd",
-        "groupadd",
-        "adduser",
-        "addgroup",
-        "export",
+    // Narrower than the groups in `commands`: a chmod or chown here could touch the copied files.
+    const HOUSEKEEPING: &[&[&str]] = &[
+        commands::SYSTEM_PACKAGES,
+        &[
+            "rm",
+            "set",
+            "echo",
+            "true",
+            "ln",
+            "mkdir",
+            "update-ca-certificates",
+            "locale-gen",
+            "useradd",
+            "groupadd",
+            "adduser",
+            "addgroup",
+            "export",
+        ],
     ];
     let mine: Vec<_> = cx.model.scripts_of(step.instruction).collect();
     !mine.is_empty()
@@ -306,7 +303,7 @@ fn reads_nothing_from_context(cx: &Context<'_, '_>, step: &Step<'_>) -> bool {
                 !script.has_opaque()
                     && script.simple_commands().all(|c| {
                         c.basename()
-                            .is_some_and(|n| HOUSEKEEPING.contains(&n.as_ref()))
+                            .is_some_and(|n| commands::any_of(&n, HOUSEKEEPING))
                             && c.args().iter().all(|w| {
                                 !c.text(w.span).starts_with("./")
                                     && !c.text(w.span).ends_with(".deb")
@@ -1066,38 +1063,13 @@ fn names_a_copied_file(
 
 /// Commands that read nothing from the build context's files unless an argument names one.
 fn command_reads_no_sources(c: &crate::syntax::shell::CommandRef<'_>) -> bool {
-    const PLAIN: &[&str] = &[
-        "apt-get",
-        "apt",
-        "apk",
-        "yum",
-        "dnf",
-        "microdnf",
-        "zypper",
-        "mkdir",
-        "rm",
-        "ln",
-        "chmod",
-        "chown",
-        "chgrp",
-        "touch",
-        "echo",
-        "printf",
-        "true",
-        "set",
-        "useradd",
-        "groupadd",
-        "usermod",
-        "adduser",
-        "addgroup",
-        "update-ca-certificates",
-        "locale-gen",
-        "ldconfig",
-        "curl",
-        "wget",
-        "virtualenv",
-        "corepack",
-        "cd",
+    const PLAIN: &[&[&str]] = &[
+        commands::SYSTEM_PACKAGES,
+        commands::FILES,
+        commands::SHELL,
+        commands::SYSTEM_SETUP,
+        commands::DOWNLOADS,
+        &["virtualenv", "corepack", "cd"],
     ];
     let args: Vec<String> = c
         .args()
@@ -1123,7 +1095,7 @@ fn command_reads_no_sources(c: &crate::syntax::shell::CommandRef<'_>) -> bool {
         return c.args().is_empty() && c.name().is_none();
     };
     match name.as_ref() {
-        n if PLAIN.contains(&n) => true,
+        n if commands::any_of(n, PLAIN) => true,
         "export" => args.iter().all(|a| a.contains('=')),
         "pip" | "pip3" => pip_reads_none(&args),
         "python" | "python3" => match args.as_slice() {

@@ -7,7 +7,7 @@
 //! before the first step that uses it. It reports only with evidence: a value that really changes
 //! per build, a later step that names it, and RUNs in between that provably do not read it.
 
-use super::{Context, Rule};
+use super::{Context, Rule, commands};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::{Stage, Step};
 use crate::syntax::vars::references;
@@ -206,46 +206,25 @@ fn step_mentions(cx: &Context<'_, '_>, step: &Step<'_>, name: &str) -> bool {
 /// arguments (checked separately for the name) and by their own settings variables. Anything
 /// else (a build script, `make`, `env`, an interpreter, a language package manager running
 /// install hooks) may read every `ARG` in scope, named or not.
-const READS_NO_BUILD_VARS: &[&str] = &[
-    "apt-get",
-    "apt",
-    "apk",
-    "yum",
-    "dnf",
-    "microdnf",
-    "zypper",
-    "rm",
-    "rmdir",
-    "mkdir",
-    "ln",
-    "cp",
-    "mv",
-    "touch",
-    "chmod",
-    "chown",
-    "chgrp",
-    "echo",
-    "printf",
-    "true",
-    "set",
-    "cd",
-    "curl",
-    "wget",
-    "tar",
-    "gzip",
-    "gunzip",
-    "unzip",
-    "sha256sum",
-    "sha512sum",
-    "md5sum",
-    "useradd",
-    "groupadd",
-    "usermod",
-    "adduser",
-    "addgroup",
-    "update-ca-certificates",
-    "locale-gen",
-    "ldconfig",
+const READS_NO_BUILD_VARS: &[&[&str]] = &[
+    commands::SYSTEM_PACKAGES,
+    commands::FILES,
+    commands::SHELL,
+    commands::SYSTEM_SETUP,
+    commands::DOWNLOADS,
+    &[
+        "rmdir",
+        "cp",
+        "mv",
+        "cd",
+        "tar",
+        "gzip",
+        "gunzip",
+        "unzip",
+        "sha256sum",
+        "sha512sum",
+        "md5sum",
+    ],
 ];
 
 /// A `RUN` that may read the variable from its environment without naming it: any `RUN` whose
@@ -261,7 +240,7 @@ fn could_read_from_env(cx: &Context<'_, '_>, step: &Step<'_>) -> bool {
             run.script.as_ref().is_none_or(|script| {
                 script.has_opaque()
                     || script.simple_commands().any(|c| match c.basename() {
-                        Some(name) => !READS_NO_BUILD_VARS.contains(&name.as_ref()),
+                        Some(name) => !commands::any_of(&name, READS_NO_BUILD_VARS),
                         // A bare assignment runs nothing; a computed name runs anything.
                         None => !c.args().is_empty() || c.name().is_some(),
                     })

@@ -3,6 +3,7 @@
 
 mod append;
 mod caches;
+mod commands;
 mod dl3009;
 mod dl3019;
 mod dl3032;

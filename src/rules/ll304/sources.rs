@@ -9,7 +9,7 @@
 //! the finding says "may" and offers no rewrite; when a command may need them (`make`, a local
 //! script, `go build`, a file the copy brings named as an argument), there is no finding.
 
-use super::super::Context;
+use super::super::{Context, commands};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::paths::{self, is_within};
 use crate::model::{Input, Manager, PackageOp, Stage, Step};
@@ -523,65 +523,44 @@ fn first_words(text: &str) -> String {
 }
 
 /// Commands that read no files but those their arguments name.
-const READ_ONLY_ARGS: &[&str] = &[
-    "apt-get",
-    "apt",
-    "apk",
-    "yum",
-    "dnf",
-    "microdnf",
-    "zypper",
-    "dpkg",
-    "rpm",
-    "mkdir",
-    "rm",
-    "ln",
-    "chmod",
-    "chown",
-    "chgrp",
-    "touch",
-    "echo",
-    "printf",
-    "true",
-    ":",
-    "set",
-    "unset",
-    "useradd",
-    "groupadd",
-    "usermod",
-    "adduser",
-    "addgroup",
-    "update-ca-certificates",
-    "update-alternatives",
-    "locale-gen",
-    "localedef",
-    "ldconfig",
-    "curl",
-    "wget",
-    "virtualenv",
-    "corepack",
-    "cat",
-    "sed",
-    "cp",
-    "mv",
-    "tar",
-    "unzip",
-    "gunzip",
-    "tee",
-    "sleep",
-    "which",
-    "id",
-    "test",
-    "[",
-    "conda",
-    "mamba",
-    "micromamba",
-    "gpg",
-    "dirmngr",
-    "fc-cache",
-    "dpkg-reconfigure",
-    "rustup",
-    "nvm",
+const READ_ONLY_ARGS: &[&[&str]] = &[
+    commands::SYSTEM_PACKAGES,
+    commands::FILES,
+    commands::SHELL,
+    commands::SYSTEM_SETUP,
+    commands::DOWNLOADS,
+    &[
+        "dpkg",
+        "rpm",
+        ":",
+        "unset",
+        "update-alternatives",
+        "localedef",
+        "virtualenv",
+        "corepack",
+        "cat",
+        "sed",
+        "cp",
+        "mv",
+        "tar",
+        "unzip",
+        "gunzip",
+        "tee",
+        "sleep",
+        "which",
+        "id",
+        "test",
+        "[",
+        "conda",
+        "mamba",
+        "micromamba",
+        "gpg",
+        "dirmngr",
+        "fc-cache",
+        "dpkg-reconfigure",
+        "rustup",
+        "nvm",
+    ],
 ];
 
 /// Commands that read the sources of their working directory (or run a build that does).
@@ -737,7 +716,7 @@ fn command_reads(copy: &SourceCopy<'_, '_>, c: &CommandRef<'_>, cwd: Option<&str
             .any(|a| a.touched_by(w) || is_within(a.root(), w))
     });
     let known_clean = match base.as_ref() {
-        n if READ_ONLY_ARGS.contains(&n) => true,
+        n if commands::any_of(n, READ_ONLY_ARGS) => true,
         "export" => args.iter().all(|a| a.contains('=')),
         "pip" | "pip3" => pip_reads_only_args(&args),
         "uv" => match args.split_first() {
