@@ -455,6 +455,16 @@ const CASES: &[Case] = &[
         dockerfile: "FROM busybox\nENV DIR=/cache\nRUN set -eu; mkdir -p \"$DIR\"; dd if=/dev/zero of=\"$DIR/blob\" bs=1024 count=128\nRUN rm -rf \"$DIR/blob\"\n",
     },
     Case {
+        name: "a set -e script that leaks a directory and an export runs in a subshell",
+        rule: "DL3059",
+        dockerfile: "FROM busybox\nRUN set -eux; mkdir -p /srv/app; cd /srv/app; export MODE=dev; touch made-here\nRUN set -eu; pwd > /where; echo \"${MODE:-unset}\" > /mode\n",
+    },
+    Case {
+        name: "a set -e script ending in an and-list",
+        rule: "DL3059",
+        dockerfile: "FROM busybox\nRUN set -e; mkdir /d && touch /d/x\nRUN touch /after\n",
+    },
+    Case {
         name: "a WORKDIR-relative script keeps its directory after the merge",
         rule: "DL3059",
         dockerfile: "FROM busybox\nRUN true\nWORKDIR /work\nRUN mkdir sub && cd sub && touch inner\nRUN touch outer\n",

@@ -5,6 +5,11 @@
 //! can be merged without changing what they do (see [`super::merge`] for when that is) are
 //! reported once per stretch, on the second `RUN`, with the merge as a safe fix.
 //!
+//! Where only `ENV`/`ARG` instructions separate two such stretches (or single `RUN`s), the later
+//! one gets a finding of its own: they could share a layer if those instructions moved above the
+//! earlier `RUN`s. That fix is unsafe, since the earlier scripts then run with the variables set
+//! (see [`Merger::merge_hoisting`] for what the model checks).
+//!
 //! Stricter than hadolint's DL3059 by design: where no merge keeps the behaviour (different
 //! flags, a heredoc, a background job, `set -e` the merge would switch off …) nothing is reported,
 //! because the advice could not be followed as given.
@@ -14,6 +19,7 @@ use super::origin::{self, Creations};
 use super::{Context, Rule};
 use crate::diagnostic::Applicability;
 use crate::model::{PathEffect, Stage};
+use crate::syntax::Keyword;
 
 pub struct ConsecutiveRun;
 
@@ -21,32 +27,76 @@ impl Rule for ConsecutiveRun {
     fn check(&self, cx: &mut Context<'_, '_>) {
         let merger = Merger::new(cx.model);
         let mut found = Vec::new();
+        let mut joins = Vec::new();
         for (index, stage) in cx.model.stages.iter().enumerate() {
+            let stretches = mergeable_stretches(&merger, index, stage);
+            for (first, last) in segments(stage, &stretches)
+                .windows(2)
+                .map(|pair| (pair[0], pair[1]))
+            {
+                if let Ok(merged) = merger.merge_hoisting(index, first.0, last.1) {
+                    if !merged.hoisted.is_empty() {
+                        joins.push((saving(cx, stage, &merged), merged));
+                    }
+                }
+            }
             found.extend(
-                mergeable_stretches(&merger, index, stage)
+                stretches
                     .into_iter()
-                    .map(|merged| (saving(cx, stage, &merged), merged)),
+                    .map(|(_, merged)| (saving(cx, stage, &merged), merged)),
             );
         }
         for (saving, merged) in found {
             report(cx, merged, saving);
         }
+        for (saving, merged) in joins {
+            report_join(cx, merged, saving);
+        }
     }
 }
 
 /// The longest stretches of consecutive `RUN`s that merge, left to right: each stretch grows
-/// while the next `RUN` can join it, and the next one starts after it.
-fn mergeable_stretches(merger: &Merger<'_, '_>, index: usize, stage: &Stage<'_>) -> Vec<Merged> {
+/// while the next `RUN` can join it, and the next one starts after it. Each comes with the step
+/// index of its first `RUN`.
+fn mergeable_stretches(
+    merger: &Merger<'_, '_>,
+    index: usize,
+    stage: &Stage<'_>,
+) -> Vec<(usize, Merged)> {
     let mut found = Vec::new();
     let mut start = 0;
     while start < stage.steps.len() {
         match merger.longest_from(index, start) {
             Some((last, merged)) => {
-                found.push(merged);
+                found.push((start, merged));
                 start = last + 1;
             }
             None => start += 1,
         }
+    }
+    found
+}
+
+/// The stage's `RUN`s as `(first, last)` step ranges: each mergeable stretch is one, each other
+/// `RUN` one of its own. Neighbours separated only by instructions a hoisting merge may move
+/// (`ENV`, `ARG`, metadata) are candidates for a join; others are not paired (a merge across
+/// them is refused anyway, but trying costs a render).
+fn segments(stage: &Stage<'_>, stretches: &[(usize, Merged)]) -> Vec<(usize, usize)> {
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    let mut index = 0;
+    while index < stage.steps.len() {
+        if stage.steps[index].instruction.keyword != Keyword::Run {
+            index += 1;
+            continue;
+        }
+        let last = stretches
+            .iter()
+            .find(|(first, _)| *first == index)
+            .and_then(|(_, merged)| merged.runs.last())
+            .and_then(|span| stage.steps.iter().position(|s| s.instruction.span == *span))
+            .unwrap_or(index);
+        found.push((index, last));
+        index = last + 1;
     }
     found
 }
@@ -101,6 +151,64 @@ fn saving(cx: &Context<'_, '_>, stage: &Stage<'_>, merged: &Merged) -> String {
         );
     }
     "; merged, the image has fewer layers to store and pull (no RUN here removes what another made, so its size barely changes)".into()
+}
+
+/// A join across `ENV`/`ARG`: reported on the first `RUN` after them, with the unsafe merge.
+/// The message names what the merge would save only when it is more than a layer.
+fn report_join(cx: &mut Context<'_, '_>, merged: Merged, saving: String) {
+    let (Some(&first), Some(&hoisted)) = (merged.runs.first(), merged.hoisted.first()) else {
+        return;
+    };
+    let Some(&after) = merged.runs.iter().find(|r| r.start > hoisted.start) else {
+        return;
+    };
+    let before = merged
+        .runs
+        .iter()
+        .filter(|r| r.start < hoisted.start)
+        .count();
+    let moved: Vec<String> = merged
+        .hoisted
+        .iter()
+        .map(|span| {
+            let keyword = cx.text(*span).split_whitespace().next().unwrap_or("ENV");
+            format!(
+                "{} on line {}",
+                keyword.to_ascii_uppercase(),
+                cx.line_of(*span)
+            )
+        })
+        .collect();
+    let (first_line, after_line) = (cx.line_of(first), cx.line_of(after));
+    let last_line = merged.runs.last().map_or(after_line, |r| cx.line_of(*r));
+    let (them, it) = if moved.len() == 1 {
+        ("stands", "it")
+    } else {
+        ("stand", "they")
+    };
+    let runs_above = if before == 1 {
+        format!("the RUN on line {first_line}")
+    } else {
+        format!("the {before} RUNs from line {first_line}")
+    };
+    let saving = if saving.contains("no longer ships") {
+        saving
+    } else {
+        String::new()
+    };
+    let message = format!(
+        "the RUN on line {after_line} could share a layer with {runs_above}: only {} {them} between them{saving}; moved above line {first_line}, {it} would also apply to {runs_above}, which may change what it does",
+        moved.join(", "),
+    );
+    let title = format!(
+        "Move {} above line {first_line} and merge the {} RUNs on lines {first_line}-{last_line}",
+        moved.join(", "),
+        merged.runs.len()
+    );
+    let fix = merged.into_fix(title, Applicability::Unsafe);
+    let diagnostic = cx.report(after, message);
+    diagnostic.label(first, "could merge with this RUN");
+    diagnostic.fix = Some(fix);
 }
 
 fn report(cx: &mut Context<'_, '_>, merged: Merged, saving: String) {
@@ -160,6 +268,37 @@ mod tests {
         assert_eq!(found[1].0, 7);
         assert!(found[1].1.contains("lines 5-8 commit 3 layers"));
         assert!(found[1].1.ends_with("(EXPOSE moves after the merged RUN)"));
+    }
+
+    #[test]
+    fn stretches_separated_only_by_env_get_a_join_with_an_unsafe_fix() {
+        let source = "FROM a\nRUN a\nRUN b\nENV V=1\nRUN c\nRUN d\nUSER x\nRUN e\n";
+        let found: Vec<_> = crate::lint(source)
+            .into_iter()
+            .filter(|d| d.code == "DL3059")
+            .collect();
+        let lines: Vec<usize> = found
+            .iter()
+            .map(|d| source[..d.span.start as usize].matches('\n').count() + 1)
+            .collect();
+        // Two safe stretches (2-3, 5-6) and the join of both on the first RUN after the ENV.
+        assert_eq!(lines, [3, 5, 6], "{found:#?}");
+        let join = &found[1];
+        assert!(
+            join.message
+                .starts_with("the RUN on line 5 could share a layer with the 2 RUNs from line 2: only ENV on line 4 stands between them"),
+            "{}",
+            join.message
+        );
+        let fix = join.fix.as_ref().expect("a fix");
+        assert_eq!(fix.applicability, crate::diagnostic::Applicability::Unsafe);
+        assert_eq!(
+            fix.edits[0].content,
+            "ENV V=1\nRUN a && \\\n    b && \\\n    c && \\\n    d\n"
+        );
+        // A RUN that names the variable keeps the ENV where it is: no join.
+        let quiet = "FROM a\nRUN echo $V\nENV V=1\nRUN c\n";
+        assert!(dl3059(quiet).is_empty());
     }
 
     #[test]

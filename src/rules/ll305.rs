@@ -7,6 +7,7 @@
 //! before the first step that uses it. It reports only with evidence: a value that really changes
 //! per build, a later step that names it, and RUNs in between that provably do not read it.
 
+use super::declared::{declared_names, mentions};
 use super::{Context, Rule, commands};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::{Stage, Step};
@@ -26,20 +27,6 @@ impl Rule for VolatileArgBustsCache {
                 }
             }
         }
-    }
-}
-
-/// The variable names an `ARG` or `ENV` declares.
-fn declared_names(instruction: &Instruction) -> Vec<String> {
-    match (&instruction.keyword, &instruction.args) {
-        (Keyword::Arg, Args::Words(words)) => words
-            .iter()
-            .map(|w| w.text.split('=').next().unwrap_or("").to_string())
-            .collect(),
-        (Keyword::Env, Args::KeyValues(pairs)) => {
-            pairs.iter().map(|p| p.key.text.clone()).collect()
-        }
-        _ => Vec::new(),
     }
 }
 
@@ -175,20 +162,6 @@ fn is_pinned(value: &str) -> bool {
                 && rest.starts_with(|c: char| c.is_ascii_digit())
         });
     hex || version
-}
-
-/// Whether `text` names the variable anywhere, in any spelling a shell uses: `$NAME`, `${NAME}`,
-/// PowerShell's `$env:NAME` (case-insensitive, as Windows environment names are), cmd's
-/// `%NAME%`, or a script that reads it by name. Erring towards "mentions" only costs a finding.
-fn mentions(text: &str, name: &str) -> bool {
-    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let haystack = text.to_ascii_uppercase();
-    let needle = name.to_ascii_uppercase();
-    haystack.match_indices(&needle).any(|(at, _)| {
-        let before = haystack[..at].chars().next_back();
-        let after = haystack[at + needle.len()..].chars().next();
-        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
-    })
 }
 
 /// The whole text of a step: its line and, for a heredoc, the bodies.
@@ -351,7 +324,8 @@ fn move_fix(
 
 #[cfg(test)]
 mod tests {
-    use super::{is_pinned, is_volatile, mentions};
+    use super::{is_pinned, is_volatile};
+    use crate::rules::declared::mentions;
 
     #[test]
     fn volatile_names() {

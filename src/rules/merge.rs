@@ -51,6 +51,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use super::declared::{declared_names, mentions};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::{Base, Model, Stage};
 use crate::span::Span;
@@ -68,6 +69,8 @@ pub struct Merged {
     pub runs: Vec<Span>,
     /// The metadata instructions moved after the merged `RUN`, in order.
     pub moved: Vec<Keyword>,
+    /// The `ENV` and `ARG` instructions moved above it (only in [`Merger::merge_hoisting`]).
+    pub hoisted: Vec<Span>,
 }
 
 impl Merged {
@@ -123,6 +126,12 @@ pub enum Refusal {
     Malformed {
         line: usize,
     },
+    /// An `ENV` or `ARG` that cannot move above the `RUN`s before it: one of them names the
+    /// variable, or the variable changes how every command runs (`PATH` …).
+    Hoist {
+        line: usize,
+        name: String,
+    },
 }
 
 impl fmt::Display for Refusal {
@@ -172,6 +181,10 @@ impl fmt::Display for Refusal {
                 f,
                 "the instruction on line {line} between the RUNs has a syntax error"
             ),
+            Refusal::Hoist { line, name } => write!(
+                f,
+                "{name} set on line {line} cannot move above the RUNs before it: one of them reads it, or it changes how every command runs"
+            ),
         }
     }
 }
@@ -209,6 +222,30 @@ impl<'m, 'a> Merger<'m, 'a> {
     /// Merges steps `first..=last` of stage `stage` (indices into `Stage::steps`); both must be
     /// `RUN`s and `first < last`. Every `RUN` in between is merged too.
     pub fn merge(&self, stage: usize, first: usize, last: usize) -> Result<Merged, Refusal> {
+        self.merge_with(stage, first, last, false)
+    }
+
+    /// Like [`Merger::merge`], and `ENV`/`ARG` instructions between the `RUN`s move above the
+    /// merged `RUN`, in their order. Not behaviour-preserving in general: the earlier scripts
+    /// then run with those variables set, which matters when a program they start reads one.
+    /// Refused where the model can see it matters: an earlier `RUN` of the merge names the
+    /// variable, or it is one that changes how any command runs ([`SHAPES_EVERY_COMMAND`]).
+    pub fn merge_hoisting(
+        &self,
+        stage: usize,
+        first: usize,
+        last: usize,
+    ) -> Result<Merged, Refusal> {
+        self.merge_with(stage, first, last, true)
+    }
+
+    fn merge_with(
+        &self,
+        stage: usize,
+        first: usize,
+        last: usize,
+        hoist: bool,
+    ) -> Result<Merged, Refusal> {
         let dockerfile = self.model.dockerfile;
         let stage_ref = self.model.stages.get(stage).ok_or(Refusal::NotRuns)?;
         let (Some(first_run), Some(last_run)) = (run_at(stage_ref, first), run_at(stage_ref, last))
@@ -222,7 +259,8 @@ impl<'m, 'a> Merger<'m, 'a> {
             start: first_run.lines.start,
             end: last_run.lines.end,
         };
-        let layout = Layout::of(dockerfile, region)?;
+        let layout = Layout::of(dockerfile, region, hoist)?;
+        check_hoisted(dockerfile, &layout)?;
         let pieces = layout
             .runs
             .iter()
@@ -244,10 +282,10 @@ impl<'m, 'a> Merger<'m, 'a> {
                         .and_then(|s| s.vars.get(name))
                         .is_some_and(|var| var.value.is_some())
                 };
-                if !joins_under_errexit(&pieces, shell_errexit, &is_set) {
-                    return Err(refusal);
+                match joins_under_errexit(&pieces, shell_errexit, &is_set) {
+                    Some(wraps) => (wraps, Join::Sequence),
+                    None => return Err(refusal),
                 }
-                (vec![Wrap::None; pieces.len()], Join::Sequence)
             }
             Err(refusal) => return Err(refusal),
         };
@@ -263,6 +301,7 @@ impl<'m, 'a> Merger<'m, 'a> {
                 .iter()
                 .map(|c| c.instruction.keyword)
                 .collect(),
+            hoisted: layout.hoisted.iter().map(|c| c.instruction.span).collect(),
         })
     }
 
@@ -403,6 +442,11 @@ fn read_piece<'a>(dockerfile: &Dockerfile, run: &RunScript<'a>) -> Result<Piece<
         comments,
         flags,
         several: script.body.items.len() > 1,
+        rest_start: script
+            .body
+            .items
+            .get(1)
+            .map(|item| run.file_span(item.span).start),
         or_in_tail: tail.connectors.iter().any(|(c, _)| *c == Connector::Or),
         leaks: leaks_state(script),
         sets_errexit: may_set_errexit(script),
@@ -424,6 +468,8 @@ struct Piece<'a> {
     flags: Vec<String>,
     /// More than one list item (`a; b`).
     several: bool,
+    /// Where its second list item starts in the file, if it has one.
+    rest_start: Option<u32>,
     /// A top-level `||` in the last item (`a || b`).
     or_in_tail: bool,
     leaks: bool,
@@ -575,24 +621,30 @@ fn set_options(command: &CommandRef<'_>) -> Option<(Vec<String>, Vec<String>)> {
 /// Variables every `RUN` has set: the shell's own and the ones Docker always passes.
 const ALWAYS_SET: &[&str] = &["HOME", "PATH", "PWD", "IFS", "PPID", "HOSTNAME"];
 
-/// Whether `pieces` merge as `S1; S2; …` under `set -e` (see [`Errexit`]). `vars` gives, for
-/// each piece, whether a variable is set (with a value) when its `RUN` runs.
+/// How `pieces` merge as `S1; S2; …` under `set -e` (see [`Errexit`]), or `None` when they
+/// cannot. `is_set` says, for each piece, whether a variable is set (with a value) when its `RUN`
+/// runs.
+///
+/// A script that leaks state into the next, or whose last command may fail without ending the
+/// shell, runs in a subshell as a plain list item: `-e` holds inside it (it is not left of `&&`),
+/// its status is the status `RUN S` would have ended with, and the outer shell's `-e` stops there
+/// when it fails. The first script keeps its opening `set` outside, `set -eux; ( a; b ); S2`, so
+/// that `-e` is on in the outer shell too.
 fn joins_under_errexit(
     pieces: &[&Piece<'_>],
     shell_errexit: bool,
     is_set: &dyn Fn(usize, &str) -> bool,
-) -> bool {
-    let Some(first) = pieces.first() else {
-        return false;
-    };
+) -> Option<Vec<Wrap>> {
+    let first = pieces.first()?;
     if !(first.errexit.from_start || shell_errexit) {
-        return false;
+        return None;
     }
+    let mut wraps = vec![Wrap::None; pieces.len()];
     let mut on: Vec<String> = Vec::new();
     for (index, piece) in pieces.iter().enumerate() {
         let profile = &piece.errexit;
         if profile.turns_off {
-            return false;
+            return None;
         }
         if index > 0 {
             let tolerates = |option: &str| match option {
@@ -610,21 +662,26 @@ fn joins_under_errexit(
                 _ => false,
             };
             if !on.iter().all(|option| tolerates(option)) {
-                return false;
+                return None;
             }
         }
         if index + 1 < pieces.len() && (profile.leaks_more || !profile.tail_exits) {
-            return false;
+            wraps[index] = match index {
+                // Without its opening `set -e` outside, nothing would stop the outer shell.
+                0 if profile.from_start && piece.rest_start.is_some() => Wrap::SubshellAfterHead,
+                0 => return None,
+                _ => Wrap::Subshell,
+            };
         }
         match &profile.turns_on {
             Some(options) => on.extend(options.iter().cloned()),
-            None => return false,
+            None => return None,
         }
         if shell_errexit && index == 0 {
             on.push("e".into());
         }
     }
-    true
+    Some(wraps)
 }
 
 impl Piece<'_> {
@@ -656,6 +713,9 @@ enum Wrap {
     Group,
     /// `( … )`: also keeps the script's shell state from reaching the next.
     Subshell,
+    /// `set -e…; ( … )`: the first command stays outside, the rest runs in a subshell (only in
+    /// a `;` join, see [`joins_under_errexit`]).
+    SubshellAfterHead,
 }
 
 /// Decides each script's wrapping (see the module documentation).
@@ -717,9 +777,15 @@ enum Between<'a> {
     Blank,
     Run(&'a Instruction),
     Movable(&'a Instruction),
+    /// An `ENV` or `ARG` that moves above the merged `RUN` (when hoisting).
+    Hoisted(&'a Instruction),
 }
 
-fn classify<'a>(dockerfile: &Dockerfile, item: &'a Item) -> Result<Between<'a>, Refusal> {
+fn classify<'a>(
+    dockerfile: &Dockerfile,
+    item: &'a Item,
+    hoist: bool,
+) -> Result<Between<'a>, Refusal> {
     match item {
         Item::Comment(span) => Ok(Between::Comment(*span)),
         Item::Blank(_) => Ok(Between::Blank),
@@ -731,6 +797,8 @@ fn classify<'a>(dockerfile: &Dockerfile, item: &'a Item) -> Result<Between<'a>, 
                 Ok(Between::Run(instruction))
             } else if is_movable(instruction.keyword) {
                 Ok(Between::Movable(instruction))
+            } else if hoist && matches!(instruction.keyword, Keyword::Env | Keyword::Arg) {
+                Ok(Between::Hoisted(instruction))
             } else {
                 Err(Refusal::Barrier {
                     line,
@@ -745,7 +813,7 @@ fn classify<'a>(dockerfile: &Dockerfile, item: &'a Item) -> Result<Between<'a>, 
 /// Checks the lines between two `RUN`s (without the `RUN`s).
 fn check_gap(dockerfile: &Dockerfile, gap: Span) -> Result<(), Refusal> {
     for item in items_in(dockerfile, gap) {
-        if let Between::Run(_) = classify(dockerfile, item)? {
+        if let Between::Run(_) = classify(dockerfile, item, false)? {
             return Err(Refusal::NotRuns);
         }
     }
@@ -759,6 +827,8 @@ struct Layout<'a> {
     above: Vec<(u32, String)>,
     /// Metadata instructions that move after it.
     chunks: Vec<Chunk<'a>>,
+    /// `ENV`/`ARG` instructions that move above it (when hoisting).
+    hoisted: Vec<Chunk<'a>>,
 }
 
 /// A moved metadata instruction with the comment lines directly above it.
@@ -769,11 +839,12 @@ struct Chunk<'a> {
 }
 
 impl<'a> Layout<'a> {
-    fn of(dockerfile: &'a Dockerfile, region: Span) -> Result<Layout<'a>, Refusal> {
+    fn of(dockerfile: &'a Dockerfile, region: Span, hoist: bool) -> Result<Layout<'a>, Refusal> {
         let mut layout = Layout {
             runs: Vec::new(),
             above: Vec::new(),
             chunks: Vec::new(),
+            hoisted: Vec::new(),
         };
         // Comment lines not yet known to belong to a metadata instruction.
         let mut pending: Vec<Span> = Vec::new();
@@ -781,7 +852,7 @@ impl<'a> Layout<'a> {
         let mut gap_before_pending = false;
         let mut gap = false;
         for item in items_in(dockerfile, region) {
-            match classify(dockerfile, item)? {
+            match classify(dockerfile, item, hoist)? {
                 Between::Comment(span) => {
                     if pending.is_empty() {
                         gap_before_pending = gap;
@@ -798,8 +869,8 @@ impl<'a> Layout<'a> {
                     layout.runs.push(instruction);
                     gap = false;
                 }
-                Between::Movable(instruction) => {
-                    layout.chunks.push(Chunk {
+                Between::Movable(instruction) | Between::Hoisted(instruction) => {
+                    let chunk = Chunk {
                         blank_before: if pending.is_empty() {
                             gap
                         } else {
@@ -807,7 +878,12 @@ impl<'a> Layout<'a> {
                         },
                         comments: std::mem::take(&mut pending),
                         instruction,
-                    });
+                    };
+                    if instruction.keyword.sets_only_metadata() {
+                        layout.chunks.push(chunk);
+                    } else {
+                        layout.hoisted.push(chunk);
+                    }
                     gap = false;
                 }
             }
@@ -828,6 +904,47 @@ impl<'a> Layout<'a> {
             ));
         }
     }
+}
+
+/// Variables that change how any command runs or which program a name starts: moving one above
+/// a `RUN` changes that `RUN` whether or not its script names it.
+const SHAPES_EVERY_COMMAND: &[&str] = &[
+    "PATH",
+    "LD_LIBRARY_PATH",
+    "LD_PRELOAD",
+    "HOME",
+    "SHELL",
+    "ENV",
+    "BASH_ENV",
+    "SHELLOPTS",
+    "IFS",
+    "CDPATH",
+    "TMPDIR",
+    "LANG",
+    "LC_ALL",
+];
+
+/// Refuses a hoisted `ENV`/`ARG` whose variable an earlier `RUN` of the merge names, or that
+/// changes every command ([`SHAPES_EVERY_COMMAND`]).
+fn check_hoisted(dockerfile: &Dockerfile, layout: &Layout<'_>) -> Result<(), Refusal> {
+    for chunk in &layout.hoisted {
+        let instruction = chunk.instruction;
+        for name in declared_names(instruction) {
+            let names_it = layout
+                .runs
+                .iter()
+                .take_while(|run| run.span.start < instruction.span.start)
+                .any(|run| mentions(dockerfile.text(run.span), &name));
+            if names_it || SHAPES_EVERY_COMMAND.contains(&name.as_str()) || name.starts_with("LC_")
+            {
+                return Err(Refusal::Hoist {
+                    line: line_at(dockerfile, instruction.span.start),
+                    name,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Instructions that only set image metadata: a `RUN` never sees them, so they may move after
@@ -899,6 +1016,16 @@ fn render(
     above.sort_by_key(|(at, _)| *at);
 
     let mut out = String::new();
+    for chunk in &layout.hoisted {
+        for comment in &chunk.comments {
+            out.push_str(without_line_ending(dockerfile.text(*comment)));
+            out.push_str(eol);
+        }
+        out.push_str(without_line_ending(
+            dockerfile.text(chunk.instruction.lines),
+        ));
+        out.push_str(eol);
+    }
     for (_, text) in above {
         out.push_str(&text);
         out.push_str(eol);
@@ -913,6 +1040,12 @@ fn render(
             Wrap::None => out.push_str(text),
             Wrap::Group => out.push_str(&format!("{{ {text}; }}")),
             Wrap::Subshell => out.push_str(&format!("( {text} )")),
+            Wrap::SubshellAfterHead => {
+                let rest = piece
+                    .rest_start
+                    .map_or(0, |at| (at - piece.body.start) as usize);
+                out.push_str(&format!("{}( {} )", &text[..rest], &text[rest..]));
+            }
         }
     }
     out.push_str(eol);

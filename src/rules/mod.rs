@@ -4,6 +4,7 @@
 mod append;
 mod caches;
 mod commands;
+mod declared;
 mod dl3009;
 mod dl3019;
 mod dl3032;

@@ -320,11 +320,21 @@ fn set_e_scripts_join_with_a_semicolon_where_that_is_exact() {
         "FROM a\nENV DIR=/srv\nRUN set -eu; a\nRUN mkdir \"$DIR\"\n",
         "FROM a\nENV DIR=/srv\nRUN set -eu; a; \\\n    mkdir \"$DIR\"\n",
     );
-    let refusals = [
-        // `a && b` last: `a` may fail without ending the shell, and the RUN fails.
+    // `a && b` last: `a` may fail without ending the shell, and the RUN fails; in a subshell,
+    // its status is the RUN's, and the outer -e stops there.
+    merges_to(
         "FROM a\nRUN set -e; a && b\nRUN c\n",
-        // The first script leaks more than its options.
-        "FROM a\nRUN set -e; export X=1; a\nRUN c\n",
+        "FROM a\nRUN set -e; ( a && b ); \\\n    c\n",
+    );
+    // A script that leaks more than its options keeps it to itself in a subshell; a later one
+    // too, and the outer shell's -e still ends the build where it fails.
+    merges_to(
+        "FROM a\nRUN set -eux; \\\n\texport X=1; \\\n\ta\nRUN set -eux; cd /b; c\nRUN set -eux; d\n",
+        "FROM a\nRUN set -eux; \\\n\t( export X=1; \\\n\ta ); \\\n\t( set -eux; cd /b; c ); \\\n\tset -eux; d\n",
+    );
+    let refusals = [
+        // Without `set -e` of its own first, the first script has no opening to keep outside.
+        "FROM a\nSHELL [\"/bin/sh\", \"-ec\"]\nRUN export X=1; a\nRUN c\n",
         // Two list items, without -e of their own, would now stop at the first failure.
         "FROM a\nRUN set -e; a\nRUN c; d\n",
         // -u would stop at a variable that may be unset.
@@ -356,10 +366,6 @@ fn unreadable_scripts_are_refused() {
 #[test]
 fn set_e_is_refused_where_the_shell_would_ignore_it() {
     // `( set -e; a; b ) && c` runs `b` after `a` fails; `&&` is not the join for these.
-    assert_eq!(
-        refused("FROM a\nRUN set -eux; cd /x; b\nRUN c\n"),
-        Refusal::Errexit { line: 2 }
-    );
     assert_eq!(
         refused("FROM a\nRUN (set -e; a; b)\nRUN c\n"),
         Refusal::Errexit { line: 2 }
@@ -504,4 +510,63 @@ fn the_longest_merge_agrees_with_merge() {
             );
         }
     }
+}
+
+/// Merges every `RUN` of the only stage, moving `ENV`/`ARG` above.
+fn hoisting(source: &str) -> Result<(String, Merged), Refusal> {
+    let dockerfile = parse(source);
+    let model = Model::build(&dockerfile);
+    let runs: Vec<usize> = model.stages[0]
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.instruction.keyword == Keyword::Run)
+        .map(|(i, _)| i)
+        .collect();
+    let merged = Merger::new(&model).merge_hoisting(0, runs[0], runs[runs.len() - 1])?;
+    let edit = &merged.edits[0];
+    let out = format!(
+        "{}{}{}",
+        &source[..edit.span.start as usize],
+        edit.content,
+        &source[edit.span.end as usize..]
+    );
+    Ok((out, merged))
+}
+
+#[test]
+fn env_and_arg_move_above_the_merged_run_in_their_order() {
+    let (out, merged) =
+        hoisting("FROM a\nRUN a\n\n# the version\nENV V=1\nARG W\nEXPOSE 80\nRUN get $V $W\n")
+            .expect("hoists");
+    assert_eq!(
+        out,
+        "FROM a\n# the version\nENV V=1\nARG W\nRUN a && \\\n    get $V $W\nEXPOSE 80\n"
+    );
+    assert_eq!(merged.hoisted.len(), 2);
+    // Without hoisting, the same RUNs are not merged.
+    assert!(matches!(
+        refused("FROM a\nRUN a\nENV V=1\nRUN b\n"),
+        Refusal::Barrier { line: 3, .. }
+    ));
+}
+
+#[test]
+fn a_variable_an_earlier_run_names_or_every_command_reads_stays_put() {
+    for source in [
+        "FROM a\nRUN echo $V\nENV V=1\nRUN b\n",
+        "FROM a\nRUN --mount=type=cache,id=c-$V,target=/c a\nARG V\nRUN --mount=type=cache,id=c-$V,target=/c b\n",
+        "FROM a\nRUN a\nENV PATH=/opt/bin:$PATH\nRUN b\n",
+        "FROM a\nRUN a\nENV LC_CTYPE=C.UTF-8\nRUN b\n",
+    ] {
+        assert!(
+            matches!(hoisting(source), Err(Refusal::Hoist { .. })),
+            "{source}"
+        );
+    }
+    // USER, WORKDIR and the like still end the merge.
+    assert!(matches!(
+        hoisting("FROM a\nRUN a\nUSER app\nRUN b\n"),
+        Err(Refusal::Barrier { .. })
+    ));
 }
