@@ -197,7 +197,12 @@ const READS_NO_BUILD_VARS: &[&[&str]] = &[
         "sha256sum",
         "sha512sum",
         "md5sum",
+        "[",
+        "test",
     ],
+    // tonistiigi/xx's cross-compilation helpers read only the target platform (`TARGET*`) and
+    // their own `XX_*` settings. Not `xx-go` or `xx-cargo`: they run builds.
+    &["xx-info", "xx-clang", "xx-apk", "xx-apt-get", "xx-verify"],
 ];
 
 /// A `RUN` that may read the variable from its environment without naming it: any `RUN` whose
@@ -225,7 +230,8 @@ fn check_declaration(cx: &mut Context<'_, '_>, stage: &Stage<'_>, index: usize, 
     let declaration = stage.steps[index].instruction;
     let later = &stage.steps[index + 1..];
     // A value nothing names is either a deliberate cache-buster or read by something the model
-    // cannot see: neither is a mistake it can prove.
+    // cannot see: neither is a mistake it can prove. (Tried without this: a nightly image's
+    // `ARG TIMESTAMP` that exists to refetch a download was reported as misplaced.)
     if !later.iter().any(|s| step_mentions(cx, s, name)) {
         return;
     }
@@ -367,6 +373,22 @@ mod tests {
         ] {
             assert!(!is_pinned(value), "{value}");
         }
+    }
+
+    #[test]
+    fn tests_and_cross_compilation_helpers_read_no_build_variable() {
+        let ll305 = |source: &str| -> Vec<usize> {
+            crate::lint(source)
+                .into_iter()
+                .filter(|d| d.code == "LL305")
+                .map(|d| source[..d.span.start as usize].matches('\n').count() + 1)
+                .collect()
+        };
+        let source = "FROM alpine\nARG GIT_COMMIT=HEAD\nRUN if [ \"$(xx-info arch)\" = arm64 ]; then xx-clang --setup-target-triple; fi\nRUN echo \"$GIT_COMMIT\" > /commit\n";
+        assert_eq!(ll305(source), [2]);
+        // A build in between may read it: quiet.
+        let source = "FROM alpine\nARG GIT_COMMIT=HEAD\nRUN xx-go build ./...\nRUN echo \"$GIT_COMMIT\" > /commit\n";
+        assert!(ll305(source).is_empty());
     }
 
     #[test]
