@@ -506,6 +506,11 @@ struct Errexit {
     tail_exits: bool,
     /// One and-or list of simple commands (`-e` cannot change what it does).
     single_list: bool,
+    /// It runs code the text does not show (`.`, `source`, `eval`), whose behaviour options
+    /// the earlier scripts left on may change.
+    runs_hidden_code: bool,
+    /// A command substitution holds a list (`$(a; b)`): `-e` reaches inside it.
+    lists_in_substitutions: bool,
     /// It has a pipeline of several commands (`pipefail` changes its status).
     pipes: bool,
     /// Variables it reads without a default (`$X`, `${X}`), for `-u`.
@@ -574,6 +579,15 @@ fn errexit_profile(script: &Script, tail: &AndOr) -> Errexit {
     profile.tail_exits = is_flat(tail)
         && !tail.connectors.iter().any(|(c, _)| *c == Connector::And)
         && last.is_some_and(|p| !p.negated);
+    profile.runs_hidden_code = script
+        .simple_commands()
+        .any(|command| match command.name() {
+            Some(name) => matches!(name.as_ref(), "." | "source" | "eval"),
+            None => true,
+        });
+    profile.lists_in_substitutions = substitution_bodies(source)
+        .iter()
+        .any(|body| body.contains([';', '\n', '&']) || body.contains("||"));
     profile.single_list =
         script.body.items.len() == 1 && is_flat(tail) && tail.pipelines.iter().all(|p| !p.negated);
     profile.pipes = script
@@ -589,6 +603,52 @@ fn errexit_profile(script: &Script, tail: &AndOr) -> Errexit {
         .map(|r| source[r.name.clone()].to_string())
         .collect();
     profile
+}
+
+/// The bodies of the command substitutions in `source` (`$( … )` and backquotes), outermost
+/// first, as far as a scan that skips single quotes and nested parentheses can tell; an
+/// unterminated one runs to the end. Arithmetic `$(( … ))` is not a substitution.
+fn substitution_bodies(source: &str) -> Vec<&str> {
+    let bytes = source.as_bytes();
+    let mut bodies = Vec::new();
+    let mut at = 0;
+    let mut single_quoted = false;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\\' if !single_quoted => at += 1,
+            b'\'' => single_quoted = !single_quoted,
+            b'$' if !single_quoted
+                && bytes.get(at + 1) == Some(&b'(')
+                && bytes.get(at + 2) != Some(&b'(') =>
+            {
+                let start = at + 2;
+                let mut depth = 1;
+                let mut end = start;
+                while end < bytes.len() && depth > 0 {
+                    match bytes[end] {
+                        b'(' => depth += 1,
+                        b')' => depth -= 1,
+                        _ => {}
+                    }
+                    end += 1;
+                }
+                let stop = if depth == 0 { end - 1 } else { end };
+                bodies.push(&source[start..stop]);
+                at = stop;
+            }
+            b'`' if !single_quoted => {
+                let start = at + 1;
+                let stop = source[start..]
+                    .find('`')
+                    .map_or(source.len(), |i| start + i);
+                bodies.push(&source[start..stop]);
+                at = stop;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    bodies
 }
 
 /// The options a `set` command turns on and off; `None` when an argument is computed.
@@ -650,14 +710,21 @@ fn joins_under_errexit(
             let tolerates = |option: &str| match option {
                 "x" | "v" | "xtrace" | "verbose" => true,
                 _ if profile.first_set.iter().any(|o| o == option) => true,
-                "e" | "errexit" => profile.single_list,
-                "u" | "nounset" => profile.reads.iter().all(|name| {
-                    ALWAYS_SET.contains(&name.as_str())
-                        || name
-                            .chars()
-                            .all(|c| c.is_ascii_digit() || "@*#?-$!".contains(c))
-                        || is_set(index, name)
-                }),
+                "e" | "errexit" => {
+                    profile.single_list
+                        && !profile.runs_hidden_code
+                        && !profile.lists_in_substitutions
+                }
+                "u" | "nounset" => {
+                    !profile.runs_hidden_code
+                        && profile.reads.iter().all(|name| {
+                            ALWAYS_SET.contains(&name.as_str())
+                                || name
+                                    .chars()
+                                    .all(|c| c.is_ascii_digit() || "@*#?-$!".contains(c))
+                                || is_set(index, name)
+                        })
+                }
                 "pipefail" => !profile.pipes,
                 _ => false,
             };
