@@ -77,6 +77,39 @@ pub(super) fn apply(command: &Command, rec: &mut Recorder) {
     rec.package(command, Manager::Apt, action, packages, Vec::new());
 }
 
+/// `add-apt-repository` (software-properties-common) refreshes the package lists after adding
+/// the source, unless told not to (`-n`, `--no-update`) or removing one (`-r`, `--remove`): the
+/// default since Ubuntu 18.04 and in Debian's package. Ubuntu 16.04's version did not, which only
+/// makes the model think lists are there that an install on it would lack anyway.
+pub(super) fn add_repository(command: &Command, rec: &mut Recorder) {
+    let declines = command.args.iter().any(|arg| {
+        let Some(text) = arg.text() else {
+            return false;
+        };
+        match text.strip_prefix("--") {
+            Some(long) => matches!(long, "no-update" | "remove"),
+            None => text.strip_prefix('-').is_some_and(|short| {
+                // `-k SERVER` and friends take a value; a cluster ends at them.
+                short
+                    .chars()
+                    .take_while(|c| !"kPCS".contains(*c))
+                    .any(|c| c == 'n' || c == 'r')
+            }),
+        }
+    });
+    if declines {
+        return;
+    }
+    rec.cache(command, Cache::AptLists);
+    rec.package(
+        command,
+        Manager::Apt,
+        PackageAction::Update,
+        Vec::new(),
+        Vec::new(),
+    );
+}
+
 /// The install helpers Debian-based images ship (bitnami's minideb `install_packages`, gitpod's
 /// `install-packages`): each runs `apt-get update`, installs, and removes the package lists
 /// itself, so it neither needs an earlier update nor leaves lists behind.
@@ -108,6 +141,22 @@ pub(super) fn install_packages(command: &Command, rec: &mut Recorder) {
 mod tests {
     use super::super::super::testing::{TestEnv, paths};
     use crate::model::layer::{Cache, Manager, PackageAction};
+
+    #[test]
+    fn add_apt_repository_refreshes_the_lists_unless_told_not_to() {
+        let effects = TestEnv::new().run("add-apt-repository -y ppa:deadsnakes/ppa");
+        assert_eq!(
+            effects.caches.iter().map(|c| c.cache).collect::<Vec<_>>(),
+            [Cache::AptLists]
+        );
+        for quiet in [
+            "add-apt-repository -yn ppa:x/y",
+            "add-apt-repository --no-update ppa:x/y",
+            "add-apt-repository -r ppa:x/y",
+        ] {
+            assert!(TestEnv::new().run(quiet).caches.is_empty(), "{quiet}");
+        }
+    }
 
     #[test]
     fn install_with_update_refreshes_the_index_first() {

@@ -22,6 +22,7 @@ pub(super) fn apply(command: &Command, rec: &mut Recorder) {
     match command.name {
         "apt-get" | "apt" => apt::apply(command, rec),
         "install_packages" | "install-packages" => apt::install_packages(command, rec),
+        "add-apt-repository" => apt::add_repository(command, rec),
         "apk" => apk::apply(command, rec),
         "yum" | "dnf" | "microdnf" => rpm::yum(command, rec),
         "zypper" => rpm::zypper(command, rec),
