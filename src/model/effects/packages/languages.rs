@@ -85,11 +85,32 @@ pub(super) fn go(command: &Command, rec: &mut Recorder) {
         ["mod", "download", ..] => {
             install_dependencies(command, Manager::Go, &["go.mod", "go.sum"], rec);
         }
+        // `go install example.com/tool` without `@version`, in module mode, builds a tool the
+        // main module requires (kaniko's credential helpers): the versions come from go.mod and
+        // go.sum, not from the project's own sources.
+        ["install", rest @ ..] if installs_required_tools(rest) => {
+            install_dependencies(command, Manager::Go, &["go.mod", "go.sum"], rec);
+        }
         ["build" | "install" | "get" | "test" | "run", ..] => {}
         _ => return,
     }
     let variables = ["GOCACHE", "GOMODCACHE"];
     cache_unless_moved(command, Cache::Go, None, &variables, rec);
+}
+
+/// Every package operand is a remote import path (its first element has a dot) without a
+/// version; flags are skipped, and any other operand (a local `./cmd/x`, a flag's value) means
+/// the command builds something else too.
+fn installs_required_tools(args: &[&str]) -> bool {
+    let operands: Vec<&&str> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    !operands.is_empty()
+        && operands.iter().all(|operand| {
+            !operand.contains('@')
+                && operand
+                    .split('/')
+                    .next()
+                    .is_some_and(|host| host.contains('.') && !host.starts_with('.'))
+        })
 }
 
 /// `cargo fetch` fetches what Cargo.toml and Cargo.lock declare; building and installing fill
@@ -333,6 +354,25 @@ mod tests {
             .mount("/root/.cache/go-build")
             .run("go build ./...");
         assert!(effects.caches.is_empty());
+    }
+
+    #[test]
+    fn go_install_of_a_required_tool_reads_go_mod() {
+        let effects = TestEnv::new()
+            .workdir("/src")
+            .run("go install github.com/awslabs/amazon-ecr-credential-helper/ecr-login/cli/x");
+        assert_eq!(
+            summary(&effects),
+            [(Manager::Go, DEPS, strings(&["/src/go.mod", "/src/go.sum"]))]
+        );
+        for other in [
+            "go install golang.org/x/tools/gopls@latest",
+            "go install ./cmd/app",
+            "go install -tags netgo example.com/x",
+        ] {
+            let effects = TestEnv::new().workdir("/src").run(other);
+            assert!(effects.packages.is_empty(), "{other}");
+        }
     }
 
     #[test]
