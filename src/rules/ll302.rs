@@ -7,6 +7,7 @@
 use super::origin;
 use super::{Context, Rule};
 use crate::model::Stage;
+use crate::model::paths::{is_glob, removes};
 
 pub struct DeletedInLaterLayer;
 
@@ -38,20 +39,27 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
             let line = cx.line_of(creator.span);
             let keyword = creator.keyword.as_str();
             let via = &deleted.via;
-            // A glob source (`COPY *.sh /tmp/`) lands as the files it matches, not a file by that
-            // name.
-            let created = if crate::model::paths::is_glob(&origin.created.path) {
-                format!("the files {}", origin.created.path)
-            } else {
-                origin.created.path.clone()
-            };
-            let created = &created;
+            // Every path of the creating step that this deletion removes: a COPY of several
+            // sources (`COPY a/*.sh a/*.env /tmp/x/`) is named whole, not by its last source.
+            let mut names: Vec<String> = Vec::new();
+            let creates = origin.step.effects.iter().flat_map(|e| &e.creates);
+            for other in creates {
+                let same = std::ptr::eq(other, origin.created);
+                let also = !origin.partial
+                    && other.via == origin.created.via
+                    && removes(&deleted.path, deleted.recursive, &other.path);
+                let name = describe(&other.path);
+                if (same || also) && !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            let created = &join_names(&names);
             let what = if origin.partial {
                 format!(
                     "{via} deletes {}, part of {created}, which the {keyword} on line {line} filled",
                     deleted.path
                 )
-            } else if deleted.path == origin.created.path {
+            } else if deleted.path == origin.created.path && names.len() == 1 {
                 format!("{via} deletes {created}, which the {keyword} on line {line} created")
             } else {
                 format!(
@@ -79,5 +87,44 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
             let (fix, refusal) = origin::merge_fix(cx, stage, origin.index, index);
             origin::report(cx, deleted.span, message, origin.created, fix, refusal);
         }
+    }
+}
+
+/// A created path as the message names it: a glob source (`COPY *.sh /tmp/`) lands as the files
+/// it matches, not as a file by that name.
+fn describe(path: &str) -> String {
+    if is_glob(path) {
+        format!("the files {path}")
+    } else {
+        path.to_string()
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_copy_of_several_sources_is_named_whole() {
+        let source = "FROM alpine\nCOPY scripts/*.sh scripts/*.env /tmp/scripts/\nRUN sh /tmp/scripts/setup.sh\nRUN rm -rf /tmp/scripts\n";
+        let found: Vec<_> = crate::lint(source)
+            .into_iter()
+            .filter(|d| d.code == "LL302")
+            .collect();
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].message.contains(
+                "the files /tmp/scripts/*.sh and the files /tmp/scripts/*.env, which the COPY on line 2 created"
+            ),
+            "{}",
+            found[0].message
+        );
     }
 }
