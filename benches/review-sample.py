@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Draws a seeded sample of findings for a hand review, and prints each with its lines and fix.
 
-    benches/review-sample.py --seed S [--per-repo 3] [--size N] [--unsafe] RULE...
+    benches/review-sample.py --seed S [--per-repo 3] [--size N] RULE...
 
 Lints ../shared/corpus with the release binary (build it first; $LAYERLINT_BIN names another), takes every finding of each
 RULE, keeps at most --per-repo per repository (so one big repository cannot fill the sample),
@@ -34,7 +34,7 @@ def corpus_files():
     )
 
 
-def lint(files, unsafe):
+def lint(files):
     findings = []
     # One invocation per chunk keeps the command line short.
     for at in range(0, len(files), 500):
@@ -83,7 +83,6 @@ def main():
     parser.add_argument("--per-repo", type=int, default=3)
     parser.add_argument("--size", type=int, default=20)
     parser.add_argument("--files", action="store_true")
-    parser.add_argument("--unsafe", action="store_true")
     parser.add_argument("rules", nargs="*")
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -105,7 +104,7 @@ def main():
         for path in chosen[: args.size]:
             print(path.relative_to(CORPUS))
         return
-    findings = lint(files, args.unsafe)
+    findings = lint(files)
     for rule in args.rules:
         mine = [f for f in findings if f["code"] == rule]
         mine.sort(key=lambda f: (f["file"], f["line"]))
