@@ -66,6 +66,20 @@ impl BuildContext {
         }
     }
 
+    /// Whether `path` (relative to the context root) is a symbolic link; `None` when there is no
+    /// context. Files held in memory have none.
+    pub fn is_symlink(&self, path: &str) -> Option<bool> {
+        let path = path.trim_start_matches("./").trim_start_matches('/');
+        match self {
+            BuildContext::Unknown => None,
+            BuildContext::Directory { root, .. } => Some(
+                std::fs::symlink_metadata(root.join(path))
+                    .is_ok_and(|meta| meta.file_type().is_symlink()),
+            ),
+            BuildContext::Files(_) => Some(false),
+        }
+    }
+
     /// The text of a file in the context, if there is one.
     pub fn read(&self, path: &str) -> Option<String> {
         match self {

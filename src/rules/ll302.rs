@@ -4,10 +4,12 @@
 //! whiteout, and the bytes stay in the layer that created them, pulled and stored with the image.
 //! Creating and deleting in the same `RUN` is the cure.
 
+use super::ll303::source;
 use super::origin;
 use super::{Context, Rule};
 use crate::model::Stage;
 use crate::model::paths::{is_glob, removes};
+use crate::syntax::Keyword;
 
 pub struct DeletedInLaterLayer;
 
@@ -31,6 +33,9 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
             let Some(origin) = origin::find(stage, &creations, index, deleted) else {
                 continue;
             };
+            if through_context_symlink(cx, stage, index, &deleted.path) {
+                continue;
+            }
             if reported.contains(&origin.index) {
                 continue;
             }
@@ -90,6 +95,54 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
     }
 }
 
+/// Whether `path` lies at or under a symbolic link an earlier `COPY`/`ADD` brought from the build
+/// context (`COPY root/ /` with `root/opt/wheels` a link): a later copy to the path then writes
+/// through the link, and deleting the path removes only the link, so neither "created" nor
+/// "only hides it" would be true. Needs the context; without one nothing is known.
+fn through_context_symlink(
+    cx: &Context<'_, '_>,
+    stage: &Stage<'_>,
+    before: usize,
+    path: &str,
+) -> bool {
+    if !cx.build_context.is_known() {
+        return false;
+    }
+    stage.steps[..before].iter().any(|step| {
+        let creator = step.instruction;
+        if !matches!(creator.keyword, Keyword::Copy | Keyword::Add) {
+            return false;
+        }
+        step.effects.iter().flat_map(|e| &e.creates).any(|created| {
+            let Some(rest) = path.strip_prefix(created.path.trim_end_matches('/')) else {
+                return false;
+            };
+            if !(rest.is_empty() || rest.starts_with('/')) {
+                return false;
+            }
+            let Some(word) = source::word(creator, created) else {
+                return false;
+            };
+            let Some(rel) = source::context_path(creator, step, word, cx.dockerfile.escape) else {
+                return false;
+            };
+            if source::kind(cx.build_context, Some(&rel), word) != source::Kind::Dir {
+                return false;
+            }
+            // Each directory on the way down, and the path itself.
+            let mut inner = rel.trim_end_matches('/').to_string();
+            rest.split('/').filter(|c| !c.is_empty()).any(|component| {
+                inner = if inner.is_empty() {
+                    component.to_string()
+                } else {
+                    format!("{inner}/{component}")
+                };
+                cx.build_context.is_symlink(&inner) == Some(true)
+            })
+        })
+    })
+}
+
 /// A created path as the message names it: a glob source (`COPY *.sh /tmp/`) lands as the files
 /// it matches, not as a file by that name.
 fn describe(path: &str) -> String {
@@ -111,6 +164,39 @@ fn join_names(names: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::LintOptions;
+    use crate::project::BuildContext;
+
+    #[test]
+    fn a_path_reached_through_a_symlink_from_the_context_is_not_claimed() {
+        let root =
+            std::env::temp_dir().join(format!("layerlint-ll302-link-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("root/opt")).unwrap();
+        std::fs::create_dir_all(root.join("wheels")).unwrap();
+        std::fs::write(root.join("wheels/a.whl"), "x").unwrap();
+        let source =
+            "FROM alpine\nCOPY root/ /\nCOPY wheels/ /opt/wheels/\nRUN rm -r /opt/wheels\n";
+        let count = |root: &std::path::Path| {
+            let options = LintOptions {
+                build_context: BuildContext::directory(root),
+                ..LintOptions::default()
+            };
+            crate::lint_with(source, &options)
+                .into_iter()
+                .filter(|d| d.code == "LL302")
+                .count()
+        };
+        assert_eq!(
+            count(&root),
+            1,
+            "a plain directory: the wheels are deleted in a later layer"
+        );
+        std::os::unix::fs::symlink("../src/wheels", root.join("root/opt/wheels")).unwrap();
+        assert_eq!(count(&root), 0, "a link: the rm removes only the link");
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
     #[test]
     fn a_copy_of_several_sources_is_named_whole() {
         let source = "FROM alpine\nCOPY scripts/*.sh scripts/*.env /tmp/scripts/\nRUN sh /tmp/scripts/setup.sh\nRUN rm -rf /tmp/scripts\n";

@@ -11,7 +11,7 @@
 
 mod modes;
 mod rewrite;
-mod source;
+pub(super) mod source;
 
 use super::origin::{self, Origin};
 use super::{Context, Rule};
