@@ -217,7 +217,10 @@ impl BuildContext {
         own.into_iter()
             .chain(std::iter::once(root.join(DOCKERIGNORE)))
             .find_map(|path| match read_lossy(&path) {
-                Err(err) => Some((path.display().to_string(), err.reason())),
+                Err(err) => {
+                    let shown = path.strip_prefix(".").unwrap_or(&path);
+                    Some((shown.display().to_string(), err.reason()))
+                }
                 Ok(_) => None,
             })
     }

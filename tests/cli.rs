@@ -157,14 +157,35 @@ fn invalid_utf8_is_linted_with_one_ll003_at_the_first_bad_byte() {
         .filter(|f| f["code"] == "LL003")
         .collect();
     assert_eq!(ll003.len(), 1, "{findings}");
-    assert_eq!((ll003[0]["line"].as_u64(), ll003[0]["column"].as_u64()), (Some(3), Some(7)));
+    assert_eq!(
+        (ll003[0]["line"].as_u64(), ll003[0]["column"].as_u64()),
+        (Some(3), Some(7))
+    );
     let message = ll003[0]["message"].as_str().unwrap_or_default();
-    assert!(message.contains("byte 0xff at line 3, column 7"), "{message}");
+    assert!(
+        message.contains("byte 0xff at line 3, column 7"),
+        "{message}"
+    );
     assert!(message.contains("2 invalid sequences"), "{message}");
     // The rest of the file is linted too.
-    assert!(findings.as_array().is_some_and(|a| a.iter().any(|f| f["code"] == "DL3059")), "{findings}");
+    assert!(
+        findings
+            .as_array()
+            .is_some_and(|a| a.iter().any(|f| f["code"] == "DL3059")),
+        "{findings}"
+    );
     // It is a rule like any other: it can be turned off.
-    let run = layerlint(dir.path(), &["check", "--ignore", "LL003", "--select", "LL003", "Dockerfile"]);
+    let run = layerlint(
+        dir.path(),
+        &[
+            "check",
+            "--ignore",
+            "LL003",
+            "--select",
+            "LL003",
+            "Dockerfile",
+        ],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
@@ -214,7 +235,14 @@ fn stdin_is_read_for_a_dash_and_named_by_stdin_filename() {
     let bad = b"FROM a\n# \xff\n";
     let run = layerlint_with_stdin(
         dir.path(),
-        &["check", "-", "--stdin-filename", "app/Dockerfile", "-f", "gnu"],
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "app/Dockerfile",
+            "-f",
+            "gnu",
+        ],
         bad,
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -765,7 +793,14 @@ fn a_bad_config_is_exit_2_with_its_line_and_its_files_are_not_linted_with_the_de
     ]);
     let run = layerlint(
         dir.path(),
-        &["check", "--format", "json", "--no-color", "Dockerfile", "ok/Dockerfile"],
+        &[
+            "check",
+            "--format",
+            "json",
+            "--no-color",
+            "Dockerfile",
+            "ok/Dockerfile",
+        ],
     );
     assert_eq!(run.code, 2);
     assert!(
@@ -789,12 +824,23 @@ fn a_bad_config_is_exit_2_with_its_line_and_its_files_are_not_linted_with_the_de
         .filter_map(|f| f["file"].as_str())
         .map(|f| if f.starts_with("ok/") { "ok" } else { "top" })
         .collect::<Vec<_>>();
-    assert!(files.iter().all(|f| *f == "ok") && !files.is_empty(), "{files:?}");
+    assert!(
+        files.iter().all(|f| *f == "ok") && !files.is_empty(),
+        "{files:?}"
+    );
 
     // `--config` naming a bad file prints the error alone.
     let run = layerlint(
         dir.path(),
-        &["check", "--format", "json", "--config", ".layerlint.yaml", "Dockerfile", "ok/Dockerfile"],
+        &[
+            "check",
+            "--format",
+            "json",
+            "--config",
+            ".layerlint.yaml",
+            "Dockerfile",
+            "ok/Dockerfile",
+        ],
     );
     assert_eq!(run.code, 2);
     assert_eq!(run.stdout, "", "no findings computed with the defaults");

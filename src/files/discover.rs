@@ -100,10 +100,11 @@ impl Patterns {
     /// Adds the ignore files of directory `dir` (absolute), in rising precedence as git and the
     /// `ignore` crate order them: `.git/info/exclude`, `.gitignore`, `.ignore`. Returns how many
     /// matchers it added.
-    fn enter(&mut self, dir: &Path, errors: &mut Vec<FileError>) -> usize {
+    /// `shown` is the directory as messages name it.
+    fn enter(&mut self, dir: &Path, shown: &Path, errors: &mut Vec<FileError>) -> usize {
         let before = self.matchers.len();
         for name in [".git/info/exclude", ".gitignore", ".ignore"] {
-            if let Some(matcher) = read_ignore_file(dir, name, errors) {
+            if let Some(matcher) = read_ignore_file(dir, shown, name, errors) {
                 self.matchers.push(matcher);
             }
         }
@@ -117,14 +118,19 @@ impl Patterns {
 
 /// The patterns of `dir/name`, if it exists; a file that is there but cannot be read is an error
 /// and adds nothing.
-fn read_ignore_file(dir: &Path, name: &str, errors: &mut Vec<FileError>) -> Option<Gitignore> {
+fn read_ignore_file(
+    dir: &Path,
+    shown: &Path,
+    name: &str,
+    errors: &mut Vec<FileError>,
+) -> Option<Gitignore> {
     let path = dir.join(name);
     let bytes = match read_regular(&path, SIDE_FILE_LIMIT) {
         Ok(bytes) => bytes,
         Err(err) if err.is_not_found() => return None,
         Err(err) => {
             errors.push(FileError::Unreadable {
-                path: path.display().to_string(),
+                path: display_path(&shown.join(name)),
                 reason: format!("{}; the search went on without its patterns", err.reason()),
             });
             return None;
@@ -150,13 +156,13 @@ fn search(root: &Path, found: &mut Discovery) {
     let mut ancestors: Vec<&Path> = absolute.ancestors().skip(1).collect();
     ancestors.reverse();
     for ancestor in ancestors {
-        patterns.enter(ancestor, &mut found.errors);
+        patterns.enter(ancestor, ancestor, &mut found.errors);
     }
     walk(root, &absolute, &mut patterns, found);
 }
 
 fn walk(dir: &Path, absolute: &Path, patterns: &mut Patterns, found: &mut Discovery) {
-    let added = patterns.enter(absolute, &mut found.errors);
+    let added = patterns.enter(absolute, dir, &mut found.errors);
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) => {
@@ -351,7 +357,9 @@ mod tests {
         );
         if made.is_ok_and(|s| s.success()) {
             assert!(
-                errors.iter().any(|e| e.contains("sub/.gitignore: it is a FIFO")),
+                errors
+                    .iter()
+                    .any(|e| e.contains("sub/.gitignore: it is a FIFO")),
                 "{errors:?}"
             );
         }
