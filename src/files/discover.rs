@@ -24,8 +24,8 @@ pub struct Discovery {
 /// Expands `paths` (the current directory when empty). A file is taken whatever its name, even
 /// if it does not exist (reading it will say so); a directory is searched recursively for the
 /// files [`is_dockerfile_name`] accepts, skipping what `.gitignore` and `.ignore` files exclude.
-/// A file named twice, under any spelling of its path, is linted once: fixing it twice would
-/// find it changed by the first fix.
+/// A file named twice, under any spelling of its path or through another link, is linted once:
+/// fixing it twice would find it changed by the first fix.
 pub fn discover(paths: &[PathBuf]) -> Discovery {
     let current_dir = [PathBuf::from(".")];
     let roots = if paths.is_empty() {
@@ -47,10 +47,28 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
     found.inputs.dedup();
     let mut seen = HashSet::new();
     found.inputs.retain(|input| match input {
-        Input::Path(path) => seen.insert(fs::canonicalize(path).unwrap_or_else(|_| path.clone())),
+        Input::Path(path) => seen.insert(identity(path)),
         Input::Stdin => true,
     });
     found
+}
+
+/// What makes two paths the same file: its device and inode, which a symbolic link, `./`, `..`
+/// and a hard link all share; the path itself when it cannot be looked at (reading it will say
+/// why).
+#[derive(Hash, PartialEq, Eq)]
+enum Identity {
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+fn identity(path: &Path) -> Identity {
+    #[cfg(unix)]
+    if let Ok(meta) = fs::metadata(path) {
+        use std::os::unix::fs::MetadataExt;
+        return Identity::Inode(meta.dev(), meta.ino());
+    }
+    Identity::Path(fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
 /// The names a directory search picks up: `Dockerfile`, `dockerfile` and `Containerfile`, alone
@@ -372,7 +390,9 @@ mod tests {
         touch(base, "a/Dockerfile");
         let plain = base.join("a/Dockerfile");
         let roundabout = base.join("a/../a/./Dockerfile");
-        let found = discover(&[plain, roundabout, base.join("a")]);
+        let linked = base.join("b.Dockerfile");
+        fs::hard_link(&plain, &linked).expect("hard link");
+        let found = discover(&[plain, roundabout, base.join("a"), linked]);
         assert_eq!(found.inputs.len(), 1, "{:?}", found.inputs);
     }
 
