@@ -82,7 +82,7 @@ fn skipped() -> bool {
         Some(reason) => {
             skip::skip(
                 "the Debian image-build suite (tests/image_build_debian.rs)",
-                &reason,
+                reason,
             );
             true
         }
