@@ -323,6 +323,8 @@ mod tests {
             touch(base, file);
         }
         fs::write(base.join(".gitignore"), "ignored/\n").expect("write .gitignore");
+        // A git worktree's `.git` is a file: no `.git/info/exclude` to read, and no error.
+        fs::write(base.join("w/.git"), "gitdir: /elsewhere\n").expect("write .git");
         fs::write(base.join(".ignore"), "vendor\n").expect("write .ignore");
 
         let found = discover(&[base.to_path_buf()]);

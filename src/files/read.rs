@@ -35,8 +35,11 @@ impl ReadError {
         }
     }
 
+    /// Nothing is there: no such file, or a path through something that is not a directory (a
+    /// git worktree's `.git` is a file, so its `.git/info/exclude` is not there either).
     pub fn is_not_found(&self) -> bool {
-        matches!(self, ReadError::Io(err) if err.kind() == io::ErrorKind::NotFound)
+        matches!(self, ReadError::Io(err)
+            if matches!(err.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory))
     }
 }
 
