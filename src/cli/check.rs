@@ -77,7 +77,7 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
     };
     // `collect` keeps the inputs' order, so the output does not depend on thread timing.
     // One file (a pre-commit hook's usual call) is not worth starting a thread pool for.
-    let results: Vec<Result<Checked, Vec<FileError>>> = if inputs.len() == 1 {
+    let results: Vec<Result<Checked, FileError>> = if inputs.len() == 1 {
         inputs.iter().zip(settings).map(check).collect()
     } else {
         inputs.par_iter().zip(settings).map(check).collect()
@@ -109,10 +109,12 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
                     }
                 }
             }
-            Err(err) => errors.extend(err),
+            Err(err) => errors.push(err),
         }
     }
-    let unchecked = errors.len();
+    // Files left out for their configuration count as not checked, so the summary does not read
+    // as if all was well.
+    let unchecked = errors.len() + (discovery.inputs.len() - inputs.len());
     let side_trouble = !side_errors.is_empty();
     errors.into_iter().chain(side_errors).for_each(print_error);
     let finished = fix::finish(&mut fixes);
@@ -183,8 +185,8 @@ fn check_input(
     settings: Settings,
     mode: FixMode,
     readonly_ok: bool,
-) -> Result<Checked, Vec<FileError>> {
-    let file = files::load(input, stdin_name).map_err(|err| vec![err])?;
+) -> Result<Checked, FileError> {
+    let file = files::load(input, stdin_name)?;
     let build_context = build_context(input, context);
     let side_errors = build_context
         .unreadable_ignore_file()
