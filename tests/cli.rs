@@ -829,10 +829,14 @@ fn a_bad_config_is_exit_2_with_its_line_and_its_files_are_not_linted_with_the_de
         "{files:?}"
     );
     // And the summary does not read as if every file was checked.
-    let run = layerlint(dir.path(), &["check", "--no-color", "Dockerfile", "ok/Dockerfile"]);
+    let run = layerlint(
+        dir.path(),
+        &["check", "--no-color", "Dockerfile", "ok/Dockerfile"],
+    );
     assert_eq!(run.code, 2);
     assert!(
-        run.stdout.ends_with("in 1 file; 1 path could not be checked\n"),
+        run.stdout
+            .ends_with("in 1 file; 1 path could not be checked\n"),
         "{}",
         run.stdout
     );

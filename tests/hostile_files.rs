@@ -5,6 +5,8 @@
 
 #![cfg(unix)]
 
+mod skip;
+
 use std::fs::{self, File};
 use std::io::Read;
 use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
@@ -533,4 +535,42 @@ fn a_directory_search_finds_every_dockerfile_spelling_and_no_ignore_file() {
         assert!(out.contains(&format!("name=\"{name}\"")), "{name}: {out}");
     }
     assert!(!out.contains("dockerignore"), "{out}");
+}
+
+#[test]
+fn someone_fixing_a_file_they_do_not_own_leaves_its_owner_alone() {
+    // Needs root to set the scene (a root-owned file that anyone may write, in a directory
+    // anyone may write) and setpriv to run layerlint as nobody.
+    let is_root = fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    let setpriv = Command::new("setpriv").arg("--version").output();
+    if !is_root || !setpriv.is_ok_and(|out| out.status.success()) {
+        skip::skip(
+            "the owner test of tests/hostile_files.rs",
+            "it needs root and setpriv (util-linux)",
+        );
+        return;
+    }
+    let dir = project(&[("Dockerfile", TWO_RUNS)]);
+    let file = dir.path().join("Dockerfile");
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).expect("chmod dir");
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o666)).expect("chmod file");
+    let binary = env!("CARGO_BIN_EXE_layerlint");
+    // The binary must be reachable by nobody: copy it next to the file.
+    let copy = dir.path().join("layerlint-copy");
+    fs::copy(binary, &copy).expect("copy the binary");
+    fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).expect("chmod binary");
+    let status = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&copy)
+        .args(["--fix", "Dockerfile"])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("run as nobody");
+    // A rename would hand the file to nobody; writing in place keeps root's file.
+    let meta = fs::metadata(&file).expect("the file is there");
+    assert_eq!((meta.uid(), meta.gid()), (0, 0), "{status}");
+    let text = fs::read_to_string(&file).unwrap_or_default();
+    assert!(text.contains("echo a && \\"), "fixed in place: {text}");
 }
