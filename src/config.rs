@@ -166,11 +166,26 @@ struct RawOverride {
 /// Parses and checks configuration text; `name` is used in messages.
 pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
     let error = |message: String, at: Option<usize>, len: usize| {
+        let message = crate::report::printable(&message).into_owned();
+        if snippet_is_safe(text, at) {
+            return Box::new(ConfigError {
+                path: name.to_string(),
+                message,
+                source_code: NamedSource::new(name, text.to_string()),
+                at: at.map(|offset| SourceSpan::new(offset.into(), len)),
+            });
+        }
+        // The excerpt would put control characters or a huge line on the terminal: the place
+        // goes into the message instead.
+        let place = at.map_or_else(String::new, |offset| {
+            let position = crate::span::LineIndex::new(text).position(text, offset);
+            format!(" (line {}, column {})", position.line, position.column)
+        });
         Box::new(ConfigError {
             path: name.to_string(),
-            message,
-            source_code: NamedSource::new(name, text.to_string()),
-            at: at.map(|offset| SourceSpan::new(offset.into(), len)),
+            message: format!("{message}{place}"),
+            source_code: NamedSource::new(name, String::new()),
+            at: None,
         })
     };
     check_nesting(text).map_err(|(line, depth)| {
@@ -195,7 +210,8 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
         let at = text.find(value);
         error(
             format!(
-                "{what} {value:?} names no rule: it is not a layerlint rule's code, name or alias, nor a hadolint rule (`layerlint rules` lists them)"
+                "{what} {} names no rule: it is not a layerlint rule's code, name or alias, nor a hadolint rule (`layerlint rules` lists them)",
+                quoted(value)
             ),
             at,
             value.len(),
@@ -307,6 +323,32 @@ pub fn is_hadolint_code(entry: &str) -> bool {
         (_, Some(n)) => (1000..=3999).contains(&n),
         _ => false,
     }
+}
+
+/// `value` in quotes for a message, its first 60 characters when it is longer.
+fn quoted(value: &str) -> String {
+    const LONGEST: usize = 60;
+    if value.chars().count() <= LONGEST {
+        return format!("{value:?}");
+    }
+    let head: String = value.chars().take(LONGEST).collect();
+    format!("{head:?}…")
+}
+
+/// Whether the text around `at` can be shown as it is: no character a terminal would obey, and
+/// no line too long to print.
+fn snippet_is_safe(text: &str, at: Option<usize>) -> bool {
+    const LONGEST: usize = 400;
+    let Some(at) = at.filter(|&at| at <= text.len() && text.is_char_boundary(at)) else {
+        return true;
+    };
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    // miette shows a line or two on each side, so the whole text is checked for controls.
+    end - start <= LONGEST
+        && !text
+            .chars()
+            .any(|c| c != '\r' && crate::report::printable::is_unprintable(c))
 }
 
 /// The deepest YAML nesting layerlint parses: its own configuration is three levels deep, and
@@ -473,6 +515,22 @@ mod tests {
             parse("c.yaml", "ignored: [LL302, [LL303]]\n")
                 .is_err_and(|e| !e.message.contains("nesting"))
         );
+    }
+
+    #[test]
+    fn an_error_never_echoes_control_characters_or_huge_lines() {
+        let err = parse("c.yaml", "ignored: [LL302]\nfa\x1b[2Jil: 1\n").expect_err("bad");
+        assert!(err.at.is_none() && err.source_code.inner().is_empty());
+        assert!(!err.message.contains('\x1b'), "{}", err.message);
+        let long = format!("ignored: [{}]\n", "X".repeat(5000));
+        let err = parse("c.yaml", &long).expect_err("bad");
+        assert!(err.at.is_none(), "{}", err.message);
+        assert!(
+            err.message.contains("(line 1, column 11)"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.len() < 400, "{}", err.message);
     }
 
     #[test]

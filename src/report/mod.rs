@@ -12,7 +12,7 @@ pub mod human;
 pub mod json;
 mod location;
 mod preview;
-mod printable;
+pub(crate) mod printable;
 #[cfg(test)]
 mod sample;
 pub mod sarif;
