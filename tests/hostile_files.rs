@@ -146,6 +146,17 @@ fn a_latin1_dockerfile_is_linted_with_one_warning_and_never_rewritten() {
     let other = fs::read_to_string(dir.path().join("other/Dockerfile")).unwrap_or_default();
     assert!(other.contains("echo a && \\"), "{other}");
 
+    // An inline pragma silences it like any finding, and is not itself reported as unused.
+    let mut silenced = b"# layerlint global ignore=LL003\n".to_vec();
+    silenced.extend_from_slice(latin1);
+    fs::write(dir.path().join("silenced.Dockerfile"), &silenced).expect("write");
+    let quiet = lint(dir.path(), &["-f", "gnu", "silenced.Dockerfile"]);
+    assert!(
+        !quiet.out().contains("LL003") && !quiet.out().contains("LL002"),
+        "{}",
+        quiet.out()
+    );
+
     // As a filter, the bytes come back exactly.
     let stdin = File::open(dir.path().join("Dockerfile")).expect("open");
     let run = layerlint(dir.path(), &["check", "--fix", "-"], Stdio::from(stdin));

@@ -74,9 +74,7 @@ pub fn check_file(
 ) -> (FileReport, Option<FileFix>) {
     let decoding = decoding_finding(&file, options);
     let lint = |text: &str| {
-        let mut diagnostics = layerlint::lint_with(text, options);
-        diagnostics.extend(decoding.clone());
-        diagnostics
+        layerlint::lint_with_found(text, options, decoding.clone().into_iter().collect())
     };
     let Some(level) = mode.level() else {
         let diagnostics = lint(&file.text);
