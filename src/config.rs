@@ -8,6 +8,7 @@
 //! its line in the YAML.
 
 use crate::diagnostic::Severity;
+use crate::files::{SIDE_FILE_LIMIT, read_regular};
 use crate::rules::{self, RuleDoc};
 use miette::{NamedSource, SourceSpan};
 use serde::Deserialize;
@@ -48,6 +49,8 @@ pub struct Config {
     pub format: Option<String>,
     pub no_color: bool,
     pub trusted_registries: Vec<String>,
+    /// Entries naming hadolint rules layerlint does not have: accepted, and they change nothing.
+    pub hadolint_only: Vec<String>,
 }
 
 impl Config {
@@ -107,15 +110,23 @@ fn search_path(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// Reads and checks a configuration file.
+/// Reads and checks a configuration file: a regular file (not a FIFO or a device) of at most
+/// [`SIDE_FILE_LIMIT`] bytes, in UTF-8.
 pub fn load(path: &Path) -> Result<Config, Box<ConfigError>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let unreadable = |reason: String| {
         Box::new(ConfigError {
             path: path.display().to_string(),
-            message: format!("cannot read it: {e}"),
+            message: format!("cannot read it: {reason}"),
             source_code: NamedSource::new(path.display().to_string(), String::new()),
             at: None,
         })
+    };
+    let bytes = read_regular(path, SIDE_FILE_LIMIT).map_err(|e| unreadable(e.reason()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        unreadable(format!(
+            "it is not valid UTF-8 (at byte {})",
+            e.utf8_error().valid_up_to()
+        ))
     })?;
     let mut config = parse(&path.display().to_string(), &text)?;
     config.path = Some(path.to_path_buf());
@@ -155,13 +166,37 @@ struct RawOverride {
 /// Parses and checks configuration text; `name` is used in messages.
 pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
     let error = |message: String, at: Option<usize>, len: usize| {
+        let message = crate::report::printable(&message).into_owned();
+        if snippet_is_safe(text, at) {
+            return Box::new(ConfigError {
+                path: name.to_string(),
+                message,
+                source_code: NamedSource::new(name, text.to_string()),
+                at: at.map(|offset| SourceSpan::new(offset.into(), len)),
+            });
+        }
+        // The excerpt would put control characters or a huge line on the terminal: the place
+        // goes into the message instead.
+        let place = at.map_or_else(String::new, |offset| {
+            let position = crate::span::LineIndex::new(text).position(text, offset);
+            format!(" (line {}, column {})", position.line, position.column)
+        });
         Box::new(ConfigError {
             path: name.to_string(),
-            message,
-            source_code: NamedSource::new(name, text.to_string()),
-            at: at.map(|offset| SourceSpan::new(offset.into(), len)),
+            message: format!("{message}{place}"),
+            source_code: NamedSource::new(name, String::new()),
+            at: None,
         })
     };
+    check_nesting(text).map_err(|(line, depth)| {
+        error(
+            format!(
+                "nesting deeper than {depth} levels at line {line}; a configuration is a few levels deep, and deeper YAML is refused before it is parsed"
+            ),
+            None,
+            0,
+        )
+    })?;
     // An empty file is an empty configuration.
     let raw: RawConfig = if text.trim().is_empty() {
         RawConfig::default()
@@ -174,7 +209,10 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
     let bad_entry = |value: &str, what: &str| {
         let at = text.find(value);
         error(
-            format!("{what} {value:?} is not a rule code or name"),
+            format!(
+                "{what} {} names no rule: it is not a layerlint rule's code, name or alias, nor a hadolint rule (`layerlint rules` lists them)",
+                quoted(value)
+            ),
             at,
             value.len(),
         )
@@ -184,9 +222,16 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
         .iter()
         .chain(raw.select.iter().flatten())
         .chain(raw.overrides.all());
+    let mut hadolint_only = Vec::new();
     for entry in lists {
-        if !is_rule_reference(entry) {
+        if rules::find(entry).is_some() {
+            continue;
+        }
+        if !is_hadolint_code(entry) {
             return Err(bad_entry(entry, "the entry"));
+        }
+        if !hadolint_only.contains(entry) {
+            hadolint_only.push(entry.clone());
         }
     }
     for (code, options) in &raw.rules {
@@ -234,6 +279,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
         format: raw.format,
         no_color: raw.no_color,
         trusted_registries: raw.trusted_registries,
+        hadolint_only,
     })
 }
 
@@ -260,14 +306,109 @@ impl RawOverride {
     }
 }
 
-/// A known rule's code, name or alias, or anything shaped like a rule code (`DL3008`): hadolint
-/// configs name hadolint rules layerlint does not have, and they must keep working.
-fn is_rule_reference(entry: &str) -> bool {
-    if rules::find(entry).is_some() {
-        return true;
+/// Whether `entry` is the code of a rule hadolint has (a DL rule of hadolint 2.x, or a
+/// ShellCheck SC code, which hadolint reports): a hadolint config names them, and must keep
+/// working, though layerlint may have no such rule. Anything else that looks like a code (`LL999`,
+/// `DL9999`) is a typo worth stopping for.
+pub fn is_hadolint_code(entry: &str) -> bool {
+    let number = |prefix: &str| {
+        let upper = entry.to_ascii_uppercase();
+        let digits = upper.strip_prefix(prefix)?;
+        (digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()))
+            .then(|| digits.parse::<u32>().ok())
+            .flatten()
+    };
+    match (number("DL"), number("SC")) {
+        (Some(n), _) => matches!(n, 1000..=1001 | 3000..=3070 | 4000..=4006),
+        (_, Some(n)) => (1000..=3999).contains(&n),
+        _ => false,
     }
-    let letters = entry.chars().take_while(|c| c.is_ascii_uppercase()).count();
-    letters > 0 && entry.len() > letters && entry[letters..].chars().all(|c| c.is_ascii_digit())
+}
+
+/// `value` in quotes for a message, its first 60 characters when it is longer.
+fn quoted(value: &str) -> String {
+    const LONGEST: usize = 60;
+    if value.chars().count() <= LONGEST {
+        return format!("{value:?}");
+    }
+    let head: String = value.chars().take(LONGEST).collect();
+    format!("{head:?}…")
+}
+
+/// Whether the text around `at` can be shown as it is: no character a terminal would obey, and
+/// no line too long to print.
+fn snippet_is_safe(text: &str, at: Option<usize>) -> bool {
+    const LONGEST: usize = 400;
+    let Some(at) = at.filter(|&at| at <= text.len() && text.is_char_boundary(at)) else {
+        return true;
+    };
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    // miette shows a line or two on each side, so the whole text is checked for controls.
+    end - start <= LONGEST
+        && !text
+            .chars()
+            .any(|c| c != '\r' && crate::report::printable::is_unprintable(c))
+}
+
+/// The deepest YAML nesting layerlint parses: its own configuration is three levels deep, and
+/// the YAML parser takes time that grows fast with depth.
+const MAX_NESTING: usize = 64;
+
+/// Refuses text nested deeper than [`MAX_NESTING`], found by a scan much cheaper than parsing:
+/// flow brackets (`[`, `{`) outside quotes and comments, plus on each line the open block
+/// indentation levels and the `- ` entries that start it. Returns the line and the limit.
+fn check_nesting(text: &str) -> Result<(), (usize, usize)> {
+    let mut flow = 0usize;
+    let mut indents: Vec<usize> = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let too_deep = Err((index + 1, MAX_NESTING));
+        if flow == 0 {
+            let content = line.trim_start_matches(' ');
+            if !content.is_empty() && !content.starts_with('#') {
+                let indent = line.len() - content.len();
+                while indents.last().is_some_and(|&open| open >= indent) {
+                    indents.pop();
+                }
+                indents.push(indent);
+                let mut dashes = 0;
+                let mut rest = content;
+                while let Some(after) = rest.strip_prefix("- ").or(rest.strip_prefix("-\t")) {
+                    dashes += 1;
+                    rest = after.trim_start();
+                }
+                if indents.len() + dashes > MAX_NESTING {
+                    return too_deep;
+                }
+            }
+        }
+        let mut quote: Option<char> = None;
+        let mut previous = ' ';
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            match (quote, c) {
+                (Some('"'), '\\') => {
+                    chars.next();
+                }
+                (Some(q), _) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '#') if previous == ' ' || previous == '\t' => break,
+                (None, '"' | '\'') if matches!(previous, ' ' | '\t' | '[' | '{' | ',' | ':') => {
+                    quote = Some(c)
+                }
+                (None, '[' | '{') => {
+                    flow += 1;
+                    if flow + indents.len() > MAX_NESTING {
+                        return too_deep;
+                    }
+                }
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+            previous = c;
+        }
+    }
+    Ok(())
 }
 
 /// serde_yaml appends "at line L column C" to its messages; miette shows the place itself.
@@ -331,6 +472,65 @@ mod tests {
         assert!(err.message.contains("loud"));
         let err = parse("c.yaml", "rules:\n  LL302:\n    depth: 3\n").expect_err("no options");
         assert!(err.message.contains("depth"));
+    }
+
+    #[test]
+    fn codes_that_exist_nowhere_are_errors_and_hadolint_codes_are_noted() {
+        let err = parse("c.yaml", "ignored: [NOPE999]\n").expect_err("no such rule");
+        assert!(
+            err.message.contains("\"NOPE999\" names no rule"),
+            "{}",
+            err.message
+        );
+        assert!(parse("c.yaml", "select: [LL999]\n").is_err());
+        assert!(parse("c.yaml", "ignored: [DL9999]\n").is_err());
+        let config = parse("c.yaml", "ignored: [DL3008, SC2086, LL302, dl3008]\n").expect("valid");
+        assert_eq!(config.hadolint_only, ["DL3008", "SC2086", "dl3008"]);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let started = std::time::Instant::now();
+        let flow = format!("ignored: {}", "[".repeat(200_000));
+        let err = parse("c.yaml", &flow).expect_err("too deep");
+        assert!(
+            err.message
+                .contains("nesting deeper than 64 levels at line 1"),
+            "{}",
+            err.message
+        );
+        let mut block = String::from("ignored:\n");
+        for depth in 1..100 {
+            block.push_str(&format!("{}- x\n", " ".repeat(depth)));
+            block.push_str(&format!("{}- \n", " ".repeat(depth)));
+        }
+        assert!(parse("c.yaml", &block).is_err());
+        let dashes = format!("ignored:\n  {}x\n", "- ".repeat(100));
+        assert!(parse("c.yaml", &dashes).is_err());
+        assert!(started.elapsed().as_secs() < 5);
+        // Brackets in quotes and comments are not nesting.
+        let quoted = format!("ignored: [\"{}\"] # {}\n", "[".repeat(100), "{".repeat(100));
+        assert!(parse("c.yaml", &quoted).is_err_and(|e| !e.message.contains("nesting")));
+        assert!(
+            parse("c.yaml", "ignored: [LL302, [LL303]]\n")
+                .is_err_and(|e| !e.message.contains("nesting"))
+        );
+    }
+
+    #[test]
+    fn an_error_never_echoes_control_characters_or_huge_lines() {
+        let err = parse("c.yaml", "ignored: [LL302]\nfa\x1b[2Jil: 1\n").expect_err("bad");
+        assert!(err.at.is_none() && err.source_code.inner().is_empty());
+        assert!(!err.message.contains('\x1b'), "{}", err.message);
+        let long = format!("ignored: [{}]\n", "X".repeat(5000));
+        let err = parse("c.yaml", &long).expect_err("bad");
+        assert!(err.at.is_none(), "{}", err.message);
+        assert!(
+            err.message.contains("(line 1, column 11)"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.len() < 400, "{}", err.message);
     }
 
     #[test]

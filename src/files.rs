@@ -7,11 +7,13 @@
 mod discover;
 mod error;
 mod load;
+mod read;
 mod write;
 
 pub use discover::{Discovery, discover, is_dockerfile_name};
 pub use error::FileError;
-pub use load::{SourceFile, decode, load};
+pub use load::{InvalidUtf8, SourceFile, decode, load};
+pub use read::{DOCKERFILE_LIMIT, ReadError, SIDE_FILE_LIMIT, read_limited, read_regular};
 pub use write::replace;
 
 use std::path::{Path, PathBuf};

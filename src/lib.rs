@@ -32,10 +32,22 @@ pub fn lint(source: &str) -> Vec<Diagnostic> {
 
 /// Lints one Dockerfile's text and returns its findings sorted by position.
 pub fn lint_with(source: &str, options: &LintOptions) -> Vec<Diagnostic> {
+    lint_with_found(source, options, Vec::new())
+}
+
+/// Like [`lint_with`], with findings the caller made before there was text to lint (LL003, from
+/// the file's bytes), so that inline pragmas silence them like the rules' own, and a pragma
+/// naming them is not reported as unused.
+pub fn lint_with_found(
+    source: &str,
+    options: &LintOptions,
+    found: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     let dockerfile = syntax::parse(source);
     let model = model::Model::build(&dockerfile);
     let enabled = |doc: &rules::RuleDoc| options.config.severity_of(doc);
     let mut diagnostics = dockerfile.diagnostics();
+    diagnostics.extend(found);
     diagnostics.extend(rules::check_all(&model, &options.build_context, enabled));
     let pragmas = if options.config.disable_ignore_pragma {
         Vec::new()

@@ -9,6 +9,7 @@ mod dockerignore;
 
 pub use dockerignore::DockerIgnore;
 
+use crate::files::{ReadError, SIDE_FILE_LIMIT, read_regular};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -52,6 +53,7 @@ impl BuildContext {
 
     /// Whether `path` (relative to the context root) exists; `None` when there is no context.
     pub fn exists(&self, path: &str) -> Option<bool> {
+        let path = inside(path);
         let path = path.trim_start_matches("./").trim_start_matches('/');
         match self {
             BuildContext::Unknown => None,
@@ -82,9 +84,11 @@ impl BuildContext {
 
     /// The text of a file in the context, if there is one.
     pub fn read(&self, path: &str) -> Option<String> {
+        let path = inside(path);
+        let path = path.as_ref();
         match self {
             BuildContext::Unknown => None,
-            BuildContext::Directory { root, .. } => read_lossy(&root.join(path)),
+            BuildContext::Directory { root, .. } => read_lossy(&root.join(path)).ok().flatten(),
             BuildContext::Files(files) => files.get(path).cloned(),
         }
     }
@@ -92,6 +96,7 @@ impl BuildContext {
     /// Whether the builder receives `path`: it exists in the context and the ignore file does not
     /// leave it out. `None` when there is no context.
     pub fn provides(&self, path: &str) -> Option<bool> {
+        let path = inside(path);
         let path = path.trim_start_matches("./").trim_start_matches('/');
         let exists = self.exists(path)?;
         Some(exists && !self.dockerignore().is_some_and(|i| i.excludes(path)))
@@ -100,6 +105,7 @@ impl BuildContext {
     /// The names of the entries of a directory of the context (`""` is the root), sorted; `None`
     /// when there is no context or no such directory.
     pub fn list(&self, dir: &str) -> Option<Vec<String>> {
+        let dir = inside(dir);
         let dir = dir
             .trim_start_matches("./")
             .trim_start_matches('/')
@@ -213,6 +219,44 @@ impl BuildContext {
     fn context_ignore(&self) -> Option<(String, String)> {
         Some((DOCKERIGNORE.to_string(), self.read(DOCKERIGNORE)?))
     }
+
+    /// An ignore file the builder would read that exists but cannot be read (a FIFO, a device, a
+    /// link to one, a file over the size limit): its path and why. The rules then see the context
+    /// without it, so the caller must say so.
+    pub fn unreadable_ignore_file(&self) -> Option<(String, String)> {
+        let BuildContext::Directory { root, dockerfile } = self else {
+            return None;
+        };
+        let own = dockerfile.as_deref().and_then(dockerfile_ignore_path);
+        own.into_iter()
+            .chain(std::iter::once(root.join(DOCKERIGNORE)))
+            .find_map(|path| match read_lossy(&path) {
+                Err(err) => {
+                    let shown = path.strip_prefix(".").unwrap_or(&path);
+                    Some((shown.display().to_string(), err.reason()))
+                }
+                Ok(_) => None,
+            })
+    }
+}
+
+/// A path of the context as the builder resolves it: `..` never climbs above the context's root
+/// (BuildKit cleans `COPY ../x` to `x`). Paths without `..` are returned as they are.
+fn inside(path: &str) -> std::borrow::Cow<'_, str> {
+    if !path.split('/').any(|part| part == "..") {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    std::borrow::Cow::Owned(parts.join("/"))
 }
 
 /// What a walk of the context found.
@@ -241,20 +285,32 @@ fn dirs_of(path: &str) -> impl Iterator<Item = &str> {
     path.match_indices('/').map(move |(at, _)| &path[..at])
 }
 
-/// `<Dockerfile name>.dockerignore` beside the Dockerfile, with its name for messages.
-fn dockerfile_ignore(dockerfile: &Path) -> Option<(String, String)> {
+/// Where `<Dockerfile name>.dockerignore` beside the Dockerfile would be.
+fn dockerfile_ignore_path(dockerfile: &Path) -> Option<PathBuf> {
     let name = format!(
         "{}{DOCKERIGNORE}",
         dockerfile.file_name()?.to_string_lossy()
     );
-    let text = read_lossy(&dockerfile.with_file_name(&name))?;
+    Some(dockerfile.with_file_name(name))
+}
+
+/// `<Dockerfile name>.dockerignore` beside the Dockerfile, with its name for messages.
+fn dockerfile_ignore(dockerfile: &Path) -> Option<(String, String)> {
+    let path = dockerfile_ignore_path(dockerfile)?;
+    let text = read_lossy(&path).ok().flatten()?;
+    let name = path.file_name()?.to_string_lossy().into_owned();
     Some((name, text))
 }
 
-/// Docker reads ignore files as bytes; a stray invalid byte must not hide the whole file.
-fn read_lossy(path: &Path) -> Option<String> {
-    let bytes = std::fs::read(path).ok()?;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
+/// Docker reads ignore files as bytes; a stray invalid byte must not hide the whole file. Only a
+/// regular file of at most [`SIDE_FILE_LIMIT`] is read: `Ok(None)` when there is none, an error
+/// when there is something else (a FIFO would hang the read, `/dev/zero` would never end).
+fn read_lossy(path: &Path) -> Result<Option<String>, ReadError> {
+    match read_regular(path, SIDE_FILE_LIMIT) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(err) if err.is_not_found() => Ok(None),
+        Err(err) => Err(err),
+    }
 }
 
 #[cfg(test)]
@@ -375,6 +431,38 @@ mod tests {
         fs::write(dir.path().join(".dockerignore"), b"\xff\n.git\n")?;
         let ignore = BuildContext::directory(dir.path()).dockerignore();
         assert!(ignore.is_some_and(|i| i.excludes(".git")));
+        Ok(())
+    }
+
+    #[test]
+    fn parent_references_stay_inside_the_context() -> std::io::Result<()> {
+        let outer = tempfile::tempdir()?;
+        fs::write(outer.path().join("secret"), "s")?;
+        let root = outer.path().join("ctx");
+        fs::create_dir(&root)?;
+        fs::write(root.join("app.py"), "")?;
+        let context = BuildContext::directory(&root);
+        assert_eq!(context.exists("../secret"), Some(false));
+        assert_eq!(context.read("../secret"), None);
+        assert_eq!(context.exists("../app.py"), Some(true));
+        assert_eq!(context.exists("x/../../app.py"), Some(true));
+        assert_eq!(inside("a/../../b/./c"), "b/c");
+        assert_eq!(inside("src/"), "src/");
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_ignore_file_that_is_not_a_regular_file_is_named() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join(".dockerignore"))?;
+        let context = BuildContext::directory(dir.path());
+        let started = std::time::Instant::now();
+        assert!(context.dockerignore().is_none());
+        let (path, reason) = context.unreadable_ignore_file().expect("reported");
+        assert!(path.ends_with(".dockerignore"), "{path}");
+        assert_eq!(reason, "it is a character device, not a regular file");
+        assert!(started.elapsed().as_secs() < 5);
         Ok(())
     }
 }

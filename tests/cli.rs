@@ -145,16 +145,48 @@ fn a_binary_file_exits_2() {
 }
 
 #[test]
-fn invalid_utf8_exits_2_and_says_where() {
-    let dir = project(&[("Dockerfile", b"FROM a\n\nRUN \xc3\xa9 \xff\n")]);
-    let run = layerlint(dir.path(), &["check", "Dockerfile"]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .contains("Dockerfile: invalid UTF-8 at line 3, column 7 (byte 0xff)"),
-        "{}",
-        run.stderr
+fn invalid_utf8_is_linted_with_one_ll003_at_the_first_bad_byte() {
+    let dir = project(&[("Dockerfile", b"FROM a\n\nRUN \xc3\xa9 \xff\nRUN \xfe\n")]);
+    let run = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let findings = run.json();
+    let ll003: Vec<&Value> = findings
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["code"] == "LL003")
+        .collect();
+    assert_eq!(ll003.len(), 1, "{findings}");
+    assert_eq!(
+        (ll003[0]["line"].as_u64(), ll003[0]["column"].as_u64()),
+        (Some(3), Some(7))
     );
+    let message = ll003[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("byte 0xff at line 3, column 7"),
+        "{message}"
+    );
+    assert!(message.contains("2 invalid sequences"), "{message}");
+    // The rest of the file is linted too.
+    assert!(
+        findings
+            .as_array()
+            .is_some_and(|a| a.iter().any(|f| f["code"] == "DL3059")),
+        "{findings}"
+    );
+    // It is a rule like any other: it can be turned off.
+    let run = layerlint(
+        dir.path(),
+        &[
+            "check",
+            "--ignore",
+            "LL003",
+            "--select",
+            "LL003",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 /// Files that must not be linted hold a NUL byte: if one were picked up, the run would exit 2.
@@ -200,22 +232,29 @@ fn stdin_is_read_for_a_dash_and_named_by_stdin_filename() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "no findings in 1 file\n");
 
-    let bad = b"FROM a\xff\n";
+    let bad = b"FROM a\n# \xff\n";
     let run = layerlint_with_stdin(
         dir.path(),
-        &["check", "-", "--stdin-filename", "app/Dockerfile"],
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "app/Dockerfile",
+            "-f",
+            "gnu",
+        ],
         bad,
     );
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr
-            .contains("app/Dockerfile: invalid UTF-8 at line 1, column 7"),
+        run.stdout
+            .starts_with("app/Dockerfile:2:3: warning: the file is not valid UTF-8: byte 0xff"),
         "{}",
-        run.stderr
+        run.stdout
     );
 
-    let run = layerlint_with_stdin(dir.path(), &["check", "-"], bad);
-    assert!(run.stderr.contains("-: invalid UTF-8"), "{}", run.stderr);
+    let run = layerlint_with_stdin(dir.path(), &["check", "-f", "gnu", "-"], bad);
+    assert!(run.stdout.starts_with("-:2:3: warning"), "{}", run.stdout);
 }
 
 #[test]
@@ -742,17 +781,26 @@ fn config_is_found_by_walking_up_and_failure_threshold_applies() {
 }
 
 #[test]
-fn a_bad_config_is_exit_2_with_its_line_and_files_are_still_linted() {
+fn a_bad_config_is_exit_2_with_its_line_and_its_files_are_not_linted_with_the_defaults() {
     let dir = project(&[
         ("Dockerfile", VOLATILE_ARG),
         (
             ".layerlint.yaml",
             b"ignored: [LL302]\nfailur-threshold: error\n",
         ),
+        ("ok/Dockerfile", VOLATILE_ARG),
+        ("ok/.layerlint.yaml", b"ignored: [LL302]\n"),
     ]);
     let run = layerlint(
         dir.path(),
-        &["check", "--format", "json", "--no-color", "Dockerfile"],
+        &[
+            "check",
+            "--format",
+            "json",
+            "--no-color",
+            "Dockerfile",
+            "ok/Dockerfile",
+        ],
     );
     assert_eq!(run.code, 2);
     assert!(
@@ -766,11 +814,49 @@ fn a_bad_config_is_exit_2_with_its_line_and_files_are_still_linted() {
         "points at line 2: {}",
         run.stderr
     );
-    assert_eq!(
-        codes(&run),
-        ["LL305"],
-        "the file is still linted with the defaults"
+    // The file under the bad configuration is not linted with settings nobody asked for; the
+    // other one is linted with its own.
+    let files: Vec<&str> = run
+        .json()
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["file"].as_str())
+        .map(|f| if f.starts_with("ok/") { "ok" } else { "top" })
+        .collect::<Vec<_>>();
+    assert!(
+        files.iter().all(|f| *f == "ok") && !files.is_empty(),
+        "{files:?}"
     );
+    // And the summary does not read as if every file was checked.
+    let run = layerlint(
+        dir.path(),
+        &["check", "--no-color", "Dockerfile", "ok/Dockerfile"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout
+            .ends_with("in 1 file; 1 path could not be checked\n"),
+        "{}",
+        run.stdout
+    );
+
+    // `--config` naming a bad file prints the error alone.
+    let run = layerlint(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--config",
+            ".layerlint.yaml",
+            "Dockerfile",
+            "ok/Dockerfile",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "", "no findings computed with the defaults");
+    assert!(run.stderr.contains("unknown field"), "{}", run.stderr);
 }
 
 #[test]

@@ -130,7 +130,10 @@ fn check_good(doc: &RuleDoc, index: usize, example: &Example, failures: &mut Vec
 fn every_rule_yaml_holds() {
     let mut failures = Vec::new();
     for (doc, _) in rules::all() {
-        if doc.examples().bad.len() < 3 || doc.examples().good.len() < 3 {
+        // LL003 is about bytes that are not UTF-8, which a YAML example cannot hold; its bad
+        // cases are in tests/hostile_files.rs.
+        let bad_needed = if doc.code == "LL003" { 0 } else { 3 };
+        if doc.examples().bad.len() < bad_needed || doc.examples().good.len() < 3 {
             failures.push(format!(
                 "{}: needs at least three bad and three good examples",
                 doc.code

@@ -7,9 +7,26 @@ use layerlint::report::Format;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+/// What `--help` adds after the options: the hadolint habit, and what the exit codes mean.
+const AFTER_HELP: &str = "\
+`layerlint FILE...` with no command is `layerlint check FILE...`, as `hadolint FILE` is; hadolint's
+options -f/--format tty, -t/--failure-threshold, --no-fail and -c/--config work too.
+
+Exit status:
+  0  no finding at or above the fail level
+  1  at least one finding at or above the fail level; with --diff, a diff was printed
+  2  layerlint could not do its job: bad usage, a bad configuration file, a path that cannot be
+     read (or is not a regular file, or is too large), a binary file, a fixed file that cannot be
+     written back. Other files are still linted and reported.";
+
 /// A Dockerfile linter and layer-optimization advisor.
 #[derive(Debug, Parser)]
-#[command(name = "layerlint", version)]
+#[command(
+    name = "layerlint",
+    version,
+    override_usage = "layerlint [FILE]...\n       layerlint [OPTIONS] <COMMAND>",
+    after_help = AFTER_HELP
+)]
 pub struct Cli {
     /// Never colour the output (colour is also off when NO_COLOR is set or output is not a terminal)
     #[arg(long, global = true)]
@@ -21,7 +38,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Lint files and directories ('-' reads standard input)
+    /// Lint files and directories ('-' reads standard input); the default command
+    #[command(after_help = AFTER_HELP)]
     Check(CheckArgs),
     /// Print the parse tree in BuildKit's S-expression form; syntax errors go to stderr (exit 1)
     Dump(DumpArgs),
@@ -55,13 +73,17 @@ pub struct CheckArgs {
     /// .gitignore); '-' is standard input. Default: the current directory
     pub paths: Vec<PathBuf>,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// Output format (hadolint's `tty` is `human`)
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
     /// Lowest severity that makes the exit code 1 [default: the config's failure-threshold, else info]
-    #[arg(long, value_enum)]
+    #[arg(long, short = 't', visible_alias = "failure-threshold", value_enum)]
     pub fail_level: Option<FailLevel>,
+
+    /// Never fail on findings: the same as --fail-level none (hadolint's option)
+    #[arg(long)]
+    pub no_fail: bool,
 
     /// Report only these rules (comma-separated codes or names); replaces the config's `select`
     #[arg(long, value_name = "CODES", value_delimiter = ',')]
@@ -72,7 +94,7 @@ pub struct CheckArgs {
     pub ignore: Vec<String>,
 
     /// Use this configuration file for every Dockerfile (instead of .layerlint.yaml discovery)
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    #[arg(long, short = 'c', value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
     /// Ignore configuration files (.layerlint.yaml, .hadolint.yaml)
@@ -92,6 +114,11 @@ pub struct CheckArgs {
     /// printed fixed to standard output, and the report goes to standard error
     #[arg(long)]
     pub fix: bool,
+
+    /// With --fix, also rewrite read-only files (they are refused otherwise, as an editor
+    /// refuses them)
+    #[arg(long, requires = "fix")]
+    pub fix_readonly: bool,
 
     /// With --fix or --diff, also apply unsafe fixes (usually right, but they can change behaviour)
     #[arg(long, requires = "fixing")]
@@ -120,6 +147,8 @@ pub enum FailLevel {
     Warning,
     Info,
     Style,
+    /// hadolint spells it `ignore` too
+    #[value(alias = "ignore")]
     None,
 }
 
@@ -205,6 +234,40 @@ mod tests {
         ] {
             assert_eq!(rewrite(args), args);
         }
+    }
+
+    #[test]
+    fn hadolint_s_options_are_understood() {
+        let args = [
+            "layerlint",
+            "check",
+            "-f",
+            "tty",
+            "-t",
+            "warning",
+            "-c",
+            "x.yaml",
+            "--no-fail",
+            "D",
+        ];
+        let cli = Cli::try_parse_from(args).map_err(|e| e.to_string());
+        let Ok(Cli {
+            command: Command::Check(check),
+            ..
+        }) = cli
+        else {
+            panic!("{cli:?}");
+        };
+        assert_eq!(check.format, Format::Human);
+        assert_eq!(check.fail_level, Some(FailLevel::Warning));
+        assert_eq!(check.config, Some(PathBuf::from("x.yaml")));
+        assert!(check.no_fail);
+        let long = ["layerlint", "check", "--failure-threshold", "ignore", "D"];
+        let cli = Cli::try_parse_from(long).map_err(|e| e.to_string());
+        assert!(
+            matches!(&cli, Ok(Cli { command: Command::Check(c), .. }) if c.fail_level == Some(FailLevel::None)),
+            "{cli:?}"
+        );
     }
 
     #[test]

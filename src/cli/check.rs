@@ -19,6 +19,9 @@ struct Checked {
     /// The lowest severity that fails the run for this file.
     fail_at: Option<Severity>,
     fix: Option<FileFix>,
+    /// Files next to it that could not be read (an ignore file of its build context): it was
+    /// linted without them.
+    side_errors: Vec<FileError>,
 }
 
 pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
@@ -28,11 +31,31 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
             return Exit::Trouble;
         }
     }
+    let notes = match settings::check_flags(args) {
+        Ok(notes) => notes,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::Trouble;
+        }
+    };
     let mode = FixMode::of(args);
     let discovery = files::discover(&paths(args));
-    let (settings, config_errors) = settings::resolve(args, &discovery.inputs);
-    let bad_config = !config_errors.is_empty();
-    config_errors.into_iter().for_each(print_error);
+    let resolved = match settings::resolve(args, &discovery.inputs) {
+        Ok(resolved) => resolved,
+        Err(err) => {
+            // No finding computed with settings other than the ones asked for.
+            print_error(*err);
+            return Exit::Trouble;
+        }
+    };
+    if !args.quiet {
+        notes
+            .iter()
+            .chain(&resolved.notes)
+            .for_each(|note| eprintln!("{note}"));
+    }
+    let bad_config = !resolved.errors.is_empty();
+    resolved.errors.into_iter().for_each(print_error);
     // `--fix` on standard input prints the fixed text, and a filter's output must be that text
     // alone (an editor replaces its buffer with it): the report moves to standard error.
     let stream = match mode {
@@ -41,23 +64,27 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
     };
     let stdin_name = args.stdin_filename.as_deref();
     let context = args.context.as_deref();
-    // `collect` keeps the inputs' order, so the output does not depend on thread timing.
-    let check = |(input, settings): (&Input, Settings)| {
-        check_input(input, stdin_name, context, settings, mode)
+    let readonly_ok = args.fix_readonly;
+    // A file under a configuration that could not be used is not linted: its error is printed.
+    let (inputs, settings): (Vec<&Input>, Vec<Settings>) = discovery
+        .inputs
+        .iter()
+        .zip(resolved.settings)
+        .filter_map(|(input, settings)| Some((input, settings?)))
+        .unzip();
+    let check = |(input, settings): (&&Input, Settings)| {
+        check_input(input, stdin_name, context, settings, mode, readonly_ok)
     };
+    // `collect` keeps the inputs' order, so the output does not depend on thread timing.
     // One file (a pre-commit hook's usual call) is not worth starting a thread pool for.
-    let results: Vec<Result<Checked, FileError>> = if discovery.inputs.len() == 1 {
-        discovery.inputs.iter().zip(settings).map(check).collect()
+    let results: Vec<Result<Checked, FileError>> = if inputs.len() == 1 {
+        inputs.iter().zip(settings).map(check).collect()
     } else {
-        discovery
-            .inputs
-            .par_iter()
-            .zip(settings)
-            .map(check)
-            .collect()
+        inputs.par_iter().zip(settings).map(check).collect()
     };
 
     let mut errors = discovery.errors;
+    let mut side_errors = Vec::new();
     let mut linted = Vec::new();
     let mut fixes = Vec::new();
     let mut failing = false;
@@ -73,12 +100,23 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
                 });
                 linted.push(checked.report);
                 fixes.extend(checked.fix);
+                for err in checked.side_errors {
+                    if !side_errors
+                        .iter()
+                        .any(|e: &FileError| e.to_string() == err.to_string())
+                    {
+                        side_errors.push(err);
+                    }
+                }
             }
             Err(err) => errors.push(err),
         }
     }
-    let unchecked = errors.len();
-    errors.into_iter().for_each(print_error);
+    // Files left out for their configuration count as not checked, so the summary does not read
+    // as if all was well.
+    let unchecked = errors.len() + (discovery.inputs.len() - inputs.len());
+    let side_trouble = !side_errors.is_empty();
+    errors.into_iter().chain(side_errors).for_each(print_error);
     let finished = fix::finish(&mut fixes);
 
     let report = Report::new(linted).with_unchecked(unchecked);
@@ -104,7 +142,7 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
         let remaining = report.diagnostics().count();
         eprintln!("{}", fix::summary(&fixes, remaining, mode));
     }
-    if report.unchecked() > 0 || bad_config || finished.trouble {
+    if report.unchecked() > 0 || bad_config || side_trouble || finished.trouble {
         // A path that could not be read or written, or a config that could not be used, outranks
         // any finding.
         Exit::Trouble
@@ -146,17 +184,28 @@ fn check_input(
     context: Option<&Path>,
     settings: Settings,
     mode: FixMode,
+    readonly_ok: bool,
 ) -> Result<Checked, FileError> {
     let file = files::load(input, stdin_name)?;
+    let build_context = build_context(input, context);
+    let side_errors = build_context
+        .unreadable_ignore_file()
+        .map(|(path, reason)| FileError::Unreadable {
+            path,
+            reason: format!("{reason}; the build context was checked without it"),
+        })
+        .into_iter()
+        .collect();
     let options = LintOptions {
-        build_context: build_context(input, context),
+        build_context,
         config: settings.config,
     };
-    let (report, fix) = fix::check_file(file, &options, mode);
+    let (report, fix) = fix::check_file(file, &options, mode, readonly_ok);
     Ok(Checked {
         report,
         fail_at: settings.fail_at,
         fix,
+        side_errors,
     })
 }
 

@@ -6,7 +6,7 @@ use super::output::{ColorPolicy, is_closed_pipe, print_error};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use layerlint::Diagnostic;
 use layerlint::files::{self, Input, STDIN_PATH};
-use layerlint::report::{FileReport, Report, human};
+use layerlint::report::{FileReport, Report, human, printable};
 use layerlint::syntax;
 use std::io::{self, Write};
 
@@ -23,6 +23,16 @@ pub fn run(args: &DumpArgs, color: ColorPolicy) -> Exit {
             return Exit::Trouble;
         }
     };
+    if let Some(found) = file.invalid_utf8 {
+        // BuildKit's dump escapes such bytes one by one; this one cannot show them.
+        eprintln!(
+            "warning: {} is not valid UTF-8 (byte 0x{:02x} at line {}, column {}); the dump shows each invalid sequence as U+FFFD",
+            printable(&file.name),
+            found.byte,
+            found.line,
+            found.column
+        );
+    }
     let tree = syntax::parse(&file.text);
     // Only errors that make BuildKit's parser reject the file stop the dump; an unknown
     // instruction still has a tree, as it has in BuildKit.

@@ -6,8 +6,8 @@ use super::diff;
 use super::output::{is_closed_pipe, print_error};
 use layerlint::files::{self, FileError, Input, SourceFile};
 use layerlint::fix::{self, FixRefusal};
-use layerlint::report::FileReport;
-use layerlint::{Applicability, LintOptions};
+use layerlint::report::{FileReport, printable};
+use layerlint::{Applicability, Diagnostic, LintOptions, Span};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -55,23 +55,51 @@ pub struct FileFix {
     refusal: Option<FixRefusal>,
     /// `--diff`: the file's diff, when fixing changes it.
     diff: Option<String>,
-    /// `--fix` on standard input: the text to print, fixed or (when refused) as it came.
-    stdout: Option<String>,
+    /// `--fix` on standard input: the bytes to print, fixed or (when refused) as they came.
+    stdout: Option<Vec<u8>>,
     /// The file could not be written back.
     error: Option<FileError>,
+    /// Why the file was left alone before any fix was tried (it is not valid UTF-8).
+    skipped: Option<&'static str>,
 }
 
-/// Lints `file`, or fixes it as `mode` says. Returns the report of what remains and, when fixing,
-/// what was done. Runs on a worker thread: it prints nothing.
+/// Lints `file`, or fixes it as `mode` says (`readonly_ok`: read-only files may be rewritten).
+/// Returns the report of what remains and, when fixing, what was done. Runs on a worker thread:
+/// it prints nothing.
 pub fn check_file(
     file: SourceFile,
     options: &LintOptions,
     mode: FixMode,
+    readonly_ok: bool,
 ) -> (FileReport, Option<FileFix>) {
+    let decoding = decoding_finding(&file, options);
+    let lint = |text: &str| {
+        layerlint::lint_with_found(text, options, decoding.clone().into_iter().collect())
+    };
     let Some(level) = mode.level() else {
-        let diagnostics = layerlint::lint_with(&file.text, options);
+        let diagnostics = lint(&file.text);
         return (FileReport::new(file.name, file.text, diagnostics), None);
     };
+    if file.invalid_utf8.is_some() {
+        // The text is not the file's bytes: writing it back, or a diff of it, would replace
+        // every byte that was not UTF-8.
+        let done = FileFix {
+            name: message_name(&file),
+            fixed: BTreeMap::new(),
+            refusal: None,
+            diff: None,
+            stdout: file.original.clone(),
+            error: None,
+            skipped: Some(
+                "it is not valid UTF-8 (LL003), and writing the fixed text would change the bytes that are not; re-save it as UTF-8 first",
+            ),
+        };
+        let diagnostics = lint(&file.text);
+        return (
+            FileReport::new(file.name, file.text, diagnostics),
+            Some(done),
+        );
+    }
     let outcome = fix::fix_source(&file.text, options, level);
     let mut done = FileFix {
         name: message_name(&file),
@@ -80,19 +108,21 @@ pub fn check_file(
         diff: None,
         stdout: None,
         error: None,
+        skipped: None,
     };
     match (mode, &file.input) {
         (FixMode::Diff(_), _) => {
             let diff = diff::unified(&file.name, &file.text, &outcome.text);
             done.diff = Some(diff).filter(|d| !d.is_empty());
         }
-        (_, Input::Stdin) => done.stdout = Some(outcome.text.clone()),
+        (_, Input::Stdin) => done.stdout = Some(outcome.text.clone().into_bytes()),
         (_, Input::Path(path)) => {
-            if let Err(err) = files::replace(path, &file.name, &file.text, &outcome.text) {
+            let written = files::replace(path, &file.name, &file.text, &outcome.text, readonly_ok);
+            if let Err(err) = written {
                 // Nothing was written: report the file as it still is.
                 done.error = Some(err);
                 done.fixed.clear();
-                let diagnostics = layerlint::lint_with(&file.text, options);
+                let diagnostics = lint(&file.text);
                 return (
                     FileReport::new(file.name, file.text, diagnostics),
                     Some(done),
@@ -102,6 +132,30 @@ pub fn check_file(
     }
     let report = FileReport::new(file.name, outcome.text, outcome.remaining);
     (report, Some(done))
+}
+
+/// LL003 for a file that was not valid UTF-8, at its first invalid byte, unless the
+/// configuration turns it off.
+fn decoding_finding(file: &SourceFile, options: &LintOptions) -> Option<Diagnostic> {
+    let found = file.invalid_utf8?;
+    let doc = layerlint::rules::find("LL003")?;
+    let severity = options.config.severity_of(doc)?;
+    let more = match found.count {
+        0 | 1 => String::new(),
+        n => format!(" ({n} invalid sequences in all)"),
+    };
+    Some(Diagnostic {
+        code: doc.code.as_str(),
+        name: doc.name.as_str(),
+        severity,
+        span: Span::new(found.offset, found.offset + '\u{fffd}'.len_utf8()),
+        message: format!(
+            "the file is not valid UTF-8: byte 0x{:02x} at line {}, column {} starts a sequence that is not UTF-8{more}; Docker builds it, and layerlint linted it reading each such sequence as U+FFFD; --fix leaves the file alone",
+            found.byte, found.line, found.column
+        ),
+        labels: Vec::new(),
+        fix: None,
+    })
 }
 
 /// "- was not fixed" reads like a typo; standard input under no other name is called what it is.
@@ -128,15 +182,19 @@ pub fn finish(fixes: &mut [FileFix]) -> Finished {
     let mut out = io::stdout().lock();
     for fix in fixes {
         if let Some(refusal) = &fix.refusal {
-            eprintln!("warning: {} was not fixed: {refusal}", fix.name);
+            eprintln!("warning: {} was not fixed: {refusal}", printable(&fix.name));
+        }
+        if let Some(reason) = fix.skipped {
+            eprintln!("warning: {} was not fixed: {reason}", printable(&fix.name));
         }
         if let Some(err) = fix.error.take() {
             print_error(err);
             finished.trouble = true;
         }
         finished.diffed |= fix.diff.is_some();
-        let text = fix.diff.as_deref().or(fix.stdout.as_deref()).unwrap_or("");
-        if let Err(err) = out.write_all(text.as_bytes()) {
+        let bytes = fix.diff.as_ref().map(String::as_bytes);
+        let bytes = bytes.or(fix.stdout.as_deref()).unwrap_or_default();
+        if let Err(err) = out.write_all(bytes) {
             finished.trouble |= !is_closed_pipe(&err);
         }
     }
@@ -209,6 +267,7 @@ mod tests {
             diff: None,
             stdout: None,
             error: None,
+            skipped: None,
         }
     }
 

@@ -3,6 +3,7 @@
 
 use super::Report;
 use super::location::{Columns, Locator, slashed};
+use super::printable::printable;
 use crate::diagnostic::{Diagnostic, Severity};
 use std::io;
 
@@ -45,13 +46,14 @@ fn level(severity: Severity) -> &'static str {
 
 /// The runner reads a command up to the end of the line and decodes these three escapes in the
 /// message, so a line break stays in the annotation instead of ending the command.
+/// Other control characters would reach the log, and through it a terminal, as they are.
 fn escape_data(text: &str) -> String {
-    escape(text, &[])
+    escape(&printable(text), &[])
 }
 
 /// Properties are separated by `,` and end at `::`, so those two characters are escaped too.
 fn escape_property(text: &str) -> String {
-    escape(text, &[(':', "%3A"), (',', "%2C")])
+    escape(&printable(text), &[(':', "%3A"), (',', "%2C")])
 }
 
 fn escape(text: &str, extra: &[(char, &str)]) -> String {

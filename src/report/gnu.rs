@@ -3,6 +3,7 @@
 
 use super::Report;
 use super::location::{Columns, Locator};
+use super::printable::printable;
 use crate::diagnostic::{Diagnostic, Severity};
 use std::io;
 
@@ -20,11 +21,12 @@ pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
 fn line(file: &str, locator: &Locator<'_>, diagnostic: &Diagnostic) -> String {
     let range = locator.range(diagnostic.span);
     format!(
-        "{file}:{}:{}: {}: {} [{}]",
+        "{}:{}:{}: {}: {} [{}]",
+        single_line(&printable(file)),
         range.line,
         range.column,
         severity(diagnostic.severity),
-        single_line(&diagnostic.message),
+        single_line(&printable(&diagnostic.message)),
         diagnostic.code,
     )
 }

@@ -1,7 +1,14 @@
 //! The terminal format: each finding with the source lines it is about, via codespan-reporting.
+//!
+//! What codespan prints is an [`Excerpt`] of the source, never the source itself: control
+//! characters escaped and very long lines cut, so a hostile Dockerfile can neither drive the
+//! terminal nor flood it.
 
+use super::excerpt::{Excerpt, cut_long_lines};
+use super::printable::printable;
 use super::{Report, rewritten_lines};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::span::LineIndex;
 use crate::span::Span;
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::{self, SimpleFile};
@@ -13,10 +20,26 @@ use std::ops::Range;
 pub fn write(report: &Report, out: &mut dyn WriteColor, quiet: bool) -> io::Result<()> {
     let config = term::Config::default();
     for file in report.files() {
-        let source = SimpleFile::new(file.name.as_str(), file.source.as_str());
+        if file.diagnostics.is_empty() {
+            continue;
+        }
+        let points: Vec<usize> = file
+            .diagnostics
+            .iter()
+            .flat_map(|d| std::iter::once(d.span).chain(d.labels.iter().map(|l| l.span)))
+            .flat_map(|span| [span.start as usize, span.end as usize])
+            .collect();
+        let excerpt = Excerpt::new(&file.source, &points);
+        let name = printable(&file.name);
+        let shown = Shown {
+            file: SimpleFile::new(name.as_ref(), excerpt.text.as_str()),
+            excerpt: &excerpt,
+            source: &file.source,
+            lines: LineIndex::new(&file.source),
+        };
         for diagnostic in &file.diagnostics {
-            let rendered = to_codespan(&file.source, diagnostic);
-            term::emit(out, &config, &source, &rendered).map_err(into_io)?;
+            let rendered = to_codespan(&file.source, &excerpt, diagnostic);
+            term::emit(out, &config, &shown, &rendered).map_err(into_io)?;
         }
     }
     if !quiet {
@@ -25,10 +48,58 @@ pub fn write(report: &Report, out: &mut dyn WriteColor, quiet: bool) -> io::Resu
     Ok(())
 }
 
-fn to_codespan(source: &str, diagnostic: &Diagnostic) -> cs::Diagnostic<()> {
-    let primary = cs::Label::primary((), clamp(source, diagnostic.span));
+/// The excerpt as codespan sees it, except for the column in a finding's `file:line:column`
+/// header, which is the column in the file itself: escapes and cuts must not move it.
+struct Shown<'a> {
+    file: SimpleFile<&'a str, &'a str>,
+    excerpt: &'a Excerpt,
+    source: &'a str,
+    lines: LineIndex,
+}
+
+impl<'a> files::Files<'a> for Shown<'a> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: ()) -> Result<&'a str, files::Error> {
+        files::Files::name(&self.file, id)
+    }
+
+    fn source(&'a self, id: ()) -> Result<&'a str, files::Error> {
+        files::Files::source(&self.file, id)
+    }
+
+    fn line_index(&'a self, id: (), byte_index: usize) -> Result<usize, files::Error> {
+        self.file.line_index(id, byte_index)
+    }
+
+    fn line_range(&'a self, id: (), line_index: usize) -> Result<Range<usize>, files::Error> {
+        self.file.line_range(id, line_index)
+    }
+
+    fn column_number(
+        &'a self,
+        _id: (),
+        _line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, files::Error> {
+        let offset = self.excerpt.unmap(byte_index);
+        Ok(self.lines.position(self.source, offset).column)
+    }
+}
+
+fn to_codespan(source: &str, excerpt: &Excerpt, diagnostic: &Diagnostic) -> cs::Diagnostic<()> {
+    let shown = |span: Span| {
+        let mapped = Span::new(
+            excerpt.map(span.start as usize),
+            excerpt.map(span.end as usize),
+        );
+        clamp(&excerpt.text, mapped)
+    };
+    let primary = cs::Label::primary((), shown(diagnostic.span));
     let secondary = diagnostic.labels.iter().map(|label| {
-        cs::Label::secondary((), clamp(source, label.span)).with_message(&label.message)
+        cs::Label::secondary((), shown(label.span)).with_message(shown_text(&label.message))
     });
     let notes = diagnostic
         .fix
@@ -37,7 +108,7 @@ fn to_codespan(source: &str, diagnostic: &Diagnostic) -> cs::Diagnostic<()> {
         .unwrap_or_default();
     cs::Diagnostic::new(severity(diagnostic.severity))
         .with_code(diagnostic.code)
-        .with_message(&diagnostic.message)
+        .with_message(shown_text(&diagnostic.message))
         .with_labels_iter(std::iter::once(primary).chain(secondary))
         .with_notes(notes)
 }
@@ -58,13 +129,18 @@ fn fix_notes(source: &str, fix: &Fix) -> Vec<String> {
         Applicability::Unsafe => "fix (unsafe)",
         Applicability::DisplayOnly => "suggestion",
     };
-    let mut notes = vec![format!("{kind}: {}", fix.title)];
+    let mut notes = vec![format!("{kind}: {}", shown_text(&fix.title))];
     match rewritten_lines(source, fix).as_deref() {
         Some("") => notes.push("rewrite: remove these lines".to_string()),
-        Some(text) => notes.push(format!("rewrite:\n{text}")),
+        Some(text) => notes.push(format!("rewrite:\n{}", shown_text(text))),
         None => {}
     }
     notes
+}
+
+/// A message or rewrite as printed: long lines cut, controls escaped.
+fn shown_text(text: &str) -> String {
+    printable(&cut_long_lines(text)).into_owned()
 }
 
 /// codespan panics on a range outside the file or inside a character; a rule's off-by-one must

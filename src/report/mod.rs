@@ -5,17 +5,20 @@
 
 pub mod checkstyle;
 pub mod codeclimate;
+mod excerpt;
 pub mod github;
 pub mod gnu;
 pub mod human;
 pub mod json;
 mod location;
 mod preview;
+pub(crate) mod printable;
 #[cfg(test)]
 mod sample;
 pub mod sarif;
 
 pub use preview::rewritten_lines;
+pub use printable::printable;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use codespan_reporting::term::termcolor::{BufferedStandardStream, ColorChoice};
@@ -24,7 +27,8 @@ use std::io::{self, Write};
 /// The output formats `--format` accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Source excerpts with every span involved marked, for people at a terminal.
+    /// Source excerpts with every span involved marked, for people at a terminal (hadolint's `tty`).
+    #[value(alias = "tty")]
     Human,
     /// One JSON array of findings, for scripts.
     Json,
@@ -33,6 +37,7 @@ pub enum Format {
     /// Checkstyle XML, for Jenkins and other CI dashboards.
     Checkstyle,
     /// A Code Climate issue array, for GitLab Code Quality.
+    #[value(alias = "gitlab_codeclimate")]
     Codeclimate,
     /// One `file:line:column: severity: message [CODE]` line per finding, for editors.
     Gnu,

@@ -15,6 +15,7 @@ mod dl3059;
 mod dl3060;
 mod ll001;
 mod ll002;
+mod ll003;
 mod ll301;
 mod ll302;
 mod ll303;

@@ -80,6 +80,7 @@ macro_rules! registry {
 registry! {
     "LL001" => super::ll001::SyntaxError,
     "LL002" => super::ll002::UnusedSuppression,
+    "LL003" => super::ll003::InvalidUtf8,
     "DL3009" => super::dl3009::AptListsLeft,
     "DL3019" => super::dl3019::ApkCacheLeft,
     "DL3032" => super::dl3032::YumCacheLeft,
