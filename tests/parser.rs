@@ -230,7 +230,7 @@ fn run_flags_and_mounts() {
 #[test]
 fn exec_form_versus_shell_form() {
     let df = parse(
-        "CMD [\"a\", \"b c\"]\nCMD ['a']\nENTRYPOINT [\"x\"] ignored\nSHELL [\"pwsh\", \"-c\"]\n",
+        "CMD [\"a\", \"b c\"]\nCMD ['a']\nENTRYPOINT [\"x\"] more\nSHELL [\"pwsh\", \"-c\"]\n",
     );
     let ins: Vec<_> = df.instructions().collect();
     assert!(matches!(&ins[0].args, Args::Json(w) if w.len() == 2));
@@ -242,7 +242,9 @@ fn exec_form_versus_shell_form() {
         "\"b c\""
     );
     assert!(matches!(&ins[1].args, Args::Text(w) if w.text == "['a']"));
-    assert!(matches!(&ins[2].args, Args::Json(w) if w.len() == 1));
+    // Text after the closing bracket makes the whole argument the shell form, as in BuildKit.
+    assert!(matches!(&ins[2].args, Args::Text(w) if w.text == "[\"x\"] more"));
+    assert!(!ins[2].is_json());
     assert!(ins[3].is_json());
 }
 
