@@ -336,6 +336,8 @@ impl<'a> Reader<'a> {
             let mut terminator = None;
             while let Some(next) = self.line_at(at) {
                 at = next.end;
+                // Docker reads heredoc bodies with the same line reader, and its limit.
+                self.check_length(next);
                 let content = &self.source[next.start..next.content_end];
                 let candidate = if marker.chomp {
                     content.trim_start_matches('\t')
