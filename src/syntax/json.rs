@@ -4,7 +4,9 @@
 //! of strings is the exec form; valid JSON holding anything but strings is an error; anything
 //! else is not JSON at all and the text is used in shell form. `Unmarshal` wants the input to be
 //! one JSON value and nothing more, so `["a"] b` is not JSON (it is a shell-form string), and it
-//! refuses values nested more than 10,000 containers deep, so such text falls back too.
+//! refuses values nested more than 10,000 containers deep, so such text falls back too. A number
+//! too large for a 64-bit float (`1e400`) is well-formed JSON that `Unmarshal` still fails on,
+//! so it too makes the text the shell form, not the "strings only" error.
 //!
 //! The scanner is a loop over the bytes with an explicit stack: the nesting depth of the input
 //! never becomes recursion depth, whatever the thread's stack size.
@@ -34,11 +36,12 @@ pub fn parse_json_args(text: &str) -> JsonArgs {
         text,
         bytes: text.as_bytes(),
         pos: start + 1,
+        overflow: false,
     };
     match scanner.top_level_array() {
         Some((items, all_strings)) => {
             scanner.skip_ws();
-            if scanner.pos != text.len() {
+            if scanner.pos != text.len() || scanner.overflow {
                 JsonArgs::NotJson
             } else if all_strings {
                 JsonArgs::Strings(items)
@@ -54,6 +57,8 @@ struct Scanner<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// A number was out of a 64-bit float's range.
+    overflow: bool,
 }
 
 impl Scanner<'_> {
@@ -186,6 +191,7 @@ impl Scanner<'_> {
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
     fn number(&mut self) -> Option<()> {
+        let start = self.pos;
         self.eat(b'-');
         match self.bump()? {
             b'0' => {}
@@ -204,6 +210,10 @@ impl Scanner<'_> {
             self.digit()?;
             self.digits();
         }
+        // Go decodes numbers into float64 and fails on one that rounds to infinity.
+        self.overflow |= self.text[start..self.pos]
+            .parse::<f64>()
+            .is_ok_and(f64::is_infinite);
         Some(())
     }
 
@@ -388,6 +398,13 @@ mod tests {
         ] {
             assert_eq!(parse_json_args(text), JsonArgs::NotJson, "{text}");
         }
+    }
+
+    #[test]
+    fn numbers_beyond_a_float_are_not_json() {
+        assert_eq!(parse_json_args("[1e400]"), JsonArgs::NotJson);
+        assert_eq!(parse_json_args("[\"a\", {\"b\": [-2e308]}]"), JsonArgs::NotJson);
+        assert_eq!(parse_json_args("[1e308, 1e-400]"), JsonArgs::NotStrings);
     }
 
     #[test]
