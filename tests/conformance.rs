@@ -99,8 +99,7 @@ fn line_info_matches_buildkit() {
 /// BuildKit's (see that directory's README). Each has BuildKit's dump (`result`) or its refusal
 /// (`rejected`).
 fn divergences_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/conformance/buildkit-parser-divergences")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/buildkit-parser-divergences")
 }
 
 /// How a divergence case compared, for the failure message.

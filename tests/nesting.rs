@@ -38,8 +38,11 @@ fn json_nested_past_go_s_limit_is_the_shell_form() {
     // 10,000 levels, the outer array included: valid JSON, not strings, so BuildKit rejects it.
     let at_limit = format!("FROM a\nCMD {}\n", nested(10_000));
     let df = on_small_stack(move || syntax::parse(&at_limit));
-    assert!(df.errors.iter().any(|e| e.kind == ErrorKind::Parse
-        && e.message.contains("arrays must be comprised of strings only")));
+    assert!(df.errors.iter().any(|e| {
+        e.kind == ErrorKind::Parse
+            && e.message
+                .contains("arrays must be comprised of strings only")
+    }));
     // One level more and Go's decoder refuses it: the text is a shell command.
     let past = format!("FROM a\nCMD {}\n", nested(10_001));
     let (args, dumped) = on_small_stack(move || {
@@ -95,10 +98,11 @@ fn the_end_of_a_deep_chain_is_still_checked() {
     // The instruction at the end of the chain is parsed for the errors BuildKit stops on.
     let source = format!("FROM a\n{}CMD [1]\n", "ONBUILD \\\n".repeat(50));
     let df = on_small_stack(move || syntax::parse(&source));
-    assert!(df
-        .errors
-        .iter()
-        .any(|e| e.kind == ErrorKind::Parse && e.message.contains("strings only")));
+    assert!(
+        df.errors
+            .iter()
+            .any(|e| e.kind == ErrorKind::Parse && e.message.contains("strings only"))
+    );
 }
 
 #[test]
@@ -106,10 +110,11 @@ fn a_long_onbuild_line_is_too_long_for_buildkit() {
     // On one physical line the chain passes BuildKit's 64 KiB line limit: a parse error.
     let source = format!("FROM a\n{}RUN x\n", "ONBUILD ".repeat(20_000));
     let df = on_small_stack(move || syntax::parse(&source));
-    assert!(df
-        .errors
-        .iter()
-        .any(|e| e.kind == ErrorKind::Parse && e.message.contains("max allowed size")));
+    assert!(
+        df.errors
+            .iter()
+            .any(|e| e.kind == ErrorKind::Parse && e.message.contains("max allowed size"))
+    );
 }
 
 #[test]
@@ -137,7 +142,10 @@ fn deeply_nested_scripts_split_on_a_small_stack() {
                 .sum::<usize>();
             // The rules walk the script trees too.
             let findings = layerlint::lint(&source);
-            (commands, findings.iter().filter(|d| d.code == "LL001").count())
+            (
+                commands,
+                findings.iter().filter(|d| d.code == "LL001").count(),
+            )
         });
         assert!(commands <= 5_000, "{opener}: {commands} commands");
         // Docker's parser takes any shell text; only the shell would refuse it.

@@ -206,12 +206,17 @@ fn heredocs_start_words(df: &syntax::Dockerfile) -> Vec<String> {
     let mut check = |ins: &syntax::Instruction| {
         for heredoc in &ins.heredocs {
             let marker = ins.line_map_text(heredoc.marker);
-            let digits = marker.len() - marker.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            let digits = marker.len()
+                - marker
+                    .trim_start_matches(|c: char| c.is_ascii_digit())
+                    .len();
             if !marker[digits..].starts_with("<<") {
                 problems.push(format!("marker {marker:?} does not start with <<"));
             }
-            let before =
-                ins.line_map_text(layerlint::Span::new(ins.span.start as usize, heredoc.marker.start as usize));
+            let before = ins.line_map_text(layerlint::Span::new(
+                ins.span.start as usize,
+                heredoc.marker.start as usize,
+            ));
             if !before.ends_with(char::is_whitespace) {
                 problems.push(format!("marker {marker:?} follows {before:?}"));
             }
@@ -237,7 +242,12 @@ fn split_keyword(source: &str, instruction: usize, at: usize) -> Option<String> 
         return None;
     }
     let cut = ins.keyword_span.start as usize + 1 + at % (keyword.len() - 1);
-    Some(format!("{}{}\n{}", &source[..cut], df.escape, &source[cut..]))
+    Some(format!(
+        "{}{}\n{}",
+        &source[..cut],
+        df.escape,
+        &source[cut..]
+    ))
 }
 
 fn assert_same_dump(original: &str, changed: &str) {
@@ -274,7 +284,10 @@ fn json_like_argument() -> impl Strategy<Value = String> {
                 let mut text = array;
                 for piece in pieces {
                     let at = text.len() / 2;
-                    let at = (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+                    let at = (0..=at)
+                        .rev()
+                        .find(|&i| text.is_char_boundary(i))
+                        .unwrap_or(0);
                     text.insert_str(at, &piece);
                 }
                 text

@@ -14,7 +14,9 @@ use layerlint::syntax::{self, Args, Dockerfile, Instruction, Keyword};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(source) = std::str::from_utf8(data) else { return };
+    let Ok(source) = std::str::from_utf8(data) else {
+        return;
+    };
     let dockerfile = syntax::parse(source);
     let mut at = 0;
     for item in &dockerfile.items {
@@ -36,7 +38,11 @@ fuzz_target!(|data: &[u8]| {
     for run in syntax::script::run_scripts(&dockerfile) {
         let Some(script) = &run.script else { continue };
         for command in script.simple_commands() {
-            assert!(run.instruction.lines.contains(run.file_span(command.command.span)));
+            assert!(
+                run.instruction
+                    .lines
+                    .contains(run.file_span(command.command.span))
+            );
         }
     }
     let _ = layerlint::lint(source);
@@ -96,14 +102,21 @@ fn exec_form_is_a_json_string_array(instruction: &Instruction) {
 }
 
 fn keyword_split_dumps_the_same(dockerfile: &Dockerfile, dumped: Option<String>) {
-    let Some(first) = dockerfile.instructions().next() else { return };
+    let Some(first) = dockerfile.instructions().next() else {
+        return;
+    };
     let keyword = dockerfile.text(first.keyword_span);
     if keyword.len() < 2 || !keyword.bytes().all(|b| b.is_ascii_alphabetic()) {
         return;
     }
     let cut = first.keyword_span.start as usize + 1;
     let source = &dockerfile.source;
-    let changed = format!("{}{}\n{}", &source[..cut], dockerfile.escape, &source[cut..]);
+    let changed = format!(
+        "{}{}\n{}",
+        &source[..cut],
+        dockerfile.escape,
+        &source[cut..]
+    );
     let again = syntax::dump::dump(&syntax::parse(&changed)).ok();
     assert_eq!(dumped, again, "splitting the keyword changed the dump");
 }

@@ -80,7 +80,9 @@ fn dump_args(escape: char, keyword: Keyword, args: &Args, out: &mut String) {
         Args::None if keyword == Keyword::Unknown => quoted(""),
         Args::None => {}
         // An `ONBUILD` chain too deep for the tree: its rest is text, dumped level by level.
-        Args::Text(word) if keyword == Keyword::Onbuild => dump_onbuild_chain(escape, &word.text, out),
+        Args::Text(word) if keyword == Keyword::Onbuild => {
+            dump_onbuild_chain(escape, &word.text, out)
+        }
         Args::Text(word) => quoted(&word.text),
         Args::Json(words) | Args::Words(words) => words.iter().for_each(|w| quoted(&w.text)),
         Args::KeyValues(pairs) => {

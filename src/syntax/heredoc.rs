@@ -264,7 +264,9 @@ impl Lexer<'_> {
                     }
                     self.unquoted_step(Some(raw_escapes))?;
                 }
-                Some(Frame::DoubleQuoted { raw_escapes }) => self.double_quoted_step(raw_escapes)?,
+                Some(Frame::DoubleQuoted { raw_escapes }) => {
+                    self.double_quoted_step(raw_escapes)?
+                }
             }
         }
     }
@@ -296,11 +298,10 @@ impl Lexer<'_> {
                     self.emit(ESCAPE, at, splits);
                 }
                 let next_at = self.pos;
-                match self.bump() {
-                    Some(next) => self.emit(next, next_at, splits),
-                    // An escape at the very end is dropped; inside an expansion the missing
-                    // stop character is then reported by the caller.
-                    None => {}
+                // At the very end there is nothing to escape; inside an expansion the missing
+                // stop character is then reported by the caller.
+                if let Some(next) = self.bump() {
+                    self.emit(next, next_at, splits);
                 }
                 Ok(())
             }
@@ -318,7 +319,9 @@ impl Lexer<'_> {
         }
         let start = self.pos;
         let Some(len) = self.text[start..].find('\'') else {
-            return Err("unexpected end of statement while looking for matching single-quote".into());
+            return Err(
+                "unexpected end of statement while looking for matching single-quote".into(),
+            );
         };
         let text = self.text;
         let body = &text[start..start + len];
@@ -335,7 +338,9 @@ impl Lexer<'_> {
     fn double_quoted_step(&mut self, raw_escapes: bool) -> Result<(), String> {
         let at = self.pos;
         let Some(c) = self.bump() else {
-            return Err("unexpected end of statement while looking for matching double-quote".into());
+            return Err(
+                "unexpected end of statement while looking for matching double-quote".into(),
+            );
         };
         match c {
             '"' => {
@@ -555,7 +560,10 @@ mod tests {
         assert_eq!(words(r#"${a:-"x y"}"#), [r#"${a:-"x"#, r#"y"}"#]);
         assert_eq!(words(r#""${a:-x y}""#), [r#""${a:-x y}""#]);
         assert_eq!(words("${a//x/y}"), ["${a/x/y}"]);
-        assert_eq!(words("$$ $1a ${#} $(x y)"), ["$$", "$1a", "${#}", "$(x", "y)"]);
+        assert_eq!(
+            words("$$ $1a ${#} $(x y)"),
+            ["$$", "$1a", "${#}", "$(x", "y)"]
+        );
         assert!(lex("${a!}", RAW).is_err());
         assert!(lex("${}", RAW).is_err());
         assert!(lex("${a/x}", RAW).is_err());
@@ -564,10 +572,7 @@ mod tests {
     #[test]
     fn escapes_follow_the_mode() {
         assert_eq!(words(r"a\ b c"), [r"a\ b", "c"]);
-        assert_eq!(
-            lex(r"a\ b", COOKED).unwrap()[0].text,
-            "a b".to_string()
-        );
+        assert_eq!(lex(r"a\ b", COOKED).unwrap()[0].text, "a b".to_string());
         // Inside double quotes only `"`, `$` and the escape are escaped; raw mode doubles the
         // escape before anything else, as Docker's lexer does.
         assert_eq!(words(r#""a\"b\x""#), [r#""a\"b\\x""#]);

@@ -56,8 +56,8 @@ pub fn split_command(line: &str, range: Range<usize>) -> Split {
     let keyword_len = text.find(is_list_space).unwrap_or(text.len());
     let keyword = range.start..range.start + keyword_len;
     let after_keyword = &text[keyword_len..];
-    let rest_start = keyword.end
-        + (after_keyword.len() - after_keyword.trim_start_matches(is_list_space).len());
+    let rest_start =
+        keyword.end + (after_keyword.len() - after_keyword.trim_start_matches(is_list_space).len());
     if rest_start >= range.end {
         return Split {
             keyword,

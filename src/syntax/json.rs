@@ -403,7 +403,10 @@ mod tests {
     #[test]
     fn numbers_beyond_a_float_are_not_json() {
         assert_eq!(parse_json_args("[1e400]"), JsonArgs::NotJson);
-        assert_eq!(parse_json_args("[\"a\", {\"b\": [-2e308]}]"), JsonArgs::NotJson);
+        assert_eq!(
+            parse_json_args("[\"a\", {\"b\": [-2e308]}]"),
+            JsonArgs::NotJson
+        );
         assert_eq!(parse_json_args("[1e308, 1e-400]"), JsonArgs::NotStrings);
     }
 
