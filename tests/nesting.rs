@@ -27,9 +27,23 @@ fn cmd_args(source: &str) -> Args {
 
 #[test]
 fn unclosed_brackets_are_the_shell_form() {
+    for keyword in ["CMD", "RUN", "ENTRYPOINT"] {
+        let source = format!("FROM a\n{keyword} {}\n", "[".repeat(20_000));
+        let (args, syntax_errors) = on_small_stack(move || {
+            let df = syntax::parse(&source);
+            let args = df.instructions().nth(1).expect("instruction").args.clone();
+            let findings = layerlint::lint(&source);
+            (args, findings.iter().filter(|d| d.code == "LL001").count())
+        });
+        assert!(
+            matches!(args, Args::Text(w) if w.text.len() == 20_000),
+            "{keyword}"
+        );
+        assert_eq!(syntax_errors, 0, "{keyword}");
+    }
     let source = format!("FROM a\nCMD {}\n", "[".repeat(20_000));
     let args = on_small_stack(move || cmd_args(&source));
-    assert!(matches!(args, Args::Text(w) if w.text.len() == 20_000));
+    assert!(matches!(args, Args::Text(_)));
 }
 
 #[test]
@@ -37,7 +51,9 @@ fn json_nested_past_go_s_limit_is_the_shell_form() {
     let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
     // 10,000 levels, the outer array included: valid JSON, not strings, so BuildKit rejects it.
     let at_limit = format!("FROM a\nCMD {}\n", nested(10_000));
-    let df = on_small_stack(move || syntax::parse(&at_limit));
+    let (df, findings) =
+        on_small_stack(move || (syntax::parse(&at_limit), layerlint::lint(&at_limit)));
+    assert!(findings.iter().any(|d| d.code == "LL001"));
     assert!(df.errors.iter().any(|e| {
         e.kind == ErrorKind::Parse
             && e.message
