@@ -511,3 +511,15 @@ fn the_dump_reads_keywords_from_the_logical_line() {
         "(from \"a\")\n(run \"echo hi\")\n(foo \"\")\n(\"\")\n"
     );
 }
+
+#[test]
+fn keywords_are_matched_as_go_lower_cases_them() {
+    // Go maps the Kelvin sign to `k`, so BuildKit reads this as WORKDIR.
+    let df = parse("FROM a\nWOR\u{212a}DIR /app\n");
+    let workdir = df.instructions().nth(1).unwrap();
+    assert_eq!(workdir.keyword, Keyword::Workdir);
+    assert_eq!(
+        syntax::dump::dump(&df).unwrap(),
+        "(from \"a\")\n(workdir \"/app\")\n"
+    );
+}

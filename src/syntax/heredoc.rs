@@ -580,6 +580,14 @@ mod tests {
     }
 
     #[test]
+    fn a_delimiter_the_lexer_cannot_read_alone_is_an_error() {
+        // The line splits inside the expansion, leaving `''${a:-` as the delimiter's text.
+        assert!(markers("RUN <<''${a:- b}").is_err());
+        // `<<''` alone names nothing: not a heredoc, not an error.
+        assert_eq!(markers("RUN <<'' x").unwrap(), []);
+    }
+
+    #[test]
     fn docker_takes_the_rest_of_the_word_as_the_name() {
         // Docker's quirk: without a space the redirect becomes part of the delimiter.
         assert_eq!(
