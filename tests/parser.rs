@@ -230,7 +230,7 @@ fn run_flags_and_mounts() {
 #[test]
 fn exec_form_versus_shell_form() {
     let df = parse(
-        "CMD [\"a\", \"b c\"]\nCMD ['a']\nENTRYPOINT [\"x\"] ignored\nSHELL [\"pwsh\", \"-c\"]\n",
+        "CMD [\"a\", \"b c\"]\nCMD ['a']\nENTRYPOINT [\"x\"] more\nSHELL [\"pwsh\", \"-c\"]\n",
     );
     let ins: Vec<_> = df.instructions().collect();
     assert!(matches!(&ins[0].args, Args::Json(w) if w.len() == 2));
@@ -242,7 +242,9 @@ fn exec_form_versus_shell_form() {
         "\"b c\""
     );
     assert!(matches!(&ins[1].args, Args::Text(w) if w.text == "['a']"));
-    assert!(matches!(&ins[2].args, Args::Json(w) if w.len() == 1));
+    // Text after the closing bracket makes the whole argument the shell form, as in BuildKit.
+    assert!(matches!(&ins[2].args, Args::Text(w) if w.text == "[\"x\"] more"));
+    assert!(!ins[2].is_json());
     assert!(ins[3].is_json());
 }
 
@@ -459,4 +461,65 @@ fn a_flag_split_by_a_continuation_is_still_a_flag() {
     assert_eq!(df.text(copy.flags[0].span), "-\\\n-chown=app");
     assert_eq!(copy.line_map_text(copy.flags[0].span), "--chown=app");
     assert_eq!(texts(&copy.args), ["src", "/dst"]);
+}
+
+#[test]
+fn a_long_heredoc_body_line_is_an_error_too() {
+    let long = format!("FROM a\nRUN <<EOF\n{}\nEOF\n", "x".repeat(70_000));
+    assert_eq!(
+        messages(&parse(&long)),
+        ["dockerfile line greater than max allowed size of 65535"]
+    );
+}
+
+#[test]
+fn heredocs_start_only_where_docker_s_lexer_starts_a_word() {
+    // The quote around `${V}` closes the reference: the later `<<-EOF!=` is a word of its own.
+    let df = parse("FROM a\nRUN [ \"${V}\" <<-EOF!= x ]\nbody\n\tEOF!=\nRUN next\n");
+    let run = df.instructions().nth(1).unwrap();
+    assert_eq!(run.heredocs.len(), 1);
+    assert_eq!(run.heredocs[0].name, "EOF!=");
+    assert_eq!(df.instructions().count(), 3);
+    assert!(df.errors.is_empty(), "{:?}", df.errors);
+    // An unclosed quote anywhere on the line: Docker's lexer fails and sees no heredoc at all.
+    let df = parse("FROM a\nRUN yum <<EOF'update -y\nRUN next\n");
+    assert!(df.instructions().all(|i| i.heredocs.is_empty()));
+    assert_eq!(df.instructions().count(), 3);
+    // A marker glued to a quote's end is inside that word.
+    let df = parse("FROM a\nRUN echo \"a\"<<EOF\nRUN next\n");
+    assert!(df.instructions().all(|i| i.heredocs.is_empty()));
+}
+
+#[test]
+fn heredocs_under_one_onbuild_only() {
+    let df = parse("FROM a\nONBUILD RUN <<EOF\nbody\nEOF\n");
+    let Args::Onbuild(inner) = &df.instructions().nth(1).unwrap().args else {
+        panic!()
+    };
+    assert_eq!(inner.heredocs.len(), 1);
+    // Docker looks through one ONBUILD, so `<<EOF` here is plain text and `EOF` an instruction.
+    let df = parse("FROM a\nONBUILD ONBUILD RUN <<EOF\nEOF\n");
+    assert_eq!(df.instructions().count(), 3);
+    assert!(df.instructions().all(|i| i.heredocs.is_empty()));
+}
+
+#[test]
+fn the_dump_reads_keywords_from_the_logical_line() {
+    let df = parse("FROM a\nRU\\\nN echo hi\nfo\\\n\no x\n\\");
+    assert_eq!(
+        syntax::dump::dump(&df).unwrap(),
+        "(from \"a\")\n(run \"echo hi\")\n(foo \"\")\n(\"\")\n"
+    );
+}
+
+#[test]
+fn keywords_are_matched_as_go_lower_cases_them() {
+    // Go maps the Kelvin sign to `k`, so BuildKit reads this as WORKDIR.
+    let df = parse("FROM a\nWOR\u{212a}DIR /app\n");
+    let workdir = df.instructions().nth(1).unwrap();
+    assert_eq!(workdir.keyword, Keyword::Workdir);
+    assert_eq!(
+        syntax::dump::dump(&df).unwrap(),
+        "(from \"a\")\n(workdir \"/app\")\n"
+    );
 }

@@ -132,12 +132,20 @@ impl Keyword {
         Keyword::Workdir,
     ];
 
-    /// Case-insensitive lookup, as Docker does it.
+    /// Case-insensitive lookup, as Docker does it: Go's lower-casing also maps a few non-ASCII
+    /// letters onto ASCII ones (the Kelvin sign onto `k`, dotted `İ` onto `i`).
     pub fn parse(word: &str) -> Keyword {
-        Keyword::ALL
-            .into_iter()
-            .find(|k| k.as_str().eq_ignore_ascii_case(word))
-            .unwrap_or(Keyword::Unknown)
+        let found = |word: &str| {
+            Keyword::ALL
+                .into_iter()
+                .find(|k| k.as_str().eq_ignore_ascii_case(word))
+        };
+        let keyword = if word.is_ascii() {
+            found(word)
+        } else {
+            found(&super::words::go_lower(word))
+        };
+        keyword.unwrap_or(Keyword::Unknown)
     }
 
     /// The canonical upper-case spelling.

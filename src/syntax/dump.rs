@@ -4,7 +4,9 @@
 //! argument quoted as Go's `strconv.Quote` quotes it. Matching this byte for byte against
 //! BuildKit's own test files is how we know the parser reads files the way Docker does.
 
-use super::{Args, Dockerfile, ErrorKind, Instruction, SyntaxError};
+use super::instruction::{LineParser, onbuild_chain_end, split_command};
+use super::words::go_lower;
+use super::{Args, Dockerfile, ErrorKind, Flag, Instruction, Keyword, LineMap, SyntaxError};
 
 /// Renders the tree as BuildKit does, or the errors that make BuildKit's parser reject the file.
 pub fn dump(dockerfile: &Dockerfile) -> Result<String, Vec<SyntaxError>> {
@@ -20,17 +22,38 @@ pub fn dump(dockerfile: &Dockerfile) -> Result<String, Vec<SyntaxError>> {
     let mut out = String::new();
     for instruction in dockerfile.instructions() {
         out.push('(');
-        dump_instruction(dockerfile, instruction, &mut out);
+        dump_instruction(dockerfile.escape, instruction, &mut out);
         out.push_str(")\n");
     }
     Ok(out)
 }
 
-fn dump_instruction(dockerfile: &Dockerfile, instruction: &Instruction, out: &mut String) {
-    out.push_str(&dockerfile.text(instruction.keyword_span).to_lowercase());
-    if !instruction.flags.is_empty() {
+fn dump_instruction(escape: char, instruction: &Instruction, out: &mut String) {
+    // The keyword as BuildKit sees it, on the logical line: `fro\` + newline + `m` is `from`.
+    let keyword = instruction.line_map_text(instruction.keyword_span);
+    let parts = Parts {
+        keyword_text: &keyword,
+        keyword: instruction.keyword,
+        flags: &instruction.flags,
+        args: &instruction.args,
+    };
+    dump_parts(escape, &parts, out);
+}
+
+/// What one instruction's dump is made of.
+struct Parts<'a> {
+    keyword_text: &'a str,
+    keyword: Keyword,
+    flags: &'a [Flag],
+    args: &'a Args,
+}
+
+fn dump_parts(escape: char, parts: &Parts, out: &mut String) {
+    let start = out.len();
+    out.push_str(&go_lower(parts.keyword_text));
+    if !parts.flags.is_empty() {
         out.push_str(" [");
-        for (i, flag) in instruction.flags.iter().enumerate() {
+        for (i, flag) in parts.flags.iter().enumerate() {
             if i > 0 {
                 out.push(' ');
             }
@@ -38,18 +61,28 @@ fn dump_instruction(dockerfile: &Dockerfile, instruction: &Instruction, out: &mu
         }
         out.push(']');
     }
-    dump_args(dockerfile, instruction, &instruction.args, out);
+    dump_args(escape, parts.keyword, parts.args, out);
+    // BuildKit trims each instruction's dump: an empty keyword (a file ending in a lone `\`)
+    // leaves no space before its argument.
+    if parts.keyword_text.is_empty() {
+        let trimmed = out[start..].trim_start().len();
+        out.replace_range(start..out.len() - trimmed, "");
+    }
 }
 
-fn dump_args(dockerfile: &Dockerfile, instruction: &Instruction, args: &Args, out: &mut String) {
+fn dump_args(escape: char, keyword: Keyword, args: &Args, out: &mut String) {
     let mut quoted = |text: &str| {
         out.push(' ');
         out.push_str(&go_quote(text));
     };
     match args {
         // An unknown instruction keeps one empty argument in BuildKit's tree.
-        Args::None if instruction.keyword == super::Keyword::Unknown => quoted(""),
+        Args::None if keyword == Keyword::Unknown => quoted(""),
         Args::None => {}
+        // An `ONBUILD` chain too deep for the tree: its rest is text, dumped level by level.
+        Args::Text(word) if keyword == Keyword::Onbuild => {
+            dump_onbuild_chain(escape, &word.text, out)
+        }
         Args::Text(word) => quoted(&word.text),
         Args::Json(words) | Args::Words(words) => words.iter().for_each(|w| quoted(&w.text)),
         Args::KeyValues(pairs) => {
@@ -61,13 +94,63 @@ fn dump_args(dockerfile: &Dockerfile, instruction: &Instruction, args: &Args, ou
         }
         Args::Healthcheck { kind, command } => {
             quoted(&kind.text);
-            dump_args(dockerfile, instruction, command, out);
+            dump_args(escape, keyword, command, out);
         }
         Args::Onbuild(inner) => {
             out.push_str(" (");
-            dump_instruction(dockerfile, inner, out);
+            dump_instruction(escape, inner, out);
             out.push(')');
         }
+    }
+}
+
+/// `(onbuild (onbuild … (run "x")))` for the text of a chain, without recursion.
+fn dump_onbuild_chain(escape: char, text: &str, out: &mut String) {
+    let (innermost, levels) = onbuild_chain_end(text, 0..text.len());
+    let mut range = 0..text.len();
+    for _ in 0..levels {
+        let split = split_command(text, range);
+        let flags: Vec<Flag> = split.flags.iter().map(|f| flag_of_text(&f.text)).collect();
+        out.push_str(" (");
+        dump_parts(
+            escape,
+            &Parts {
+                keyword_text: &text[split.keyword.clone()],
+                keyword: Keyword::Onbuild,
+                flags: &flags,
+                args: &Args::None,
+            },
+            out,
+        );
+        range = split.args;
+    }
+    let map = LineMap::default();
+    let mut parser = LineParser::new(text, &map, escape);
+    let head = parser.instruction(innermost);
+    out.push_str(" (");
+    dump_parts(
+        escape,
+        &Parts {
+            keyword_text: &text[head.keyword_range.clone()],
+            keyword: head.keyword,
+            flags: &head.flags,
+            args: &head.args,
+        },
+        out,
+    );
+    out.push(')');
+    out.push_str(&")".repeat(levels));
+}
+
+/// A flag that is only dumped: its text is all that is read.
+fn flag_of_text(text: &str) -> Flag {
+    Flag {
+        name: String::new(),
+        value: None,
+        span: crate::span::Span::empty(0),
+        name_span: crate::span::Span::empty(0),
+        value_span: crate::span::Span::empty(0),
+        text: text.to_string(),
     }
 }
 

@@ -11,9 +11,16 @@ use super::words::{builder_flags, is_list_space, list_words, shell_words, trim_r
 use crate::span::Span;
 use std::ops::Range;
 
+/// How many `ONBUILD`s deep the tree goes. Docker builds no `ONBUILD ONBUILD` at all; a longer
+/// chain is kept as text below this depth, so the tree (and every recursive walk, clone or drop
+/// of it) stays shallow whatever the input.
+pub const MAX_ONBUILD_DEPTH: usize = 4;
+
 /// Everything parsed from a logical line except what depends on the lines around it.
 pub struct Head {
     pub keyword: Keyword,
+    /// Where the keyword is in the logical line (it may span a continuation in the file).
+    pub keyword_range: Range<usize>,
     pub keyword_span: Span,
     pub flags: Vec<Flag>,
     pub args: Args,
@@ -27,6 +34,63 @@ pub struct LineParser<'a> {
     pub map: &'a LineMap,
     pub escape: char,
     pub errors: Vec<SyntaxError>,
+    /// How many `ONBUILD`s enclose the instruction being parsed.
+    depth: usize,
+}
+
+/// An instruction split as Docker splits it before reading its arguments: the keyword, the
+/// `--flag` tokens, and the arguments (all as ranges of the line, trimmed).
+pub struct Split {
+    pub keyword: Range<usize>,
+    pub flags: Vec<super::words::FlagToken>,
+    pub args: Range<usize>,
+    /// The instruction's text, trimmed.
+    pub whole: Range<usize>,
+}
+
+/// Splits the instruction in `range` of `line` into keyword, flags and arguments. Flag ranges
+/// are relative to `line`.
+pub fn split_command(line: &str, range: Range<usize>) -> Split {
+    let range = trim_range(line, range);
+    let text = &line[range.clone()];
+    let keyword_len = text.find(is_list_space).unwrap_or(text.len());
+    let keyword = range.start..range.start + keyword_len;
+    let after_keyword = &text[keyword_len..];
+    let rest_start =
+        keyword.end + (after_keyword.len() - after_keyword.trim_start_matches(is_list_space).len());
+    if rest_start >= range.end {
+        return Split {
+            keyword,
+            flags: Vec::new(),
+            args: range.end..range.end,
+            whole: range,
+        };
+    }
+    let (mut flags, args_at) = builder_flags(&line[rest_start..range.end]);
+    for flag in &mut flags {
+        flag.range = rest_start + flag.range.start..rest_start + flag.range.end;
+    }
+    Split {
+        keyword,
+        flags,
+        args: trim_range(line, rest_start + args_at..range.end),
+        whole: range,
+    }
+}
+
+/// Where the instruction at the end of an `ONBUILD ONBUILD …` chain starts: every `ONBUILD` with
+/// arguments is stepped over, in a loop. Returns the range and how many were stepped over.
+pub fn onbuild_chain_end(line: &str, mut range: Range<usize>) -> (Range<usize>, usize) {
+    let mut count = 0;
+    loop {
+        let split = split_command(line, range.clone());
+        if split.args.is_empty() || Keyword::parse(&line[split.keyword.clone()]) != Keyword::Onbuild
+        {
+            return (split.whole, count);
+        }
+        count += 1;
+        range = split.args;
+    }
 }
 
 impl<'a> LineParser<'a> {
@@ -36,6 +100,7 @@ impl<'a> LineParser<'a> {
             map,
             escape,
             errors: Vec::new(),
+            depth: 0,
         }
     }
 
@@ -62,37 +127,22 @@ impl<'a> LineParser<'a> {
 
     /// Parses the instruction in `range` of the logical line.
     pub fn instruction(&mut self, range: Range<usize>) -> Head {
-        let range = trim_range(self.line, range);
-        let text = &self.line[range.clone()];
-        let keyword_len = text.find(is_list_space).unwrap_or(text.len());
-        let keyword_range = range.start..range.start + keyword_len;
-        let keyword = Keyword::parse(&self.line[keyword_range.clone()]);
-        let after_keyword = &text[keyword_len..];
-        let rest_start = keyword_range.end
-            + (after_keyword.len() - after_keyword.trim_start_matches(is_list_space).len());
-
-        let (flags, args_range) = if rest_start < range.end {
-            let (tokens, args_at) = builder_flags(&self.line[rest_start..range.end]);
-            let flags = tokens
-                .into_iter()
-                .map(|t| self.flag(rest_start + t.range.start..rest_start + t.range.end, t.text))
-                .collect();
-            (
-                flags,
-                trim_range(self.line, rest_start + args_at..range.end),
-            )
-        } else {
-            (Vec::new(), range.end..range.end)
-        };
-
+        let split = split_command(self.line, range);
+        let flags = split
+            .flags
+            .into_iter()
+            .map(|t| self.flag(t.range, t.text))
+            .collect();
+        let keyword = Keyword::parse(&self.line[split.keyword.clone()]);
         let errors_before = self.errors.len();
-        let args = self.args(keyword, args_range);
+        let args = self.args(keyword, split.args);
         Head {
             keyword,
-            keyword_span: self.span(keyword_range),
+            keyword_span: self.span(split.keyword.clone()),
+            keyword_range: split.keyword,
             flags,
             args,
-            end: range.end,
+            end: split.whole.end,
             malformed: self.errors.len() > errors_before,
         }
     }
@@ -281,7 +331,12 @@ impl<'a> LineParser<'a> {
         if range.is_empty() {
             return Args::None;
         }
+        if self.depth >= MAX_ONBUILD_DEPTH {
+            return self.onbuild_chain(range);
+        }
+        self.depth += 1;
         let head = self.instruction(range.clone());
+        self.depth -= 1;
         let span = head.keyword_span.cover(self.span(range.start..head.end));
         Args::Onbuild(Box::new(Instruction {
             keyword: head.keyword,
@@ -297,5 +352,14 @@ impl<'a> LineParser<'a> {
             inner_comments: Vec::new(),
             malformed: head.malformed,
         }))
+    }
+
+    /// The rest of a chain too deep for the tree, kept as text. The instruction at its end is
+    /// still parsed, for the errors Docker's parser would stop on.
+    fn onbuild_chain(&mut self, range: Range<usize>) -> Args {
+        let (innermost, _) = onbuild_chain_end(self.line, range.clone());
+        // Not an `ONBUILD` with arguments, so this does not come back here.
+        let _ = self.instruction(innermost);
+        Args::Text(self.word(range))
     }
 }

@@ -1,20 +1,20 @@
 //! The exec (JSON array) form, decided exactly as Docker decides it.
 //!
-//! Docker tries to read the arguments as a JSON array with Go's decoder. Three outcomes matter:
-//! an array of strings is the exec form; valid JSON holding anything but strings is an error;
-//! anything else is not JSON at all and the text is used in shell form. Go's decoder stops after
-//! the first complete value, so text after the closing bracket is ignored.
+//! Docker hands the whole argument text to Go's `json.Unmarshal`. Three outcomes matter: an array
+//! of strings is the exec form; valid JSON holding anything but strings is an error; anything
+//! else is not JSON at all and the text is used in shell form. `Unmarshal` wants the input to be
+//! one JSON value and nothing more, so `["a"] b` is not JSON (it is a shell-form string), and it
+//! refuses values nested more than 10,000 containers deep, so such text falls back too. A number
+//! too large for a 64-bit float (`1e400`) is well-formed JSON that `Unmarshal` still fails on,
+//! so it too makes the text the shell form, not the "strings only" error.
+//!
+//! The scanner is a loop over the bytes with an explicit stack: the nesting depth of the input
+//! never becomes recursion depth, whatever the thread's stack size.
 
-use nom::{
-    IResult, Parser,
-    branch::alt,
-    bytes::complete::{tag, take_while, take_while_m_n},
-    character::complete::{char, digit0, digit1, one_of, satisfy},
-    combinator::{opt, recognize, value},
-    multi::{many0, separated_list0},
-    sequence::{delimited, preceded},
-};
 use std::ops::Range;
+
+/// Go's `encoding/json` refuses input whose arrays and objects nest deeper than this.
+const MAX_NESTING: usize = 10_000;
 
 /// What Docker makes of arguments that may be a JSON array.
 #[derive(Debug, PartialEq, Eq)]
@@ -28,209 +28,283 @@ pub enum JsonArgs {
 }
 
 pub fn parse_json_args(text: &str) -> JsonArgs {
-    let trimmed = text.trim_start_matches(super::words::is_space);
-    if !trimmed.starts_with('[') {
+    let start = text.len() - text.trim_start_matches(super::words::is_space).len();
+    if !text[start..].starts_with('[') {
         return JsonArgs::NotJson;
     }
-    match array(trimmed) {
-        Ok((_, elements)) => {
-            let base = text.len() - trimmed.len();
-            let mut strings = Vec::with_capacity(elements.len());
-            for element in elements {
-                match element {
-                    Element::String(decoded, literal) => {
-                        let start = base + (trimmed.len() - literal.len());
-                        strings.push((decoded, start..start + literal_len(literal)));
-                    }
-                    Element::Other => return JsonArgs::NotStrings,
-                }
+    let mut scanner = Scanner {
+        text,
+        bytes: text.as_bytes(),
+        pos: start + 1,
+        overflow: false,
+    };
+    match scanner.top_level_array() {
+        Some((items, all_strings)) => {
+            scanner.skip_ws();
+            if scanner.pos != text.len() || scanner.overflow {
+                JsonArgs::NotJson
+            } else if all_strings {
+                JsonArgs::Strings(items)
+            } else {
+                JsonArgs::NotStrings
             }
-            JsonArgs::Strings(strings)
         }
-        Err(_) => JsonArgs::NotJson,
+        None => JsonArgs::NotJson,
     }
 }
 
-/// The length of the string literal at the start of `text` (it is known to be valid).
-fn literal_len(text: &str) -> usize {
-    match string_literal(text) {
-        Ok((rest, _)) => text.len() - rest.len(),
-        Err(_) => 0,
+struct Scanner<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    /// A number was out of a 64-bit float's range.
+    overflow: bool,
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
     }
-}
 
-#[derive(Clone)]
-enum Element<'a> {
-    /// A decoded string and the text starting at its literal.
-    String(String, &'a str),
-    Other,
-}
+    fn bump(&mut self) -> Option<u8> {
+        let byte = self.peek()?;
+        self.pos += 1;
+        Some(byte)
+    }
 
-fn ws(input: &str) -> IResult<&str, &str> {
-    take_while(|c| matches!(c, ' ' | '\t' | '\n' | '\r')).parse(input)
-}
+    fn eat(&mut self, byte: u8) -> bool {
+        let found = self.peek() == Some(byte);
+        self.pos += usize::from(found);
+        found
+    }
 
-fn array(input: &str) -> IResult<&str, Vec<Element<'_>>> {
-    delimited(
-        (char('['), ws),
-        separated_list0((ws, char(','), ws), element),
-        (ws, char(']')),
-    )
-    .parse(input)
-}
+    /// JSON's whitespace: space, tab, newline and carriage return, nothing else.
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
 
-fn element(input: &str) -> IResult<&str, Element<'_>> {
-    alt((
-        |i| string_literal(i).map(|(rest, s)| (rest, Element::String(s, i))),
-        value(Element::Other, any_other_value),
-    ))
-    .parse(input)
-}
-
-/// Any JSON value except a string at the top: validated, not kept.
-fn any_other_value(input: &str) -> IResult<&str, ()> {
-    alt((
-        value((), number),
-        value((), alt((tag("true"), tag("false"), tag("null")))),
-        value((), nested_array),
-        value((), object),
-    ))
-    .parse(input)
-}
-
-fn any_value(input: &str) -> IResult<&str, ()> {
-    alt((value((), string_literal), any_other_value)).parse(input)
-}
-
-fn nested_array(input: &str) -> IResult<&str, ()> {
-    value(
-        (),
-        delimited(
-            (char('['), ws),
-            separated_list0((ws, char(','), ws), any_value),
-            (ws, char(']')),
-        ),
-    )
-    .parse(input)
-}
-
-fn object(input: &str) -> IResult<&str, ()> {
-    let member = (string_literal, ws, char(':'), ws, any_value);
-    value(
-        (),
-        delimited(
-            (char('{'), ws),
-            separated_list0((ws, char(','), ws), member),
-            (ws, char('}')),
-        ),
-    )
-    .parse(input)
-}
-
-fn number(input: &str) -> IResult<&str, &str> {
-    recognize((
-        opt(char('-')),
-        alt((tag("0"), recognize((one_of("123456789"), digit0)))),
-        opt((char('.'), digit1)),
-        opt((one_of("eE"), opt(one_of("+-")), digit1)),
-    ))
-    .parse(input)
-}
-
-/// A JSON string literal, decoded as Go decodes it (lone surrogates become U+FFFD).
-fn string_literal(input: &str) -> IResult<&str, String> {
-    let (rest, pieces) = delimited(char('"'), many0(string_piece), char('"')).parse(input)?;
-    let mut out = String::new();
-    let mut pending_high: Option<u16> = None;
-    for piece in pieces {
-        match piece {
-            Piece::Unit(unit) => {
-                if let Some(high) = pending_high.take() {
-                    if (0xDC00..0xE000).contains(&unit) {
-                        let code = 0x10000
-                            + ((u32::from(high) - 0xD800) << 10)
-                            + (u32::from(unit) - 0xDC00);
-                        out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
-                        continue;
-                    }
-                    out.push('\u{FFFD}');
-                }
-                if (0xD800..0xDC00).contains(&unit) {
-                    pending_high = Some(unit);
-                } else {
-                    out.push(char::from_u32(u32::from(unit)).unwrap_or('\u{FFFD}'));
-                }
+    /// The elements of the outer array (its `[` already consumed): the decoded strings with the
+    /// ranges of their literals, and whether every element was a string.
+    #[allow(clippy::type_complexity)]
+    fn top_level_array(&mut self) -> Option<(Vec<(String, Range<usize>)>, bool)> {
+        let mut items = Vec::new();
+        let mut all_strings = true;
+        self.skip_ws();
+        if self.eat(b']') {
+            return Some((items, all_strings));
+        }
+        loop {
+            self.skip_ws();
+            let at = self.pos;
+            if self.peek() == Some(b'"') {
+                let decoded = self.string(true)?;
+                items.push((decoded, at..self.pos));
+            } else {
+                // The outer array is the first level of nesting.
+                self.value(1)?;
+                all_strings = false;
             }
-            Piece::Char(c) => {
-                if pending_high.take().is_some() {
-                    out.push('\u{FFFD}');
-                }
-                out.push(c);
-            }
-            Piece::Text(text) => {
-                if pending_high.take().is_some() {
-                    out.push('\u{FFFD}');
-                }
-                out.push_str(text);
+            self.skip_ws();
+            match self.bump()? {
+                b',' => {}
+                b']' => return Some((items, all_strings)),
+                _ => return None,
             }
         }
     }
-    if pending_high.is_some() {
+
+    /// Validates one value of any kind, `depth` containers deep. Arrays and objects are tracked
+    /// on a heap stack, not by recursion.
+    fn value(&mut self, depth: usize) -> Option<()> {
+        let mut open: Vec<u8> = Vec::new();
+        'value: loop {
+            self.skip_ws();
+            match self.peek()? {
+                b'"' => {
+                    self.string(false)?;
+                }
+                opener @ (b'[' | b'{') => {
+                    if depth + open.len() + 1 > MAX_NESTING {
+                        return None;
+                    }
+                    self.pos += 1;
+                    self.skip_ws();
+                    let closer = if opener == b'[' { b']' } else { b'}' };
+                    if !self.eat(closer) {
+                        open.push(opener);
+                        if opener == b'{' {
+                            self.member_key()?;
+                        }
+                        continue 'value;
+                    }
+                }
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                b'-' | b'0'..=b'9' => self.number()?,
+                _ => return None,
+            }
+            // A value is complete: close every container that ends here, or move on to the
+            // next element of the innermost one.
+            loop {
+                let Some(&innermost) = open.last() else {
+                    return Some(());
+                };
+                self.skip_ws();
+                match (innermost, self.bump()?) {
+                    (_, b',') => {
+                        if innermost == b'{' {
+                            self.skip_ws();
+                            self.member_key()?;
+                        }
+                        continue 'value;
+                    }
+                    (b'[', b']') | (b'{', b'}') => {
+                        open.pop();
+                    }
+                    _ => return None,
+                }
+            }
+        }
+    }
+
+    /// `"key" :` inside an object.
+    fn member_key(&mut self) -> Option<()> {
+        if self.peek() != Some(b'"') {
+            return None;
+        }
+        self.string(false)?;
+        self.skip_ws();
+        self.eat(b':').then_some(())
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        if self.bytes[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+    fn number(&mut self) -> Option<()> {
+        let start = self.pos;
+        self.eat(b'-');
+        match self.bump()? {
+            b'0' => {}
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.eat(b'.') {
+            self.digit()?;
+            self.digits();
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            self.digit()?;
+            self.digits();
+        }
+        // Go decodes numbers into float64 and fails on one that rounds to infinity.
+        self.overflow |= self.text[start..self.pos]
+            .parse::<f64>()
+            .is_ok_and(f64::is_infinite);
+        Some(())
+    }
+
+    fn digit(&mut self) -> Option<()> {
+        self.bump().filter(u8::is_ascii_digit).map(|_| ())
+    }
+
+    fn digits(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+        }
+    }
+
+    /// A string literal starting at `"`. Decodes it when asked (as Go decodes it: a surrogate
+    /// that is not half of a pair becomes U+FFFD); otherwise only validates it.
+    fn string(&mut self, decode: bool) -> Option<String> {
+        self.pos += 1;
+        let mut out = String::new();
+        let mut pending_high: Option<u16> = None;
+        loop {
+            let run_start = self.pos;
+            while self
+                .peek()
+                .is_some_and(|b| b != b'"' && b != b'\\' && b >= b' ')
+            {
+                self.pos += 1;
+            }
+            if decode && self.pos > run_start {
+                flush_surrogate(&mut out, &mut pending_high);
+                out.push_str(&self.text[run_start..self.pos]);
+            }
+            match self.bump()? {
+                b'"' => break,
+                b'\\' => {}
+                // A raw control character is not allowed inside a JSON string.
+                _ => return None,
+            }
+            let plain = match self.bump()? {
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'u' => {
+                    let hex = self.text.get(self.pos..self.pos + 4)?;
+                    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                        return None;
+                    }
+                    self.pos += 4;
+                    if decode {
+                        let unit = u16::from_str_radix(hex, 16).ok()?;
+                        push_unit(&mut out, &mut pending_high, unit);
+                    }
+                    continue;
+                }
+                _ => return None,
+            };
+            if decode {
+                flush_surrogate(&mut out, &mut pending_high);
+                out.push(plain);
+            }
+        }
+        flush_surrogate(&mut out, &mut pending_high);
+        Some(out)
+    }
+}
+
+/// A high surrogate not followed by its low half stands for U+FFFD.
+fn flush_surrogate(out: &mut String, pending_high: &mut Option<u16>) {
+    if pending_high.take().is_some() {
         out.push('\u{FFFD}');
     }
-    Ok((rest, out))
 }
 
-#[derive(Clone)]
-enum Piece<'a> {
-    Text(&'a str),
-    Char(char),
-    Unit(u16),
-}
-
-fn string_piece(input: &str) -> IResult<&str, Piece<'_>> {
-    alt((
-        |i| {
-            take_while_m_n(1, usize::MAX, |c: char| c != '"' && c != '\\' && c >= ' ')
-                .parse(i)
-                .map(|(rest, text)| (rest, Piece::Text(text)))
-        },
-        preceded(
-            char('\\'),
-            alt((
-                value(Piece::Char('"'), char('"')),
-                value(Piece::Char('\\'), char('\\')),
-                value(Piece::Char('/'), char('/')),
-                value(Piece::Char('\u{8}'), char('b')),
-                value(Piece::Char('\u{c}'), char('f')),
-                value(Piece::Char('\n'), char('n')),
-                value(Piece::Char('\r'), char('r')),
-                value(Piece::Char('\t'), char('t')),
-                preceded(char('u'), unicode_escape),
-            )),
-        ),
-    ))
-    .parse(input)
-}
-
-fn unicode_escape(input: &str) -> IResult<&str, Piece<'_>> {
-    let (rest, hex) =
-        recognize(many0_count_exact4(satisfy(|c| c.is_ascii_hexdigit()))).parse(input)?;
-    let unit = u16::from_str_radix(hex, 16).unwrap_or(0xFFFD);
-    Ok((rest, Piece::Unit(unit)))
-}
-
-/// Exactly four repetitions of `parser`.
-fn many0_count_exact4<'a, P>(mut parser: P) -> impl FnMut(&'a str) -> IResult<&'a str, ()>
-where
-    P: Parser<&'a str, Error = nom::error::Error<&'a str>>,
-{
-    move |mut input: &'a str| {
-        for _ in 0..4 {
-            let (rest, _) = parser.parse(input)?;
-            input = rest;
+fn push_unit(out: &mut String, pending_high: &mut Option<u16>, unit: u16) {
+    if let Some(high) = pending_high.take() {
+        if (0xDC00..0xE000).contains(&unit) {
+            let code = 0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(unit) - 0xDC00);
+            out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+            return;
         }
-        Ok((input, ()))
+        out.push('\u{FFFD}');
+    }
+    if (0xD800..0xDC00).contains(&unit) {
+        *pending_high = Some(unit);
+    } else {
+        // A lone low surrogate is no character either.
+        out.push(char::from_u32(u32::from(unit)).unwrap_or('\u{FFFD}'));
     }
 }
 
@@ -255,9 +329,10 @@ mod tests {
             ["\" \\ / \u{8} \u{c} \n \r \t \u{0}"]
         );
         assert_eq!(
-            strings(r#"["\ud83d\ude00", "\ud800x"]"#),
-            ["😀", "\u{FFFD}x"]
+            strings(r#"["\ud83d\ude00", "\ud800x", "\udc00", "\ud800\u0041"]"#),
+            ["😀", "\u{FFFD}x", "\u{FFFD}", "\u{FFFD}A"]
         );
+        assert_eq!(strings("[\"é ☃\"]"), ["é ☃"]);
     }
 
     #[test]
@@ -271,8 +346,19 @@ mod tests {
     }
 
     #[test]
-    fn trailing_text_after_the_array_is_ignored() {
-        assert_eq!(strings(r#"["a"] && b"#), ["a"]);
+    fn text_after_the_array_makes_it_shell_form() {
+        for text in [
+            r#"["a"] && b"#,
+            r#"["a"]x"#,
+            r#"["a"] # comment"#,
+            r#"["a"]]"#,
+            r#"["a"] []"#,
+            r#"["a", 1] x"#,
+        ] {
+            assert_eq!(parse_json_args(text), JsonArgs::NotJson, "{text}");
+        }
+        // JSON whitespace after the array is allowed.
+        assert_eq!(strings("[\"a\"] \t\r\n"), ["a"]);
     }
 
     #[test]
@@ -282,7 +368,7 @@ mod tests {
             JsonArgs::NotStrings
         );
         assert_eq!(
-            parse_json_args("[1, 2.5e3, true, null, {\"a\": [1]}]"),
+            parse_json_args("[1, 2.5e3, -0.5E-2, true, null, {\"a\": [1], \"b\": {}}, []]"),
             JsonArgs::NotStrings
         );
     }
@@ -297,9 +383,45 @@ mod tests {
             "echo [a]",
             "[\"tab\there\"]",
             "[01]",
+            "[1.]",
+            "[1e]",
+            "[-]",
+            "[tru]",
             r#"["\x"]"#,
+            r#"["\u12"]"#,
+            r#"[{"a" 1}]"#,
+            r#"[{"a": 1,}]"#,
+            r#"[{1: 2}]"#,
+            "[[1]",
+            "[[1}]",
+            "[",
         ] {
             assert_eq!(parse_json_args(text), JsonArgs::NotJson, "{text}");
         }
+    }
+
+    #[test]
+    fn numbers_beyond_a_float_are_not_json() {
+        assert_eq!(parse_json_args("[1e400]"), JsonArgs::NotJson);
+        assert_eq!(
+            parse_json_args("[\"a\", {\"b\": [-2e308]}]"),
+            JsonArgs::NotJson
+        );
+        assert_eq!(parse_json_args("[1e308, 1e-400]"), JsonArgs::NotStrings);
+    }
+
+    #[test]
+    fn nesting_is_limited_as_in_go() {
+        let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        assert_eq!(parse_json_args(&nested(MAX_NESTING)), JsonArgs::NotStrings);
+        assert_eq!(parse_json_args(&nested(MAX_NESTING + 1)), JsonArgs::NotJson);
+        let objects = format!(
+            "[{}1{}]",
+            "{\"k\":".repeat(MAX_NESTING - 1),
+            "}".repeat(MAX_NESTING - 1)
+        );
+        assert_eq!(parse_json_args(&objects), JsonArgs::NotStrings);
+        // Deep unclosed input is plain text, found without recursion.
+        assert_eq!(parse_json_args(&"[".repeat(50_000)), JsonArgs::NotJson);
     }
 }

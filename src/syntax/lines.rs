@@ -318,12 +318,26 @@ impl<'a> Reader<'a> {
         mut at: usize,
     ) -> (Vec<Heredoc>, usize, bool) {
         let mut docs = Vec::new();
-        for marker in heredoc::markers(line) {
+        let found = match heredoc::markers(line) {
+            Ok(found) => found,
+            Err(message) => {
+                // Docker stops on a delimiter its lexer cannot read; nothing follows as a body.
+                self.error(
+                    map.span(0, line.len()),
+                    format!("cannot read a heredoc delimiter: {message}"),
+                    ErrorKind::Parse,
+                );
+                return (docs, at, false);
+            }
+        };
+        for marker in found {
             let marker_span = map.span(marker.range.start, marker.range.end);
             let body_start = at;
             let mut terminator = None;
             while let Some(next) = self.line_at(at) {
                 at = next.end;
+                // Docker reads heredoc bodies with the same line reader, and its limit.
+                self.check_length(next);
                 let content = &self.source[next.start..next.content_end];
                 let candidate = if marker.chomp {
                     content.trim_start_matches('\t')
@@ -366,13 +380,14 @@ fn trim_line_end(source: &str, span: Span) -> usize {
     span.start as usize + source[span.range()].trim_end_matches(['\r', '\n']).len()
 }
 
-/// Heredocs are read for `RUN`, `COPY` and `ADD` (also under `ONBUILD`), never in JSON form.
+/// Heredocs are read for `RUN`, `COPY` and `ADD`, never in JSON form. Docker looks through one
+/// `ONBUILD` only: `ONBUILD ONBUILD RUN <<EOF` has no heredoc.
 fn takes_heredocs(keyword: Keyword, args: &Args) -> bool {
-    match (keyword, args) {
-        (Keyword::Onbuild, Args::Onbuild(inner)) => takes_heredocs(inner.keyword, &inner.args),
-        (_, Args::Json(_)) => false,
-        (keyword, _) => keyword.takes_heredocs(),
-    }
+    let (keyword, args) = match (keyword, args) {
+        (Keyword::Onbuild, Args::Onbuild(inner)) => (inner.keyword, &inner.args),
+        _ => (keyword, args),
+    };
+    keyword.takes_heredocs() && !matches!(args, Args::Json(_))
 }
 
 /// Removes a line-continuation escape (and the spaces or tabs after it) from the end of a line.

@@ -48,6 +48,7 @@ pub enum Operator {
 /// Every variable reference in `text`, in order.
 pub fn references(text: &str, escape: char) -> Vec<VarRef> {
     let mut found = Vec::new();
+    let mut closers = Closers::default();
     let mut in_single_quotes = false;
     let mut in_double_quotes = false;
     let mut chars = text.char_indices();
@@ -60,11 +61,10 @@ pub fn references(text: &str, escape: char) -> Vec<VarRef> {
             '\'' if !in_double_quotes => in_single_quotes = !in_single_quotes,
             '"' if !in_single_quotes => in_double_quotes = !in_double_quotes,
             '$' if !in_single_quotes => {
-                if let Ok((rest, reference)) = reference(&text[at..]) {
-                    let consumed = text.len() - at - rest.len();
-                    found.push(shift(reference, at));
+                if let Some(reference) = reference_at(text, at, &mut closers) {
                     // Skip what the reference covered.
-                    let end = at + consumed;
+                    let end = reference.range.end;
+                    found.push(reference);
                     while chars.clone().next().is_some_and(|(i, _)| i < end) {
                         chars.next();
                     }
@@ -74,6 +74,49 @@ pub fn references(text: &str, escape: char) -> Vec<VarRef> {
         }
     }
     found
+}
+
+/// For each `${` (by the offset of its `$`) whose modifier word has been scanned, directly or
+/// inside an enclosing one: the offset of the `}` that closes it, or `None` when nothing does.
+///
+/// An unclosed `${a:-${a:-…` is tried again at every inner `$` once the outer one fails; the
+/// scan of the outer word has already seen where each inner one ends, so each is looked up
+/// instead of scanned again to the end of the text, which keeps the whole search linear.
+#[derive(Default)]
+struct Closers(std::collections::HashMap<usize, Option<usize>>);
+
+/// The reference starting at the `$` at `at`, with ranges relative to `text`.
+fn reference_at(text: &str, at: usize, closers: &mut Closers) -> Option<VarRef> {
+    let input = &text[at..];
+    if let Ok((after_name, (_, found))) =
+        (tag::<&str, &str, nom::error::Error<&str>>("${"), name).parse(input)
+    {
+        let name_range = at + 2..at + 2 + found.len();
+        if after_name.starts_with('}') {
+            let end = text.len() - after_name.len() + 1;
+            return Some(VarRef {
+                range: at..end,
+                name: name_range,
+                modifier: None,
+            });
+        }
+        let (after_op, operator) = operator(after_name).ok()?;
+        let word_start = text.len() - after_op.len();
+        let close = match closers.0.get(&at) {
+            Some(&known) => known,
+            None => modifier_end(text, at, word_start, closers),
+        }?;
+        return Some(VarRef {
+            range: at..close + 1,
+            name: name_range,
+            modifier: Some(Modifier {
+                operator,
+                word: word_start..close,
+            }),
+        });
+    }
+    let (_, reference) = bare(input).ok()?;
+    Some(shift(reference, at))
 }
 
 fn shift(reference: VarRef, by: usize) -> VarRef {
@@ -94,11 +137,6 @@ fn is_name_start(c: char) -> bool {
 
 fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
-}
-
-/// A reference starting at `$` (ranges relative to `input`).
-fn reference(input: &str) -> IResult<&str, VarRef> {
-    alt((braced, bare)).parse(input)
 }
 
 fn name(input: &str) -> IResult<&str, &str> {
@@ -136,45 +174,20 @@ fn operator(input: &str) -> IResult<&str, Operator> {
     .parse(input)
 }
 
-fn braced(input: &str) -> IResult<&str, VarRef> {
-    let (after_name, (_, found)) = (tag("${"), name).parse(input)?;
-    let name_range = 2..2 + found.len();
-    if let Ok((rest, _)) = char::<&str, nom::error::Error<&str>>('}').parse(after_name) {
-        let end = input.len() - rest.len();
-        return Ok((
-            rest,
-            VarRef {
-                range: 0..end,
-                name: name_range,
-                modifier: None,
-            },
-        ));
-    }
-    let (after_op, op) = operator(after_name)?;
-    let word_start = input.len() - after_op.len();
-    let word_len = balanced_word_len(after_op);
-    let (rest, _) = char('}').parse(&after_op[word_len..])?;
-    let end = input.len() - rest.len();
-    Ok((
-        rest,
-        VarRef {
-            range: 0..end,
-            name: name_range,
-            modifier: Some(Modifier {
-                operator: op,
-                word: word_start..word_start + word_len,
-            }),
-        },
-    ))
-}
-
-/// The length of a modifier word: up to the `}` that closes the reference, skipping nested
-/// `${…}` and quoted text.
-fn balanced_word_len(input: &str) -> usize {
-    let mut depth = 0usize;
+/// Where the modifier word of the `${` at `opening` (starting at `word_start`) ends: at the `}`
+/// that closes the reference, skipping nested `${…}` and quoted text. Records what it learns
+/// about nested `${` on the way.
+fn modifier_end(
+    text: &str,
+    opening: usize,
+    word_start: usize,
+    closers: &mut Closers,
+) -> Option<usize> {
+    let mut open: Vec<usize> = Vec::new();
     let mut quote: Option<char> = None;
-    let mut chars = input.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
+    let mut chars = text[word_start..].char_indices().peekable();
+    while let Some((offset, c)) = chars.next() {
+        let at = word_start + offset;
         match (quote, c) {
             (Some(q), _) if c == q => quote = None,
             (Some(_), _) => {}
@@ -184,14 +197,25 @@ fn balanced_word_len(input: &str) -> usize {
             }
             (None, '$') if chars.peek().is_some_and(|&(_, n)| n == '{') => {
                 chars.next();
-                depth += 1;
+                open.push(at);
             }
-            (None, '}') if depth == 0 => return at,
-            (None, '}') => depth -= 1,
+            (None, '}') => match open.pop() {
+                Some(inner) => {
+                    closers.0.insert(inner, Some(at));
+                }
+                None => {
+                    closers.0.insert(opening, Some(at));
+                    return Some(at);
+                }
+            },
             _ => {}
         }
     }
-    input.len()
+    for inner in open {
+        closers.0.insert(inner, None);
+    }
+    closers.0.insert(opening, None);
+    None
 }
 
 #[cfg(test)]
@@ -248,6 +272,20 @@ mod tests {
         let found = references(text, '\\');
         assert_eq!(found.len(), 1);
         assert_eq!(&text[found[0].range.clone()], "${A:-${B:-c}}");
+    }
+
+    #[test]
+    fn unclosed_nesting_is_searched_once() {
+        // Every inner reference closes even though the outer one never does.
+        let text = format!("${{A:-{}x{}", "${B:-".repeat(3), "}".repeat(3));
+        let found = references(&text, '\\');
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].range.clone()], "${B:-${B:-${B:-x}}}");
+        // 100,000 unclosed levels: one scan, not one per level.
+        let deep = "${A:-".repeat(100_000);
+        let started = std::time::Instant::now();
+        assert!(references(&deep, '\\').is_empty());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

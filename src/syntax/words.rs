@@ -25,6 +25,23 @@ pub fn is_list_space(c: char) -> bool {
     matches!(c, '\t' | '\u{0b}' | '\u{0c}' | '\r' | ' ')
 }
 
+/// Lower-cases as Go's `strings.ToLower` does: one character for one, with no context (a final
+/// sigma stays `σ`, and `İ` becomes a plain `i`).
+pub fn go_lower(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{130}' => 'i',
+            c => {
+                let mut lower = c.to_lowercase();
+                match (lower.next(), lower.next()) {
+                    (Some(l), None) => l,
+                    _ => c,
+                }
+            }
+        })
+        .collect()
+}
+
 /// Offset of `rest` inside `whole` (both slices of the same string).
 pub fn offset_in(whole: &str, rest: &str) -> usize {
     whole.len() - rest.len()
