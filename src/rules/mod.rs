@@ -23,7 +23,10 @@ mod ll305;
 mod ll306;
 pub mod merge;
 mod origin;
+mod packages;
 mod registry;
+pub mod runs;
+mod shell;
 
 pub use registry::{Example, RuleDoc, all, find};
 
@@ -104,6 +107,13 @@ impl<'m, 'a> Context<'m, 'a> {
     /// Every `RUN` of the file read once for merging, shared by the merges this rule tries.
     pub fn merger(&self) -> &merge::Merger<'m, 'a> {
         self.merger.get_or_init(|| merge::Merger::new(self.model))
+    }
+
+    /// Every `RUN` script of the file (fragments and `ONBUILD RUN` triggers included), with the
+    /// variables, stage and shell in force, for the command rules. Owned, so a rule can report
+    /// while it walks them.
+    pub fn runs(&self) -> runs::Runs<'a> {
+        runs::Runs::new(self.dockerfile, &self.model.scripts)
     }
 
     pub fn into_findings(self) -> Vec<Diagnostic> {
