@@ -181,12 +181,7 @@ impl Run<'_> {
         script
             .simple_commands()
             .filter_map(|command| {
-                Cmd::unwrap(
-                    command.source,
-                    command.command.words.as_slice(),
-                    command.command.span,
-                    command.context,
-                )
+                Cmd::unwrap(command.source, command.command, command.context)
             })
             .collect()
     }
@@ -218,11 +213,15 @@ impl Run<'_> {
         for r in refs {
             out.push_str(&raw[at..r.range.start]);
             let name = &raw[r.name.clone()];
-            let value = match self.vars.get(name) {
+            let value = match self.script_assignment(name, word.span.start) {
+                Some(Some(value)) => value,
+                Some(None) => UNKNOWN.to_string(),
+                None => match self.vars.get(name) {
                 Some(var) => var.value.clone().unwrap_or_else(|| UNKNOWN.to_string()),
                 None if self.args_seen.contains(name) => UNKNOWN.to_string(),
                 None if self.envs_anywhere.contains(name) => String::new(),
                 None => UNKNOWN.to_string(),
+                },
             };
             out.push_str(&value);
             at = r.range.end;
@@ -232,8 +231,83 @@ impl Run<'_> {
         if unquoted.replace(UNKNOWN, "").trim().is_empty() {
             return Vec::new();
         }
+        if raw.contains(['"', '\'']) {
+            // A quoted expansion stays one word (`"b2 == $V"`).
+            return vec![unquoted];
+        }
         unquoted.split_whitespace().map(str::to_string).collect()
     }
+}
+
+impl Run<'_> {
+    /// The value the script itself last gave `name` before offset `before` (`PKGS="a b" && apt-get
+    /// install $PKGS`, `export V=1.2`): `Some(None)` when it gave one this rule cannot read.
+    fn script_assignment(&self, name: &str, before: u32) -> Option<Option<String>> {
+        let script = self.script.script.as_ref()?;
+        let mut found = None;
+        for command in script.simple_commands() {
+            if command.command.span.start >= before {
+                break;
+            }
+            let exported: &[Word] = match command.command.words.split_first() {
+                None => &command.command.assignments,
+                Some((first, rest)) if matches!(command.literal(first).as_deref(), Some("export" | "readonly" | "local" | "declare")) => rest,
+                Some(_) => continue,
+            };
+            for word in exported {
+                let text = word.text(command.source);
+                let Some((assigned, value)) = text.split_once('=') else { continue };
+                if assigned != name {
+                    continue;
+                }
+                found = Some(if value.contains('$') || value.contains('`') {
+                    None
+                } else {
+                    Some(unquote(value))
+                });
+            }
+        }
+        found
+    }
+}
+
+/// The texts inside `$( … )` in a word (quotes inside are skipped over roughly: enough to find a
+/// `|` that is a pipe).
+pub fn substitutions(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(start) = text[at..].find("$(").map(|i| at + i + 2) {
+        if bytes.get(start) == Some(&b'(') {
+            // `$((` is arithmetic.
+            at = start + 1;
+            continue;
+        }
+        let mut depth = 1;
+        let mut end = start;
+        let mut quote = None;
+        while end < bytes.len() {
+            let c = bytes[end];
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'\\') => end += 1,
+                (None, b'\'' | b'"') => quote = Some(c),
+                (None, b'(') => depth += 1,
+                (None, b')') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            end += 1;
+        }
+        found.push(&text[start..end.min(bytes.len())]);
+        at = end.min(bytes.len());
+    }
+    found
 }
 
 /// Removes shell quotes and backslash escapes (for a word whose expansions are already put in).
@@ -267,6 +341,8 @@ pub struct Cmd<'s> {
     pub name_word: Word,
     /// Its arguments.
     pub args: &'s [Word],
+    /// The `NAME=value` words before it.
+    pub assignments: &'s [Word],
     /// The whole simple command (wrapper included), relative to the script.
     pub span: Span,
     /// The `sudo` word the command runs under, if any.
@@ -280,10 +356,11 @@ pub struct Cmd<'s> {
 impl<'s> Cmd<'s> {
     fn unwrap(
         source: &'s str,
-        words: &'s [Word],
-        span: Span,
+        command: &'s shell::SimpleCommand,
         context: shell::Context,
     ) -> Option<Cmd<'s>> {
+        let words = command.words.as_slice();
+        let span = command.span;
         let mut at = 0;
         let mut sudo = None;
         let mut sudo_plain = true;
@@ -327,6 +404,7 @@ impl<'s> Cmd<'s> {
                         name: base,
                         name_word: *word,
                         args: &words[at + 1..],
+                        assignments: &command.assignments,
                         span,
                         sudo,
                         sudo_plain,

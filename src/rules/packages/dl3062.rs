@@ -1,6 +1,6 @@
 //! DL3062 go-version-unpinned: `go install`, `go get` or `go run` of a module package without
 //! `@<version>` (`@latest` is no pin). Local packages (`.`, `./cmd/x`, `/go/src/app`, `main.go`)
-//! need none. For `go run` only the first operand is a package; the rest are its arguments.
+//! need none, nor do `tool` (the tools go.mod lists, at its versions), `all`, `std` and `cmd`. For `go run` only the first operand is a package; the rest are its arguments.
 
 use super::{Pins, subcommand};
 use crate::rules::runs::Spec;
@@ -38,6 +38,10 @@ const TAKES_VALUE: &[&str] = GO.whole;
 
 fn pinned(package: &str) -> bool {
     if package.starts_with('.') || package.starts_with('/') || package.ends_with(".go") {
+        return true;
+    }
+    // Meta-packages: `tool` (go.mod's tools, at go.mod's versions), `all`, `std`, `cmd`.
+    if matches!(package, "tool" | "all" | "std" | "cmd") {
         return true;
     }
     match package.rsplit_once('@') {

@@ -43,7 +43,16 @@ impl Rule for UseraddHighUid {
                 if parsed.has(&["-l", "--no-log-init"]) {
                     continue;
                 }
-                let high = parsed.values(&["-u", "--uid"]).any(|uid| uid.len() > 5);
+                // A UID from a variable counts by its value (`ARG USER_UID=1000`); an unknown one does not.
+                let high = parsed.values(&["-u", "--uid"]).any(|uid| {
+                    let uid = if uid.contains('$') {
+                        run.vars.expand(uid, '\\').unwrap_or_default()
+                    } else {
+                        uid.to_string()
+                    };
+                    let uid = uid.trim_matches(['"', '\'']);
+                    uid.len() > 5 && uid.chars().all(|c| c.is_ascii_digit())
+                });
                 if high {
                     cx.report(
                         run.file_span(cmd.span),

@@ -2,7 +2,9 @@
 //! the image; one of them does. Reported on each `RUN` that uses one once the stage has used
 //! both. `ONBUILD` triggers are counted apart: they run in another build.
 
+use crate::rules::runs::substitutions;
 use crate::rules::{Context, Rule};
+use crate::syntax::shell;
 use std::collections::BTreeMap;
 
 pub struct WgetAndCurl;
@@ -16,12 +18,28 @@ impl Rule for WgetAndCurl {
             let tools = seen.entry((run.stage, run.onbuild)).or_default();
             let mut first = None;
             for cmd in run.commands() {
-                let tool = match cmd.name.as_str() {
-                    "wget" => "wget",
-                    "curl" => "curl",
-                    _ => continue,
+                // The command itself, or one in a `$( … )` of its words (`V=$(curl …)`).
+                let inner = cmd
+                    .args
+                    .iter()
+                    .chain(std::iter::once(&cmd.name_word))
+                    .flat_map(|w| substitutions(w.text(cmd.source)))
+                    .chain(cmd.assignments.iter().flat_map(|w| substitutions(w.text(cmd.source))))
+                    .flat_map(|text| {
+                        shell::split(text)
+                            .simple_commands()
+                            .filter_map(|c| c.basename().map(|n| n.into_owned()))
+                            .collect::<Vec<_>>()
+                    });
+                let names: Vec<String> = std::iter::once(cmd.name.clone()).chain(inner).collect();
+                let Some(tool) = names.iter().find_map(|n| match n.as_str() {
+                    "wget" => Some("wget"),
+                    "curl" => Some("curl"),
+                    _ => None,
+                }) else {
+                    continue;
                 };
-                let span = run.file_span(cmd.name_word.span);
+                let span = run.file_span(cmd.span);
                 tools
                     .entry(tool)
                     .or_insert_with(|| cx.dockerfile.line_of(span.start));

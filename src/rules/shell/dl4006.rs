@@ -12,6 +12,7 @@ use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::rules::runs::Run;
 use crate::rules::{Context, Rule};
 use crate::span::Span;
+use crate::syntax::shell::{self, Script};
 use std::collections::BTreeSet;
 
 pub struct PipeWithoutPipefail;
@@ -42,10 +43,31 @@ fn script_sets_pipefail(run: &Run<'_>) -> bool {
 
 fn has_pipe(run: &Run<'_>) -> Option<Span> {
     let script = run.script.script.as_ref()?;
-    script
-        .simple_commands()
-        .find(|command| command.context.in_pipeline)
-        .map(|command| run.file_span(command.command.span))
+    piped_command(script, 0).map(|local| run.file_span(local))
+}
+
+/// The first command of `script` that is a stage of a pipeline, or holds one in a command
+/// substitution (`V=$(curl … | jq …)` takes the pipeline's status too), as a span of the script
+/// (offset by `base` for a substitution's text).
+fn piped_command(script: &Script, depth: usize) -> Option<Span> {
+    for command in script.simple_commands() {
+        if command.context.in_pipeline {
+            return Some(command.command.span);
+        }
+        if depth >= 4 {
+            continue;
+        }
+        let words = command.command.assignments.iter().chain(&command.command.words);
+        for word in words {
+            let text = word.text(command.source);
+            for inner in crate::rules::runs::substitutions(text) {
+                if piped_command(&shell::split(inner), depth + 1).is_some() {
+                    return Some(command.command.span);
+                }
+            }
+        }
+    }
+    None
 }
 
 impl Rule for PipeWithoutPipefail {
