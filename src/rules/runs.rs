@@ -180,9 +180,7 @@ impl Run<'_> {
         };
         script
             .simple_commands()
-            .filter_map(|command| {
-                Cmd::unwrap(command.source, command.command, command.context)
-            })
+            .filter_map(|command| Cmd::unwrap(command.source, command.command, command.context))
             .collect()
     }
 
@@ -217,10 +215,10 @@ impl Run<'_> {
                 Some(Some(value)) => value,
                 Some(None) => UNKNOWN.to_string(),
                 None => match self.vars.get(name) {
-                Some(var) => var.value.clone().unwrap_or_else(|| UNKNOWN.to_string()),
-                None if self.args_seen.contains(name) => UNKNOWN.to_string(),
-                None if self.envs_anywhere.contains(name) => String::new(),
-                None => UNKNOWN.to_string(),
+                    Some(var) => var.value.clone().unwrap_or_else(|| UNKNOWN.to_string()),
+                    None if self.args_seen.contains(name) => UNKNOWN.to_string(),
+                    None if self.envs_anywhere.contains(name) => String::new(),
+                    None => UNKNOWN.to_string(),
                 },
             };
             out.push_str(&value);
@@ -251,12 +249,21 @@ impl Run<'_> {
             }
             let exported: &[Word] = match command.command.words.split_first() {
                 None => &command.command.assignments,
-                Some((first, rest)) if matches!(command.literal(first).as_deref(), Some("export" | "readonly" | "local" | "declare")) => rest,
+                Some((first, rest))
+                    if matches!(
+                        command.literal(first).as_deref(),
+                        Some("export" | "readonly" | "local" | "declare")
+                    ) =>
+                {
+                    rest
+                }
                 Some(_) => continue,
             };
             for word in exported {
                 let text = word.text(command.source);
-                let Some((assigned, value)) = text.split_once('=') else { continue };
+                let Some((assigned, value)) = text.split_once('=') else {
+                    continue;
+                };
                 if assigned != name {
                     continue;
                 }

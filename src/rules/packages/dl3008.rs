@@ -18,7 +18,7 @@ impl Rule for AptVersionUnpinned {
                 subcommand(cmd, &parsed, &["install"]).map(|(_, rest)| rest.to_vec())
             },
             pinned: &|p| p.contains('=') || p.contains('/') || p.ends_with(".deb"),
-            command: "apt-get install",
+            command: &|cmd| format!("{} install", cmd.name),
             form: "<package>=<version>",
             onbuild: true,
         }

@@ -119,7 +119,7 @@ impl Rule for PipVersionUnpinned {
         Pins {
             packages: &packages,
             pinned: &pinned,
-            command: "pip install",
+            command: &|_| "pip install".into(),
             form: "<package>==<version>` or `pip install -r <requirements file>",
             onbuild: true,
         }

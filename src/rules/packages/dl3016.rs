@@ -72,7 +72,7 @@ impl Rule for NpmVersionUnpinned {
                 subcommand(cmd, &parsed, &["install", "i", "add"]).map(|(_, rest)| rest.to_vec())
             },
             pinned: &pinned,
-            command: "npm install",
+            command: &|_| "npm install".into(),
             form: "<package>@<version>",
             onbuild: true,
         }

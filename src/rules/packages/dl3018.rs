@@ -36,7 +36,7 @@ impl Rule for ApkVersionUnpinned {
                 subcommand(cmd, &parsed, &["add"]).map(|(_, rest)| rest.to_vec())
             },
             pinned: &|p| p.contains(['=', '~', '<', '>']) || p.ends_with(".apk") || p.contains('/'),
-            command: "apk add",
+            command: &|_| "apk add".into(),
             form: "<package>=<version>",
             onbuild: true,
         }

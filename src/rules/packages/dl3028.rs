@@ -57,7 +57,7 @@ impl Rule for GemVersionUnpinned {
                 Some(gems)
             },
             pinned: &|p| p.contains(':') || p.ends_with(".gem") || p.contains('/'),
-            command: "gem install",
+            command: &|_| "gem install".into(),
             form: "<gem>:<version>",
             onbuild: true,
         }

@@ -20,10 +20,12 @@ impl Rule for YumVersionUnpinned {
                 } else {
                     &rpm_pinned
                 },
-                command: if modules {
-                    "yum module install"
-                } else {
-                    "yum install"
+                command: &move |cmd| {
+                    format!(
+                        "{} {}install",
+                        cmd.name,
+                        if modules { "module " } else { "" }
+                    )
                 },
                 form: if modules {
                     "<module>:<stream>"

@@ -17,7 +17,7 @@ impl Rule for ZypperVersionUnpinned {
                 subcommand(cmd, &parsed, &["install", "in"]).map(|(_, rest)| rest.to_vec())
             },
             pinned: &|p| p.contains(['=', '<', '>']) || p.ends_with(".rpm") || p.contains('/'),
-            command: "zypper install",
+            command: &|_| "zypper install".into(),
             form: "<package>=<version>",
             onbuild: true,
         }

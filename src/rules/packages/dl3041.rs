@@ -20,10 +20,12 @@ impl Rule for DnfVersionUnpinned {
                 } else {
                     &rpm_pinned
                 },
-                command: if modules {
-                    "dnf module install"
-                } else {
-                    "dnf install"
+                command: &move |cmd| {
+                    format!(
+                        "{} {}install",
+                        cmd.name,
+                        if modules { "module " } else { "" }
+                    )
                 },
                 form: if modules {
                     "<module>:<stream>"

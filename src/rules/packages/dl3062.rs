@@ -75,7 +75,10 @@ impl Rule for GoVersionUnpinned {
                 Some(operands)
             },
             pinned: &pinned,
-            command: "go install",
+            command: &|cmd| match cmd.parse(&GO).operands.first().and_then(|w| cmd.literal(w)) {
+                Some(sub) => format!("go {sub}"),
+                None => "go install".into(),
+            },
             form: "<package>@<version>",
             onbuild: true,
         }

@@ -111,7 +111,7 @@ pub struct Pins<'f> {
     /// Whether a package spec (variables put in; an unknown value reads as `0`) has a version.
     pub pinned: &'f dyn Fn(&str) -> bool,
     /// The command, for the message (`apt-get install`).
-    pub command: &'f str,
+    pub command: &'f dyn Fn(&Cmd<'_>) -> String,
     /// How to pin one, for the message (`<package>=<version>`).
     pub form: &'f str,
     /// Whether `ONBUILD RUN` triggers are checked (hadolint checks them for most rules).
@@ -151,9 +151,9 @@ impl Pins<'_> {
                     n => format!("{} and {} more", names[..3].join(", "), n - 3),
                 };
                 let message = format!(
-                    "Pin versions in `{}`: {list} {} no version (use `{}`)",
-                    self.command,
-                    if names.len() == 1 { "has" } else { "have" },
+                    "Pin versions in `{}`: {list} {} not pinned (use `{}`)",
+                    (self.command)(&cmd),
+                    if names.len() == 1 { "is" } else { "are" },
                     self.form
                 );
                 cx.report(run.file_span(first.span), message);

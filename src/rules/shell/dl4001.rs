@@ -24,7 +24,11 @@ impl Rule for WgetAndCurl {
                     .iter()
                     .chain(std::iter::once(&cmd.name_word))
                     .flat_map(|w| substitutions(w.text(cmd.source)))
-                    .chain(cmd.assignments.iter().flat_map(|w| substitutions(w.text(cmd.source))))
+                    .chain(
+                        cmd.assignments
+                            .iter()
+                            .flat_map(|w| substitutions(w.text(cmd.source))),
+                    )
                     .flat_map(|text| {
                         shell::split(text)
                             .simple_commands()

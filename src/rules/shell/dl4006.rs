@@ -57,7 +57,11 @@ fn piped_command(script: &Script, depth: usize) -> Option<Span> {
         if depth >= 4 {
             continue;
         }
-        let words = command.command.assignments.iter().chain(&command.command.words);
+        let words = command
+            .command
+            .assignments
+            .iter()
+            .chain(&command.command.words);
         for word in words {
             let text = word.text(command.source);
             for inner in crate::rules::runs::substitutions(text) {
