@@ -39,6 +39,9 @@ pub struct Runs<'a> {
     pub runs: Vec<Run<'a>>,
 }
 
+/// A finished stage: its name, and the variables and `SHELL` a stage built `FROM` it starts with.
+type StageEnd = (Option<String>, Arc<Vars>, Option<Vec<String>>);
+
 /// What an unknown value reads as in a pin check: a version that is there, not known here.
 pub const UNKNOWN: &str = "\u{0}";
 
@@ -60,7 +63,7 @@ impl<'a> Runs<'a> {
         let mut globals = Vars::default();
         let mut scope: Arc<Vars> = Arc::default();
         let mut stage = 0;
-        let mut finals: Vec<(Option<String>, Arc<Vars>, Option<Vec<String>>)> = Vec::new();
+        let mut finals: Vec<StageEnd> = Vec::new();
         let mut stage_name: Option<String> = None;
         let mut shell: Option<Vec<String>> = None;
         let mut from: Option<&'a Instruction> = None;
