@@ -238,3 +238,64 @@ pub fn rpm_packages(cmd: &Cmd<'_>, names: &[&str]) -> Option<(Vec<Word>, bool)> 
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::rpm_pinned;
+    use crate::LintOptions;
+
+    fn codes(source: &str, code: &str) -> Vec<usize> {
+        crate::lint_with(source, &LintOptions::default())
+            .into_iter()
+            .filter(|d| d.code == code)
+            .map(|d| source[..d.span.start as usize].matches('\n').count() + 1)
+            .collect()
+    }
+
+    #[test]
+    fn rpm_versions_follow_the_first_dash() {
+        for pinned in [
+            "httpd-2.4.57",
+            "gcc-c++-8.5.0",
+            "openssl-1:1.1.1k",
+            "x.rpm",
+            "/tmp/x",
+        ] {
+            assert!(rpm_pinned(pinned), "{pinned}");
+        }
+        for unpinned in ["httpd", "rpm-sign", "python3-devel", "git-core-"] {
+            assert!(!rpm_pinned(unpinned), "{unpinned}");
+        }
+    }
+
+    #[test]
+    fn script_assignments_are_read_by_value() {
+        let source = "FROM fedora:40\nRUN PKGS=\"gcc make-4.4\" && dnf install -y $PKGS\n";
+        assert_eq!(codes(source, "DL3041"), [2]);
+        let pinned = "FROM fedora:40\nRUN PKGS=\"gcc-14.2.1 make-4.4\" && dnf install -y $PKGS\n";
+        assert!(codes(pinned, "DL3041").is_empty());
+    }
+
+    #[test]
+    fn unknown_values_count_as_versions_and_bare_unknown_lists_are_not_judged() {
+        let source =
+            "FROM debian:12\nARG V\nARG PKGS\nRUN apt-get install -y curl=$V $PKGS $(cat list)\n";
+        assert!(codes(source, "DL3008").is_empty());
+    }
+
+    #[test]
+    fn one_finding_per_command_at_its_first_unpinned_package() {
+        let source =
+            "FROM alpine:3.19\nRUN apk add --no-cache \\\n  bash=5.2.21-r0 \\\n  git \\\n  curl\n";
+        assert_eq!(codes(source, "DL3018"), [4]);
+    }
+
+    #[test]
+    fn fragments_and_triggers_are_checked() {
+        assert_eq!(codes("RUN pip install flask\n", "DL3013"), [1]);
+        assert_eq!(
+            codes("FROM python:3\nONBUILD RUN pip install flask\n", "DL3013"),
+            [2]
+        );
+    }
+}

@@ -17,25 +17,29 @@ impl Rule for WgetAndCurl {
         for run in runs.runs.iter().filter(|r| r.is_posix()) {
             let tools = seen.entry((run.stage, run.onbuild)).or_default();
             let mut first = None;
-            for cmd in run.commands() {
-                // The command itself, or one in a `$( … )` of its words (`V=$(curl …)`).
-                let inner = cmd
-                    .args
+            let Some(script) = &run.script.script else {
+                continue;
+            };
+            let cmds = run.commands();
+            for command in script.simple_commands() {
+                // The program, seen through wrappers, or one in a `$( … )` of its words
+                // (`V=$(curl …)`).
+                let words = &command.command.words;
+                let program = cmds
                     .iter()
-                    .chain(std::iter::once(&cmd.name_word))
-                    .flat_map(|w| substitutions(w.text(cmd.source)))
-                    .chain(
-                        cmd.assignments
-                            .iter()
-                            .flat_map(|w| substitutions(w.text(cmd.source))),
-                    )
+                    .find(|cmd| cmd.span == command.command.span)
+                    .map(|cmd| cmd.name.clone());
+                let inner = words
+                    .iter()
+                    .chain(&command.command.assignments)
+                    .flat_map(|w| substitutions(w.text(command.source)))
                     .flat_map(|text| {
                         shell::split(text)
                             .simple_commands()
                             .filter_map(|c| c.basename().map(|n| n.into_owned()))
                             .collect::<Vec<_>>()
                     });
-                let names: Vec<String> = std::iter::once(cmd.name.clone()).chain(inner).collect();
+                let names: Vec<String> = program.into_iter().chain(inner).collect();
                 let Some(tool) = names.iter().find_map(|n| match n.as_str() {
                     "wget" => Some("wget"),
                     "curl" => Some("curl"),
@@ -43,7 +47,7 @@ impl Rule for WgetAndCurl {
                 }) else {
                     continue;
                 };
-                let span = run.file_span(cmd.span);
+                let span = run.file_span(command.command.span);
                 tools
                     .entry(tool)
                     .or_insert_with(|| cx.dockerfile.line_of(span.start));
