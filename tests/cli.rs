@@ -982,7 +982,8 @@ CMD ls -alh /data
 const CHOWN: &[u8] =
     b"FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nCOPY app.conf /etc/app.conf\nRUN chown node:node /etc/app.conf\n";
 
-const APT: &[u8] = b"FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n";
+const APT: &[u8] =
+    b"FROM debian:12\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\n";
 
 const BROKEN: &[u8] =
     b"FROM debian:12\nRUNN oops\nRUN apt-get update\nRUN apt-get install -y curl\n";
@@ -1148,7 +1149,7 @@ fn fix_on_stdin_prints_only_the_fixed_text_and_reports_on_stderr() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout,
-        "FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
+        "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 && rm -rf /var/lib/apt/lists/*\n"
     );
     assert_eq!(
         run.stderr,
@@ -1261,13 +1262,13 @@ fn fixing_keeps_the_file_permissions() {
 
 #[test]
 fn a_crlf_file_stays_crlf_after_a_fix() {
-    let crlf = b"FROM debian:12\r\nRUN apt-get update\r\nRUN apt-get install -y curl\r\n";
+    let crlf = b"FROM debian:12\r\nRUN apt-get update\r\nRUN apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\r\n";
     let dir = project(&[("Dockerfile", crlf)]);
     let run = layerlint(dir.path(), &["check", "--fix", "Dockerfile"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         String::from_utf8_lossy(&read(&dir, "Dockerfile")),
-        "FROM debian:12\r\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\r\n"
+        "FROM debian:12\r\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 && rm -rf /var/lib/apt/lists/*\r\n"
     );
 }
 

@@ -274,7 +274,12 @@ fn home_of(state: &StageState) -> Option<String> {
     }
 }
 
-fn declare_args(vars: &mut Vars, instruction: &Instruction, globals: Option<&Vars>, escape: char) {
+pub(crate) fn declare_args(
+    vars: &mut Vars,
+    instruction: &Instruction,
+    globals: Option<&Vars>,
+    escape: char,
+) {
     let Args::Words(words) = &instruction.args else {
         return;
     };
@@ -296,7 +301,7 @@ fn declare_args(vars: &mut Vars, instruction: &Instruction, globals: Option<&Var
     }
 }
 
-fn declare_env(vars: &mut Vars, instruction: &Instruction, escape: char) {
+pub(crate) fn declare_env(vars: &mut Vars, instruction: &Instruction, escape: char) {
     let Args::KeyValues(pairs) = &instruction.args else {
         return;
     };

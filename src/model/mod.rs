@@ -3,6 +3,7 @@
 //! per file from the syntax tree; every layer rule reads it.
 
 mod build;
+pub(crate) use build::{declare_args, declare_env};
 mod cache_state;
 pub mod effects;
 pub mod layer;

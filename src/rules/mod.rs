@@ -24,7 +24,10 @@ mod ll305;
 mod ll306;
 pub mod merge;
 mod origin;
+mod packages;
 mod registry;
+pub mod runs;
+mod shell;
 
 pub use registry::{Example, RuleDoc, all, find};
 
@@ -48,6 +51,7 @@ pub struct Context<'m, 'a> {
     severity: Severity,
     found: Vec<Diagnostic>,
     merger: std::cell::OnceCell<merge::Merger<'m, 'a>>,
+    runs: &'m std::cell::OnceCell<runs::Runs<'a>>,
 }
 
 impl<'m, 'a> Context<'m, 'a> {
@@ -56,6 +60,7 @@ impl<'m, 'a> Context<'m, 'a> {
         build_context: &'m BuildContext,
         doc: &'static RuleDoc,
         severity: Severity,
+        runs: &'m std::cell::OnceCell<runs::Runs<'a>>,
     ) -> Self {
         Context {
             dockerfile: model.dockerfile,
@@ -65,6 +70,7 @@ impl<'m, 'a> Context<'m, 'a> {
             severity,
             found: Vec::new(),
             merger: std::cell::OnceCell::new(),
+            runs,
         }
     }
 
@@ -107,6 +113,15 @@ impl<'m, 'a> Context<'m, 'a> {
         self.merger.get_or_init(|| merge::Merger::new(self.model))
     }
 
+    /// Every `RUN` script of the file (fragments and `ONBUILD RUN` triggers included), with the
+    /// variables, stage and shell in force, for the command rules. Read once per file and shared
+    /// by the rules; the reference does not borrow the context, so a rule reports as it walks.
+    pub fn runs(&self) -> &'m runs::Runs<'a> {
+        let cell: &'m std::cell::OnceCell<runs::Runs<'a>> = self.runs;
+        let (dockerfile, model) = (self.dockerfile, self.model);
+        cell.get_or_init(|| runs::Runs::new(dockerfile, &model.scripts))
+    }
+
     pub fn into_findings(self) -> Vec<Diagnostic> {
         self.found
     }
@@ -119,11 +134,12 @@ pub fn check_all(
     enabled: impl Fn(&RuleDoc) -> Option<Severity>,
 ) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
+    let runs = std::cell::OnceCell::new();
     for (doc, rule) in all() {
         let Some(severity) = enabled(doc) else {
             continue;
         };
-        let mut cx = Context::new(model, build_context, doc, severity);
+        let mut cx = Context::new(model, build_context, doc, severity, &runs);
         rule.check(&mut cx);
         findings.extend(cx.into_findings());
     }

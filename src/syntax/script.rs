@@ -99,6 +99,16 @@ pub fn run_scripts(dockerfile: &Dockerfile) -> Vec<RunScript<'_>> {
     scripts
 }
 
+/// The scripts of one shell-form `RUN` read as POSIX `sh`: an `ONBUILD RUN` trigger (it runs in
+/// a later build, on a child image whose shell this file does not set) or a `RUN` of a fragment
+/// without `FROM`.
+pub fn posix_scripts_of<'a>(
+    dockerfile: &'a Dockerfile,
+    instruction: &'a Instruction,
+) -> Vec<RunScript<'a>> {
+    scripts_of(dockerfile, instruction, &Dialect::Posix)
+}
+
 fn scripts_of<'a>(
     dockerfile: &'a Dockerfile,
     instruction: &'a Instruction,

@@ -1,0 +1,702 @@
+//! What the command rules (`packages/`, `shell/`) read: every `RUN` script of the file — those
+//! of build stages, those before any `FROM` (a fragment, which hadolint lints too) and the
+//! `ONBUILD RUN` triggers — each with the build variables, stage and `SHELL` in force, and its
+//! simple commands seen through `sudo`/`env`-style wrappers, with options parsed per tool.
+//!
+//! Built once per file (see [`Context::runs`](super::Context::runs)).
+
+use crate::model::{Vars, declare_args, declare_env};
+use crate::span::Span;
+use crate::syntax::script::{self, Dialect, RunScript};
+use crate::syntax::shell::{self, Word};
+use crate::syntax::{Args, Dockerfile, Instruction, Keyword};
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// One script a `RUN` (or an `ONBUILD RUN`) hands to its shell.
+pub struct Run<'a> {
+    pub script: RunScript<'a>,
+    /// The `RUN` instruction (for a trigger, the `RUN` inside `ONBUILD`).
+    pub instruction: &'a Instruction,
+    pub onbuild: bool,
+    /// 0 before the first `FROM`, then 1, 2 … per stage.
+    pub stage: usize,
+    /// The `ARG`s and `ENV`s in scope.
+    pub vars: Arc<Vars>,
+    /// `ARG` names declared anywhere before this point, in any stage (see [`Run::value`]).
+    pub args_seen: Arc<BTreeSet<String>>,
+    /// `ENV` names declared anywhere in the file.
+    pub envs_anywhere: Arc<BTreeSet<String>>,
+    /// The `SHELL` in force (its JSON words), if the stage set one.
+    pub shell: Option<Vec<String>>,
+    /// The stage's `FROM` instruction, if any.
+    pub from: Option<&'a Instruction>,
+}
+
+/// Every script of the file, in file order (triggers after the `RUN`s they sit among).
+pub struct Runs<'a> {
+    pub runs: Vec<Run<'a>>,
+}
+
+/// A finished stage: its name, and the variables and `SHELL` a stage built `FROM` it starts with.
+type StageEnd = (Option<String>, Arc<Vars>, Option<Vec<String>>);
+
+/// What an unknown value reads as in a pin check: a version that is there, not known here.
+pub const UNKNOWN: &str = "\u{0}";
+
+impl<'a> Runs<'a> {
+    pub fn new(dockerfile: &'a Dockerfile, model_scripts: &[RunScript<'a>]) -> Runs<'a> {
+        let envs_anywhere: Arc<BTreeSet<String>> = Arc::new(
+            dockerfile
+                .instructions()
+                .filter_map(|i| match &i.args {
+                    Args::KeyValues(pairs) if i.keyword == Keyword::Env => Some(pairs),
+                    _ => None,
+                })
+                .flatten()
+                .map(|pair| pair.key.text.clone())
+                .collect(),
+        );
+        let escape = dockerfile.escape;
+        let mut runs = Vec::new();
+        let mut globals = Vars::default();
+        let mut scope: Arc<Vars> = Arc::default();
+        let mut stage = 0;
+        let mut finals: Vec<StageEnd> = Vec::new();
+        let mut stage_name: Option<String> = None;
+        let mut shell: Option<Vec<String>> = None;
+        let mut from: Option<&'a Instruction> = None;
+        let mut args_seen: BTreeSet<String> = BTreeSet::new();
+        let mut next_script = 0;
+        for instruction in dockerfile.instructions().filter(|i| usable(dockerfile, i)) {
+            match instruction.keyword {
+                Keyword::From => {
+                    if stage > 0 {
+                        finals.push((stage_name.take(), scope.clone(), shell.take()));
+                    }
+                    stage += 1;
+                    shell = None;
+                    from = Some(instruction);
+                    scope = Arc::default();
+                    if let Args::Words(words) = &instruction.args {
+                        let image = globals
+                            .expand(&words[0].text, escape)
+                            .unwrap_or_else(|| words[0].text.clone())
+                            .to_ascii_lowercase();
+                        if let Some((_, vars, parent_shell)) = finals
+                            .iter()
+                            .rev()
+                            .find(|(name, _, _)| name.as_deref() == Some(image.as_str()))
+                        {
+                            scope = vars.clone();
+                            shell = parent_shell.clone();
+                        }
+                        stage_name = words.get(2).map(|w| w.text.to_ascii_lowercase());
+                    }
+                }
+                Keyword::Arg => {
+                    if let Args::Words(words) = &instruction.args {
+                        for word in words {
+                            let name = word.text.split_once('=').map_or(&*word.text, |(n, _)| n);
+                            args_seen.insert(name.to_string());
+                        }
+                    }
+                    if stage == 0 {
+                        declare_args(&mut globals, instruction, None, escape);
+                        declare_args(Vars::open(&mut scope), instruction, None, escape);
+                    } else {
+                        declare_args(Vars::open(&mut scope), instruction, Some(&globals), escape);
+                    }
+                }
+                Keyword::Env => declare_env(Vars::open(&mut scope), instruction, escape),
+                Keyword::Shell => {
+                    if let Args::Json(words) = &instruction.args {
+                        shell = Some(words.iter().map(|w| w.text.clone()).collect());
+                    }
+                }
+                _ => {}
+            }
+            let snapshot = |script: RunScript<'a>, inner: &'a Instruction, onbuild: bool| Run {
+                script,
+                instruction: inner,
+                onbuild,
+                stage,
+                vars: scope.clone(),
+                args_seen: Arc::new(args_seen.clone()),
+                envs_anywhere: envs_anywhere.clone(),
+                shell: shell.clone(),
+                from,
+            };
+            if instruction.malformed {
+                // A fragment's RUN (only "before FROM" is wrong with it): the model has no script.
+                if instruction.keyword == Keyword::Run {
+                    for found in script::posix_scripts_of(dockerfile, instruction) {
+                        runs.push(snapshot(found, instruction, false));
+                    }
+                }
+            } else {
+                while let Some(found) = model_scripts.get(next_script) {
+                    if !std::ptr::eq(found.instruction, instruction) {
+                        break;
+                    }
+                    runs.push(snapshot(found.clone(), instruction, false));
+                    next_script += 1;
+                }
+            }
+            if let Args::Onbuild(inner) = &instruction.args {
+                if inner.keyword == Keyword::Run && !inner.malformed {
+                    for found in script::posix_scripts_of(dockerfile, inner) {
+                        runs.push(snapshot(found, inner, true));
+                    }
+                }
+            }
+        }
+        Runs { runs }
+    }
+}
+
+/// Whether a rule may read an instruction: it is well-formed, or its only error is that it
+/// comes before any `FROM` (a fragment, which hadolint lints like a stage).
+pub fn usable(dockerfile: &Dockerfile, instruction: &Instruction) -> bool {
+    if !instruction.malformed {
+        return true;
+    }
+    let mut errors = dockerfile
+        .errors
+        .iter()
+        .filter(|e| instruction.lines.contains(e.span))
+        .peekable();
+    errors.peek().is_some()
+        && errors.all(|e| e.message.starts_with("no build stage in current context"))
+}
+
+impl Run<'_> {
+    pub fn is_posix(&self) -> bool {
+        self.script.dialect == Dialect::Posix && self.script.script.is_some()
+    }
+
+    /// The simple commands of the script, wrappers looked through.
+    pub fn commands(&self) -> Vec<Cmd<'_>> {
+        let Some(script) = &self.script.script else {
+            return Vec::new();
+        };
+        script
+            .simple_commands()
+            .filter_map(|command| Cmd::unwrap(command.source, command.command, command.context))
+            .collect()
+    }
+
+    /// A span of the script in the file.
+    pub fn file_span(&self, local: Span) -> Span {
+        self.script.file_span(local)
+    }
+
+    /// The values a word may stand for, for a pin check: its static value, or its text with
+    /// `ARG`/`ENV` values put in (split on whitespace, as the shell splits an unquoted
+    /// expansion). A variable whose value this file does not give (an `ARG` without a default,
+    /// one from the base image or the script) reads as [`UNKNOWN`]. An `ENV` set only in another
+    /// stage reads as empty: Docker does not carry it here. An `ARG` declared in any earlier
+    /// stage reads as unknown, as hadolint reads it. Empty when the word is nothing but unknown
+    /// values (a package list given at build time cannot be judged) or holds a command
+    /// substitution.
+    pub fn values(&self, source: &str, word: &Word) -> Vec<String> {
+        if let Some(literal) = word.literal(source) {
+            return vec![literal.into_owned()];
+        }
+        let raw = word.text(source);
+        if raw.contains("$(") || raw.contains('`') {
+            return Vec::new();
+        }
+        let refs = crate::syntax::vars::references(raw, '\\');
+        let mut out = String::new();
+        let mut at = 0;
+        for r in refs {
+            out.push_str(&raw[at..r.range.start]);
+            let name = &raw[r.name.clone()];
+            let value = match self.script_assignment(name, word.span.start) {
+                Some(Some(value)) => value,
+                Some(None) => UNKNOWN.to_string(),
+                None => match self.vars.get(name) {
+                    Some(var) => var.value.clone().unwrap_or_else(|| UNKNOWN.to_string()),
+                    None if self.args_seen.contains(name) => UNKNOWN.to_string(),
+                    None if self.envs_anywhere.contains(name) => String::new(),
+                    None => UNKNOWN.to_string(),
+                },
+            };
+            out.push_str(&value);
+            at = r.range.end;
+        }
+        out.push_str(&raw[at..]);
+        let unquoted = unquote(&out);
+        if unquoted.replace(UNKNOWN, "").trim().is_empty() {
+            return Vec::new();
+        }
+        if raw.contains(['"', '\'']) {
+            // A quoted expansion stays one word (`"b2 == $V"`).
+            return vec![unquoted];
+        }
+        unquoted.split_whitespace().map(str::to_string).collect()
+    }
+}
+
+impl Run<'_> {
+    /// The value the script itself last gave `name` before offset `before` (`PKGS="a b" && apt-get
+    /// install $PKGS`, `export V=1.2`): `Some(None)` when it gave one this rule cannot read.
+    fn script_assignment(&self, name: &str, before: u32) -> Option<Option<String>> {
+        let script = self.script.script.as_ref()?;
+        let mut found = None;
+        for command in script.simple_commands() {
+            if command.command.span.start >= before {
+                break;
+            }
+            let exported: &[Word] = match command.command.words.split_first() {
+                None => &command.command.assignments,
+                Some((first, rest))
+                    if matches!(
+                        command.literal(first).as_deref(),
+                        Some("export" | "readonly" | "local" | "declare")
+                    ) =>
+                {
+                    rest
+                }
+                Some(_) => continue,
+            };
+            for word in exported {
+                let text = word.text(command.source);
+                let Some((assigned, value)) = text.split_once('=') else {
+                    continue;
+                };
+                if assigned != name {
+                    continue;
+                }
+                found = Some(if value.contains('$') || value.contains('`') {
+                    None
+                } else {
+                    Some(unquote(value))
+                });
+            }
+        }
+        found
+    }
+}
+
+/// The texts inside `$( … )` in a word (quotes inside are skipped over roughly: enough to find a
+/// `|` that is a pipe).
+pub fn substitutions(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(start) = text[at..].find("$(").map(|i| at + i + 2) {
+        if bytes.get(start) == Some(&b'(') {
+            // `$((` is arithmetic.
+            at = start + 1;
+            continue;
+        }
+        let mut depth = 1;
+        let mut end = start;
+        let mut quote = None;
+        while end < bytes.len() {
+            let c = bytes[end];
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'\\') => end += 1,
+                (None, b'\'' | b'"') => quote = Some(c),
+                (None, b'(') => depth += 1,
+                (None, b')') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            end += 1;
+        }
+        found.push(&text[start..end.min(bytes.len())]);
+        at = end.min(bytes.len());
+    }
+    found
+}
+
+/// Removes shell quotes and backslash escapes (for a word whose expansions are already put in).
+fn unquote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('\''), c) => out.push(c),
+            (None, '"' | '\'') => quote = Some(c),
+            (_, '\\') => {
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+            }
+            (_, c) => out.push(c),
+        }
+    }
+    out
+}
+
+/// A simple command as the rules read it: the program that runs, seen through `sudo`, `env`,
+/// `nice`, `nohup`, `time` and `exec`.
+#[derive(Clone, Debug)]
+pub struct Cmd<'s> {
+    /// The program's name without its directory.
+    pub name: String,
+    /// The program's word.
+    pub name_word: Word,
+    /// Its arguments.
+    pub args: &'s [Word],
+    /// The `NAME=value` words before it.
+    pub assignments: &'s [Word],
+    /// The whole simple command (wrapper included), relative to the script.
+    pub span: Span,
+    /// The `sudo` word the command runs under, if any.
+    pub sudo: Option<Word>,
+    /// Whether `sudo` was given options or variables (removing it then changes more than root).
+    pub sudo_plain: bool,
+    pub context: shell::Context,
+    pub source: &'s str,
+}
+
+impl<'s> Cmd<'s> {
+    fn unwrap(
+        source: &'s str,
+        command: &'s shell::SimpleCommand,
+        context: shell::Context,
+    ) -> Option<Cmd<'s>> {
+        let words = command.words.as_slice();
+        let span = command.span;
+        let mut at = 0;
+        let mut sudo = None;
+        let mut sudo_plain = true;
+        loop {
+            let word = words.get(at)?;
+            let name = word.literal(source)?;
+            let base = name.rsplit('/').next().unwrap_or(&name).to_string();
+            let (skip, is_sudo) = match base.as_str() {
+                "sudo" => (
+                    leading_options(
+                        source,
+                        &words[at + 1..],
+                        "CDghprTtUu",
+                        &[
+                            "--user",
+                            "--group",
+                            "--chdir",
+                            "--prompt",
+                            "--host",
+                            "--role",
+                            "--type",
+                            "--close-from",
+                            "--command-timeout",
+                            "--other-user",
+                        ],
+                    ),
+                    true,
+                ),
+                "env" => (leading_env(source, &words[at + 1..]), false),
+                "nice" => (
+                    leading_options(source, &words[at + 1..], "n", &["--adjustment"]),
+                    false,
+                ),
+                "nohup" | "exec" => (0, false),
+                "time" => (
+                    leading_options(source, &words[at + 1..], "fo", &["--format", "--output"]),
+                    false,
+                ),
+                _ => {
+                    return Some(Cmd {
+                        name: base,
+                        name_word: *word,
+                        args: &words[at + 1..],
+                        assignments: &command.assignments,
+                        span,
+                        sudo,
+                        sudo_plain,
+                        context,
+                        source,
+                    });
+                }
+            };
+            if is_sudo {
+                sudo = Some(*word);
+                sudo_plain = skip == 0;
+            }
+            at += 1 + skip;
+        }
+    }
+
+    pub fn literal(&self, word: &Word) -> Option<Cow<'s, str>> {
+        word.literal(self.source)
+    }
+
+    /// A word's value when static, else its text as written (`-$X` still reads as an option).
+    pub fn text(&self, word: &Word) -> Cow<'s, str> {
+        word.literal(self.source)
+            .unwrap_or_else(|| Cow::Borrowed(word.text(self.source)))
+    }
+
+    pub fn is(&self, name: &str) -> bool {
+        self.name == name
+    }
+
+    /// The arguments split into options and operands by a tool's option table.
+    pub fn parse(&self, spec: &Spec) -> Parsed {
+        let mut parsed = Parsed::default();
+        let mut index = 0;
+        let mut operands_only = false;
+        while index < self.args.len() {
+            let word = self.args[index];
+            index += 1;
+            let text = self.text(&word);
+            if operands_only || text.len() < 2 || !text.starts_with('-') {
+                parsed.operands.push(word);
+                continue;
+            }
+            if text == "--" {
+                if spec.stop_at_double_dash {
+                    break;
+                }
+                operands_only = true;
+                continue;
+            }
+            if spec.whole.contains(&&*text) {
+                parsed.options.push(Opt {
+                    name: text.to_string(),
+                    value: None,
+                });
+                continue;
+            }
+            if let Some(long) = text.strip_prefix("--") {
+                let (name, value) = match long.split_once('=') {
+                    Some((n, v)) => (format!("--{n}"), Some(v.to_string())),
+                    None => (format!("--{long}"), None),
+                };
+                let value = match value {
+                    None if spec.long_values.contains(&name.as_str()) => {
+                        index += 1;
+                        self.args.get(index - 1).map(|w| self.text(w).into_owned())
+                    }
+                    other => other,
+                };
+                parsed.options.push(Opt { name, value });
+                continue;
+            }
+            let letters = &text[1..];
+            for (at, letter) in letters.char_indices() {
+                if spec.short_values.contains(letter) {
+                    let rest = &letters[at + letter.len_utf8()..];
+                    let value = if !rest.is_empty() {
+                        Some(rest.trim_start_matches('=').to_string())
+                    } else {
+                        index += 1;
+                        self.args.get(index - 1).map(|w| self.text(w).into_owned())
+                    };
+                    parsed.options.push(Opt {
+                        name: format!("-{letter}"),
+                        value,
+                    });
+                    break;
+                }
+                if letter == '=' {
+                    // `-q=2`: apt's way of giving a short option a value.
+                    if let Some(last) = parsed.options.last_mut() {
+                        last.value = Some(letters[at + 1..].to_string());
+                    }
+                    break;
+                }
+                parsed.options.push(Opt {
+                    name: format!("-{letter}"),
+                    value: None,
+                });
+            }
+        }
+        parsed
+    }
+}
+
+/// How many words of options (and their values) a wrapper takes before the command it runs.
+fn leading_options(
+    source: &str,
+    words: &[Word],
+    short_values: &str,
+    long_values: &[&str],
+) -> usize {
+    let mut at = 0;
+    while let Some(word) = words.get(at) {
+        let Some(text) = word.literal(source) else {
+            return at;
+        };
+        if text == "--" {
+            return at + 1;
+        }
+        if !text.starts_with('-') || text.len() < 2 {
+            return at;
+        }
+        at += 1;
+        if let Some(long) = text.strip_prefix("--") {
+            if !long.contains('=') && long_values.contains(&text.as_ref()) {
+                at += 1;
+            }
+        } else if let Some(last) = text.chars().last() {
+            if short_values.contains(last) {
+                at += 1;
+            }
+        }
+    }
+    at
+}
+
+/// `env`'s options and `NAME=value` words.
+fn leading_env(source: &str, words: &[Word]) -> usize {
+    let mut at = leading_options(
+        source,
+        words,
+        "uCS",
+        &["--unset", "--chdir", "--split-string"],
+    );
+    while let Some(word) = words.get(at) {
+        let text = word.text(source);
+        let is_assignment = text.split_once('=').is_some_and(|(name, _)| {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        if !is_assignment {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
+
+/// A tool's options: which take a value (so the next word is not an operand).
+#[derive(Clone, Copy, Default)]
+pub struct Spec {
+    /// Short options that take a value (`t` for `-t VALUE`).
+    pub short_values: &'static str,
+    /// Long options that take a value when written without `=` (`--target-release`).
+    pub long_values: &'static [&'static str],
+    /// Single-dash options of several letters, matched whole (wget's `-nv`).
+    pub whole: &'static [&'static str],
+    /// Stop at `--` (what follows belongs to another program, as gem's build flags).
+    pub stop_at_double_dash: bool,
+}
+
+/// One option: `-y`, `--yes`, `--quiet` with `Some("2")` for `--quiet=2`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opt {
+    pub name: String,
+    pub value: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Parsed {
+    pub options: Vec<Opt>,
+    pub operands: Vec<Word>,
+}
+
+impl Parsed {
+    /// Whether any of `names` (`-y`, `--yes`) was given.
+    pub fn has(&self, names: &[&str]) -> bool {
+        self.options
+            .iter()
+            .any(|o| names.contains(&o.name.as_str()))
+    }
+
+    /// The values of the options named.
+    pub fn values<'p>(&'p self, names: &'p [&str]) -> impl Iterator<Item = &'p str> + 'p {
+        self.options
+            .iter()
+            .filter(move |o| names.contains(&o.name.as_str()))
+            .filter_map(|o| o.value.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
+
+    fn runs(source: &str) -> (Dockerfile, usize) {
+        let df = parse(source);
+        let count = {
+            let scripts = script::run_scripts(&df);
+            Runs::new(&df, &scripts).runs.len()
+        };
+        (df, count)
+    }
+
+    #[test]
+    fn fragments_and_triggers_are_read() {
+        let (_, count) = runs("RUN a\nONBUILD RUN b\nFROM x\nRUN c\nONBUILD RUN d && e\n");
+        assert_eq!(count, 4);
+    }
+
+    #[test]
+    fn variables_follow_the_stages() {
+        let source =
+            "FROM a AS build\nENV V=1.0\nARG W\nFROM build\nRUN x $V $W\nFROM b\nRUN y $V $W\n";
+        let df = parse(source);
+        let scripts = script::run_scripts(&df);
+        let all = Runs::new(&df, &scripts);
+        let values = |run: &Run<'_>| {
+            let cmd = run.commands().remove(0);
+            cmd.args
+                .iter()
+                .map(|w| run.values(cmd.source, w).join(" "))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(values(&all.runs[0]), ["1.0", ""]);
+        // `V` is an ENV of another stage: empty here. `W` was declared as an ARG earlier: unknown.
+        assert_eq!(values(&all.runs[1]), ["", ""]);
+    }
+
+    #[test]
+    fn wrappers_are_looked_through() {
+        let (df, _) = runs("RUN sudo -u app env A=1 apt-get install x\n");
+        let scripts = script::run_scripts(&df);
+        let all = Runs::new(&df, &scripts);
+        let cmd = all.runs[0].commands().remove(0);
+        assert_eq!(cmd.name, "apt-get");
+        assert!(cmd.sudo.is_some() && !cmd.sudo_plain);
+        let parsed = cmd.parse(&Spec {
+            short_values: "t",
+            ..Spec::default()
+        });
+        assert_eq!(parsed.operands.len(), 2);
+    }
+
+    #[test]
+    fn options_parse_per_tool() {
+        let (df, _) = runs("RUN apt-get -qq -t jessie install -q=2 --yes --option=a x\n");
+        let scripts = script::run_scripts(&df);
+        let all = Runs::new(&df, &scripts);
+        let cmd = all.runs[0].commands().remove(0);
+        let parsed = cmd.parse(&Spec {
+            short_values: "to",
+            long_values: &["--option"],
+            ..Spec::default()
+        });
+        let names: Vec<_> = parsed
+            .options
+            .iter()
+            .map(|o| (o.name.as_str(), o.value.as_deref()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("-q", None),
+                ("-q", None),
+                ("-t", Some("jessie")),
+                ("-q", Some("2")),
+                ("--yes", None),
+                ("--option", Some("a"))
+            ]
+        );
+        assert_eq!(parsed.operands.len(), 2);
+    }
+}
