@@ -484,8 +484,8 @@ mod tests {
         );
         assert!(parse("c.yaml", "select: [LL999]\n").is_err());
         assert!(parse("c.yaml", "ignored: [DL9999]\n").is_err());
-        let config = parse("c.yaml", "ignored: [DL3008, SC2086, LL302, dl3008]\n").expect("valid");
-        assert_eq!(config.hadolint_only, ["DL3008", "SC2086", "dl3008"]);
+        let config = parse("c.yaml", "ignored: [DL3057, SC2086, LL302, dl3057]\n").expect("valid");
+        assert_eq!(config.hadolint_only, ["DL3057", "SC2086", "dl3057"]);
     }
 
     #[test]

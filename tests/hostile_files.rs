@@ -408,7 +408,7 @@ fn codes_that_exist_nowhere_fail_and_hadolint_codes_get_a_note() {
     let dir = project(&[
         ("Dockerfile", TWO_RUNS),
         ("nope.yaml", b"ignored: [NOPE999]\n"),
-        ("hadolint.yaml", b"ignored: [DL3008, SC2086]\n"),
+        ("hadolint.yaml", b"ignored: [DL3057, SC2086]\n"),
     ]);
     let run = lint(dir.path(), &["--select", "LL999", "Dockerfile"]);
     assert_eq!(run.code, 2);
@@ -428,18 +428,18 @@ fn codes_that_exist_nowhere_fail_and_hadolint_codes_get_a_note() {
     assert_eq!(run.out(), "");
     let run = lint(
         dir.path(),
-        &["--ignore", "DL3008", "-c", "hadolint.yaml", "Dockerfile"],
+        &["--ignore", "DL3057", "-c", "hadolint.yaml", "Dockerfile"],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("note: --ignore DL3008: a hadolint rule layerlint does not have"),
+            .contains("note: --ignore DL3057: a hadolint rule layerlint does not have"),
         "{}",
         run.stderr
     );
     assert!(
         run.stderr
-            .contains("DL3008, SC2086 are hadolint rules layerlint does not have"),
+            .contains("DL3057, SC2086 are hadolint rules layerlint does not have"),
         "{}",
         run.stderr
     );
