@@ -48,6 +48,10 @@ pub struct Config {
     pub format: Option<String>,
     pub no_color: bool,
     pub trusted_registries: Vec<String>,
+    /// `label-schema`: label name → the kind of value it must hold.
+    pub label_schema: BTreeMap<String, String>,
+    /// `strict-labels`: labels outside the schema are reported.
+    pub strict_labels: bool,
 }
 
 impl Config {
@@ -61,6 +65,14 @@ impl Config {
             if !select.iter().any(named) {
                 return None;
             }
+        }
+        // A rule that is off by default runs once it is named: in `select` (checked above) or
+        // with a severity in `override` (how a hadolint config turns on DL3057 or DL1001).
+        if doc.default_off
+            && self.select.is_none()
+            && !self.overrides.iter().any(|(entry, _)| names_rule(entry, doc))
+        {
+            return None;
         }
         let severity = self
             .overrides
@@ -219,7 +231,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
             }
         },
     };
-    let _ = (raw.label_schema, raw.strict_labels, raw.verbose);
+    let _ = raw.verbose;
     Ok(Config {
         path: None,
         ignored: raw.ignored,
@@ -234,6 +246,8 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
         format: raw.format,
         no_color: raw.no_color,
         trusted_registries: raw.trusted_registries,
+        label_schema: raw.label_schema,
+        strict_labels: raw.strict_labels,
     })
 }
 

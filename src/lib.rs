@@ -36,7 +36,12 @@ pub fn lint_with(source: &str, options: &LintOptions) -> Vec<Diagnostic> {
     let model = model::Model::build(&dockerfile);
     let enabled = |doc: &rules::RuleDoc| options.config.severity_of(doc);
     let mut diagnostics = dockerfile.diagnostics();
-    diagnostics.extend(rules::check_all(&model, &options.build_context, enabled));
+    diagnostics.extend(rules::check_all(
+        &model,
+        &options.build_context,
+        &options.config,
+        enabled,
+    ));
     let pragmas = if options.config.disable_ignore_pragma {
         Vec::new()
     } else {

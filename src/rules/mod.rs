@@ -13,6 +13,7 @@ mod dl3040;
 mod dl3042;
 mod dl3059;
 mod dl3060;
+mod instructions;
 mod ll001;
 mod ll002;
 mod ll301;
@@ -27,6 +28,7 @@ mod registry;
 
 pub use registry::{Example, RuleDoc, all, find};
 
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Model;
 use crate::project::BuildContext;
@@ -43,6 +45,8 @@ pub struct Context<'m, 'a> {
     pub dockerfile: &'a Dockerfile,
     pub model: &'m Model<'a>,
     pub build_context: &'m BuildContext,
+    /// The configuration in force, for rules with settings (`trustedRegistries`, `label-schema`).
+    pub config: &'m Config,
     doc: &'static RuleDoc,
     severity: Severity,
     found: Vec<Diagnostic>,
@@ -53,6 +57,7 @@ impl<'m, 'a> Context<'m, 'a> {
     pub fn new(
         model: &'m Model<'a>,
         build_context: &'m BuildContext,
+        config: &'m Config,
         doc: &'static RuleDoc,
         severity: Severity,
     ) -> Self {
@@ -60,6 +65,7 @@ impl<'m, 'a> Context<'m, 'a> {
             dockerfile: model.dockerfile,
             model,
             build_context,
+            config,
             doc,
             severity,
             found: Vec::new(),
@@ -115,6 +121,7 @@ impl<'m, 'a> Context<'m, 'a> {
 pub fn check_all(
     model: &Model<'_>,
     build_context: &BuildContext,
+    config: &Config,
     enabled: impl Fn(&RuleDoc) -> Option<Severity>,
 ) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
@@ -122,7 +129,7 @@ pub fn check_all(
         let Some(severity) = enabled(doc) else {
             continue;
         };
-        let mut cx = Context::new(model, build_context, doc, severity);
+        let mut cx = Context::new(model, build_context, config, doc, severity);
         rule.check(&mut cx);
         findings.extend(cx.into_findings());
     }
