@@ -8,7 +8,7 @@ pub struct InlineIgnorePragma;
 impl Rule for InlineIgnorePragma {
     fn check(&self, cx: &mut Context<'_, '_>) {
         for pragma in pragmas(cx.dockerfile) {
-            if pragma.global {
+            if pragma.global || pragma.stage {
                 continue;
             }
             cx.report(

@@ -16,9 +16,6 @@ impl Rule for InvalidLabelKey {
             };
             for pair in pairs {
                 let key = super::unquoted(&pair.key.text);
-                if key.contains('$') {
-                    continue;
-                }
                 if let Some(problem) = problem(key) {
                     cx.report(pair.key.span, format!("label key `{key}`: {problem}"));
                 }
