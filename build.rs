@@ -69,7 +69,10 @@ fn header(path: &Path) -> String {
     let default_off = match field("default").as_deref() {
         None | Some("on") => false,
         Some("off") => true,
-        Some(other) => panic!("{}: `default` must be on or off, not {other:?}", path.display()),
+        Some(other) => panic!(
+            "{}: `default` must be on or off, not {other:?}",
+            path.display()
+        ),
     };
     let mut out = String::new();
     let _ = writeln!(

@@ -70,7 +70,10 @@ impl Config {
         // with a severity in `override` (how a hadolint config turns on DL3057 or DL1001).
         if doc.default_off
             && self.select.is_none()
-            && !self.overrides.iter().any(|(entry, _)| names_rule(entry, doc))
+            && !self
+                .overrides
+                .iter()
+                .any(|(entry, _)| names_rule(entry, doc))
         {
             return None;
         }

@@ -8,11 +8,7 @@ pub struct LastUserRoot;
 impl Rule for LastUserRoot {
     fn check(&self, cx: &mut Context<'_, '_>) {
         for stage in super::stages(cx.dockerfile) {
-            let last_user = stage
-                .body
-                .iter()
-                .rev()
-                .find(|i| i.keyword == Keyword::User);
+            let last_user = stage.body.iter().rev().find(|i| i.keyword == Keyword::User);
             let Some(user) = last_user else {
                 continue;
             };

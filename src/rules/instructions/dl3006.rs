@@ -27,8 +27,7 @@ pub(super) fn base_images(dockerfile: &Dockerfile) -> Vec<BaseImage> {
         let Some(reference) = expand(&written, &args) else {
             continue;
         };
-        if reference.eq_ignore_ascii_case("scratch") || names_stage(&stages[..index], &reference)
-        {
+        if reference.eq_ignore_ascii_case("scratch") || names_stage(&stages[..index], &reference) {
             continue;
         }
         found.push(BaseImage {

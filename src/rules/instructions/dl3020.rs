@@ -15,11 +15,69 @@ const ARCHIVES: &[&str] = &[
 
 /// Extensions of files that are never a tar archive, so `ADD` copies them as they are.
 const PLAIN: &[&str] = &[
-    "sh", "bash", "py", "rb", "js", "mjs", "cjs", "ts", "json", "yaml", "yml", "toml", "ini",
-    "cfg", "conf", "config", "properties", "env", "txt", "md", "html", "htm", "css", "xml", "csv",
-    "sql", "pem", "crt", "cer", "key", "pub", "jar", "war", "ear", "zip", "whl", "so", "lock",
-    "go", "mod", "sum", "java", "php", "pl", "lua", "service", "template", "tmpl", "ps1", "bat",
-    "cmd", "exe", "dll", "msi", "rpm", "deb", "apk", "png", "jpg", "svg", "ico", "patch", "diff",
+    "sh",
+    "bash",
+    "py",
+    "rb",
+    "js",
+    "mjs",
+    "cjs",
+    "ts",
+    "json",
+    "yaml",
+    "yml",
+    "toml",
+    "ini",
+    "cfg",
+    "conf",
+    "config",
+    "properties",
+    "env",
+    "txt",
+    "md",
+    "html",
+    "htm",
+    "css",
+    "xml",
+    "csv",
+    "sql",
+    "pem",
+    "crt",
+    "cer",
+    "key",
+    "pub",
+    "jar",
+    "war",
+    "ear",
+    "zip",
+    "whl",
+    "so",
+    "lock",
+    "go",
+    "mod",
+    "sum",
+    "java",
+    "php",
+    "pl",
+    "lua",
+    "service",
+    "template",
+    "tmpl",
+    "ps1",
+    "bat",
+    "cmd",
+    "exe",
+    "dll",
+    "msi",
+    "rpm",
+    "deb",
+    "apk",
+    "png",
+    "jpg",
+    "svg",
+    "ico",
+    "patch",
+    "diff",
 ];
 
 /// Flags only `ADD` has: with them the instruction cannot become a `COPY`.
@@ -41,8 +99,9 @@ fn certainly_not_archive(path: &str) -> bool {
         return true;
     }
     let name = path.rsplit('/').next().unwrap_or(path);
-    name.rsplit_once('.')
-        .is_some_and(|(stem, ext)| !stem.is_empty() && PLAIN.contains(&ext.to_ascii_lowercase().as_str()))
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty() && PLAIN.contains(&ext.to_ascii_lowercase().as_str())
+    })
 }
 
 impl Rule for AddInsteadOfCopy {

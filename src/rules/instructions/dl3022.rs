@@ -69,7 +69,9 @@ impl Rule for CopyFromUnknownStage {
                 } else {
                     "no stage defined before it, so Docker pulls an image of that name"
                 };
-                let span = instruction.flag("from").map_or(instruction.span, |f| f.span);
+                let span = instruction
+                    .flag("from")
+                    .map_or(instruction.span, |f| f.span);
                 cx.report(span, format!("`--from={value}` names {why}"));
             }
         }

@@ -12,7 +12,9 @@ impl Rule for CopyFromOwnStage {
         for own in 0..stages.len() {
             for (instruction, value, source) in copy_from(&stages, own) {
                 if matches!(source, Source::Itself) {
-                    let span = instruction.flag("from").map_or(instruction.span, |f| f.span);
+                    let span = instruction
+                        .flag("from")
+                        .map_or(instruction.span, |f| f.span);
                     cx.report(
                         span,
                         format!(

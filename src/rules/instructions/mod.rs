@@ -27,6 +27,11 @@ pub mod dl3045;
 pub mod dl3048;
 pub mod dl3057;
 pub mod dl3061;
+pub mod dl3063;
+pub mod dl3064;
+pub mod dl3065;
+pub mod dl3066;
+pub mod dl3067;
 pub mod dl4000;
 pub mod dl4003;
 pub mod dl4004;
@@ -209,7 +214,9 @@ pub fn global_args(dockerfile: &Dockerfile) -> Vec<(String, Option<String>)> {
 
 fn unquote_value(value: &str) -> String {
     let bytes = value.as_bytes();
-    if bytes.len() >= 2 && (bytes[0] == b'"' || bytes[0] == b'\'') && bytes[0] == bytes[bytes.len() - 1]
+    if bytes.len() >= 2
+        && (bytes[0] == b'"' || bytes[0] == b'\'')
+        && bytes[0] == bytes[bytes.len() - 1]
     {
         value[1..value.len() - 1].to_string()
     } else {
@@ -281,9 +288,15 @@ mod tests {
         assert_eq!(r.tag, Some("1.2"));
         assert_eq!(r.digest, Some("sha256:abc"));
         let r = image_ref("localhost:5000/app");
-        assert_eq!((r.registry, r.path, r.tag), (Some("localhost:5000"), "app", None));
+        assert_eq!(
+            (r.registry, r.path, r.tag),
+            (Some("localhost:5000"), "app", None)
+        );
         let r = image_ref("zemanlx/ubuntu:18.04");
-        assert_eq!((r.registry, r.path, r.tag), (None, "zemanlx/ubuntu", Some("18.04")));
+        assert_eq!(
+            (r.registry, r.path, r.tag),
+            (None, "zemanlx/ubuntu", Some("18.04"))
+        );
     }
 
     #[test]
@@ -293,7 +306,10 @@ mod tests {
             ("TAG".to_string(), None),
         ];
         assert_eq!(expand("${BASE}", &args).as_deref(), Some("debian:12"));
-        assert_eq!(expand("$BASE-slim", &args).as_deref(), Some("debian:12-slim"));
+        assert_eq!(
+            expand("$BASE-slim", &args).as_deref(),
+            Some("debian:12-slim")
+        );
         assert_eq!(expand("img:${TAG:-1}", &args).as_deref(), Some("img:1"));
         assert_eq!(expand("img:${TAG}", &args), None);
         assert_eq!(expand("img:${OTHER}", &args), None);
