@@ -25,7 +25,16 @@ pub mod dl3043;
 pub mod dl3044;
 pub mod dl3045;
 pub mod dl3048;
+pub mod dl3049;
+pub mod dl3050;
+pub mod dl3051;
+pub mod dl3052;
+pub mod dl3053;
+pub mod dl3054;
+pub mod dl3055;
+pub mod dl3056;
 pub mod dl3057;
+pub mod dl3058;
 pub mod dl3061;
 pub mod dl3063;
 pub mod dl3064;
@@ -36,6 +45,7 @@ pub mod dl4000;
 pub mod dl4003;
 pub mod dl4004;
 pub mod dl4005;
+mod labels;
 
 use crate::syntax::{Args, Dockerfile, Instruction, Keyword, Word};
 
@@ -62,6 +72,47 @@ impl Stage<'_> {
             .iter()
             .rposition(|s| s.name.as_deref() == Some(base))
     }
+}
+
+/// For each stage, whether a later stage builds on it (`FROM name`) or copies from it (`COPY
+/// --from`, `RUN --mount=…,from=`, by name or number): such a stage is a build step, not an image
+/// that ships or runs.
+pub fn used_later(stages: &[Stage<'_>]) -> Vec<bool> {
+    let mut used = vec![false; stages.len()];
+    for (index, stage) in stages.iter().enumerate() {
+        if let Some(parent) = stage.parent(stages, index) {
+            used[parent] = true;
+        }
+        for instruction in &stage.body {
+            let mut sources: Vec<String> = Vec::new();
+            if let Some(value) = instruction.flag("from").and_then(|f| f.value.clone()) {
+                sources.push(value);
+            }
+            for (_, mount) in instruction.mounts() {
+                sources.extend(mount.from().map(str::to_string));
+            }
+            for source in sources {
+                let source = unquoted(&source).to_ascii_lowercase();
+                let found = stages[..index].iter().position(|s| {
+                    s.name.as_deref() == Some(source.as_str())
+                        || s.number.is_some_and(|n| n.to_string() == source)
+                });
+                if let Some(found) = found {
+                    used[found] = true;
+                }
+            }
+        }
+    }
+    used
+}
+
+/// For each stage, whether `holds` is true of it or of a stage it is built on.
+pub fn inherited(stages: &[Stage<'_>], holds: impl Fn(&Stage<'_>) -> bool) -> Vec<bool> {
+    let mut found = vec![false; stages.len()];
+    for (index, stage) in stages.iter().enumerate() {
+        found[index] = holds(stage) || stage.parent(stages, index).is_some_and(|p| found[p]);
+    }
+    found
 }
 
 /// The file's stages in order. Instructions before the first `FROM` form an implicit stage only
