@@ -351,6 +351,19 @@ mod tests {
     }
 
     #[test]
+    fn rules_off_by_default_run_once_named() {
+        assert_eq!(Config::default().severity_of(doc("DL3057")), None);
+        let config = parse("c", "override:\n  info: [DL3057]\n").expect("valid");
+        assert_eq!(config.severity_of(doc("DL3057")), Some(Severity::Info));
+        assert_eq!(config.severity_of(doc("DL1001")), None);
+        let config = parse("c", "select: [inline-ignore-pragma]\n").expect("valid");
+        assert_eq!(config.severity_of(doc("DL1001")), Some(Severity::Info));
+        let config =
+            parse("c", "ignored: [DL3057]\noverride:\n  error: [DL3057]\n").expect("valid");
+        assert_eq!(config.severity_of(doc("DL3057")), None);
+    }
+
+    #[test]
     fn empty_file_is_the_defaults() {
         assert_eq!(parse("c", "").expect("empty is fine"), Config::default());
     }
