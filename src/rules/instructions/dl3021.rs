@@ -17,8 +17,16 @@ impl Rule for CopyDestinationNotDirectory {
                 continue;
             };
             let path = unquoted(&dest.text);
-            // A destination ending in a variable may well end in `/`.
-            if sources.len() < 2 || path.ends_with('/') || path.contains('$') {
+            // A destination with a variable may well end in `/`; `.` and `..` are directories,
+            // and Windows paths end in `\`.
+            if sources.len() < 2
+                || path.ends_with(['/', '\\'])
+                || path.contains('$')
+                || path == "."
+                || path == ".."
+                || path.ends_with("/.")
+                || path.ends_with("/..")
+            {
                 continue;
             }
             cx.report(

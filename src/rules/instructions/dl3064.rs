@@ -58,7 +58,8 @@ const KNOWN: &[&str] = &[
     "VAULT_TOKEN",
 ];
 
-/// Parts of a name that suggest a credential.
+/// Parts of a name that suggest a credential (hadolint's, without `username`: a user name is not
+/// a secret, and `ARG USERNAME=vscode` is how dev-container images name their user).
 const SUSPICIOUS: &[&str] = &[
     "api_key",
     "client_key",
@@ -66,7 +67,6 @@ const SUSPICIOUS: &[&str] = &[
     "private",
     "secret",
     "token",
-    "username",
 ];
 
 /// Whether the name is a known credential or has a suspicious part as whole words

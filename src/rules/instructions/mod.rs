@@ -115,22 +115,42 @@ pub fn inherited(stages: &[Stage<'_>], holds: impl Fn(&Stage<'_>) -> bool) -> Ve
     found
 }
 
+/// Whether a stage is empty at its start: `FROM scratch`, or built on a stage that is.
+pub fn from_scratch(stages: &[Stage<'_>], index: usize) -> bool {
+    let mut at = index;
+    for _ in 0..stages.len() {
+        if stages[at].base.as_deref() == Some("scratch") {
+            return true;
+        }
+        match stages[at].parent(stages, at) {
+            Some(parent) => at = parent,
+            None => return false,
+        }
+    }
+    false
+}
+
 /// The file's stages in order. Instructions before the first `FROM` form an implicit stage only
 /// when there are any besides `ARG`s (global `ARG`s belong to no stage).
 pub fn stages(dockerfile: &Dockerfile) -> Vec<Stage<'_>> {
     let mut stages: Vec<Stage<'_>> = Vec::new();
     let mut number = 0;
+    // Names and bases written with a global ARG (`FROM ${BASE} AS ${NAME}`, which buildah
+    // accepts) are read through its default.
+    let args = global_args(dockerfile);
+    let resolved = |word: &Word| {
+        expand(&word.text, &args)
+            .unwrap_or_else(|| word.text.clone())
+            .to_ascii_lowercase()
+    };
     for instruction in dockerfile.instructions() {
         if instruction.keyword == Keyword::From {
             let parts = from_parts(instruction);
             stages.push(Stage {
                 from: Some(instruction),
                 number: Some(number),
-                name: parts
-                    .as_ref()
-                    .and_then(|p| p.alias)
-                    .map(|a| a.text.to_ascii_lowercase()),
-                base: parts.map(|p| p.image.text.to_ascii_lowercase()),
+                name: parts.as_ref().and_then(|p| p.alias).map(resolved),
+                base: parts.map(|p| resolved(p.image)),
                 body: Vec::new(),
             });
             number += 1;
