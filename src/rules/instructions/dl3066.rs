@@ -5,6 +5,8 @@ use crate::syntax::{Args, Keyword};
 
 pub struct NonNumericUser;
 
+const WINDOWS_ACCOUNTS: &[&str] = &["ContainerUser", "ContainerAdministrator"];
+
 impl Rule for NonNumericUser {
     fn check(&self, cx: &mut Context<'_, '_>) {
         for instruction in cx.dockerfile.instructions() {
@@ -16,8 +18,13 @@ impl Rule for NonNumericUser {
             };
             let user = super::unquoted(&word.text);
             let uid = user.split(':').next().unwrap_or(user);
-            // A variable's value is not known here.
-            if uid.is_empty() || uid.contains('$') || uid.chars().all(|c| c.is_ascii_digit()) {
+            // A variable's value is not known here; Windows has no numeric IDs, and its
+            // built-in container accounts are what Windows images name.
+            if uid.is_empty()
+                || uid.contains('$')
+                || uid.chars().all(|c| c.is_ascii_digit())
+                || WINDOWS_ACCOUNTS.iter().any(|a| a.eq_ignore_ascii_case(uid))
+            {
                 continue;
             }
             cx.report(
