@@ -16,7 +16,7 @@ impl Rule for MaintainerDeprecated {
                 Args::Text(word) => Some(Fix {
                     title: "Replace MAINTAINER with the org.opencontainers.image.authors label"
                         .into(),
-                    applicability: Applicability::Safe,
+                    applicability: Applicability::Unsafe,
                     edits: vec![Edit {
                         span: instruction.span,
                         content: format!(
