@@ -48,11 +48,24 @@ impl Rule for ShellFormCommand {
 }
 
 /// The JSON form of a command made only of plain words (no quoting, variables, globs,
-/// redirections or other shell syntax, whose meaning would change without a shell).
+/// redirections or other shell syntax, whose meaning would change without a shell). A leading
+/// `exec` is dropped (the program then runs as PID 1, which is what it asked for); a command
+/// that starts with another shell builtin or a variable assignment has no exec form.
 fn json_form(command: &Word) -> Option<String> {
+    const BUILTINS: &[&str] = &[
+        ".", "alias", "cd", "command", "eval", "export", "readonly", "set", "shift", "source",
+        "trap", "ulimit", "umask", "unset", "wait", "if", "for", "while", "until", "case", "!",
+    ];
     let plain = |c: char| c.is_ascii_alphanumeric() || "_./:=,@%+-".contains(c);
-    let words: Vec<&str> = command.text.split_whitespace().collect();
-    if words.is_empty() || !words.iter().all(|w| w.chars().all(plain)) {
+    let mut words: Vec<&str> = command.text.split_whitespace().collect();
+    if words.first() == Some(&"exec") {
+        words.remove(0);
+    }
+    let first = words.first()?;
+    if first.contains('=') || BUILTINS.contains(first) {
+        return None;
+    }
+    if !words.iter().all(|w| w.chars().all(plain)) {
         return None;
     }
     let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
