@@ -19,8 +19,8 @@ impl Rule for LastUserRoot {
                 cx.report(
                     user.span,
                     format!(
-                        "the last USER of this stage is `{}`: the container runs as root unless \
-                         a later USER switches to an unprivileged user",
+                        "the last USER of this stage is `{}`: its container runs as root; switch \
+                         to an unprivileged user after the steps that need root",
                         word.text
                     ),
                 );

@@ -38,7 +38,7 @@ impl Rule for EnvSelfReference {
                             instruction.span,
                             format!(
                                 "`{user}` uses `${name}`, which this same ENV sets: Docker \
-                                 expands it with the value from before this ENV (here none); \
+                                 expands it with the value from before this ENV, not this one; \
                                  set `{name}` in an ENV of its own first"
                             ),
                         );
