@@ -40,6 +40,7 @@ fn header(path: &Path) -> String {
         "rationale",
         "aliases",
         "fix",
+        "default",
         "examples",
     ];
     let mapping = value
@@ -64,10 +65,19 @@ fn header(path: &Path) -> String {
                 .collect()
         })
         .unwrap_or_default();
+    // `default: off` keeps a rule from running until a config or the command line names it.
+    let default_off = match field("default").as_deref() {
+        None | Some("on") => false,
+        Some("off") => true,
+        Some(other) => panic!(
+            "{}: `default` must be on or off, not {other:?}",
+            path.display()
+        ),
+    };
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "    Header {{ code: {:?}, name: {:?}, category: {:?}, severity: {:?}, summary: {:?}, rationale: {:?}, aliases: &{:?}, fix: {:?} }},",
+        "    Header {{ code: {:?}, name: {:?}, category: {:?}, severity: {:?}, summary: {:?}, rationale: {:?}, aliases: &{:?}, fix: {:?}, default_off: {:?} }},",
         required("code"),
         required("name"),
         required("category"),
@@ -76,6 +86,7 @@ fn header(path: &Path) -> String {
         required("rationale"),
         aliases,
         field("fix"),
+        default_off,
     );
     out
 }

@@ -51,6 +51,10 @@ pub struct Config {
     pub trusted_registries: Vec<String>,
     /// Entries naming hadolint rules layerlint does not have: accepted, and they change nothing.
     pub hadolint_only: Vec<String>,
+    /// `label-schema`: label name → the kind of value it must hold.
+    pub label_schema: BTreeMap<String, String>,
+    /// `strict-labels`: labels outside the schema are reported.
+    pub strict_labels: bool,
 }
 
 impl Config {
@@ -64,6 +68,17 @@ impl Config {
             if !select.iter().any(named) {
                 return None;
             }
+        }
+        // A rule that is off by default runs once it is named: in `select` (checked above) or
+        // with a severity in `override` (how a hadolint config turns on DL3057 or DL1001).
+        if doc.default_off
+            && self.select.is_none()
+            && !self
+                .overrides
+                .iter()
+                .any(|(entry, _)| names_rule(entry, doc))
+        {
+            return None;
         }
         let severity = self
             .overrides
@@ -264,7 +279,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
             }
         },
     };
-    let _ = (raw.label_schema, raw.strict_labels, raw.verbose);
+    let _ = raw.verbose;
     Ok(Config {
         path: None,
         ignored: raw.ignored,
@@ -280,6 +295,8 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
         no_color: raw.no_color,
         trusted_registries: raw.trusted_registries,
         hadolint_only,
+        label_schema: raw.label_schema,
+        strict_labels: raw.strict_labels,
     })
 }
 
@@ -484,8 +501,8 @@ mod tests {
         );
         assert!(parse("c.yaml", "select: [LL999]\n").is_err());
         assert!(parse("c.yaml", "ignored: [DL9999]\n").is_err());
-        let config = parse("c.yaml", "ignored: [DL3057, SC2086, LL302, dl3057]\n").expect("valid");
-        assert_eq!(config.hadolint_only, ["DL3057", "SC2086", "dl3057"]);
+        let config = parse("c.yaml", "ignored: [SC2154, SC2086, LL302, sc2154]\n").expect("valid");
+        assert_eq!(config.hadolint_only, ["SC2154", "SC2086", "sc2154"]);
     }
 
     #[test]
@@ -531,6 +548,19 @@ mod tests {
             err.message
         );
         assert!(err.message.len() < 400, "{}", err.message);
+    }
+
+    #[test]
+    fn rules_off_by_default_run_once_named() {
+        assert_eq!(Config::default().severity_of(doc("DL3057")), None);
+        let config = parse("c", "override:\n  info: [DL3057]\n").expect("valid");
+        assert_eq!(config.severity_of(doc("DL3057")), Some(Severity::Info));
+        assert_eq!(config.severity_of(doc("DL1001")), None);
+        let config = parse("c", "select: [inline-ignore-pragma]\n").expect("valid");
+        assert_eq!(config.severity_of(doc("DL1001")), Some(Severity::Info));
+        let config =
+            parse("c", "ignored: [DL3057]\noverride:\n  error: [DL3057]\n").expect("valid");
+        assert_eq!(config.severity_of(doc("DL3057")), None);
     }
 
     #[test]

@@ -48,7 +48,12 @@ pub fn lint_with_found(
     let enabled = |doc: &rules::RuleDoc| options.config.severity_of(doc);
     let mut diagnostics = dockerfile.diagnostics();
     diagnostics.extend(found);
-    diagnostics.extend(rules::check_all(&model, &options.build_context, enabled));
+    diagnostics.extend(rules::check_all(
+        &model,
+        &options.build_context,
+        &options.config,
+        enabled,
+    ));
     let pragmas = if options.config.disable_ignore_pragma {
         Vec::new()
     } else {

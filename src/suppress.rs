@@ -1,13 +1,14 @@
 //! Inline suppression: `# layerlint ignore=LL302,DL3059 -- why` on the comment lines directly
 //! above an instruction silences those codes on that instruction; `# layerlint global
-//! ignore=LL306` silences them in the whole file. hadolint's `# hadolint ignore=…` and
-//! `# hadolint global ignore=…` work the same, so a hadolint user switches without editing
-//! anything. A suppression that silences nothing is reported itself (LL002), so stale ones don't
+//! ignore=LL306` silences them in the whole file; `# layerlint stage ignore=DL3002` directly
+//! above an instruction silences them from there to the end of its stage. hadolint's
+//! `# hadolint ignore=…`, `# hadolint stage ignore=…` and `# hadolint global ignore=…` work the
+//! same, so a hadolint user switches without editing anything. A suppression that silences nothing is reported itself (LL002), so stale ones don't
 //! pile up.
 
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
-use crate::syntax::{Dockerfile, Item};
+use crate::syntax::{Dockerfile, Item, Keyword};
 
 /// One pragma comment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,9 +16,12 @@ pub struct Pragma {
     /// The comment line (without its line ending).
     pub span: Span,
     pub global: bool,
+    /// `stage ignore=`: the target runs to the end of the stage.
+    pub stage: bool,
     /// Codes or rule names as written.
     pub codes: Vec<String>,
-    /// For an instruction pragma: the instruction's lines.
+    /// For an instruction pragma: the instruction's lines; for a stage pragma, from there up to
+    /// the next `FROM` (or the end of the file).
     pub target: Option<Span>,
 }
 
@@ -51,6 +55,14 @@ pub fn pragmas(dockerfile: &Dockerfile) -> Vec<Pragma> {
         }
     }
     found.extend(pending);
+    for pragma in found.iter_mut().filter(|p| p.stage) {
+        if let Some(target) = &mut pragma.target {
+            let next_from = dockerfile
+                .instructions()
+                .find(|i| i.keyword == Keyword::From && i.lines.start > target.start);
+            target.end = next_from.map_or(dockerfile.source.len() as u32, |i| i.lines.start);
+        }
+    }
     found
 }
 
@@ -62,6 +74,10 @@ fn parse(comment: &str, span: Span) -> Option<Pragma> {
         .or_else(|| body.strip_prefix("hadolint"))?;
     let rest = rest.trim_start();
     let (global, rest) = match rest.strip_prefix("global") {
+        Some(after) => (true, after.trim_start()),
+        None => (false, rest),
+    };
+    let (stage, rest) = match rest.strip_prefix("stage").filter(|_| !global) {
         Some(after) => (true, after.trim_start()),
         None => (false, rest),
     };
@@ -80,6 +96,7 @@ fn parse(comment: &str, span: Span) -> Option<Pragma> {
     (!codes.is_empty()).then_some(Pragma {
         span,
         global,
+        stage,
         codes,
         target: None,
     })
@@ -102,10 +119,12 @@ pub fn apply(
         // Syntax errors are never silenced: a file Docker can't read is not a style question.
         if finding.code != "LL001" {
             for (index, pragma) in pragmas.iter().enumerate() {
+                // A finding belongs to the target when it starts inside it (a finding at the
+                // first byte of the next instruction does not).
                 let applies = pragma.global
-                    || pragma
-                        .target
-                        .is_some_and(|t| t.contains(Span::empty(finding.span.start as usize)));
+                    || pragma.target.is_some_and(|t| {
+                        t.start <= finding.span.start && finding.span.start < t.end
+                    });
                 if let Some(code) = pragma
                     .codes
                     .iter()
@@ -153,6 +172,7 @@ mod tests {
             ["DL3008", "DL3009"]
         );
         assert!(p("# hadolint global ignore=DL3006").unwrap().global);
+        assert!(p("# hadolint stage ignore=DL3006").unwrap().stage);
         assert!(p("#layerlint ignore = deleted-in-later-layer").is_some());
         assert!(p("# ignore=LL302").is_none());
         assert!(p("# layerlint ignore=").is_none());
@@ -167,6 +187,18 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].target.map(|t| df.text(t)), Some("RUN x\n"));
         assert_eq!(found[1].target, None);
+    }
+
+    #[test]
+    fn stage_pragmas_run_to_the_next_from() {
+        let df = parse_dockerfile(
+            "# hadolint stage ignore=DL3002\nFROM a\nUSER root\nFROM b\nUSER root\n",
+        );
+        let found = pragmas(&df);
+        assert_eq!(
+            found[0].target.map(|t| df.text(t)),
+            Some("FROM a\nUSER root\n")
+        );
     }
 }
 

@@ -232,7 +232,7 @@ fn stdin_is_read_for_a_dash_and_named_by_stdin_filename() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "no findings in 1 file\n");
 
-    let bad = b"FROM a\n# \xff\n";
+    let bad = b"FROM a:1\n# \xff\n";
     let run = layerlint_with_stdin(
         dir.path(),
         &[
@@ -347,7 +347,7 @@ fn the_human_format_shows_the_code_and_counts_it() {
 
 // ---- Machine formats ------------------------------------------------------------------------------
 
-const MISSPELT: &[u8] = b"FROM alpine\nRUNN x\n";
+const MISSPELT: &[u8] = b"FROM alpine:3.20\nRUNN x\n";
 
 /// Runs `check --format FORMAT` on a Dockerfile whose one finding is an LL001 on line 2.
 fn check_misspelt(format: &str) -> Run {
@@ -545,7 +545,7 @@ fn dump_prints_syntax_errors_to_stderr_and_exits_1() {
     assert!(run.stderr.contains("error[LL001]"), "{}", run.stderr);
 }
 
-const COPIES_CONTEXT: &[u8] = b"FROM alpine\nCOPY . /app\n";
+const COPIES_CONTEXT: &[u8] = b"FROM alpine:3.20\nCOPY . /app\n";
 
 /// The codes of the findings in a JSON run.
 fn codes(run: &Run) -> Vec<String> {
@@ -921,10 +921,11 @@ fn hadolint_pragmas_silence_findings_and_stale_ones_are_reported() {
     let dir = project(&[("Dockerfile", silenced)]);
     let run = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"]);
     assert_eq!(codes(&run), Vec::<String>::new());
-    let global = b"# hadolint global ignore=DL3006,LL302\nFROM alpine:3.20\nRUN echo hi\n";
+    let global = b"# hadolint global ignore=DL3006,SC2086,LL302\nFROM alpine\nRUN echo hi\n";
     let dir = project(&[("Dockerfile", global)]);
     let run = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"]);
-    // DL3006 is hadolint's and is left alone; LL302 silences nothing.
+    // DL3006 silences the untagged image; SC2086 is ShellCheck's and is left alone; LL302
+    // silences nothing.
     assert_eq!(codes(&run), ["LL002"]);
     let dir = project(&[
         ("Dockerfile", silenced),
@@ -957,24 +958,24 @@ fn completions_and_man_page_come_from_the_command_line_definition() {
 // --fix, --unsafe-fixes and --diff.
 
 /// The worked example of LAYER-RULES.md ("Reducing layer bloat").
-const SEED: &[u8] = b"FROM busybox
+const SEED: &[u8] = b"FROM busybox:1.36
 RUN mkdir /data
 RUN dd if=/dev/zero bs=1024 count=1024 of=/data/one
 RUN chmod -R 0777 /data
 RUN dd if=/dev/zero bs=1024 count=1024 of=/data/two
 RUN chmod -R 0777 /data
 RUN rm /data/one
-CMD ls -alh /data
+CMD [\"ls\", \"-alh\", \"/data\"]
 ";
 
-const SEED_FIXED: &str = "FROM busybox
+const SEED_FIXED: &str = "FROM busybox:1.36
 RUN mkdir /data && \\
     dd if=/dev/zero bs=1024 count=1024 of=/data/one && \\
     chmod -R 0777 /data && \\
     dd if=/dev/zero bs=1024 count=1024 of=/data/two && \\
     chmod -R 0777 /data && \\
     rm /data/one
-CMD ls -alh /data
+CMD [\"ls\", \"-alh\", \"/data\"]
 ";
 
 // LL303's rewrite is exact here: one file into /etc, which every image has (a `chown -R` of a
@@ -1083,7 +1084,7 @@ fn diff_prints_a_unified_diff_exits_1_and_writes_nothing() {
         "--- a/Dockerfile
 +++ b/Dockerfile
 @@ -1,8 +1,8 @@
- FROM busybox
+ FROM busybox:1.36
 -RUN mkdir /data
 -RUN dd if=/dev/zero bs=1024 count=1024 of=/data/one
 -RUN chmod -R 0777 /data
@@ -1096,7 +1097,7 @@ fn diff_prints_a_unified_diff_exits_1_and_writes_nothing() {
 +    dd if=/dev/zero bs=1024 count=1024 of=/data/two && \\
 +    chmod -R 0777 /data && \\
 +    rm /data/one
- CMD ls -alh /data
+ CMD [\"ls\", \"-alh\", \"/data\"]
 "
     );
     assert_eq!(

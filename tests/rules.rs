@@ -10,18 +10,27 @@ use layerlint::{Diagnostic, LintOptions, fix, lint_with};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-fn options(example: &Example) -> LintOptions {
+fn options(doc: &RuleDoc, example: &Example) -> LintOptions {
+    let mut config = match &example.config {
+        Some(text) => layerlint::config::parse("example config", text)
+            .unwrap_or_else(|e| panic!("{}: bad example config: {}", doc.code, e.message)),
+        None => layerlint::config::Config::default(),
+    };
+    // A rule that is off by default is tested as a user who turned it on sees it.
+    if doc.default_off {
+        config.overrides.push((doc.code.clone(), doc.severity));
+    }
     LintOptions {
         build_context: match &example.context {
             Some(files) => BuildContext::Files(files.clone()),
             None => BuildContext::Unknown,
         },
-        ..LintOptions::default()
+        config,
     }
 }
 
 fn findings_of(doc: &RuleDoc, source: &str, example: &Example) -> Vec<Diagnostic> {
-    lint_with(source, &options(example))
+    lint_with(source, &options(doc, example))
         .into_iter()
         .filter(|d| d.code == doc.code)
         .collect()
@@ -86,7 +95,7 @@ fn check_bad(doc: &RuleDoc, index: usize, example: &Example, failures: &mut Vec<
             "{name}: fixed output differs\n--- expected\n{fixed}--- actual\n{actual}"
         )),
         Ok(actual) => {
-            let after = lint_with(&actual, &options(example));
+            let after = lint_with(&actual, &options(doc, example));
             if let Some(e) = after.iter().find(|d| d.code == "LL001") {
                 failures.push(format!(
                     "{name}: the fixed file has a syntax error: {}",

@@ -5,16 +5,16 @@ use layerlint::rules::{self, RuleDoc};
 
 pub fn list() -> Exit {
     let mut out = format!(
-        "{:<7} {:<34} {:<9} {:<8} {}\n",
+        "{:<7} {:<34} {:<12} {:<8} {}\n",
         "CODE", "NAME", "CATEGORY", "SEVERITY", "FIX"
     );
     for (doc, _) in rules::all() {
         out.push_str(&format!(
-            "{:<7} {:<34} {:<9} {:<8} {}\n",
+            "{:<7} {:<34} {:<12} {:<8} {}\n",
             doc.code,
             doc.name,
             doc.category,
-            doc.severity.as_str(),
+            default_severity(doc),
             fix_name(doc)
         ));
     }
@@ -31,6 +31,15 @@ pub fn show(wanted: &str) -> Exit {
     Exit::Clean
 }
 
+/// The severity a rule reports at by default; `off` for a rule that runs only when named.
+fn default_severity(doc: &RuleDoc) -> &'static str {
+    if doc.default_off {
+        "off"
+    } else {
+        doc.severity.as_str()
+    }
+}
+
 fn fix_name(doc: &RuleDoc) -> &'static str {
     match doc.fix {
         Some(layerlint::Applicability::Safe) => "safe",
@@ -45,7 +54,7 @@ fn render(doc: &RuleDoc) -> String {
     out.push_str(&format!(
         "category: {}   default severity: {}   fix: {}\n",
         doc.category,
-        doc.severity.as_str(),
+        default_severity(doc),
         fix_name(doc)
     ));
     if !doc.aliases.is_empty() {

@@ -90,6 +90,13 @@ struct Help<'a> {
 #[derive(Serialize)]
 struct Configuration {
     level: &'static str,
+    /// `false` for a rule that is off unless named (SARIF's default is `true`).
+    #[serde(skip_serializing_if = "is_true")]
+    enabled: bool,
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 #[derive(Serialize)]
@@ -290,6 +297,7 @@ fn documented(doc: &'static RuleDoc) -> Descriptor<'static> {
             },
             default_configuration: Configuration {
                 level: level(doc.severity),
+                enabled: !doc.default_off,
             },
             properties: RuleProperties {
                 category: &doc.category,

@@ -13,6 +13,7 @@ mod dl3040;
 mod dl3042;
 mod dl3059;
 mod dl3060;
+mod instructions;
 mod ll001;
 mod ll002;
 mod ll003;
@@ -31,6 +32,7 @@ mod shell;
 
 pub use registry::{Example, RuleDoc, all, find};
 
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Model;
 use crate::project::BuildContext;
@@ -47,6 +49,8 @@ pub struct Context<'m, 'a> {
     pub dockerfile: &'a Dockerfile,
     pub model: &'m Model<'a>,
     pub build_context: &'m BuildContext,
+    /// The configuration in force, for rules with settings (`trustedRegistries`, `label-schema`).
+    pub config: &'m Config,
     doc: &'static RuleDoc,
     severity: Severity,
     found: Vec<Diagnostic>,
@@ -58,6 +62,7 @@ impl<'m, 'a> Context<'m, 'a> {
     pub fn new(
         model: &'m Model<'a>,
         build_context: &'m BuildContext,
+        config: &'m Config,
         doc: &'static RuleDoc,
         severity: Severity,
         runs: &'m std::cell::OnceCell<runs::Runs<'a>>,
@@ -66,6 +71,7 @@ impl<'m, 'a> Context<'m, 'a> {
             dockerfile: model.dockerfile,
             model,
             build_context,
+            config,
             doc,
             severity,
             found: Vec::new(),
@@ -131,6 +137,7 @@ impl<'m, 'a> Context<'m, 'a> {
 pub fn check_all(
     model: &Model<'_>,
     build_context: &BuildContext,
+    config: &Config,
     enabled: impl Fn(&RuleDoc) -> Option<Severity>,
 ) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
@@ -139,7 +146,7 @@ pub fn check_all(
         let Some(severity) = enabled(doc) else {
             continue;
         };
-        let mut cx = Context::new(model, build_context, doc, severity, &runs);
+        let mut cx = Context::new(model, build_context, config, doc, severity, &runs);
         rule.check(&mut cx);
         findings.extend(cx.into_findings());
     }

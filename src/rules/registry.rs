@@ -22,6 +22,9 @@ pub struct RuleDoc {
     pub aliases: Vec<String>,
     /// The best applicability of this rule's fixes; absent when it offers no rewrite.
     pub fix: Option<Applicability>,
+    /// `default: off` in the YAML: the rule runs only when a config or `--select` names it
+    /// (hadolint's severity `ignore`, e.g. DL3057 and DL1001).
+    pub default_off: bool,
     /// The YAML from `examples:` on, parsed on first use.
     examples_yaml: &'static str,
     examples: OnceLock<Examples>,
@@ -66,6 +69,10 @@ pub struct Example {
     pub fixed: Option<String>,
     #[serde(default)]
     pub context: Option<BTreeMap<String, String>>,
+    /// A configuration file's text (`.layerlint.yaml` keys) the example is linted with, for
+    /// rules with settings such as `trustedRegistries`.
+    #[serde(default)]
+    pub config: Option<String>,
 }
 
 /// Declares the rules: `CODE => implementation`. The YAML is read from `rules/CODE.yaml`.
@@ -81,12 +88,41 @@ registry! {
     "LL001" => super::ll001::SyntaxError,
     "LL002" => super::ll002::UnusedSuppression,
     "LL003" => super::ll003::InvalidUtf8,
+    "DL1001" => super::instructions::dl1001::InlineIgnorePragma,
+    "DL3000" => super::instructions::dl3000::WorkdirRelative,
+    "DL3002" => super::instructions::dl3002::LastUserRoot,
+    "DL3006" => super::instructions::dl3006::UntaggedImage,
+    "DL3007" => super::instructions::dl3007::LatestTag,
     "DL3009" => super::dl3009::AptListsLeft,
+    "DL3011" => super::instructions::dl3011::InvalidPort,
+    "DL3012" => super::instructions::dl3012::MultipleHealthchecks,
     "DL3019" => super::dl3019::ApkCacheLeft,
+    "DL3020" => super::instructions::dl3020::AddInsteadOfCopy,
+    "DL3021" => super::instructions::dl3021::CopyDestinationNotDirectory,
+    "DL3022" => super::instructions::dl3022::CopyFromUnknownStage,
+    "DL3023" => super::instructions::dl3023::CopyFromOwnStage,
+    "DL3024" => super::instructions::dl3024::DuplicateStageName,
+    "DL3025" => super::instructions::dl3025::ShellFormCommand,
+    "DL3026" => super::instructions::dl3026::UntrustedRegistry,
+    "DL3029" => super::instructions::dl3029::FromPlatform,
     "DL3032" => super::dl3032::YumCacheLeft,
     "DL3036" => super::dl3036::ZypperCacheLeft,
     "DL3040" => super::dl3040::DnfCacheLeft,
     "DL3042" => super::dl3042::PipCacheLeft,
+    "DL3043" => super::instructions::dl3043::OnbuildForbiddenTrigger,
+    "DL3044" => super::instructions::dl3044::EnvSelfReference,
+    "DL3045" => super::instructions::dl3045::CopyRelativeWithoutWorkdir,
+    "DL3048" => super::instructions::dl3048::InvalidLabelKey,
+    "DL3049" => super::instructions::dl3049::LabelMissing,
+    "DL3050" => super::instructions::dl3050::LabelSuperfluous,
+    "DL3051" => super::instructions::dl3051::LabelEmpty,
+    "DL3052" => super::instructions::dl3052::LabelNotUrl,
+    "DL3053" => super::instructions::dl3053::LabelNotRfc3339,
+    "DL3054" => super::instructions::dl3054::LabelNotSpdx,
+    "DL3055" => super::instructions::dl3055::LabelNotGitHash,
+    "DL3056" => super::instructions::dl3056::LabelNotSemver,
+    "DL3057" => super::instructions::dl3057::HealthcheckMissing,
+    "DL3058" => super::instructions::dl3058::LabelNotEmail,
     "DL3059" => super::dl3059::ConsecutiveRun,
     "DL3060" => super::dl3060::YarnCacheLeft,
     "DL3001" => super::shell::dl3001::PointlessCommand,
@@ -113,6 +149,16 @@ registry! {
     "DL3062" => super::packages::dl3062::GoVersionUnpinned,
     "DL4001" => super::shell::dl4001::WgetAndCurl,
     "DL4006" => super::shell::dl4006::PipeWithoutPipefail,
+    "DL3061" => super::instructions::dl3061::InstructionBeforeFrom,
+    "DL3063" => super::instructions::dl3063::ReservedStageName,
+    "DL3064" => super::instructions::dl3064::SensitiveBuildVariable,
+    "DL3065" => super::instructions::dl3065::RedundantTargetPlatform,
+    "DL3066" => super::instructions::dl3066::NonNumericUser,
+    "DL3067" => super::instructions::dl3067::CopyWholeFilesystem,
+    "DL4000" => super::instructions::dl4000::MaintainerDeprecated,
+    "DL4003" => super::instructions::dl4003::MultipleCmd,
+    "DL4004" => super::instructions::dl4004::MultipleEntrypoint,
+    "DL4005" => super::instructions::dl4005::LnBinSh,
     "LL301" => super::ll301::UpdateInSeparateLayer,
     "LL302" => super::ll302::DeletedInLaterLayer,
     "LL303" => super::ll303::PermissionChangeCopiesFiles,
@@ -131,6 +177,7 @@ pub(crate) struct Header {
     rationale: &'static str,
     aliases: &'static [&'static str],
     fix: Option<&'static str>,
+    default_off: bool,
 }
 
 include!(concat!(env!("OUT_DIR"), "/rule_headers.rs"));
@@ -166,6 +213,7 @@ impl RuleDoc {
                 "display-only" => Applicability::DisplayOnly,
                 other => panic!("{}: bad fix {other:?}", header.code),
             }),
+            default_off: header.default_off,
             examples_yaml,
             examples: OnceLock::new(),
         }

@@ -8,7 +8,7 @@ mod instruction;
 mod json;
 mod lines;
 pub mod mount;
-mod reference;
+pub mod reference;
 pub mod script;
 pub mod shell;
 mod validate;

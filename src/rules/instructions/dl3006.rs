@@ -1,0 +1,71 @@
+//! DL3006 untagged-image: a `FROM` image without a tag or digest.
+
+use super::{Stage, expand, from_parts, global_args, image_ref, stages};
+use crate::rules::{Context, Rule};
+use crate::span::Span;
+use crate::syntax::Dockerfile;
+
+pub struct UntaggedImage;
+
+/// A `FROM` image as the build sees it: the reference with build arguments expanded, or `None`
+/// when it names an earlier stage, is `scratch`, or uses a variable without a known value.
+pub(super) struct BaseImage {
+    pub span: Span,
+    pub written: String,
+    pub reference: String,
+}
+
+pub(super) fn base_images(dockerfile: &Dockerfile) -> Vec<BaseImage> {
+    let args = global_args(dockerfile);
+    let stages = stages(dockerfile);
+    let mut found = Vec::new();
+    for (index, stage) in stages.iter().enumerate() {
+        let Some(parts) = stage.from.and_then(from_parts) else {
+            continue;
+        };
+        let written = parts.image.text.clone();
+        let Some(reference) = expand(&written, &args) else {
+            continue;
+        };
+        if reference.eq_ignore_ascii_case("scratch") || names_stage(&stages[..index], &reference) {
+            continue;
+        }
+        found.push(BaseImage {
+            span: parts.image.span,
+            written,
+            reference,
+        });
+    }
+    found
+}
+
+fn names_stage(earlier: &[Stage<'_>], reference: &str) -> bool {
+    let reference = reference.to_ascii_lowercase();
+    earlier
+        .iter()
+        .any(|s| s.name.as_deref() == Some(reference.as_str()))
+}
+
+impl Rule for UntaggedImage {
+    fn check(&self, cx: &mut Context<'_, '_>) {
+        for image in base_images(cx.dockerfile) {
+            let parts = image_ref(&image.reference);
+            if parts.tag.is_some() || parts.digest.is_some() || parts.path.is_empty() {
+                continue;
+            }
+            let via = if image.written == image.reference {
+                String::new()
+            } else {
+                format!(" (`{}` through its ARG default)", image.written)
+            };
+            cx.report(
+                image.span,
+                format!(
+                    "`{}`{via} has no tag: it means `latest`, which changes under the build; \
+                     name a version tag or a digest",
+                    image.reference
+                ),
+            );
+        }
+    }
+}

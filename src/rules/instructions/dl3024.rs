@@ -1,0 +1,39 @@
+//! DL3024 duplicate-stage-name: two stages with the same name.
+
+use super::{from_parts, stages};
+use crate::rules::{Context, Rule};
+
+pub struct DuplicateStageName;
+
+impl Rule for DuplicateStageName {
+    fn check(&self, cx: &mut Context<'_, '_>) {
+        let stages = stages(cx.dockerfile);
+        for (index, stage) in stages.iter().enumerate() {
+            let Some(name) = stage.name.as_deref() else {
+                continue;
+            };
+            let Some(first) = stages[..index]
+                .iter()
+                .find(|s| s.name.as_deref() == Some(name))
+            else {
+                continue;
+            };
+            let Some(alias) = stage.from.and_then(from_parts).and_then(|p| p.alias) else {
+                continue;
+            };
+            let first_span = first.from.map(|f| f.span);
+            let line = first_span.map_or(0, |s| cx.line_of(s));
+            let diagnostic = cx.report(
+                alias.span,
+                format!(
+                    "the stage name `{}` is already used on line {line}; stage names must be \
+                     unique",
+                    alias.text
+                ),
+            );
+            if let Some(span) = first_span {
+                diagnostic.label(span, "first defined here");
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! DL3044 env-self-reference: an `ENV` value naming a variable the same `ENV` sets earlier.
+
+use crate::rules::declared::declared_names;
+use crate::rules::{Context, Rule};
+use crate::syntax::vars::references;
+use crate::syntax::{Args, Keyword};
+use std::collections::HashSet;
+
+pub struct EnvSelfReference;
+
+impl Rule for EnvSelfReference {
+    fn check(&self, cx: &mut Context<'_, '_>) {
+        let escape = cx.dockerfile.escape;
+        // Variables set by an earlier ARG or ENV: a reference then reads that value, which
+        // may be what was meant.
+        let mut known: HashSet<String> = HashSet::new();
+        for instruction in cx.dockerfile.instructions() {
+            if instruction.keyword == Keyword::Env {
+                if let Args::KeyValues(pairs) = &instruction.args {
+                    let mut hit = None;
+                    'pairs: for (i, pair) in pairs.iter().enumerate() {
+                        if known.contains(&pair.key.text) {
+                            continue;
+                        }
+                        for later in &pairs[i + 1..] {
+                            let value = &later.value.text;
+                            let named = references(value, escape)
+                                .iter()
+                                .any(|r| value[r.name.clone()] == pair.key.text);
+                            if named {
+                                hit = Some((pair.key.text.clone(), later.key.text.clone()));
+                                break 'pairs;
+                            }
+                        }
+                    }
+                    if let Some((name, user)) = hit {
+                        cx.report(
+                            instruction.span,
+                            format!(
+                                "`{user}` uses `${name}`, which this same ENV sets: Docker \
+                                 expands it with the value from before this ENV, not this one; \
+                                 set `{name}` in an ENV of its own first"
+                            ),
+                        );
+                    }
+                }
+            }
+            known.extend(declared_names(instruction));
+        }
+    }
+}
