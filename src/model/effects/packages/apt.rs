@@ -38,14 +38,7 @@ pub(super) fn apply(command: &Command, rec: &mut Recorder) {
             if parsed.has(&["update"]) =>
         {
             // apt 3's `--update` refreshes the index first, in the same command.
-            rec.cache(command, Cache::AptLists);
-            rec.package(
-                command,
-                Manager::Apt,
-                PackageAction::Update,
-                Vec::new(),
-                Vec::new(),
-            );
+            refresh_lists(command, rec);
             if subcommand.text() == Some("install") || subcommand.text() == Some("reinstall") {
                 PackageAction::Install
             } else {
@@ -100,6 +93,12 @@ pub(super) fn add_repository(command: &Command, rec: &mut Recorder) {
     if declines {
         return;
     }
+    refresh_lists(command, rec);
+}
+
+/// An update of the package lists inside another command (`install --update`,
+/// `add-apt-repository`): the lists fill, and the update counts as run.
+fn refresh_lists(command: &Command, rec: &mut Recorder) {
     rec.cache(command, Cache::AptLists);
     rec.package(
         command,
