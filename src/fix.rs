@@ -283,4 +283,19 @@ mod tests {
         let unsafe_fixed = fix_source(source, &LintOptions::default(), Applicability::Unsafe);
         assert_eq!(unsafe_fixed.text, source);
     }
+
+    #[test]
+    fn a_fix_inside_an_onbuild_trigger_is_never_safe() {
+        // The trigger's text is part of the image's configuration: rewriting it changes the image.
+        let source = "FROM debian:12\nONBUILD RUN apt remove -y vim\nRUN apt remove -y vim\n";
+        assert_eq!(
+            fix_safe(source).text,
+            "FROM debian:12\nONBUILD RUN apt remove -y vim\nRUN apt-get remove -y vim\n"
+        );
+        let unsafe_fixed = fix_source(source, &LintOptions::default(), Applicability::Unsafe);
+        assert_eq!(
+            unsafe_fixed.text,
+            "FROM debian:12\nONBUILD RUN apt-get remove -y vim\nRUN apt-get remove -y vim\n"
+        );
+    }
 }

@@ -33,11 +33,11 @@ mod shell;
 pub use registry::{Example, RuleDoc, all, find};
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::model::Model;
 use crate::project::BuildContext;
 use crate::span::Span;
-use crate::syntax::Dockerfile;
+use crate::syntax::{Dockerfile, Keyword};
 
 /// One rule. It looks at the whole file (Dockerfiles are small) and reports through `cx`.
 pub trait Rule: Sync {
@@ -150,5 +150,33 @@ pub fn check_all(
         rule.check(&mut cx);
         findings.extend(cx.into_findings());
     }
+    no_safe_fixes_in_triggers(model.dockerfile, &mut findings);
     findings
+}
+
+/// An `ONBUILD` trigger is stored in the image's configuration as written, so any edit to one
+/// changes the image this file builds (and what every child build runs): a fix there is at most
+/// unsafe, whatever the rule would call it elsewhere.
+fn no_safe_fixes_in_triggers(dockerfile: &Dockerfile, findings: &mut [Diagnostic]) {
+    let triggers: Vec<Span> = dockerfile
+        .instructions()
+        .filter(|instruction| instruction.keyword == Keyword::Onbuild)
+        .map(|instruction| instruction.lines)
+        .collect();
+    if triggers.is_empty() {
+        return;
+    }
+    for fix in findings.iter_mut().filter_map(|finding| finding.fix.as_mut()) {
+        let touches_trigger = fix.edits.iter().any(|edit| {
+            // Overlapping bytes, or an insertion strictly inside the trigger's lines.
+            triggers.iter().any(|trigger| {
+                edit.span.start < trigger.end
+                    && trigger.start < edit.span.end.max(edit.span.start + 1)
+                    && !(edit.span.start == edit.span.end && edit.span.start == trigger.start)
+            })
+        });
+        if touches_trigger && fix.applicability == Applicability::Safe {
+            fix.applicability = Applicability::Unsafe;
+        }
+    }
 }

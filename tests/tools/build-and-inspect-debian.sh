@@ -36,6 +36,9 @@
 # host's network, so apt-get reaches the mirror.
 set -euo pipefail
 
+# shellcheck source=tests/tools/image-root.sh
+. "$(dirname "$0")/image-root.sh"
+
 TOOLS=$(cd "$(dirname "$0")" && pwd)
 readonly TOOLS
 readonly BASE=docker.io/library/debian:bookworm
@@ -169,12 +172,10 @@ describe_tree() {
 }
 
 print_files() {
-    local ctr mnt
-    ctr=$(private_buildah from --pull=never "$IMAGE")
-    mnt=$(private_buildah mount "$ctr")
+    image_root
     echo "files:"
-    describe_tree "$mnt" | LC_ALL=C sort
-    private_buildah umount "$ctr" >/dev/null
+    describe_tree "$IMAGE_ROOT" | LC_ALL=C sort
+    image_root_release
 }
 
 main() {

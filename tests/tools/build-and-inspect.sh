@@ -37,6 +37,9 @@
 # touching anything else in the shared store, and parallel runs cannot see each other's cache.
 set -euo pipefail
 
+# shellcheck source=tests/tools/image-root.sh
+. "$(dirname "$0")/image-root.sh"
+
 readonly BASE=localhost/busybox:local
 # Marks a base made by this script: one made by hand with a few applets would make RUNs fail that
 # the real busybox image runs, so an unmarked image under the same name is replaced.
@@ -238,12 +241,10 @@ print_config() {
 }
 
 print_files() {
-    local ctr mnt
-    ctr=$(private_buildah from --pull=never "$IMAGE")
-    mnt=$(private_buildah mount "$ctr")
+    image_root
     echo "files:"
-    describe_tree "$mnt" | LC_ALL=C sort
-    private_buildah umount "$ctr" >/dev/null
+    describe_tree "$IMAGE_ROOT" | LC_ALL=C sort
+    image_root_release
 }
 
 main() {
