@@ -10,6 +10,7 @@ use crate::span::Span;
 use crate::syntax::mount::MountKind;
 use crate::syntax::script;
 use crate::syntax::{Args, Dockerfile, Instruction, Keyword, Word};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The model of one Dockerfile.
@@ -63,6 +64,8 @@ struct Builder<'a> {
     finals: Vec<StageState>,
     state: Option<StageState>,
     scripts: Vec<script::RunScript<'a>>,
+    /// Stage names to indices, so a `FROM` finds its base without a walk over every stage.
+    stage_names: HashMap<String, usize>,
 }
 
 impl<'a> Builder<'a> {
@@ -74,6 +77,7 @@ impl<'a> Builder<'a> {
             finals: Vec::new(),
             state: None,
             scripts: script::run_scripts(dockerfile),
+            stage_names: HashMap::new(),
         }
     }
 
@@ -118,12 +122,9 @@ impl<'a> Builder<'a> {
         let image = self
             .global_args
             .expand(&words[0].text, self.dockerfile.escape);
-        let earlier = image.as_deref().and_then(|name| {
-            let lower = name.to_ascii_lowercase();
-            self.stages
-                .iter()
-                .position(|s| s.name.as_deref() == Some(lower.as_str()))
-        });
+        let earlier = image
+            .as_deref()
+            .and_then(|name| self.stage_names.get(&name.to_ascii_lowercase()).copied());
         let base = match (&image, earlier) {
             (_, Some(index)) => Base::Stage(index),
             (Some(name), None) if name.eq_ignore_ascii_case("scratch") => Base::Scratch,
@@ -142,10 +143,17 @@ impl<'a> Builder<'a> {
                 user: None,
             },
         };
+        let name = words.get(2).map(|w| w.text.to_ascii_lowercase());
+        if let Some(name) = &name {
+            // The first stage of a name is the one later `FROM`s find.
+            self.stage_names
+                .entry(name.clone())
+                .or_insert(self.stages.len());
+        }
         self.stages.push(Stage {
             index: self.stages.len(),
             from,
-            name: words.get(2).map(|w| w.text.to_ascii_lowercase()),
+            name,
             base,
             steps: Vec::new(),
             ships: false,

@@ -22,10 +22,13 @@ impl Rule for ConsecutiveRun {
         let merger = Merger::new(cx.model);
         let mut found = Vec::new();
         for (index, stage) in cx.model.stages.iter().enumerate() {
+            // Built once per stage, not once per stretch: a stage of thousands of RUNs has
+            // thousands of stretches.
+            let creations = stage.ships.then(|| Creations::new(stage));
             found.extend(
                 mergeable_stretches(&merger, index, stage)
                     .into_iter()
-                    .map(|merged| (saving(cx, stage, &merged), merged)),
+                    .map(|merged| (saving(cx, stage, creations.as_ref(), &merged), merged)),
             );
         }
         for (saving, merged) in found {
@@ -54,23 +57,36 @@ fn mergeable_stretches(merger: &Merger<'_, '_>, index: usize, stage: &Stage<'_>)
 /// What merging a stretch saves, in words: the bytes a later RUN of it removes or rewrites from
 /// an earlier one's layer when the stage ships (the same certain origins LL302 and LL303 use, and
 /// caches an earlier RUN left that a later one cleans), otherwise only layers.
-fn saving(cx: &Context<'_, '_>, stage: &Stage<'_>, merged: &Merged) -> String {
-    if !stage.ships {
+fn saving(
+    cx: &Context<'_, '_>,
+    stage: &Stage<'_>,
+    creations: Option<&Creations<'_>>,
+    merged: &Merged,
+) -> String {
+    let Some(creations) = creations.filter(|_| stage.ships) else {
         return "; this stage does not ship, so the merge saves build steps, not image size".into();
-    }
-    let indices: Vec<usize> = (0..stage.steps.len())
-        .filter(|&i| merged.runs.contains(&stage.steps[i].instruction.span))
+    };
+    // Steps are in file order: each merged RUN is found by binary search on its start, so the
+    // cost follows the stretch, not the stage.
+    let indices: Vec<usize> = merged
+        .runs
+        .iter()
+        .filter_map(|run| {
+            let i = stage
+                .steps
+                .partition_point(|s| s.instruction.span.start < run.start);
+            (stage.steps.get(i)?.instruction.span == *run).then_some(i)
+        })
         .collect();
     let Some(&first) = indices.first() else {
         return String::new();
     };
-    let creations = Creations::new(stage);
     for &later in &indices[1..] {
         let Some(effects) = &stage.steps[later].effects else {
             continue;
         };
         let origin_in_stretch = |target: &PathEffect| {
-            origin::find(stage, &creations, later, target)
+            origin::find(stage, creations, later, target)
                 .filter(|o| o.index >= first)
                 .map(|o| o.index)
         };

@@ -192,6 +192,7 @@ pub struct Merger<'m, 'a> {
     model: &'m Model<'a>,
     /// What each `RUN` with a script brings to a merge, by the offset of its keyword.
     pieces: HashMap<u32, Result<Piece<'a>, Refusal>>,
+    shells: Shells,
 }
 
 impl<'m, 'a> Merger<'m, 'a> {
@@ -203,7 +204,11 @@ impl<'m, 'a> Merger<'m, 'a> {
             .iter()
             .map(|run| (run.instruction.span.start, read_piece(dockerfile, run)))
             .collect();
-        Merger { model, pieces }
+        Merger {
+            model,
+            pieces,
+            shells: Shells::of(model),
+        }
     }
 
     /// Merges steps `first..=last` of stage `stage` (indices into `Stage::steps`); both must be
@@ -231,7 +236,7 @@ impl<'m, 'a> Merger<'m, 'a> {
         if let Some(odd) = pieces.iter().find(|p| p.flags != pieces[0].flags) {
             return Err(Refusal::FlagsDiffer { line: odd.line });
         }
-        let shell_errexit = errexit_shell(self.model, stage_ref, first);
+        let shell_errexit = errexit_shell(&self.shells, stage_ref, first);
         let (wraps, join) = match wraps(&pieces, shell_errexit) {
             Ok(wraps) => (wraps, Join::And),
             Err(refusal @ Refusal::Errexit { .. }) => {
@@ -273,7 +278,7 @@ impl<'m, 'a> Merger<'m, 'a> {
         let dockerfile = self.model.dockerfile;
         let stage_ref = self.model.stages.get(stage)?;
         let head = self.piece(run_at(stage_ref, first)?).ok()?;
-        let shell_errexit = errexit_shell(self.model, stage_ref, first);
+        let shell_errexit = errexit_shell(&self.shells, stage_ref, first);
         let (mut last, mut tail, mut count) = (first, head, 1);
         let mut sequence = false;
         while let Some(next) = next_run(stage_ref, last) {
@@ -1188,7 +1193,7 @@ fn is_flat(item: &AndOr) -> bool {
 /// Whether `set -e` may be on when the stage's `RUN`s start: the `SHELL` in force (in this stage
 /// or the stage it is built from) passes `-e` or `-o errexit`, or bash is told to read options
 /// from the environment (`SHELLOPTS`, `BASH_ENV`).
-fn errexit_shell(model: &Model<'_>, stage: &Stage<'_>, before: usize) -> bool {
+fn errexit_shell(shells: &Shells, stage: &Stage<'_>, before: usize) -> bool {
     if let Some(step) = stage.steps.get(before) {
         if ["SHELLOPTS", "BASH_ENV"]
             .iter()
@@ -1197,30 +1202,55 @@ fn errexit_shell(model: &Model<'_>, stage: &Stage<'_>, before: usize) -> bool {
             return true;
         }
     }
-    let mut current = stage;
-    let mut limit = before;
-    // Each hop goes to an earlier stage, so this ends; the bound guards against a bad model.
-    for _ in 0..=model.stages.len() {
-        let end = limit.min(current.steps.len());
-        let shell = current.steps[..end]
-            .iter()
-            .rev()
-            .find(|s| s.instruction.keyword == Keyword::Shell);
-        if let Some(shell) = shell {
-            return shell_has_errexit(shell.instruction);
+    shells.errexit_before(stage.index, before)
+}
+
+/// Where each stage sets `SHELL`, read once: asking which `SHELL` is in effect is then a binary
+/// search, not a walk back over the stage and every stage it is built FROM (a walk per `RUN` is
+/// quadratic in a long file).
+struct Shells {
+    /// Per stage, the indices of its `SHELL` steps and whether each turns `-e` on.
+    steps: Vec<Vec<(usize, bool)>>,
+    /// Per stage, whether the `SHELL` it starts with (its base stage's) turns `-e` on.
+    at_start: Vec<bool>,
+}
+
+impl Shells {
+    fn of(model: &Model<'_>) -> Shells {
+        let mut steps = Vec::with_capacity(model.stages.len());
+        let mut at_start: Vec<bool> = Vec::with_capacity(model.stages.len());
+        let mut at_end: Vec<bool> = Vec::with_capacity(model.stages.len());
+        for (index, stage) in model.stages.iter().enumerate() {
+            let own: Vec<(usize, bool)> = stage
+                .steps
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.instruction.keyword == Keyword::Shell)
+                .map(|(i, s)| (i, shell_has_errexit(s.instruction)))
+                .collect();
+            // A base comes earlier in the file, so its answer is known already.
+            let inherited = match stage.base {
+                Base::Stage(base) if base < index => at_end.get(base).copied().unwrap_or(false),
+                _ => false,
+            };
+            at_end.push(own.last().map_or(inherited, |&(_, on)| on));
+            at_start.push(inherited);
+            steps.push(own);
         }
-        match current.base {
-            Base::Stage(index) if index < current.index => match model.stages.get(index) {
-                Some(base) => {
-                    current = base;
-                    limit = base.steps.len();
-                }
-                None => return false,
-            },
-            _ => return false,
+        Shells { steps, at_start }
+    }
+
+    /// Whether the `SHELL` in effect before step `before` of stage `stage` turns `-e` on.
+    fn errexit_before(&self, stage: usize, before: usize) -> bool {
+        let Some(own) = self.steps.get(stage) else {
+            return false;
+        };
+        let n = own.partition_point(|&(i, _)| i < before);
+        match n.checked_sub(1) {
+            Some(last) => own[last].1,
+            None => self.at_start.get(stage).copied().unwrap_or(false),
         }
     }
-    false
 }
 
 fn shell_has_errexit(shell: &Instruction) -> bool {

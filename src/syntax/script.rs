@@ -9,6 +9,7 @@
 use super::ast::{Args, Dockerfile, Instruction, Keyword};
 use super::shell::{self, Script};
 use crate::span::Span;
+use std::collections::HashMap;
 
 /// The language a stage's shell speaks.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +60,8 @@ pub fn run_scripts(dockerfile: &Dockerfile) -> Vec<RunScript<'_>> {
     let mut scripts = Vec::new();
     // Each stage's name (if any) and the dialect it has reached so far.
     let mut stages: Vec<(String, Dialect)> = Vec::new();
+    // The latest stage of each name, so a `FROM` finds its base without a walk over every stage.
+    let mut by_name: HashMap<String, usize> = HashMap::new();
     // `ARG`s before the first `FROM`, with their defaults: `FROM mcr.microsoft.com/${REPO}:${TAG}`
     // names a Windows image through them.
     let mut global_args: Vec<(String, String)> = Vec::new();
@@ -75,11 +78,12 @@ pub fn run_scripts(dockerfile: &Dockerfile) -> Vec<RunScript<'_>> {
                 }
             }
             Keyword::From => {
-                let dialect = base_dialect(instruction, &stages, &global_args);
+                let dialect = base_dialect(instruction, &stages, &by_name, &global_args);
                 let name = match &instruction.args {
                     Args::Words(words) if words.len() == 3 => words[2].text.to_ascii_lowercase(),
                     _ => String::new(),
                 };
+                by_name.insert(name.clone(), stages.len());
                 stages.push((name, dialect));
             }
             Keyword::Shell => {
@@ -143,6 +147,7 @@ fn scripts_of<'a>(
 fn base_dialect(
     from: &Instruction,
     stages: &[(String, Dialect)],
+    by_name: &HashMap<String, usize>,
     global_args: &[(String, String)],
 ) -> Dialect {
     let Args::Words(words) = &from.args else {
@@ -161,7 +166,7 @@ fn base_dialect(
             }
         }
     }
-    if let Some((_, dialect)) = stages.iter().rev().find(|(name, _)| *name == image) {
+    if let Some((_, dialect)) = by_name.get(&image).and_then(|&i| stages.get(i)) {
         return dialect.clone();
     }
     let windows = [
