@@ -5,6 +5,7 @@
 mod build;
 mod cache_state;
 pub mod effects;
+mod history;
 pub mod layer;
 pub mod package_index;
 pub mod paths;

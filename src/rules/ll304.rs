@@ -23,8 +23,7 @@ impl Rule for CopyBustsDependencyCache {
     fn check(&self, cx: &mut Context<'_, '_>) {
         // The copies already reported (by span start), so a parent's copy is reported once.
         let mut reported: Vec<u32> = Vec::new();
-        let broad: Vec<BroadCopies<'_, '_>> =
-            cx.model.stages.iter().map(BroadCopies::of).collect();
+        let broad: Vec<BroadCopies<'_, '_>> = cx.model.stages.iter().map(BroadCopies::of).collect();
         for stage in &cx.model.stages {
             check_stage(cx, stage, &broad, &mut reported);
         }

@@ -7,7 +7,6 @@
 use super::ShellEnv;
 use crate::model::paths;
 use crate::model::vars::{VarKind, Vars};
-use std::sync::Arc;
 
 /// A variable as a program started by the script sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +37,7 @@ pub(super) struct Shell {
 
 impl Shell {
     pub fn new(env: &ShellEnv) -> Shell {
-        let mut vars = Vars::layered(Arc::clone(env.vars));
+        let mut vars = env.vars.clone();
         if vars.get("HOME").is_none() {
             vars.set("HOME", Some(env.home.to_string()), VarKind::Env);
         }
@@ -173,9 +172,10 @@ impl Shell {
         if self.cwd != before.cwd {
             self.set_cwd(None);
         }
+        // Both shells started from the same scope: only declarations made since can differ.
         let changed: Vec<String> = self
             .vars
-            .iter()
+            .own()
             .filter(|var| before.vars.get(&var.name).map(|b| &b.value) != Some(&var.value))
             .map(|var| var.name.clone())
             .collect();
