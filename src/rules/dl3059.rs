@@ -13,7 +13,7 @@ use super::merge::{Merged, Merger};
 use super::origin::{self, Creations};
 use super::{Context, Rule};
 use crate::diagnostic::Applicability;
-use crate::model::{PathEffect, Stage};
+use crate::model::{Cache, PathEffect, Stage};
 
 pub struct ConsecutiveRun;
 
@@ -81,7 +81,21 @@ fn saving(
     let Some(&first) = indices.first() else {
         return String::new();
     };
-    for &later in &indices[1..] {
+    // The caches the RUNs so far leave, by cache and home, each with the first RUN that leaves
+    // it: a later RUN checks these few entries, not every RUN before it in the stretch.
+    let mut left: Vec<(Cache, &str, usize)> = Vec::new();
+    for (position, &later) in indices.iter().enumerate().skip(1) {
+        let earlier = indices[position - 1];
+        let step = &stage.steps[earlier];
+        let home = step.home.as_deref().unwrap_or("/root");
+        if let Some(e) = &step.effects {
+            for fill in &e.caches {
+                let known = left.iter().any(|&(c, h, _)| c == fill.cache && h == home);
+                if !known && e.leaves(fill.cache, home).is_some() {
+                    left.push((fill.cache, home, earlier));
+                }
+            }
+        }
         let Some(effects) = &stage.steps[later].effects else {
             continue;
         };
@@ -92,19 +106,11 @@ fn saving(
         };
         let deleted = effects.deletes.iter().find_map(origin_in_stretch);
         let changed = effects.touches.iter().find_map(origin_in_stretch);
-        let cache = indices
+        let cache = left
             .iter()
-            .take_while(|&&i| i < later)
-            .copied()
-            .find(|&i| {
-                let step = &stage.steps[i];
-                let home = step.home.as_deref().unwrap_or("/root");
-                step.effects.as_ref().is_some_and(|e| {
-                    e.caches.iter().any(|fill| {
-                        e.leaves(fill.cache, home).is_some() && effects.cleans(fill.cache, home)
-                    })
-                })
-            });
+            .filter(|&&(c, h, _)| effects.cleans(c, h))
+            .map(|&(_, _, i)| i)
+            .min();
         let (what, earlier) = match (deleted.or(cache), changed) {
             (Some(earlier), _) => ("deletes", earlier),
             (None, Some(earlier)) => ("changes", earlier),
