@@ -133,7 +133,7 @@ impl<'a> Builder<'a> {
                     }
                     _ => None,
                 };
-                step.effects = effects;
+                step.effects = effects.map(Box::new);
             }
         }
         mark_shipped(&mut self.stages);

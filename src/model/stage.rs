@@ -41,7 +41,8 @@ pub struct Step<'a> {
     /// The home directory of the user the step runs as, when known.
     pub home: Option<String>,
     /// For `RUN`, `COPY`, `ADD` (and `WORKDIR`, which creates its directory): what the step does.
-    pub effects: Option<Effects>,
+    /// Boxed: most steps have none, and a file of a million steps should not pay for them.
+    pub effects: Option<Box<Effects>>,
 }
 
 impl Step<'_> {

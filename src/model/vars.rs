@@ -49,8 +49,14 @@ pub(super) trait Lookup {
 #[derive(Clone, Debug, Default)]
 pub struct Vars {
     base: Option<(Arc<History>, Point)>,
-    own: Vec<Var>,
-    /// Positions in `own` by name.
+    /// Boxed: every step keeps a scope, and almost none has declarations of its own.
+    own: Option<Box<Own>>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Own {
+    vars: Vec<Var>,
+    /// Positions in `vars` by name.
     index: HashMap<String, usize>,
 }
 
@@ -62,11 +68,8 @@ impl PartialEq for Vars {
             _ => false,
         };
         same_base
-            && self.own.len() == other.own.len()
-            && self
-                .own
-                .iter()
-                .all(|v| other.lookup_own(&v.name) == Some(v))
+            && self.own().count() == other.own().count()
+            && self.own().all(|v| other.lookup_own(&v.name) == Some(v))
     }
 }
 
@@ -83,13 +86,13 @@ impl Vars {
     pub(super) fn at(history: Arc<History>, point: Point) -> Vars {
         Vars {
             base: Some((history, point)),
-            own: Vec::new(),
-            index: HashMap::new(),
+            own: None,
         }
     }
 
     fn lookup_own(&self, name: &str) -> Option<&Var> {
-        self.index.get(name).and_then(|&i| self.own.get(i))
+        let own = self.own.as_deref()?;
+        own.index.get(name).and_then(|&i| own.vars.get(i))
     }
 
     pub fn get(&self, name: &str) -> Option<&Var> {
@@ -106,11 +109,12 @@ impl Vars {
             value,
             kind,
         };
-        match self.index.get(name) {
-            Some(&i) => self.own[i] = var,
+        let own = self.own.get_or_insert_with(Box::default);
+        match own.index.get(name) {
+            Some(&i) => own.vars[i] = var,
             None => {
-                self.index.insert(name.to_string(), self.own.len());
-                self.own.push(var);
+                own.index.insert(name.to_string(), own.vars.len());
+                own.vars.push(var);
             }
         }
     }
@@ -118,13 +122,13 @@ impl Vars {
     /// The declarations this scope made itself, on top of the history it started from: the only
     /// ones that can differ from another copy of the same scope.
     pub fn own(&self) -> impl Iterator<Item = &Var> {
-        self.own.iter()
+        self.own.iter().flat_map(|own| own.vars.iter())
     }
 
     /// Every variable in scope, each name once. This reads the whole scope: for a lookup by
     /// name, use [`Vars::get`].
     pub fn iter(&self) -> std::vec::IntoIter<&Var> {
-        let mut all: Vec<&Var> = self.own.iter().collect();
+        let mut all: Vec<&Var> = self.own().collect();
         if let Some((history, point)) = &self.base {
             all.extend(
                 history
