@@ -48,6 +48,7 @@
 //! merged `RUN`, in their order, each with the comment lines directly above it. Other comment
 //! lines between the `RUN`s go above the merged `RUN`; blank lines between them are dropped.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -190,19 +191,19 @@ pub fn merge_runs(
 /// The model and every `RUN` of the file read once, for any number of merges.
 pub struct Merger<'m, 'a> {
     model: &'m Model<'a>,
-    /// What each `RUN` with a script brings to a merge, by the offset of its keyword.
-    pieces: HashMap<u32, Result<Piece<'a>, Refusal>>,
+    /// What each `RUN` with a script brings to a merge, by the offset of its keyword: read the
+    /// first time a merge asks, since most rules ask about a few `RUN`s only.
+    pieces: HashMap<u32, (&'m RunScript<'a>, OnceCell<Result<Piece<'a>, Refusal>>)>,
     shells: Shells,
 }
 
 impl<'m, 'a> Merger<'m, 'a> {
     pub fn new(model: &'m Model<'a>) -> Self {
-        let dockerfile = model.dockerfile;
         // The model has split every script already; splitting again would double the cost.
         let pieces = model
             .scripts
             .iter()
-            .map(|run| (run.instruction.span.start, read_piece(dockerfile, run)))
+            .map(|run| (run.instruction.span.start, (run, OnceCell::new())))
             .collect();
         Merger {
             model,
@@ -318,7 +319,12 @@ impl<'m, 'a> Merger<'m, 'a> {
 
     /// What a `RUN` brings to a merge, or why it cannot take part.
     fn piece(&self, run: &Instruction) -> Result<&Piece<'a>, Refusal> {
-        match self.pieces.get(&run.span.start) {
+        let dockerfile = self.model.dockerfile;
+        let piece = self
+            .pieces
+            .get(&run.span.start)
+            .map(|(script, cell)| cell.get_or_init(|| read_piece(dockerfile, script)));
+        match piece {
             Some(Ok(piece)) => Ok(piece),
             Some(Err(refusal)) => Err(refusal.clone()),
             // No script: exec form, or an instruction the parser could not read.
