@@ -72,7 +72,7 @@ fn check_stage<'m, 'a>(
                     let start = copy.step.instruction.span.start;
                     if !reported.contains(&start) {
                         reported.push(start);
-                        report_parent(cx, parent, &copy, stage, step, op);
+                        report_parent(cx, parent, copy, stage, step, op);
                     }
                     continue;
                 }
@@ -86,7 +86,7 @@ fn check_stage<'m, 'a>(
             }
             reported_copies.push(copy.index);
             reported.push(copy.step.instruction.span.start);
-            report(cx, stage, &copy, step, op);
+            report(cx, stage, copy, step, op);
         }
     }
 }

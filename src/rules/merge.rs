@@ -188,12 +188,15 @@ pub fn merge_runs(
     Merger::new(model).merge(stage, first, last)
 }
 
+/// What a `RUN` brings to a merge, read once when first needed.
+type LazyPiece<'a> = OnceCell<Result<Piece<'a>, Refusal>>;
+
 /// The model and every `RUN` of the file read once, for any number of merges.
 pub struct Merger<'m, 'a> {
     model: &'m Model<'a>,
     /// What each `RUN` with a script brings to a merge, by the offset of its keyword: read the
     /// first time a merge asks, since most rules ask about a few `RUN`s only.
-    pieces: HashMap<u32, (&'m RunScript<'a>, OnceCell<Result<Piece<'a>, Refusal>>)>,
+    pieces: HashMap<u32, (&'m RunScript<'a>, LazyPiece<'a>)>,
     shells: Shells,
 }
 
