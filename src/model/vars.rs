@@ -49,8 +49,10 @@ pub(super) trait Lookup {
 #[derive(Clone, Debug, Default)]
 pub struct Vars {
     base: Option<(Arc<History>, Point)>,
-    /// Boxed: every step keeps a scope, and almost none has declarations of its own.
-    own: Option<Box<Own>>,
+    /// Behind a pointer: every step keeps a scope, and almost none has declarations of its own.
+    /// Shared between copies until one of them writes, so that a script's shell, copied at every
+    /// `&&`, `if` and pipeline, does not copy all its variables each time.
+    own: Option<Arc<Own>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -109,7 +111,7 @@ impl Vars {
             value,
             kind,
         };
-        let own = self.own.get_or_insert_with(Box::default);
+        let own = Arc::make_mut(self.own.get_or_insert_with(Arc::default));
         match own.index.get(name) {
             Some(&i) => own.vars[i] = var,
             None => {
@@ -123,6 +125,21 @@ impl Vars {
     /// ones that can differ from another copy of the same scope.
     pub fn own(&self) -> impl Iterator<Item = &Var> {
         self.own.iter().flat_map(|own| own.vars.iter())
+    }
+
+    /// Whether `self` and `other` are copies of one scope that neither has written to since.
+    pub fn same_as(&self, other: &Vars) -> bool {
+        let same_own = match (&self.own, &other.own) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        let same_base = match (&self.base, &other.base) {
+            (None, None) => true,
+            (Some((a, p)), Some((b, q))) => Arc::ptr_eq(a, b) && p == q,
+            _ => false,
+        };
+        same_own && same_base
     }
 
     /// Every variable in scope, each name once. This reads the whole scope: for a lookup by
