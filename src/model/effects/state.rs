@@ -155,7 +155,7 @@ impl Shell {
         let mut child = self.clone();
         for name in std::mem::take(&mut child.unexported).iter() {
             // Unset in the child; "unknown" is the closest the variable table can say.
-            child.forget(&name);
+            child.forget(name);
         }
         for (name, value) in overrides {
             match value {
