@@ -48,6 +48,15 @@ impl CacheRule {
                 .or_insert((u.install.span, u.unseen_at.is_some()));
         }
         for stage in cx.model.stages.iter().filter(|s| s.ships) {
+            // Nothing to report without a fill of this rule's caches: skip the cleanup search.
+            let fills = stage.steps.iter().any(|s| {
+                s.effects
+                    .as_ref()
+                    .is_some_and(|e| e.caches.iter().any(|f| self.caches.contains(&f.cache)))
+            });
+            if !fills {
+                continue;
+            }
             // Which steps remove this rule's cache, worked out once per stage, and for each step
             // the first such step from it on (found by one walk from the end, so each fill looks
             // its cleanup up instead of scanning the rest of the stage).
