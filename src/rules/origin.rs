@@ -32,7 +32,11 @@ pub fn find<'s, 'a>(
     target: &PathEffect,
 ) -> Option<Origin<'s, 'a>> {
     let own = stage.steps[before].effects.as_ref();
-    if own.is_some_and(|e| reaches_own_creation(e, target)) {
+    let reaches_own = match creations.own_sorted.get(&before) {
+        Some(sorted) => reaches_sorted(sorted, target),
+        None => own.is_some_and(|e| reaches_own_creation(e, target)),
+    };
+    if reaches_own {
         return None;
     }
     // Latest first, as the layers are searched: by step, then by order within the step.
@@ -97,7 +101,14 @@ pub struct Creations<'s> {
     /// The glob deletions by their literal part (before the first glob character), ascending by
     /// step.
     deletes_glob: HashMap<&'s str, Vec<(usize, &'s PathEffect)>>,
+    /// The created paths (all of them) of each step that creates many, sorted: a step's own
+    /// creations are then looked up per deletion, not scanned (a scan per deletion is quadratic
+    /// in one long `RUN`).
+    own_sorted: HashMap<usize, Vec<&'s str>>,
 }
+
+/// Past this many creations, a step's own are looked up in a sorted list.
+const MANY_CREATIONS: usize = 32;
 
 impl<'s> Creations<'s> {
     pub fn new(stage: &'s Stage<'_>) -> Creations<'s> {
@@ -107,6 +118,7 @@ impl<'s> Creations<'s> {
         let mut deletes_exact: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut deletes_recursive: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut deletes_glob: HashMap<&str, Vec<(usize, &PathEffect)>> = HashMap::new();
+        let mut own_sorted: HashMap<usize, Vec<&str>> = HashMap::new();
         for (index, step) in stage.steps.iter().enumerate() {
             unseen_before.push(unseen);
             let Some(effects) = &step.effects else {
@@ -119,6 +131,12 @@ impl<'s> Creations<'s> {
                 if created.via != "mkdir" && created.via != "touch" {
                     sorted.push((created.path.as_str(), index, at));
                 }
+            }
+            if effects.creates.len() > MANY_CREATIONS {
+                let mut paths: Vec<&str> =
+                    effects.creates.iter().map(|c| c.path.as_str()).collect();
+                paths.sort_unstable();
+                own_sorted.insert(index, paths);
             }
             for deleted in &effects.deletes {
                 let path = deleted.path.as_str();
@@ -150,6 +168,7 @@ impl<'s> Creations<'s> {
             deletes_exact,
             deletes_recursive,
             deletes_glob,
+            own_sorted,
         }
     }
 
@@ -258,6 +277,35 @@ impl<'s> Creations<'s> {
     }
 }
 
+/// [`reaches_own_creation`] over a step's created paths, sorted: the paths that can match are the
+/// target itself, what lies below it, its ancestors and `/`, or, for a glob, what starts with its
+/// literal part; only those are checked.
+fn reaches_sorted(sorted: &[&str], target: &PathEffect) -> bool {
+    let path = target.path.as_str();
+    let check =
+        |c: &str| removes(path, target.recursive, c) || is_within(c, path) || is_within(path, c);
+    if path == "/" {
+        return sorted.iter().any(|c| check(c));
+    }
+    let literal = match path.find(['*', '?', '[']) {
+        Some(first_glob) => &path[..first_glob],
+        None => path,
+    };
+    // What starts with the literal part: the path itself, what lies below it, the glob's matches.
+    let start = sorted.partition_point(|c| *c < literal);
+    if sorted[start..]
+        .iter()
+        .take_while(|c| c.starts_with(literal))
+        .any(|c| check(c))
+    {
+        return true;
+    }
+    // Its ancestors (cut before each `/`) and `/`.
+    std::iter::once("/")
+        .chain(path.match_indices('/').map(|(i, _)| &path[..i]))
+        .any(|dir| sorted.binary_search(&dir).is_ok() && check(dir))
+}
+
 /// The later step creates something the effect reaches: it may be acting on its own file.
 fn reaches_own_creation(effects: &Effects, target: &PathEffect) -> bool {
     effects.creates.iter().any(|c| {
@@ -322,5 +370,74 @@ pub fn merge_fix(
             )
         }
         Err(refusal) => (None, Some(refusal.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    fn effect(path: &str, recursive: bool) -> PathEffect {
+        PathEffect {
+            path: path.to_string(),
+            recursive,
+            via: "cp".into(),
+            span: Span::empty(0),
+        }
+    }
+
+    #[test]
+    fn the_sorted_lookup_of_own_creations_agrees_with_the_scan() {
+        let created = [
+            "/",
+            "/a",
+            "/a/b",
+            "/a/b/c.txt",
+            "/a/bc",
+            "/a/b.d",
+            "/tmp/x1",
+            "/tmp/x2",
+            "/tmp/y",
+            "/opt/app",
+            "/opt/app/lib",
+            "/.hidden",
+            "/a/b/.git",
+        ];
+        let targets = [
+            "/",
+            "/a",
+            "/a/b",
+            "/a/b/c.txt",
+            "/a/b/c.txt/d",
+            "/a/b*",
+            "/tmp/x*",
+            "/tmp/*",
+            "/opt",
+            "/opt/app/lib/z",
+            "/nothing",
+            "/a/?",
+            "/a/b/[c]*",
+            "/*",
+        ];
+        for skip in 0..created.len() {
+            let mut effects = Effects::default();
+            for path in created.iter().skip(skip) {
+                effects.creates.push(effect(path, true));
+            }
+            let mut sorted: Vec<&str> = effects.creates.iter().map(|c| c.path.as_str()).collect();
+            sorted.sort_unstable();
+            for target in targets {
+                for recursive in [false, true] {
+                    let target = effect(target, recursive);
+                    assert_eq!(
+                        reaches_sorted(&sorted, &target),
+                        reaches_own_creation(&effects, &target),
+                        "{} (recursive: {recursive}) against {sorted:?}",
+                        target.path
+                    );
+                }
+            }
+        }
     }
 }
