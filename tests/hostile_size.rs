@@ -77,6 +77,27 @@ fn doubling_inside_a_run_script_stays_bounded() {
 }
 
 #[test]
+fn one_long_run_of_downloads_and_deletions() {
+    // Thousands of commands in one RUN: each deletion is checked against what the RUN itself
+    // created, and each `&&` copies the shell's state.
+    let commands: Vec<String> = (0..5_000)
+        .map(|i| {
+            format!(
+                "X{i}=1 && curl -o /tmp/f{i} https://x/{i} && rm -f /tmp/f{}",
+                i.max(1) - 1
+            )
+        })
+        .collect();
+    let source = format!(
+        "FROM alpine\nRUN curl -o /tmp/kept https://x/k\nRUN {}\nRUN rm /tmp/kept\n",
+        commands.join(" && \\\n    ")
+    );
+    let codes = lint_and_fix(&source);
+    // The file the first RUN downloaded and the last deletes is still reported.
+    assert!(codes.contains(&"LL302"), "{codes:?}");
+}
+
+#[test]
 fn many_env_lines_keep_every_value() {
     let count = 20_000;
     let source = format!(
