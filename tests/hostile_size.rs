@@ -70,6 +70,21 @@ fn doubling_a_variable_stops_at_the_limit_and_becomes_unknown() {
 }
 
 #[test]
+fn doubling_global_args_named_in_from_stays_bounded() {
+    let source = format!(
+        "ARG A0=aaaaaaaaaaaaaaaa\n{}FROM $A28\nRUN true\n",
+        (1..=28)
+            .map(|i| format!("ARG A{i}=$A{}$A{}\n", i - 1, i - 1))
+            .collect::<String>()
+    );
+    lint_and_fix(&source);
+    let dockerfile = layerlint::syntax::parse(&source);
+    let model = Model::build(&dockerfile);
+    // The image name is past the limit: unknown.
+    assert_eq!(model.stages[0].base, layerlint::model::Base::Image(None));
+}
+
+#[test]
 fn doubling_inside_a_run_script_stays_bounded() {
     let script = "A=$A$A; ".repeat(40);
     let source = format!("FROM alpine\nENV A=aaaaaaaaaaaaaaaa\nRUN {script}rm -rf \"/tmp/$A\"\n");

@@ -143,6 +143,9 @@ fn scripts_of<'a>(
     )]
 }
 
+/// Longer than any image reference Docker accepts.
+const MAX_IMAGE_LEN: usize = 4096;
+
 /// A stage built on an earlier stage keeps its shell; Windows base images default to cmd.
 fn base_dialect(
     from: &Instruction,
@@ -159,11 +162,23 @@ fn base_dialect(
     let mut image = image.text.to_ascii_lowercase();
     // The last default wins, as when Docker reads the ARGs in order.
     for (name, value) in global_args.iter().rev() {
+        // Nothing left to replace: the other ARGs cannot change the name.
+        if !image.contains('$') {
+            break;
+        }
         let name = name.to_ascii_lowercase();
         for reference in [format!("${{{name}}}"), format!("${name}")] {
-            if image.contains(&reference) {
-                image = image.replace(&reference, &value.to_ascii_lowercase());
+            let count = image.matches(reference.as_str()).count();
+            if count == 0 {
+                continue;
             }
+            // Defaults that name each other (`ARG B=$A$A`) would double the name per ARG: past a
+            // length no image name has, it is no Windows image either.
+            let grown = image.len() + count * value.len().saturating_sub(reference.len());
+            if grown > MAX_IMAGE_LEN {
+                return Dialect::Posix;
+            }
+            image = image.replace(&reference, &value.to_ascii_lowercase());
         }
     }
     if let Some((_, dialect)) = by_name.get(&image).and_then(|&i| stages.get(i)) {
