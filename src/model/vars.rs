@@ -60,7 +60,13 @@ struct Own {
     vars: Vec<Var>,
     /// Positions in `vars` by name.
     index: HashMap<String, usize>,
+    /// The bytes of the values in `vars`, held under [`MAX_OWN_BYTES`].
+    bytes: usize,
 }
+
+/// How many bytes of values a scope's own declarations may hold: a script assigning thousands of
+/// variables a long value each keeps the first ones, and the rest are unknown.
+const MAX_OWN_BYTES: usize = 16 << 20;
 
 impl PartialEq for Vars {
     fn eq(&self, other: &Self) -> bool {
@@ -106,12 +112,21 @@ impl Vars {
 
     /// Declares or redeclares a variable in this scope.
     pub fn set(&mut self, name: &str, value: Option<String>, kind: VarKind) {
+        let own = Arc::make_mut(self.own.get_or_insert_with(Arc::default));
+        let replaced = own
+            .index
+            .get(name)
+            .and_then(|&i| own.vars.get(i))
+            .and_then(|v| v.value.as_ref())
+            .map_or(0, String::len);
+        let bytes = own.bytes.saturating_sub(replaced);
+        let value = value.filter(|v| bytes + v.len() <= MAX_OWN_BYTES);
+        own.bytes = bytes + value.as_ref().map_or(0, String::len);
         let var = Var {
             name: name.to_string(),
             value,
             kind,
         };
-        let own = Arc::make_mut(self.own.get_or_insert_with(Arc::default));
         match own.index.get(name) {
             Some(&i) => own.vars[i] = var,
             None => {
@@ -275,6 +290,26 @@ mod tests {
         assert_eq!(copy.iter().filter(|v| v.name == "HOME").count(), 1);
         assert_eq!(copy.iter().count(), base.iter().count());
         assert_ne!(copy, base);
+    }
+
+    #[test]
+    fn a_scope_holds_a_bounded_amount_of_its_own_values() {
+        let mut vars = Vars::default();
+        let value = "v".repeat(MAX_VALUE_LEN);
+        let fits = MAX_OWN_BYTES / MAX_VALUE_LEN;
+        for i in 0..fits + 10 {
+            vars.set(&format!("V{i}"), Some(value.clone()), VarKind::Env);
+        }
+        assert!(vars.get("V0").unwrap().value.is_some());
+        assert!(vars.get(&format!("V{}", fits - 1)).unwrap().value.is_some());
+        assert_eq!(vars.get(&format!("V{fits}")).unwrap().value, None);
+        // Redeclaring frees what the old value held.
+        vars.set("V0", None, VarKind::Env);
+        vars.set(&format!("V{fits}"), Some("x".into()), VarKind::Env);
+        assert_eq!(
+            vars.get(&format!("V{fits}")).unwrap().value.as_deref(),
+            Some("x")
+        );
     }
 
     #[test]
