@@ -1,6 +1,7 @@
 //! One round of fixing: byte-range edits, sorted and disjoint, each fix applied whole or not at all.
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use std::collections::BTreeMap;
 
 /// What one round did: the new text, and the rule code of each fix it applied (one entry per fix,
 /// in the order they were taken).
@@ -30,14 +31,15 @@ pub fn apply_round(source: &str, diagnostics: &[Diagnostic], level: Applicabilit
     // Earlier fixes first; the sort is stable, so ties keep the findings' own (sorted) order.
     candidates.sort_by_key(|(_, fix)| fix.edits.first().map(|e| (e.span.start, e.span.end)));
     let mut taken: Vec<&Edit> = Vec::new();
+    let mut spans = Taken::default();
     let mut applied = Vec::new();
     for (code, fix) in candidates {
-        let clashes = fix
-            .edits
-            .iter()
-            .any(|e| taken.iter().any(|t| overlap(e, t)));
+        let clashes = fix.edits.iter().any(|e| spans.clashes(e));
         if clashes || fix.edits.is_empty() || !well_formed(source, fix) {
             continue;
+        }
+        for edit in &fix.edits {
+            spans.insert(edit);
         }
         taken.extend(&fix.edits);
         applied.push(code);
@@ -45,6 +47,37 @@ pub fn apply_round(source: &str, diagnostics: &[Diagnostic], level: Applicabilit
     Round {
         text: splice(source, taken),
         applied,
+    }
+}
+
+/// The ranges of the edits taken so far, by start. They never [`overlap`] one another, so no two
+/// start at the same offset and, in start order, each ends before the next starts: an edit
+/// clashes with one of them exactly when one starts inside it (or where it starts), or the last
+/// one starting before it reaches past its start. A check is then a lookup, not a scan of every
+/// edit taken (which is quadratic in a file with thousands of fixes).
+#[derive(Default)]
+struct Taken {
+    ends: BTreeMap<u32, u32>,
+}
+
+impl Taken {
+    fn clashes(&self, edit: &Edit) -> bool {
+        let (start, end) = (edit.span.start, edit.span.end);
+        let starts_inside = self
+            .ends
+            .range(start..end.max(start.saturating_add(1)))
+            .next()
+            .is_some();
+        let reaches_in = self
+            .ends
+            .range(..start)
+            .next_back()
+            .is_some_and(|(_, &other_end)| other_end > start);
+        starts_inside || reaches_in
+    }
+
+    fn insert(&mut self, edit: &Edit) {
+        self.ends.insert(edit.span.start, edit.span.end);
     }
 }
 
@@ -113,6 +146,32 @@ mod tests {
                 .collect(),
         });
         d
+    }
+
+    #[test]
+    fn the_taken_index_agrees_with_checking_every_edit() {
+        let edit = |start: u32, end: u32| Edit {
+            span: Span::new(start as usize, end as usize),
+            content: String::new(),
+        };
+        let all: Vec<Edit> = (0..8)
+            .flat_map(|s| (s..8).map(move |e| (s, e)))
+            .map(|(s, e)| edit(s, e))
+            .collect();
+        // Several orders of taking: every edit that clashes with none taken so far is taken.
+        for step in [1, 3, 5, 7, 11] {
+            let mut taken: Vec<&Edit> = Vec::new();
+            let mut index = Taken::default();
+            for k in 0..all.len() {
+                let e = &all[(k * step) % all.len()];
+                let expected = taken.iter().any(|t| overlap(e, t));
+                assert_eq!(index.clashes(e), expected, "{:?} against {taken:?}", e.span);
+                if !expected {
+                    index.insert(e);
+                    taken.push(e);
+                }
+            }
+        }
     }
 
     #[test]

@@ -2,14 +2,16 @@
 //! Docker carries (stage, variables, working directory, user, shell).
 
 use super::effects::{ShellEnv, script_effects};
+use super::history::{History, Point};
 use super::layer::{Effects, Guard, Input, PathEffect};
 use super::paths;
 use super::stage::{Base, Stage, Step};
-use super::vars::{VarKind, Vars};
+use super::vars::{Lookup, VarKind, Vars, expand};
 use crate::span::Span;
 use crate::syntax::mount::MountKind;
 use crate::syntax::script;
 use crate::syntax::{Args, Dockerfile, Instruction, Keyword, Word};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The model of one Dockerfile.
@@ -51,29 +53,46 @@ impl<'a> Model<'a> {
 #[derive(Clone)]
 struct StageState {
     workdir: Option<String>,
-    vars: Arc<Vars>,
+    vars: Point,
     user: Option<String>,
 }
 
+/// How many bytes all stored variable values together may grow past the text they were expanded
+/// from; past it, a value that expansion made longer is unknown. Real files use a tiny part of
+/// it; it keeps a file of thousands of `ENV B=$A$A$A` lines from filling memory.
+pub(crate) const EXPANSION_BUDGET: usize = 64 << 20;
+
 struct Builder<'a> {
     dockerfile: &'a Dockerfile,
-    global_args: Vars,
+    /// Every `ARG` and `ENV` declaration; steps keep points in it.
+    history: History,
+    /// The scope of the `ARG`s before the first `FROM`.
+    globals: Point,
     stages: Vec<Stage<'a>>,
+    /// The scope of each step of each stage, given to the steps once the history is complete.
+    points: Vec<Vec<Point>>,
     /// The state at the end of each stage, for stages built `FROM` it.
     finals: Vec<StageState>,
     state: Option<StageState>,
     scripts: Vec<script::RunScript<'a>>,
+    /// Stage names to indices, so a `FROM` finds its base without a walk over every stage.
+    stage_names: HashMap<String, usize>,
 }
 
 impl<'a> Builder<'a> {
     fn new(dockerfile: &'a Dockerfile) -> Self {
+        let mut history = History::new(EXPANSION_BUDGET);
+        let globals = history.open(None);
         Builder {
             dockerfile,
-            global_args: Vars::default(),
+            history,
+            globals,
             stages: Vec::new(),
+            points: Vec::new(),
             finals: Vec::new(),
             state: None,
             scripts: script::run_scripts(dockerfile),
+            stage_names: HashMap::new(),
         }
     }
 
@@ -85,7 +104,8 @@ impl<'a> Builder<'a> {
             match (instruction.keyword, self.state.is_some()) {
                 (Keyword::From, _) => self.start_stage(instruction),
                 (Keyword::Arg, false) => declare_args(
-                    &mut self.global_args,
+                    &mut self.history,
+                    &mut self.globals,
                     instruction,
                     None,
                     self.dockerfile.escape,
@@ -95,10 +115,31 @@ impl<'a> Builder<'a> {
             }
         }
         self.finish_stage();
+        // The history is complete: every step gets its scope, and what it does is read in it.
+        let history = Arc::new(self.history);
+        let escape = self.dockerfile.escape;
+        for (stage, points) in self.stages.iter_mut().zip(self.points) {
+            for (step, point) in stage.steps.iter_mut().zip(points) {
+                step.vars = Vars::at(Arc::clone(&history), point);
+                let effects = match step.instruction.keyword {
+                    Keyword::Run => Some(run_effects(
+                        self.dockerfile,
+                        &self.scripts,
+                        step.instruction,
+                        step,
+                    )),
+                    Keyword::Copy | Keyword::Add => {
+                        Some(copy_effects(step.instruction, step, escape))
+                    }
+                    _ => None,
+                };
+                step.effects = effects.map(Box::new);
+            }
+        }
         mark_shipped(&mut self.stages);
         Model {
             dockerfile: self.dockerfile,
-            global_args: self.global_args,
+            global_args: Vars::at(history, self.globals),
             stages: self.stages,
             scripts: self.scripts,
         }
@@ -115,102 +156,106 @@ impl<'a> Builder<'a> {
         let Args::Words(words) = &from.args else {
             return;
         };
-        let image = self
-            .global_args
-            .expand(&words[0].text, self.dockerfile.escape);
-        let earlier = image.as_deref().and_then(|name| {
-            let lower = name.to_ascii_lowercase();
-            self.stages
-                .iter()
-                .position(|s| s.name.as_deref() == Some(lower.as_str()))
-        });
+        let image = expand(
+            &self.history.at(self.globals),
+            &words[0].text,
+            self.dockerfile.escape,
+        );
+        let earlier = image
+            .as_deref()
+            .and_then(|name| self.stage_names.get(&name.to_ascii_lowercase()).copied());
         let base = match (&image, earlier) {
             (_, Some(index)) => Base::Stage(index),
             (Some(name), None) if name.eq_ignore_ascii_case("scratch") => Base::Scratch,
             (name, None) => Base::Image(name.clone()),
         };
         let state = match &base {
-            Base::Stage(index) => self.finals[*index].clone(),
+            Base::Stage(index) => {
+                let inherited = self.finals[*index].clone();
+                StageState {
+                    vars: self.history.open(Some(inherited.vars)),
+                    ..inherited
+                }
+            }
             Base::Scratch => StageState {
                 workdir: Some("/".into()),
-                vars: Arc::default(),
+                vars: self.history.open(None),
                 user: None,
             },
             Base::Image(name) => StageState {
                 workdir: name.as_deref().and_then(known_image_workdir),
-                vars: Arc::default(),
+                vars: self.history.open(None),
                 user: None,
             },
         };
+        let name = words.get(2).map(|w| w.text.to_ascii_lowercase());
+        if let Some(name) = &name {
+            // The first stage of a name is the one later `FROM`s find.
+            self.stage_names
+                .entry(name.clone())
+                .or_insert(self.stages.len());
+        }
         self.stages.push(Stage {
             index: self.stages.len(),
             from,
-            name: words.get(2).map(|w| w.text.to_ascii_lowercase()),
+            name,
             base,
             steps: Vec::new(),
             ships: false,
         });
+        self.points.push(Vec::new());
         self.state = Some(state);
     }
 
+    /// Records a step and the state it runs in, and carries the state past it. What the step
+    /// does (its effects) is read once every scope is known, in [`Builder::run`].
     fn step(&mut self, instruction: &'a Instruction) {
         let Some(state) = self.state.as_mut() else {
             return;
         };
         let escape = self.dockerfile.escape;
-        let home = home_of(state);
-        let before = Step {
+        let home = home_of(&self.history.at(state.vars), state.user.as_deref());
+        let step = Step {
             instruction,
             workdir: state.workdir.clone(),
-            vars: state.vars.clone(),
-            home: home.clone(),
+            // The real scope comes once the history is complete.
+            vars: Vars::default(),
+            home,
             effects: None,
         };
-        let effects = match instruction.keyword {
-            Keyword::Run => Some(run_effects(
-                self.dockerfile,
-                &self.scripts,
-                instruction,
-                &before,
-            )),
-            Keyword::Copy | Keyword::Add => Some(copy_effects(instruction, &before, escape)),
-            _ => None,
-        };
+        let point = state.vars;
         match instruction.keyword {
             Keyword::Arg => declare_args(
-                Vars::open(&mut state.vars),
+                &mut self.history,
+                &mut state.vars,
                 instruction,
-                Some(&self.global_args),
+                Some(self.globals),
                 escape,
             ),
-            Keyword::Env => declare_env(Vars::open(&mut state.vars), instruction, escape),
+            Keyword::Env => declare_env(&mut self.history, &mut state.vars, instruction, escape),
             Keyword::Workdir => {
                 if let Args::Text(word) = &instruction.args {
-                    state.workdir = match (
-                        &state.workdir,
-                        state.vars.expand(&unquote(&word.text), escape),
-                    ) {
-                        (_, Some(dir)) if dir.starts_with('/') => Some(paths::normalize(&dir)),
-                        (Some(cwd), Some(dir)) => Some(paths::resolve(cwd, &dir)),
-                        _ => None,
-                    };
+                    let scope = self.history.at(state.vars);
+                    state.workdir =
+                        match (&state.workdir, expand(&scope, &unquote(&word.text), escape)) {
+                            (_, Some(dir)) if dir.starts_with('/') => Some(paths::normalize(&dir)),
+                            (Some(cwd), Some(dir)) => Some(paths::resolve(cwd, &dir)),
+                            _ => None,
+                        };
                 }
             }
             Keyword::User => {
                 if let Args::Text(word) = &instruction.args {
-                    state.user = state
-                        .vars
-                        .expand(&word.text, escape)
+                    state.user = expand(&self.history.at(state.vars), &word.text, escape)
                         .map(|u| u.split(':').next().unwrap_or("").to_string());
                 }
             }
             _ => {}
         }
-        let stage = self
-            .stages
-            .last_mut()
-            .expect("a stage is open when state is");
-        stage.steps.push(Step { effects, ..before });
+        if let (Some(stage), Some(points)) = (self.stages.last_mut(), self.points.last_mut()) {
+            stage.steps.push(step);
+            points.push(point);
+        }
     }
 }
 
@@ -263,57 +308,73 @@ fn known_image_workdir(image: &str) -> Option<String> {
 }
 
 /// `$HOME` if the Dockerfile sets it, else root's home or the conventional `/home/<user>`.
-fn home_of(state: &StageState) -> Option<String> {
-    if let Some(home) = state.vars.get("HOME") {
+fn home_of(scope: &dyn Lookup, user: Option<&str>) -> Option<String> {
+    if let Some(home) = scope.lookup("HOME") {
         return home.value.clone();
     }
-    match state.user.as_deref() {
+    match user {
         None | Some("root") | Some("0") => Some("/root".into()),
         Some(user) if user.chars().all(|c| c.is_ascii_digit()) => None,
         Some(user) => Some(format!("/home/{user}")),
     }
 }
 
+/// An `ARG`: each name in turn, a default expanded with the names before it. In a stage, a name
+/// without a default takes the global value, if there is one.
 pub(crate) fn declare_args(
-    vars: &mut Vars,
+    history: &mut History,
+    point: &mut Point,
     instruction: &Instruction,
-    globals: Option<&Vars>,
+    globals: Option<Point>,
     escape: char,
 ) {
     let Args::Words(words) = &instruction.args else {
         return;
     };
     for word in words {
-        let (name, default) = match word.text.split_once('=') {
-            Some((name, value)) => (name, vars.expand(&unquote(value), escape)),
-            None => (word.text.as_str(), None),
+        let (name, value, text_len) = match word.text.split_once('=') {
+            Some((name, value)) => {
+                let raw = unquote(value);
+                let expanded = expand(&history.at(*point), &raw, escape);
+                (name, expanded, raw.len())
+            }
+            None => {
+                let inherited = globals
+                    .and_then(|g| history.get(&word.text, g))
+                    .and_then(|v| v.value.clone());
+                // A copy of a stored value: it does not grow anything.
+                let len = inherited.as_ref().map_or(0, String::len);
+                (word.text.as_str(), inherited, len)
+            }
         };
-        // A stage's `ARG NAME` without a default takes the global value, if there is one.
-        let inherited = globals
-            .and_then(|g| g.get(name))
-            .and_then(|v| v.value.clone());
-        let value = if word.text.contains('=') {
-            default
-        } else {
-            inherited
-        };
-        vars.set(name, value, VarKind::Arg);
+        history.declare(point, name, value, VarKind::Arg, text_len);
     }
 }
 
-pub(crate) fn declare_env(vars: &mut Vars, instruction: &Instruction, escape: char) {
+pub(crate) fn declare_env(
+    history: &mut History,
+    point: &mut Point,
+    instruction: &Instruction,
+    escape: char,
+) {
     let Args::KeyValues(pairs) = &instruction.args else {
         return;
     };
     // All pairs of one ENV are expanded with the values from before it, as in Docker.
-    let before = vars.clone();
-    for pair in pairs {
-        let raw = if pair.legacy {
-            pair.value.text.clone()
-        } else {
-            unquote(&pair.value.text)
-        };
-        vars.set(&pair.key.text, before.expand(&raw, escape), VarKind::Env);
+    let before = *point;
+    let values: Vec<(Option<String>, usize)> = pairs
+        .iter()
+        .map(|pair| {
+            let raw = if pair.legacy {
+                pair.value.text.clone()
+            } else {
+                unquote(&pair.value.text)
+            };
+            (expand(&history.at(before), &raw, escape), raw.len())
+        })
+        .collect();
+    for (pair, (value, text_len)) in pairs.iter().zip(values) {
+        history.declare(point, &pair.key.text, value, VarKind::Env, text_len);
     }
 }
 

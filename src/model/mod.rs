@@ -3,9 +3,11 @@
 //! per file from the syntax tree; every layer rule reads it.
 
 mod build;
-pub(crate) use build::{declare_args, declare_env};
+pub(crate) use build::{EXPANSION_BUDGET, declare_args, declare_env};
 mod cache_state;
 pub mod effects;
+mod history;
+pub(crate) use history::{History, Point};
 pub mod layer;
 pub mod package_index;
 pub mod paths;

@@ -3,7 +3,6 @@
 use super::layer::Effects;
 use super::vars::Vars;
 use crate::syntax::Instruction;
-use std::sync::Arc;
 
 /// What a stage starts from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,13 +35,14 @@ pub struct Step<'a> {
     pub instruction: &'a Instruction,
     /// The working directory when the step runs, when the model knows it.
     pub workdir: Option<String>,
-    /// The `ARG`s and `ENV`s in scope when the step runs (shared with the steps around it until
-    /// an `ARG` or `ENV` changes it).
-    pub vars: Arc<Vars>,
+    /// The `ARG`s and `ENV`s in scope when the step runs (a point in the file's declarations,
+    /// shared by every step).
+    pub vars: Vars,
     /// The home directory of the user the step runs as, when known.
     pub home: Option<String>,
     /// For `RUN`, `COPY`, `ADD` (and `WORKDIR`, which creates its directory): what the step does.
-    pub effects: Option<Effects>,
+    /// Boxed: most steps have none, and a file of a million steps should not pay for them.
+    pub effects: Option<Box<Effects>>,
 }
 
 impl Step<'_> {

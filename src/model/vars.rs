@@ -3,9 +3,24 @@
 //! A value is known when the Dockerfile gives it (an `ENV`, an `ARG` default); an `ARG` without a
 //! default is declared but unknown, since the value comes from `--build-arg`. Expansion follows
 //! Docker: `$NAME`, `${NAME}` and the `${NAME:-word}` family, in the stage's scope.
+//!
+//! Every step keeps the scope it ran in, so scopes must cost little to keep: the declarations of
+//! a whole file live once in a [`History`], and a step's scope is a position in it (see
+//! [`history`](super::history)). A scope may also hold declarations of its own on top (a `RUN`
+//! script's shell assigning variables), which stay with that copy.
+//!
+//! Values are bounded: an expansion longer than [`MAX_VALUE_LEN`] is unknown, so `ENV A=$A$A`
+//! repeated cannot double its way to gigabytes.
 
+use super::history::{History, Point};
 use crate::syntax::vars::{Operator, references};
+use std::collections::HashMap;
 use std::sync::Arc;
+
+/// The longest value an expansion may produce; a longer one is unknown to the model. Far above
+/// any real `ENV` or `ARG` (a `PATH`, a package list), and small enough that a few thousand of
+/// them stay cheap.
+pub const MAX_VALUE_LEN: usize = 16 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VarKind {
@@ -23,125 +38,191 @@ pub struct Var {
     pub kind: VarKind,
 }
 
-/// The variables in scope, later declarations shadowing earlier ones. A scope may sit on a
-/// shared parent (a `RUN` script's shell on its step's scope) so that it costs nothing to open.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Reading a variable by name: what expansion needs from any scope.
+pub(super) trait Lookup {
+    fn lookup(&self, name: &str) -> Option<&Var>;
+}
+
+/// The variables in scope: a position in the file's [`History`] (if any), under declarations of
+/// this scope's own, later ones shadowing earlier ones. Cloning one copies its own declarations
+/// only; the history is shared.
+#[derive(Clone, Debug, Default)]
 pub struct Vars {
-    parent: Option<Arc<Vars>>,
+    base: Option<(Arc<History>, Point)>,
+    /// Behind a pointer: every step keeps a scope, and almost none has declarations of its own.
+    /// Shared between copies until one of them writes, so that a script's shell, copied at every
+    /// `&&`, `if` and pipeline, does not copy all its variables each time.
+    own: Option<Arc<Own>>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Own {
     vars: Vec<Var>,
+    /// Positions in `vars` by name.
+    index: HashMap<String, usize>,
+    /// The bytes of the values in `vars`, held under [`MAX_OWN_BYTES`].
+    bytes: usize,
+}
+
+/// How many bytes of values a scope's own declarations may hold: a script assigning thousands of
+/// variables a long value each keeps the first ones, and the rest are unknown.
+const MAX_OWN_BYTES: usize = 16 << 20;
+
+impl PartialEq for Vars {
+    fn eq(&self, other: &Self) -> bool {
+        let same_base = match (&self.base, &other.base) {
+            (None, None) => true,
+            (Some((a, p)), Some((b, q))) => Arc::ptr_eq(a, b) && p == q,
+            _ => false,
+        };
+        same_base
+            && self.own().count() == other.own().count()
+            && self.own().all(|v| other.lookup_own(&v.name) == Some(v))
+    }
+}
+
+impl Eq for Vars {}
+
+impl Lookup for Vars {
+    fn lookup(&self, name: &str) -> Option<&Var> {
+        self.get(name)
+    }
 }
 
 impl Vars {
-    /// A new scope on top of `parent`: reads fall through to it, writes stay here.
-    pub fn layered(parent: Arc<Vars>) -> Vars {
+    /// The scope at `point` of `history`, with nothing of its own.
+    pub(crate) fn at(history: Arc<History>, point: Point) -> Vars {
         Vars {
-            parent: Some(parent),
-            vars: Vec::new(),
+            base: Some((history, point)),
+            own: None,
         }
     }
 
-    /// Makes room for a change to a shared scope: a new layer on top of it, or, once the layers
-    /// run deep enough to slow lookups down, one flat copy.
-    pub fn open(scope: &mut Arc<Vars>) -> &mut Vars {
-        if Arc::get_mut(scope).is_none() {
-            let next = if scope.depth() < 16 {
-                Vars::layered(Arc::clone(scope))
-            } else {
-                scope.flattened()
-            };
-            *scope = Arc::new(next);
-        }
-        Arc::get_mut(scope).expect("just made unique")
-    }
-
-    fn depth(&self) -> usize {
-        self.parent.as_deref().map_or(0, |p| p.depth() + 1)
-    }
-
-    /// The same variables with no parent.
-    fn flattened(&self) -> Vars {
-        let mut all: Vec<Var> = self.iter().cloned().collect();
-        all.reverse();
-        Vars {
-            parent: None,
-            vars: all,
-        }
+    fn lookup_own(&self, name: &str) -> Option<&Var> {
+        let own = self.own.as_deref()?;
+        own.index.get(name).and_then(|&i| own.vars.get(i))
     }
 
     pub fn get(&self, name: &str) -> Option<&Var> {
-        match self.vars.iter().rev().find(|v| v.name == name) {
-            Some(var) => Some(var),
-            None => self.parent.as_deref().and_then(|p| p.get(name)),
-        }
+        self.lookup_own(name).or_else(|| {
+            let (history, point) = self.base.as_ref()?;
+            history.get(name, *point)
+        })
     }
 
-    /// Declares or redeclares a variable.
+    /// Declares or redeclares a variable in this scope.
     pub fn set(&mut self, name: &str, value: Option<String>, kind: VarKind) {
-        self.vars.retain(|v| v.name != name);
-        self.vars.push(Var {
+        let own = Arc::make_mut(self.own.get_or_insert_with(Arc::default));
+        let replaced = own
+            .index
+            .get(name)
+            .and_then(|&i| own.vars.get(i))
+            .and_then(|v| v.value.as_ref())
+            .map_or(0, String::len);
+        let bytes = own.bytes.saturating_sub(replaced);
+        let value = value.filter(|v| bytes + v.len() <= MAX_OWN_BYTES);
+        own.bytes = bytes + value.as_ref().map_or(0, String::len);
+        let var = Var {
             name: name.to_string(),
             value,
             kind,
-        });
+        };
+        match own.index.get(name) {
+            Some(&i) => own.vars[i] = var,
+            None => {
+                own.index.insert(name.to_string(), own.vars.len());
+                own.vars.push(var);
+            }
+        }
     }
 
-    /// Every variable in scope, each name once.
+    /// The declarations this scope made itself, on top of the history it started from: the only
+    /// ones that can differ from another copy of the same scope.
+    pub fn own(&self) -> impl Iterator<Item = &Var> {
+        self.own.iter().flat_map(|own| own.vars.iter())
+    }
+
+    /// Whether `self` and `other` are copies of one scope that neither has written to since.
+    pub fn same_as(&self, other: &Vars) -> bool {
+        let same_own = match (&self.own, &other.own) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        let same_base = match (&self.base, &other.base) {
+            (None, None) => true,
+            (Some((a, p)), Some((b, q))) => Arc::ptr_eq(a, b) && p == q,
+            _ => false,
+        };
+        same_own && same_base
+    }
+
+    /// Every variable in scope, each name once. This reads the whole scope: for a lookup by
+    /// name, use [`Vars::get`].
     pub fn iter(&self) -> std::vec::IntoIter<&Var> {
-        let mut all: Vec<&Var> = self.vars.iter().collect();
-        if let Some(parent) = &self.parent {
+        let mut all: Vec<&Var> = self.own().collect();
+        if let Some((history, point)) = &self.base {
             all.extend(
-                parent
-                    .iter()
-                    .filter(|v| !self.vars.iter().any(|l| l.name == v.name)),
+                history
+                    .visible(*point)
+                    .into_iter()
+                    .filter(|v| self.lookup_own(&v.name).is_none()),
             );
         }
         all.into_iter()
     }
 
     /// Expands references in `text` (raw Dockerfile text, quotes still in it). Returns `None`
-    /// when a referenced variable's value is unknown, so callers never act on a guess.
+    /// when a referenced variable's value is unknown, so callers never act on a guess, and when
+    /// the result would be longer than [`MAX_VALUE_LEN`].
     pub fn expand(&self, text: &str, escape: char) -> Option<String> {
-        let refs = references(text, escape);
-        if refs.is_empty() {
-            return Some(text.to_string());
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut at = 0;
-        for r in refs {
-            out.push_str(&text[at..r.range.start]);
-            let name = &text[r.name.clone()];
-            let value = self.get(name).map(|v| v.value.as_deref());
-            let replacement = match (&r.modifier, value) {
-                (None, Some(Some(v))) => v.to_string(),
-                (None, _) => return None,
-                (Some(m), value) => {
-                    let word = self.expand(&text[m.word.clone()], escape)?;
-                    match (m.operator, value) {
-                        (Operator::Default { if_empty }, Some(Some(v)))
-                            if !(if_empty && v.is_empty()) =>
-                        {
-                            v.to_string()
-                        }
-                        (Operator::Default { .. }, Some(Some(_)) | None) => word,
-                        (Operator::Alternative { if_empty }, Some(Some(v))) => {
-                            if if_empty && v.is_empty() {
-                                String::new()
-                            } else {
-                                word
-                            }
-                        }
-                        (Operator::Alternative { .. }, None) => String::new(),
-                        (Operator::Required { .. }, Some(Some(v))) => v.to_string(),
-                        _ => return None,
-                    }
-                }
-            };
-            out.push_str(&replacement);
-            at = r.range.end;
-        }
-        out.push_str(&text[at..]);
-        Some(out)
+        expand(self, text, escape)
     }
+}
+
+/// [`Vars::expand`] in any scope.
+pub(super) fn expand(scope: &dyn Lookup, text: &str, escape: char) -> Option<String> {
+    let refs = references(text, escape);
+    if refs.is_empty() {
+        return Some(text.to_string());
+    }
+    let mut out = String::with_capacity(text.len().min(MAX_VALUE_LEN));
+    let mut at = 0;
+    for r in refs {
+        out.push_str(&text[at..r.range.start]);
+        let name = &text[r.name.clone()];
+        let value = scope.lookup(name).map(|v| v.value.as_deref());
+        let word;
+        let replacement: &str = match (&r.modifier, value) {
+            (None, Some(Some(v))) => v,
+            (None, _) => return None,
+            (Some(m), value) => {
+                word = expand(scope, &text[m.word.clone()], escape)?;
+                match (m.operator, value) {
+                    (Operator::Default { if_empty }, Some(Some(v)))
+                        if !(if_empty && v.is_empty()) =>
+                    {
+                        v
+                    }
+                    (Operator::Default { .. }, Some(Some(_)) | None) => &word,
+                    (Operator::Alternative { if_empty }, Some(Some(v))) => {
+                        if if_empty && v.is_empty() { "" } else { &word }
+                    }
+                    (Operator::Alternative { .. }, None) => "",
+                    (Operator::Required { .. }, Some(Some(v))) => v,
+                    _ => return None,
+                }
+            }
+        };
+        // Checked before the copy: a value is never built past the limit.
+        if out.len() + replacement.len() > MAX_VALUE_LEN {
+            return None;
+        }
+        out.push_str(replacement);
+        at = r.range.end;
+    }
+    out.push_str(&text[at..]);
+    (out.len() <= MAX_VALUE_LEN).then_some(out)
 }
 
 #[cfg(test)]
@@ -186,32 +267,49 @@ mod tests {
     }
 
     #[test]
-    fn a_layer_reads_through_and_writes_locally() {
-        let base = Arc::new(scope());
-        let mut layer = Vars::layered(Arc::clone(&base));
-        assert_eq!(layer.get("HOME").unwrap().value.as_deref(), Some("/root"));
-        layer.set("HOME", Some("/x".into()), VarKind::Env);
-        assert_eq!(layer.get("HOME").unwrap().value.as_deref(), Some("/x"));
-        assert_eq!(base.get("HOME").unwrap().value.as_deref(), Some("/root"));
-        assert_eq!(layer.iter().filter(|v| v.name == "HOME").count(), 1);
-        assert_eq!(layer.iter().count(), base.iter().count());
+    fn an_expansion_past_the_limit_is_unknown() {
+        let mut vars = Vars::default();
+        let half = "a".repeat(MAX_VALUE_LEN / 2);
+        vars.set("A", Some(half.clone()), VarKind::Env);
+        assert_eq!(
+            vars.expand("$A$A", '\\').map(|v| v.len()),
+            Some(MAX_VALUE_LEN)
+        );
+        assert_eq!(vars.expand("$A$A!", '\\'), None);
+        assert_eq!(vars.expand("${A:-x}${A}${A}", '\\'), None);
+        assert_eq!(vars.expand("${UNSET:-$A$A$A}", '\\'), None);
     }
 
     #[test]
-    fn opening_a_shared_scope_layers_then_flattens() {
-        let mut scope = Arc::new(scope());
-        let mut snapshots = Vec::new();
-        for i in 0..40 {
-            snapshots.push(Arc::clone(&scope));
-            Vars::open(&mut scope).set(&format!("V{i}"), Some(i.to_string()), VarKind::Env);
+    fn a_copy_writes_its_own_declarations() {
+        let base = scope();
+        let mut copy = base.clone();
+        copy.set("HOME", Some("/x".into()), VarKind::Env);
+        assert_eq!(copy.get("HOME").unwrap().value.as_deref(), Some("/x"));
+        assert_eq!(base.get("HOME").unwrap().value.as_deref(), Some("/root"));
+        assert_eq!(copy.iter().filter(|v| v.name == "HOME").count(), 1);
+        assert_eq!(copy.iter().count(), base.iter().count());
+        assert_ne!(copy, base);
+    }
+
+    #[test]
+    fn a_scope_holds_a_bounded_amount_of_its_own_values() {
+        let mut vars = Vars::default();
+        let value = "v".repeat(MAX_VALUE_LEN);
+        let fits = MAX_OWN_BYTES / MAX_VALUE_LEN;
+        for i in 0..fits + 10 {
+            vars.set(&format!("V{i}"), Some(value.clone()), VarKind::Env);
         }
-        assert!(scope.depth() <= 16);
-        assert_eq!(scope.get("V0").unwrap().value.as_deref(), Some("0"));
-        assert_eq!(scope.get("V39").unwrap().value.as_deref(), Some("39"));
-        assert_eq!(scope.get("HOME").unwrap().value.as_deref(), Some("/root"));
-        // Earlier snapshots are untouched.
-        assert!(snapshots[5].get("V5").is_none() && snapshots[5].get("V4").is_some());
-        assert_eq!(scope.iter().count(), 3 + 40);
+        assert!(vars.get("V0").unwrap().value.is_some());
+        assert!(vars.get(&format!("V{}", fits - 1)).unwrap().value.is_some());
+        assert_eq!(vars.get(&format!("V{fits}")).unwrap().value, None);
+        // Redeclaring frees what the old value held.
+        vars.set("V0", None, VarKind::Env);
+        vars.set(&format!("V{fits}"), Some("x".into()), VarKind::Env);
+        assert_eq!(
+            vars.get(&format!("V{fits}")).unwrap().value.as_deref(),
+            Some("x")
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::Context;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::{Cache, CacheFill, Step};
 use crate::span::Span;
+use std::collections::HashMap;
 
 /// How a rule of the family cures its cache.
 pub enum Cure {
@@ -38,8 +39,27 @@ impl CacheRule {
             .caches
             .contains(&Cache::AptLists)
             .then(|| cx.model.package_index());
+        // The first install using each update's lists, by the update's step: one lookup per
+        // fill instead of a scan of every use.
+        let mut first_use: HashMap<(usize, usize), (Span, bool)> = HashMap::new();
+        for u in lists.iter().flat_map(|found| &found.uses) {
+            first_use
+                .entry((u.update_at.stage, u.update_at.step))
+                .or_insert((u.install.span, u.unseen_at.is_some()));
+        }
         for stage in cx.model.stages.iter().filter(|s| s.ships) {
-            // Which steps remove this rule's cache, worked out once per stage.
+            // Nothing to report without a fill of this rule's caches: skip the cleanup search.
+            let fills = stage.steps.iter().any(|s| {
+                s.effects
+                    .as_ref()
+                    .is_some_and(|e| e.caches.iter().any(|f| self.caches.contains(&f.cache)))
+            });
+            if !fills {
+                continue;
+            }
+            // Which steps remove this rule's cache, worked out once per stage, and for each step
+            // the first such step from it on (found by one walk from the end, so each fill looks
+            // its cleanup up instead of scanning the rest of the stage).
             let cleans: Vec<bool> = stage
                 .steps
                 .iter()
@@ -50,6 +70,14 @@ impl CacheRule {
                         .is_some_and(|e| self.caches.iter().any(|&c| e.cleans(c, home)))
                 })
                 .collect();
+            let mut next_clean: Vec<Option<usize>> = vec![None; cleans.len() + 1];
+            for i in (0..cleans.len()).rev() {
+                next_clean[i] = if cleans[i] {
+                    Some(i)
+                } else {
+                    next_clean[i + 1]
+                };
+            }
             for (index, step) in stage.layers() {
                 let Some(effects) = &step.effects else {
                     continue;
@@ -63,17 +91,12 @@ impl CacheRule {
                     .filter(|f| self.caches.contains(&f.cache))
                     .find(|f| !effects.cleans_after(f, home));
                 if let Some(fill) = left {
-                    let later = cleans[index + 1..]
-                        .iter()
-                        .position(|&c| c)
-                        .map(|i| &stage.steps[index + 1 + i]);
-                    let user = lists.as_ref().and_then(|found| {
-                        found
-                            .uses
-                            .iter()
-                            .find(|u| u.update_at.stage == stage.index && u.update_at.step == index)
-                    });
-                    let user = user.map(|u| (u.install.span, u.unseen_at.is_some()));
+                    let later = next_clean
+                        .get(index + 1)
+                        .copied()
+                        .flatten()
+                        .map(|i| &stage.steps[i]);
+                    let user = first_use.get(&(stage.index, index)).copied();
                     self.report(cx, later, step, fill, user);
                 }
             }

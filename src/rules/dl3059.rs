@@ -18,7 +18,7 @@ use super::merge::{Merged, Merger};
 use super::origin::{self, Creations};
 use super::{Context, Rule};
 use crate::diagnostic::Applicability;
-use crate::model::{PathEffect, Stage};
+use crate::model::{Cache, PathEffect, Stage};
 use crate::syntax::Keyword;
 
 pub struct ConsecutiveRun;
@@ -29,6 +29,9 @@ impl Rule for ConsecutiveRun {
         let mut found = Vec::new();
         let mut joins = Vec::new();
         for (index, stage) in cx.model.stages.iter().enumerate() {
+            // Built once per stage, not once per stretch: a stage of thousands of RUNs has
+            // thousands of stretches.
+            let creations = stage.ships.then(|| Creations::new(stage));
             let stretches = mergeable_stretches(&merger, index, stage);
             for (first, last) in segments(stage, &stretches)
                 .windows(2)
@@ -36,14 +39,14 @@ impl Rule for ConsecutiveRun {
             {
                 if let Ok(merged) = merger.merge_hoisting(index, first.0, last.1) {
                     if !merged.hoisted.is_empty() {
-                        joins.push((saving(cx, stage, &merged), merged));
+                        joins.push((saving(cx, stage, creations.as_ref(), &merged), merged));
                     }
                 }
             }
             found.extend(
                 stretches
                     .into_iter()
-                    .map(|(_, merged)| (saving(cx, stage, &merged), merged)),
+                    .map(|(_, merged)| (saving(cx, stage, creations.as_ref(), &merged), merged)),
             );
         }
         for (saving, merged) in found {
@@ -104,41 +107,60 @@ fn segments(stage: &Stage<'_>, stretches: &[(usize, Merged)]) -> Vec<(usize, usi
 /// What merging a stretch saves, in words: the bytes a later RUN of it removes or rewrites from
 /// an earlier one's layer when the stage ships (the same certain origins LL302 and LL303 use, and
 /// caches an earlier RUN left that a later one cleans), otherwise only layers.
-fn saving(cx: &Context<'_, '_>, stage: &Stage<'_>, merged: &Merged) -> String {
-    if !stage.ships {
+fn saving(
+    cx: &Context<'_, '_>,
+    stage: &Stage<'_>,
+    creations: Option<&Creations<'_>>,
+    merged: &Merged,
+) -> String {
+    let Some(creations) = creations.filter(|_| stage.ships) else {
         return "; this stage does not ship, so the merge saves build steps, not image size".into();
-    }
-    let indices: Vec<usize> = (0..stage.steps.len())
-        .filter(|&i| merged.runs.contains(&stage.steps[i].instruction.span))
+    };
+    // Steps are in file order: each merged RUN is found by binary search on its start, so the
+    // cost follows the stretch, not the stage.
+    let indices: Vec<usize> = merged
+        .runs
+        .iter()
+        .filter_map(|run| {
+            let i = stage
+                .steps
+                .partition_point(|s| s.instruction.span.start < run.start);
+            (stage.steps.get(i)?.instruction.span == *run).then_some(i)
+        })
         .collect();
     let Some(&first) = indices.first() else {
         return String::new();
     };
-    let creations = Creations::new(stage);
-    for &later in &indices[1..] {
+    // The caches the RUNs so far leave, by cache and home, each with the first RUN that leaves
+    // it: a later RUN checks these few entries, not every RUN before it in the stretch.
+    let mut left: Vec<(Cache, &str, usize)> = Vec::new();
+    for (position, &later) in indices.iter().enumerate().skip(1) {
+        let earlier = indices[position - 1];
+        let step = &stage.steps[earlier];
+        let home = step.home.as_deref().unwrap_or("/root");
+        if let Some(e) = &step.effects {
+            for fill in &e.caches {
+                let known = left.iter().any(|&(c, h, _)| c == fill.cache && h == home);
+                if !known && e.leaves(fill.cache, home).is_some() {
+                    left.push((fill.cache, home, earlier));
+                }
+            }
+        }
         let Some(effects) = &stage.steps[later].effects else {
             continue;
         };
         let origin_in_stretch = |target: &PathEffect| {
-            origin::find(stage, &creations, later, target)
+            origin::find(stage, creations, later, target)
                 .filter(|o| o.index >= first)
                 .map(|o| o.index)
         };
         let deleted = effects.deletes.iter().find_map(origin_in_stretch);
         let changed = effects.touches.iter().find_map(origin_in_stretch);
-        let cache = indices
+        let cache = left
             .iter()
-            .take_while(|&&i| i < later)
-            .copied()
-            .find(|&i| {
-                let step = &stage.steps[i];
-                let home = step.home.as_deref().unwrap_or("/root");
-                step.effects.as_ref().is_some_and(|e| {
-                    e.caches.iter().any(|fill| {
-                        e.leaves(fill.cache, home).is_some() && effects.cleans(fill.cache, home)
-                    })
-                })
-            });
+            .filter(|&&(c, h, _)| effects.cleans(c, h))
+            .map(|&(_, _, i)| i)
+            .min();
         let (what, earlier) = match (deleted.or(cache), changed) {
             (Some(earlier), _) => ("deletes", earlier),
             (None, Some(earlier)) => ("changes", earlier),

@@ -13,6 +13,7 @@ use crate::model::paths::{self, is_within};
 use crate::model::{Base, Input, Manager, PackageAction, PackageOp, PathEffect, Stage, Step};
 use crate::span::Span;
 use crate::syntax::{Args, Instruction, Keyword};
+use std::collections::HashMap;
 
 mod sources;
 
@@ -22,8 +23,9 @@ impl Rule for CopyBustsDependencyCache {
     fn check(&self, cx: &mut Context<'_, '_>) {
         // The copies already reported (by span start), so a parent's copy is reported once.
         let mut reported: Vec<u32> = Vec::new();
+        let broad: Vec<BroadCopies<'_, '_>> = cx.model.stages.iter().map(BroadCopies::of).collect();
         for stage in &cx.model.stages {
-            check_stage(cx, stage, &mut reported);
+            check_stage(cx, stage, &broad, &mut reported);
         }
     }
 }
@@ -38,7 +40,12 @@ struct BroadCopy<'s, 'a> {
     whole_context: bool,
 }
 
-fn check_stage<'m, 'a>(cx: &mut Context<'m, 'a>, stage: &'m Stage<'a>, reported: &mut Vec<u32>) {
+fn check_stage<'m, 'a>(
+    cx: &mut Context<'m, 'a>,
+    stage: &'m Stage<'a>,
+    broad: &[BroadCopies<'m, 'a>],
+    reported: &mut Vec<u32>,
+) {
     let mut reported_copies: Vec<usize> = Vec::new();
     for (index, step) in stage.steps.iter().enumerate() {
         let Some(effects) = &step.effects else {
@@ -50,22 +57,22 @@ fn check_stage<'m, 'a>(cx: &mut Context<'m, 'a>, stage: &'m Stage<'a>, reported:
         for op in &effects.packages {
             let finding = match op.action {
                 PackageAction::InstallDependencies if !op.reads.is_empty() => {
-                    dependency_finding(stage, index, op)
+                    broad[stage.index].dependency_finding(index, op)
                 }
                 PackageAction::Install
                     if is_system(op.manager) && reads_nothing_from_context(cx, step) =>
                 {
-                    system_finding(stage, index)
+                    broad[stage.index].system_finding(index)
                 }
                 _ => None,
             };
             let Some(copy) = finding else {
                 // A copy in a stage this one is built FROM busts the cache the same way.
-                if let Some((parent, copy)) = parent_finding(cx, stage, step, op) {
+                if let Some((parent, copy)) = parent_finding(cx, broad, stage, step, op) {
                     let start = copy.step.instruction.span.start;
                     if !reported.contains(&start) {
                         reported.push(start);
-                        report_parent(cx, parent, &copy, stage, step, op);
+                        report_parent(cx, parent, copy, stage, step, op);
                     }
                     continue;
                 }
@@ -79,7 +86,7 @@ fn check_stage<'m, 'a>(cx: &mut Context<'m, 'a>, stage: &'m Stage<'a>, reported:
             }
             reported_copies.push(copy.index);
             reported.push(copy.step.instruction.span.start);
-            report(cx, stage, &copy, step, op);
+            report(cx, stage, copy, step, op);
         }
     }
 }
@@ -88,12 +95,13 @@ fn check_stage<'m, 'a>(cx: &mut Context<'m, 'a>, stage: &'m Stage<'a>, reported:
 /// install at `step` re-runs after, under the same conditions as within a stage: a copy that
 /// brings a manifest a dependency install reads, or a whole-context copy before a system
 /// install that reads nothing from the context.
-fn parent_finding<'s, 'a>(
+fn parent_finding<'b, 's, 'a>(
     cx: &Context<'s, 'a>,
+    broad: &'b [BroadCopies<'s, 'a>],
     stage: &Stage<'a>,
     step: &Step<'a>,
     op: &PackageOp,
-) -> Option<(&'s Stage<'a>, BroadCopy<'s, 'a>)> {
+) -> Option<(&'s Stage<'a>, &'b BroadCopy<'s, 'a>)> {
     let wanted = match op.action {
         PackageAction::InstallDependencies if !op.reads.is_empty() => Want::Manifests,
         PackageAction::Install if is_system(op.manager) && reads_nothing_from_context(cx, step) => {
@@ -112,8 +120,8 @@ fn parent_finding<'s, 'a>(
         seen += 1;
         let parent = &stages[*parent];
         let found = match wanted {
-            Want::Manifests => dependency_finding(parent, parent.steps.len(), op),
-            Want::WholeContext => system_finding(parent, parent.steps.len()),
+            Want::Manifests => broad[parent.index].dependency_finding(parent.steps.len(), op),
+            Want::WholeContext => broad[parent.index].system_finding(parent.steps.len()),
         };
         if let Some(copy) = found {
             return Some((parent, copy));
@@ -213,54 +221,95 @@ fn is_system(manager: Manager) -> bool {
     )
 }
 
-/// The latest broad context copy before `index` that brought in one of the manifests.
-fn dependency_finding<'s, 'a>(
-    stage: &'s Stage<'a>,
-    index: usize,
-    op: &PackageOp,
-) -> Option<BroadCopy<'s, 'a>> {
-    broad_copies_before(stage, index)
-        .find(|copy| op.reads.iter().any(|m| is_within(m, &copy.created.path)))
+/// A stage's broad copies, found once, so that each install looks up its candidates instead of
+/// walking back over every earlier step (a walk per install is quadratic in the stage's length).
+struct BroadCopies<'s, 'a> {
+    /// In step order.
+    all: Vec<BroadCopy<'s, 'a>>,
+    /// Positions in `all` of the copies of the whole context.
+    whole: Vec<usize>,
+    /// Positions in `all` by created path, each list in step order.
+    by_created: HashMap<&'s str, Vec<usize>>,
 }
 
-/// The latest copy of the whole context before `index`.
-fn system_finding<'s, 'a>(stage: &'s Stage<'a>, index: usize) -> Option<BroadCopy<'s, 'a>> {
-    broad_copies_before(stage, index).find(|copy| copy.whole_context)
-}
+impl<'s, 'a> BroadCopies<'s, 'a> {
+    fn of(stage: &'s Stage<'a>) -> Self {
+        let all: Vec<BroadCopy<'s, 'a>> = stage
+            .steps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, step)| broad_copy(i, step))
+            .collect();
+        let whole = (0..all.len()).filter(|&k| all[k].whole_context).collect();
+        let mut by_created: HashMap<&'s str, Vec<usize>> = HashMap::new();
+        for (k, copy) in all.iter().enumerate() {
+            by_created
+                .entry(copy.created.path.as_str())
+                .or_default()
+                .push(k);
+        }
+        BroadCopies {
+            all,
+            whole,
+            by_created,
+        }
+    }
 
-fn broad_copies_before<'s, 'a>(
-    stage: &'s Stage<'a>,
-    index: usize,
-) -> impl Iterator<Item = BroadCopy<'s, 'a>> {
-    stage.steps[..index]
-        .iter()
-        .enumerate()
-        .rev()
-        .filter_map(|(i, step)| {
-            let effects = step.effects.as_ref()?;
-            if !matches!(step.instruction.keyword, Keyword::Copy | Keyword::Add)
-                || step.instruction.flag("from").is_some()
-            {
-                return None;
-            }
-            let Some(Input::Context { sources, .. }) = effects
-                .inputs
-                .iter()
-                .find(|i| matches!(i, Input::Context { .. }))
-            else {
-                return None;
-            };
-            let source = sources.iter().find(|s| is_broad(s))?.clone();
-            let created = effects.creates.iter().find(|c| c.recursive)?;
-            let whole_context = matches!(source.trim_end_matches('/'), "." | "" | "*" | "./*");
-            Some(BroadCopy {
-                index: i,
-                step,
-                created,
-                source,
-                whole_context,
+    /// The latest of `positions` (into `all`) whose step comes before `index`.
+    fn latest_before(&self, positions: &[usize], index: usize) -> Option<usize> {
+        let n = positions.partition_point(|&k| self.all[k].index < index);
+        n.checked_sub(1).map(|at| positions[at])
+    }
+
+    /// The latest broad context copy before `index` that brought in one of the manifests.
+    fn dependency_finding(&self, index: usize, op: &PackageOp) -> Option<&BroadCopy<'s, 'a>> {
+        // A manifest is within a created directory when that directory is `/`, the manifest
+        // itself, or one of its prefixes ending before a `/` (see `paths::is_within`).
+        let latest = op
+            .reads
+            .iter()
+            .flat_map(|m| {
+                let prefixes = m.match_indices('/').map(move |(i, _)| &m[..i]);
+                std::iter::once("/")
+                    .chain(std::iter::once(m.as_str()))
+                    .chain(prefixes)
             })
-        })
+            .filter_map(|dir| self.latest_before(self.by_created.get(dir)?, index))
+            .max()?;
+        self.all.get(latest)
+    }
+
+    /// The latest copy of the whole context before `index`.
+    fn system_finding(&self, index: usize) -> Option<&BroadCopy<'s, 'a>> {
+        self.all.get(self.latest_before(&self.whole, index)?)
+    }
+}
+
+/// The step as a broad context copy, if it is one.
+fn broad_copy<'s, 'a>(i: usize, step: &'s Step<'a>) -> Option<BroadCopy<'s, 'a>> {
+    let effects = step.effects.as_ref()?;
+    if !matches!(step.instruction.keyword, Keyword::Copy | Keyword::Add)
+        || step.instruction.flag("from").is_some()
+    {
+        return None;
+    }
+    let Some(Input::Context { sources, .. }) = effects
+        .inputs
+        .iter()
+        .find(|i| matches!(i, Input::Context { .. }))
+    else {
+        return None;
+    };
+    let source = sources.iter().find(|s| is_broad(s))?.clone();
+    let created = effects.creates.iter().find(|c| c.recursive)?;
+    let whole_context = matches!(source.trim_end_matches('/'), "." | "" | "*" | "./*");
+    Some(BroadCopy {
+        index: i,
+        step,
+        created,
+        source,
+        whole_context,
+    })
 }
 
 /// `.`, a directory (`src/`), or a glob that is not about manifests (`*`, `./*`).

@@ -48,6 +48,7 @@
 //! merged `RUN`, in their order, each with the comment lines directly above it. Other comment
 //! lines between the `RUN`s go above the merged `RUN`; blank lines between them are dropped.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -200,23 +201,31 @@ pub fn merge_runs(
     Merger::new(model).merge(stage, first, last)
 }
 
+/// What a `RUN` brings to a merge, read once when first needed.
+type LazyPiece<'a> = OnceCell<Result<Piece<'a>, Refusal>>;
+
 /// The model and every `RUN` of the file read once, for any number of merges.
 pub struct Merger<'m, 'a> {
     model: &'m Model<'a>,
-    /// What each `RUN` with a script brings to a merge, by the offset of its keyword.
-    pieces: HashMap<u32, Result<Piece<'a>, Refusal>>,
+    /// What each `RUN` with a script brings to a merge, by the offset of its keyword: read the
+    /// first time a merge asks, since most rules ask about a few `RUN`s only.
+    pieces: HashMap<u32, (&'m RunScript<'a>, LazyPiece<'a>)>,
+    shells: Shells,
 }
 
 impl<'m, 'a> Merger<'m, 'a> {
     pub fn new(model: &'m Model<'a>) -> Self {
-        let dockerfile = model.dockerfile;
         // The model has split every script already; splitting again would double the cost.
         let pieces = model
             .scripts
             .iter()
-            .map(|run| (run.instruction.span.start, read_piece(dockerfile, run)))
+            .map(|run| (run.instruction.span.start, (run, OnceCell::new())))
             .collect();
-        Merger { model, pieces }
+        Merger {
+            model,
+            pieces,
+            shells: Shells::of(model),
+        }
     }
 
     /// Merges steps `first..=last` of stage `stage` (indices into `Stage::steps`); both must be
@@ -269,7 +278,7 @@ impl<'m, 'a> Merger<'m, 'a> {
         if let Some(odd) = pieces.iter().find(|p| p.flags != pieces[0].flags) {
             return Err(Refusal::FlagsDiffer { line: odd.line });
         }
-        let shell_errexit = errexit_shell(self.model, stage_ref, first);
+        let shell_errexit = errexit_shell(&self.shells, stage_ref, first);
         let (wraps, join) = match wraps(&pieces, shell_errexit) {
             Ok(wraps) => (wraps, Join::And),
             Err(refusal @ Refusal::Errexit { .. }) => {
@@ -312,7 +321,7 @@ impl<'m, 'a> Merger<'m, 'a> {
         let dockerfile = self.model.dockerfile;
         let stage_ref = self.model.stages.get(stage)?;
         let head = self.piece(run_at(stage_ref, first)?).ok()?;
-        let shell_errexit = errexit_shell(self.model, stage_ref, first);
+        let shell_errexit = errexit_shell(&self.shells, stage_ref, first);
         let (mut last, mut tail, mut count) = (first, head, 1);
         let mut sequence = false;
         while let Some(next) = next_run(stage_ref, last) {
@@ -352,7 +361,12 @@ impl<'m, 'a> Merger<'m, 'a> {
 
     /// What a `RUN` brings to a merge, or why it cannot take part.
     fn piece(&self, run: &Instruction) -> Result<&Piece<'a>, Refusal> {
-        match self.pieces.get(&run.span.start) {
+        let dockerfile = self.model.dockerfile;
+        let piece = self
+            .pieces
+            .get(&run.span.start)
+            .map(|(script, cell)| cell.get_or_init(|| read_piece(dockerfile, script)));
+        match piece {
             Some(Ok(piece)) => Ok(piece),
             Some(Err(refusal)) => Err(refusal.clone()),
             // No script: exec form, or an instruction the parser could not read.
@@ -1388,7 +1402,7 @@ fn is_flat(item: &AndOr) -> bool {
 /// Whether `set -e` may be on when the stage's `RUN`s start: the `SHELL` in force (in this stage
 /// or the stage it is built from) passes `-e` or `-o errexit`, or bash is told to read options
 /// from the environment (`SHELLOPTS`, `BASH_ENV`).
-fn errexit_shell(model: &Model<'_>, stage: &Stage<'_>, before: usize) -> bool {
+fn errexit_shell(shells: &Shells, stage: &Stage<'_>, before: usize) -> bool {
     if let Some(step) = stage.steps.get(before) {
         if ["SHELLOPTS", "BASH_ENV"]
             .iter()
@@ -1397,30 +1411,55 @@ fn errexit_shell(model: &Model<'_>, stage: &Stage<'_>, before: usize) -> bool {
             return true;
         }
     }
-    let mut current = stage;
-    let mut limit = before;
-    // Each hop goes to an earlier stage, so this ends; the bound guards against a bad model.
-    for _ in 0..=model.stages.len() {
-        let end = limit.min(current.steps.len());
-        let shell = current.steps[..end]
-            .iter()
-            .rev()
-            .find(|s| s.instruction.keyword == Keyword::Shell);
-        if let Some(shell) = shell {
-            return shell_has_errexit(shell.instruction);
+    shells.errexit_before(stage.index, before)
+}
+
+/// Where each stage sets `SHELL`, read once: asking which `SHELL` is in effect is then a binary
+/// search, not a walk back over the stage and every stage it is built FROM (a walk per `RUN` is
+/// quadratic in a long file).
+struct Shells {
+    /// Per stage, the indices of its `SHELL` steps and whether each turns `-e` on.
+    steps: Vec<Vec<(usize, bool)>>,
+    /// Per stage, whether the `SHELL` it starts with (its base stage's) turns `-e` on.
+    at_start: Vec<bool>,
+}
+
+impl Shells {
+    fn of(model: &Model<'_>) -> Shells {
+        let mut steps = Vec::with_capacity(model.stages.len());
+        let mut at_start: Vec<bool> = Vec::with_capacity(model.stages.len());
+        let mut at_end: Vec<bool> = Vec::with_capacity(model.stages.len());
+        for (index, stage) in model.stages.iter().enumerate() {
+            let own: Vec<(usize, bool)> = stage
+                .steps
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.instruction.keyword == Keyword::Shell)
+                .map(|(i, s)| (i, shell_has_errexit(s.instruction)))
+                .collect();
+            // A base comes earlier in the file, so its answer is known already.
+            let inherited = match stage.base {
+                Base::Stage(base) if base < index => at_end.get(base).copied().unwrap_or(false),
+                _ => false,
+            };
+            at_end.push(own.last().map_or(inherited, |&(_, on)| on));
+            at_start.push(inherited);
+            steps.push(own);
         }
-        match current.base {
-            Base::Stage(index) if index < current.index => match model.stages.get(index) {
-                Some(base) => {
-                    current = base;
-                    limit = base.steps.len();
-                }
-                None => return false,
-            },
-            _ => return false,
+        Shells { steps, at_start }
+    }
+
+    /// Whether the `SHELL` in effect before step `before` of stage `stage` turns `-e` on.
+    fn errexit_before(&self, stage: usize, before: usize) -> bool {
+        let Some(own) = self.steps.get(stage) else {
+            return false;
+        };
+        let n = own.partition_point(|&(i, _)| i < before);
+        match n.checked_sub(1) {
+            Some(last) => own[last].1,
+            None => self.at_start.get(stage).copied().unwrap_or(false),
         }
     }
-    false
 }
 
 fn shell_has_errexit(shell: &Instruction) -> bool {

@@ -166,7 +166,10 @@ fn no_safe_fixes_in_triggers(dockerfile: &Dockerfile, findings: &mut [Diagnostic
     if triggers.is_empty() {
         return;
     }
-    for fix in findings.iter_mut().filter_map(|finding| finding.fix.as_mut()) {
+    for fix in findings
+        .iter_mut()
+        .filter_map(|finding| finding.fix.as_mut())
+    {
         let touches_trigger = fix.edits.iter().any(|edit| {
             // Overlapping bytes, or an insertion strictly inside the trigger's lines.
             triggers.iter().any(|trigger| {

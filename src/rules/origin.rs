@@ -7,6 +7,7 @@
 
 use crate::model::paths::{is_glob, is_within, removes};
 use crate::model::{Effects, PathEffect, Stage, Step};
+use std::collections::HashMap;
 
 /// An earlier step's `creates` entry that the later effect reaches.
 pub struct Origin<'s, 'a> {
@@ -31,7 +32,11 @@ pub fn find<'s, 'a>(
     target: &PathEffect,
 ) -> Option<Origin<'s, 'a>> {
     let own = stage.steps[before].effects.as_ref();
-    if own.is_some_and(|e| reaches_own_creation(e, target)) {
+    let reaches_own = match creations.own_sorted.get(&before) {
+        Some(sorted) => reaches_sorted(sorted, target),
+        None => own.is_some_and(|e| reaches_own_creation(e, target)),
+    };
+    if reaches_own {
         return None;
     }
     // Latest first, as the layers are searched: by step, then by order within the step.
@@ -59,9 +64,9 @@ pub fn find<'s, 'a>(
             if !(whole || partial) {
                 continue;
             }
-            let survives =
-                !removed_in(effects, created) && !removed_between(stage, index, before, created);
-            if survives && (whole || nothing_unseen_between(stage, index, before)) {
+            let survives = !removed_in(effects, created)
+                && !creations.removed_between(index, before, &created.path);
+            if survives && (whole || creations.nothing_unseen_between(index, before)) {
                 return Some(Origin {
                     index,
                     step,
@@ -80,32 +85,136 @@ pub fn find<'s, 'a>(
 /// Every path the stage's steps create (except empty `mkdir`/`touch` ones), sorted, so the
 /// creators a plain path can have (itself, its ancestors, its descendants) are found by
 /// binary search instead of a walk over every earlier step.
+///
+/// The deletions and the steps the model could not fully read are indexed too, so that asking
+/// whether a path survived from one step to another costs lookups, not a walk over the steps in
+/// between (a walk per deletion is quadratic in a long stage).
 pub struct Creations<'s> {
     sorted: Vec<(&'s str, usize, usize)>,
+    /// For each step index `i`, how many steps before it ran something unread or installed
+    /// packages (one more entry than there are steps).
+    unseen_before: Vec<usize>,
+    /// The steps deleting each plain path, ascending.
+    deletes_exact: HashMap<&'s str, Vec<usize>>,
+    /// The steps deleting each plain path recursively, ascending.
+    deletes_recursive: HashMap<&'s str, Vec<usize>>,
+    /// The glob deletions by their literal part (before the first glob character), ascending by
+    /// step.
+    deletes_glob: HashMap<&'s str, Vec<(usize, &'s PathEffect)>>,
+    /// The created paths (all of them) of each step that creates many, sorted: a step's own
+    /// creations are then looked up per deletion, not scanned (a scan per deletion is quadratic
+    /// in one long `RUN`).
+    own_sorted: HashMap<usize, Vec<&'s str>>,
 }
+
+/// Past this many creations, a step's own are looked up in a sorted list.
+const MANY_CREATIONS: usize = 32;
 
 impl<'s> Creations<'s> {
     pub fn new(stage: &'s Stage<'_>) -> Creations<'s> {
         let mut sorted = Vec::new();
+        let mut unseen_before = Vec::with_capacity(stage.steps.len() + 1);
+        let mut unseen = 0;
+        let mut deletes_exact: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut deletes_recursive: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut deletes_glob: HashMap<&str, Vec<(usize, &PathEffect)>> = HashMap::new();
+        let mut own_sorted: HashMap<usize, Vec<&str>> = HashMap::new();
         for (index, step) in stage.steps.iter().enumerate() {
+            unseen_before.push(unseen);
             let Some(effects) = &step.effects else {
                 continue;
             };
+            if !(effects.unread.is_empty() && effects.packages.is_empty()) {
+                unseen += 1;
+            }
             for (at, created) in effects.creates.iter().enumerate() {
                 if created.via != "mkdir" && created.via != "touch" {
                     sorted.push((created.path.as_str(), index, at));
                 }
             }
+            if effects.creates.len() > MANY_CREATIONS {
+                let mut paths: Vec<&str> =
+                    effects.creates.iter().map(|c| c.path.as_str()).collect();
+                paths.sort_unstable();
+                own_sorted.insert(index, paths);
+            }
+            for deleted in &effects.deletes {
+                let path = deleted.path.as_str();
+                match path.find(['*', '?', '[']) {
+                    Some(first_glob) => deletes_glob
+                        .entry(&path[..first_glob])
+                        .or_default()
+                        .push((index, deleted)),
+                    None => {
+                        deletes_exact.entry(path).or_default().push(index);
+                        if deleted.recursive {
+                            deletes_recursive.entry(path).or_default().push(index);
+                        }
+                    }
+                }
+            }
         }
+        unseen_before.push(unseen);
         sorted.sort_unstable();
-        Creations { sorted }
+        for list in deletes_exact
+            .values_mut()
+            .chain(deletes_recursive.values_mut())
+        {
+            list.dedup();
+        }
+        Creations {
+            sorted,
+            unseen_before,
+            deletes_exact,
+            deletes_recursive,
+            deletes_glob,
+            own_sorted,
+        }
     }
 
-    /// Creations before `before` that may match a plain target, latest first; `None` for a glob
-    /// target or the root, which need the full walk.
+    /// A step strictly between `from` and `to` deleted `path` (as [`paths::removes`] decides).
+    fn removed_between(&self, from: usize, to: usize, path: &str) -> bool {
+        let between = |steps: &[usize]| {
+            let first = steps.partition_point(|&i| i <= from);
+            steps.get(first).is_some_and(|&i| i < to)
+        };
+        if self.deletes_exact.get(path).is_some_and(|s| between(s)) {
+            return true;
+        }
+        // A recursive plain deletion reaches `path` from `/` or any directory above it.
+        let above = std::iter::once("/").chain(path.match_indices('/').map(|(i, _)| &path[..i]));
+        if above
+            .filter_map(|dir| self.deletes_recursive.get(dir))
+            .any(|s| between(s))
+        {
+            return true;
+        }
+        // A glob reaches only paths that start with its literal part.
+        (0..=path.len())
+            .filter(|&end| path.is_char_boundary(end))
+            .filter_map(|end| self.deletes_glob.get(&path[..end]))
+            .any(|globs| {
+                let first = globs.partition_point(|&(i, _)| i <= from);
+                globs[first..]
+                    .iter()
+                    .take_while(|&&(i, _)| i < to)
+                    .any(|(_, d)| removes(&d.path, d.recursive, path))
+            })
+    }
+
+    /// No step strictly between `from` and `to` ran something unread or installed packages.
+    fn nothing_unseen_between(&self, from: usize, to: usize) -> bool {
+        match (self.unseen_before.get(from + 1), self.unseen_before.get(to)) {
+            (Some(&after_from), Some(&before_to)) => before_to <= after_from,
+            _ => true,
+        }
+    }
+
+    /// Creations before `before` that may match the target, latest first; `None` for the root,
+    /// which needs the full walk.
     fn candidates(&self, target: &PathEffect, before: usize) -> Option<Vec<(usize, usize)>> {
         let path = target.path.as_str();
-        if is_glob(path) || path == "/" {
+        if path == "/" {
             return None;
         }
         let mut found = Vec::new();
@@ -124,7 +233,20 @@ impl<'s> Creations<'s> {
             ancestor = &ancestor[..cut];
             take(ancestor);
         }
-        if target.recursive {
+        if let Some(first_glob) = path.find(['*', '?', '[']) {
+            // A glob removes only paths that start with its literal part (see
+            // `paths::removes`), and reaches part of a directory only when the directory is one
+            // of the glob's own ancestors, taken below.
+            let literal = &path[..first_glob];
+            let start = self.sorted.partition_point(|(p, _, _)| *p < literal);
+            found.extend(
+                self.sorted[start..]
+                    .iter()
+                    .take_while(|(p, _, _)| p.starts_with(literal) && *p != path)
+                    .map(|&(_, i, k)| (i, k)),
+            );
+        }
+        if target.recursive && !is_glob(path) {
             let prefix = format!("{path}/");
             let start = self
                 .sorted
@@ -138,6 +260,7 @@ impl<'s> Creations<'s> {
         }
         found.retain(|&(i, _)| i < before);
         found.sort_unstable_by(|a, b| b.cmp(a));
+        found.dedup();
         Some(found)
     }
 
@@ -152,6 +275,35 @@ impl<'s> Creations<'s> {
         all.sort_unstable_by(|a, b| b.cmp(a));
         all
     }
+}
+
+/// [`reaches_own_creation`] over a step's created paths, sorted: the paths that can match are the
+/// target itself, what lies below it, its ancestors and `/`, or, for a glob, what starts with its
+/// literal part; only those are checked.
+fn reaches_sorted(sorted: &[&str], target: &PathEffect) -> bool {
+    let path = target.path.as_str();
+    let check =
+        |c: &str| removes(path, target.recursive, c) || is_within(c, path) || is_within(path, c);
+    if path == "/" {
+        return sorted.iter().any(|c| check(c));
+    }
+    let literal = match path.find(['*', '?', '[']) {
+        Some(first_glob) => &path[..first_glob],
+        None => path,
+    };
+    // What starts with the literal part: the path itself, what lies below it, the glob's matches.
+    let start = sorted.partition_point(|c| *c < literal);
+    if sorted[start..]
+        .iter()
+        .take_while(|c| c.starts_with(literal))
+        .any(|c| check(c))
+    {
+        return true;
+    }
+    // Its ancestors (cut before each `/`) and `/`.
+    std::iter::once("/")
+        .chain(path.match_indices('/').map(|(i, _)| &path[..i]))
+        .any(|dir| sorted.binary_search(&dir).is_ok() && check(dir))
 }
 
 /// The later step creates something the effect reaches: it may be acting on its own file.
@@ -169,21 +321,6 @@ fn removed_in(effects: &Effects, created: &PathEffect) -> bool {
         .deletes
         .iter()
         .any(|d| removes(&d.path, d.recursive, &created.path))
-}
-
-/// A layer between the creator and the later step already removed the path.
-fn removed_between(stage: &Stage<'_>, from: usize, to: usize, created: &PathEffect) -> bool {
-    stage.steps[from + 1..to]
-        .iter()
-        .filter_map(|s| s.effects.as_ref())
-        .any(|e| removed_in(e, created))
-}
-
-fn nothing_unseen_between(stage: &Stage<'_>, from: usize, to: usize) -> bool {
-    stage.steps[from + 1..to].iter().all(|s| match &s.effects {
-        Some(e) => e.unread.is_empty() && e.packages.is_empty(),
-        None => true,
-    })
 }
 
 /// Reports a finding about a path an earlier layer created: the message (with why the RUNs could
@@ -233,5 +370,74 @@ pub fn merge_fix(
             )
         }
         Err(refusal) => (None, Some(refusal.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    fn effect(path: &str, recursive: bool) -> PathEffect {
+        PathEffect {
+            path: path.to_string(),
+            recursive,
+            via: "cp".into(),
+            span: Span::empty(0),
+        }
+    }
+
+    #[test]
+    fn the_sorted_lookup_of_own_creations_agrees_with_the_scan() {
+        let created = [
+            "/",
+            "/a",
+            "/a/b",
+            "/a/b/c.txt",
+            "/a/bc",
+            "/a/b.d",
+            "/tmp/x1",
+            "/tmp/x2",
+            "/tmp/y",
+            "/opt/app",
+            "/opt/app/lib",
+            "/.hidden",
+            "/a/b/.git",
+        ];
+        let targets = [
+            "/",
+            "/a",
+            "/a/b",
+            "/a/b/c.txt",
+            "/a/b/c.txt/d",
+            "/a/b*",
+            "/tmp/x*",
+            "/tmp/*",
+            "/opt",
+            "/opt/app/lib/z",
+            "/nothing",
+            "/a/?",
+            "/a/b/[c]*",
+            "/*",
+        ];
+        for skip in 0..created.len() {
+            let mut effects = Effects::default();
+            for path in created.iter().skip(skip) {
+                effects.creates.push(effect(path, true));
+            }
+            let mut sorted: Vec<&str> = effects.creates.iter().map(|c| c.path.as_str()).collect();
+            sorted.sort_unstable();
+            for target in targets {
+                for recursive in [false, true] {
+                    let target = effect(target, recursive);
+                    assert_eq!(
+                        reaches_sorted(&sorted, &target),
+                        reaches_own_creation(&effects, &target),
+                        "{} (recursive: {recursive}) against {sorted:?}",
+                        target.path
+                    );
+                }
+            }
+        }
     }
 }

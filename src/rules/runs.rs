@@ -5,13 +5,13 @@
 //!
 //! Built once per file (see [`Context::runs`](super::Context::runs)).
 
-use crate::model::{Vars, declare_args, declare_env};
+use crate::model::{EXPANSION_BUDGET, History, Point, Vars, declare_args, declare_env};
 use crate::span::Span;
 use crate::syntax::script::{self, Dialect, RunScript};
 use crate::syntax::shell::{self, Word};
 use crate::syntax::{Args, Dockerfile, Instruction, Keyword};
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// One script a `RUN` (or an `ONBUILD RUN`) hands to its shell.
@@ -23,9 +23,12 @@ pub struct Run<'a> {
     /// 0 before the first `FROM`, then 1, 2 … per stage.
     pub stage: usize,
     /// The `ARG`s and `ENV`s in scope.
-    pub vars: Arc<Vars>,
-    /// `ARG` names declared anywhere before this point, in any stage (see [`Run::value`]).
-    pub args_seen: Arc<BTreeSet<String>>,
+    pub vars: Vars,
+    /// Where each `ARG` name is first declared, in any stage, as a count of the file's `ARG`
+    /// instructions before it; with `args_before`, which names were declared before this script
+    /// (see [`Run::values`]). Shared: a set per script would be quadratic in the file's size.
+    args_first: Arc<HashMap<String, usize>>,
+    args_before: usize,
     /// `ENV` names declared anywhere in the file.
     pub envs_anywhere: Arc<BTreeSet<String>>,
     /// The `SHELL` in force (its JSON words), if the stage set one.
@@ -40,7 +43,7 @@ pub struct Runs<'a> {
 }
 
 /// A finished stage: its name, and the variables and `SHELL` a stage built `FROM` it starts with.
-type StageEnd = (Option<String>, Arc<Vars>, Option<Vec<String>>);
+type StageEnd = (Option<String>, Point, Option<Vec<String>>);
 
 /// What an unknown value reads as in a pin check: a version that is there, not known here.
 pub const UNKNOWN: &str = "\u{0}";
@@ -60,28 +63,33 @@ impl<'a> Runs<'a> {
         );
         let escape = dockerfile.escape;
         let mut runs = Vec::new();
-        let mut globals = Vars::default();
-        let mut scope: Arc<Vars> = Arc::default();
+        // Declarations are stored once and each script keeps a point in them (see the model's
+        // history): a copy of the scope per script would be quadratic in a file of many ENVs.
+        let mut history = History::new(EXPANSION_BUDGET);
+        let mut globals = history.open(None);
+        let mut scope = globals;
+        let mut points: Vec<Point> = Vec::new();
         let mut stage = 0;
         let mut finals: Vec<StageEnd> = Vec::new();
         let mut stage_name: Option<String> = None;
         let mut shell: Option<Vec<String>> = None;
         let mut from: Option<&'a Instruction> = None;
-        let mut args_seen: BTreeSet<String> = BTreeSet::new();
+        let mut args_first: HashMap<String, usize> = HashMap::new();
+        let mut args_before = 0;
         let mut next_script = 0;
         for instruction in dockerfile.instructions().filter(|i| usable(dockerfile, i)) {
             match instruction.keyword {
                 Keyword::From => {
                     if stage > 0 {
-                        finals.push((stage_name.take(), scope.clone(), shell.take()));
+                        finals.push((stage_name.take(), scope, shell.take()));
                     }
                     stage += 1;
                     shell = None;
                     from = Some(instruction);
-                    scope = Arc::default();
+                    let mut base = None;
                     if let Args::Words(words) = &instruction.args {
-                        let image = globals
-                            .expand(&words[0].text, escape)
+                        let image = history
+                            .expand_at(globals, &words[0].text, escape)
                             .unwrap_or_else(|| words[0].text.clone())
                             .to_ascii_lowercase();
                         if let Some((_, vars, parent_shell)) = finals
@@ -89,27 +97,30 @@ impl<'a> Runs<'a> {
                             .rev()
                             .find(|(name, _, _)| name.as_deref() == Some(image.as_str()))
                         {
-                            scope = vars.clone();
+                            base = Some(*vars);
                             shell = parent_shell.clone();
                         }
                         stage_name = words.get(2).map(|w| w.text.to_ascii_lowercase());
                     }
+                    scope = history.open(base);
                 }
                 Keyword::Arg => {
+                    args_before += 1;
                     if let Args::Words(words) = &instruction.args {
                         for word in words {
                             let name = word.text.split_once('=').map_or(&*word.text, |(n, _)| n);
-                            args_seen.insert(name.to_string());
+                            args_first.entry(name.to_string()).or_insert(args_before);
                         }
                     }
                     if stage == 0 {
-                        declare_args(&mut globals, instruction, None, escape);
-                        declare_args(Vars::open(&mut scope), instruction, None, escape);
+                        // Before any FROM the fragment's scope is the global one.
+                        declare_args(&mut history, &mut globals, instruction, None, escape);
+                        scope = globals;
                     } else {
-                        declare_args(Vars::open(&mut scope), instruction, Some(&globals), escape);
+                        declare_args(&mut history, &mut scope, instruction, Some(globals), escape);
                     }
                 }
-                Keyword::Env => declare_env(Vars::open(&mut scope), instruction, escape),
+                Keyword::Env => declare_env(&mut history, &mut scope, instruction, escape),
                 Keyword::Shell => {
                     if let Args::Json(words) = &instruction.args {
                         shell = Some(words.iter().map(|w| w.text.clone()).collect());
@@ -117,16 +128,21 @@ impl<'a> Runs<'a> {
                 }
                 _ => {}
             }
-            let snapshot = |script: RunScript<'a>, inner: &'a Instruction, onbuild: bool| Run {
-                script,
-                instruction: inner,
-                onbuild,
-                stage,
-                vars: scope.clone(),
-                args_seen: Arc::new(args_seen.clone()),
-                envs_anywhere: envs_anywhere.clone(),
-                shell: shell.clone(),
-                from,
+            // The scope (and the ARG names) are filled in once the file has been read.
+            let mut snapshot = |script: RunScript<'a>, inner: &'a Instruction, onbuild: bool| {
+                points.push(scope);
+                Run {
+                    script,
+                    instruction: inner,
+                    onbuild,
+                    stage,
+                    vars: Vars::default(),
+                    args_first: Arc::default(),
+                    args_before,
+                    envs_anywhere: envs_anywhere.clone(),
+                    shell: shell.clone(),
+                    from,
+                }
             };
             if instruction.malformed {
                 // A fragment's RUN (only "before FROM" is wrong with it): the model has no script.
@@ -152,6 +168,12 @@ impl<'a> Runs<'a> {
                 }
             }
         }
+        let history = Arc::new(history);
+        let args_first = Arc::new(args_first);
+        for (run, point) in runs.iter_mut().zip(points) {
+            run.vars = Vars::at(Arc::clone(&history), point);
+            run.args_first = Arc::clone(&args_first);
+        }
         Runs { runs }
     }
 }
@@ -172,6 +194,13 @@ pub fn usable(dockerfile: &Dockerfile, instruction: &Instruction) -> bool {
 }
 
 impl Run<'_> {
+    /// Whether an `ARG` of this name was declared before the script, in any stage.
+    fn arg_declared_before(&self, name: &str) -> bool {
+        self.args_first
+            .get(name)
+            .is_some_and(|&first| first <= self.args_before)
+    }
+
     pub fn is_posix(&self) -> bool {
         self.script.dialect == Dialect::Posix && self.script.script.is_some()
     }
@@ -219,7 +248,7 @@ impl Run<'_> {
                 Some(None) => UNKNOWN.to_string(),
                 None => match self.vars.get(name) {
                     Some(var) => var.value.clone().unwrap_or_else(|| UNKNOWN.to_string()),
-                    None if self.args_seen.contains(name) => UNKNOWN.to_string(),
+                    None if self.arg_declared_before(name) => UNKNOWN.to_string(),
                     None if self.envs_anywhere.contains(name) => String::new(),
                     None => UNKNOWN.to_string(),
                 },

@@ -9,6 +9,7 @@
 use super::ast::{Args, Dockerfile, Instruction, Keyword};
 use super::shell::{self, Script};
 use crate::span::Span;
+use std::collections::HashMap;
 
 /// The language a stage's shell speaks.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +60,8 @@ pub fn run_scripts(dockerfile: &Dockerfile) -> Vec<RunScript<'_>> {
     let mut scripts = Vec::new();
     // Each stage's name (if any) and the dialect it has reached so far.
     let mut stages: Vec<(String, Dialect)> = Vec::new();
+    // The latest stage of each name, so a `FROM` finds its base without a walk over every stage.
+    let mut by_name: HashMap<String, usize> = HashMap::new();
     // `ARG`s before the first `FROM`, with their defaults: `FROM mcr.microsoft.com/${REPO}:${TAG}`
     // names a Windows image through them.
     let mut global_args: Vec<(String, String)> = Vec::new();
@@ -75,11 +78,12 @@ pub fn run_scripts(dockerfile: &Dockerfile) -> Vec<RunScript<'_>> {
                 }
             }
             Keyword::From => {
-                let dialect = base_dialect(instruction, &stages, &global_args);
+                let dialect = base_dialect(instruction, &stages, &by_name, &global_args);
                 let name = match &instruction.args {
                     Args::Words(words) if words.len() == 3 => words[2].text.to_ascii_lowercase(),
                     _ => String::new(),
                 };
+                by_name.insert(name.clone(), stages.len());
                 stages.push((name, dialect));
             }
             Keyword::Shell => {
@@ -149,10 +153,14 @@ fn scripts_of<'a>(
     )]
 }
 
+/// Longer than any image reference Docker accepts.
+const MAX_IMAGE_LEN: usize = 4096;
+
 /// A stage built on an earlier stage keeps its shell; Windows base images default to cmd.
 fn base_dialect(
     from: &Instruction,
     stages: &[(String, Dialect)],
+    by_name: &HashMap<String, usize>,
     global_args: &[(String, String)],
 ) -> Dialect {
     let Args::Words(words) = &from.args else {
@@ -164,14 +172,26 @@ fn base_dialect(
     let mut image = image.text.to_ascii_lowercase();
     // The last default wins, as when Docker reads the ARGs in order.
     for (name, value) in global_args.iter().rev() {
+        // Nothing left to replace: the other ARGs cannot change the name.
+        if !image.contains('$') {
+            break;
+        }
         let name = name.to_ascii_lowercase();
         for reference in [format!("${{{name}}}"), format!("${name}")] {
-            if image.contains(&reference) {
-                image = image.replace(&reference, &value.to_ascii_lowercase());
+            let count = image.matches(reference.as_str()).count();
+            if count == 0 {
+                continue;
             }
+            // Defaults that name each other (`ARG B=$A$A`) would double the name per ARG: past a
+            // length no image name has, it is no Windows image either.
+            let grown = image.len() + count * value.len().saturating_sub(reference.len());
+            if grown > MAX_IMAGE_LEN {
+                return Dialect::Posix;
+            }
+            image = image.replace(&reference, &value.to_ascii_lowercase());
         }
     }
-    if let Some((_, dialect)) = stages.iter().rev().find(|(name, _)| *name == image) {
+    if let Some((_, dialect)) = by_name.get(&image).and_then(|&i| stages.get(i)) {
         return dialect.clone();
     }
     let windows = [

@@ -5,6 +5,7 @@
 
 use super::ast::{Args, ErrorKind, Flag, Instruction, Keyword, SyntaxError};
 use crate::span::Span;
+use std::collections::HashSet;
 
 /// What a flag of an instruction takes.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -59,7 +60,8 @@ fn known_flags(keyword: Keyword) -> &'static [(&'static str, FlagKind)] {
 /// references (an earlier stage's name is not one).
 pub fn validate_file(instructions: &[&Instruction], errors: &mut Vec<SyntaxError>) -> Vec<usize> {
     let mut broken = Vec::new();
-    let mut stage_names: Vec<String> = Vec::new();
+    // A set, not a list: a `FROM` checks it, and a walk per `FROM` is quadratic in the stages.
+    let mut stage_names: HashSet<String> = HashSet::new();
     let mut in_stage = false;
     for (index, ins) in instructions.iter().enumerate() {
         if ins.malformed {
@@ -91,7 +93,7 @@ pub fn validate_file(instructions: &[&Instruction], errors: &mut Vec<SyntaxError
                     }
                 }
                 if let [_, _, name] = words.as_slice() {
-                    stage_names.push(name.text.to_ascii_lowercase());
+                    stage_names.insert(name.text.to_ascii_lowercase());
                 }
             }
             Keyword::Arg | Keyword::Unknown => {}

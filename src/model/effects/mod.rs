@@ -45,7 +45,6 @@ use super::layer::{Effects, Guard};
 use super::vars::Vars;
 use crate::span::Span;
 use crate::syntax::shell::Script;
-use std::sync::Arc;
 
 /// What a script runs in.
 pub struct ShellEnv<'a> {
@@ -54,7 +53,7 @@ pub struct ShellEnv<'a> {
     /// read, and a relative one marks its word unread.
     pub workdir: Option<&'a str>,
     /// `ARG`s and `ENV`s in scope (the script sees both as environment variables).
-    pub vars: &'a Arc<Vars>,
+    pub vars: &'a Vars,
     /// The home directory of the user running it (`/root` unless `USER`/`HOME` say otherwise).
     pub home: &'a str,
     /// Targets of `RUN --mount` (cache, bind, tmpfs, secret): nothing written there is committed.
@@ -86,7 +85,6 @@ mod testing {
     use crate::model::layer::{Effects, PathEffect};
     use crate::model::vars::{VarKind, Vars};
     use crate::syntax::shell;
-    use std::sync::Arc;
 
     /// The caches a run filled, in order.
     pub fn caches(effects: &Effects) -> Vec<crate::model::Cache> {
@@ -95,7 +93,7 @@ mod testing {
 
     pub struct TestEnv {
         workdir: String,
-        vars: Arc<Vars>,
+        vars: Vars,
         home: String,
         mounted: Vec<String>,
     }
@@ -104,7 +102,7 @@ mod testing {
         pub fn new() -> TestEnv {
             TestEnv {
                 workdir: "/".into(),
-                vars: Arc::default(),
+                vars: Vars::default(),
                 home: "/root".into(),
                 mounted: Vec::new(),
             }
@@ -122,7 +120,7 @@ mod testing {
             } else {
                 VarKind::Arg
             };
-            Arc::make_mut(&mut self.vars).set(name, value.map(str::to_string), kind);
+            self.vars.set(name, value.map(str::to_string), kind);
             self
         }
 

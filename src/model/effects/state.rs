@@ -7,6 +7,7 @@
 use super::ShellEnv;
 use crate::model::paths;
 use crate::model::vars::{VarKind, Vars};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// A variable as a program started by the script sees it.
@@ -24,12 +25,12 @@ pub(super) struct Shell {
     cwd: Option<String>,
     pub vars: Vars,
     /// Variables the script assigned without exporting them: programs it starts don't see them.
-    unexported: Vec<String>,
+    unexported: Arc<HashSet<String>>,
     /// The `pushd` stack (most recent last); `None` once it is not known.
     dir_stack: Option<Vec<Option<String>>>,
     /// Names of the functions the script defined: calling one runs a body the model did not
     /// read.
-    functions: Vec<String>,
+    functions: Arc<HashSet<String>>,
     /// `exit` or `exec CMD` ran: nothing after it in this shell runs.
     pub ended: bool,
     /// An `exit 1` ran: a build that commits the layer never took this path.
@@ -38,7 +39,7 @@ pub(super) struct Shell {
 
 impl Shell {
     pub fn new(env: &ShellEnv) -> Shell {
-        let mut vars = Vars::layered(Arc::clone(env.vars));
+        let mut vars = env.vars.clone();
         if vars.get("HOME").is_none() {
             vars.set("HOME", Some(env.home.to_string()), VarKind::Env);
         }
@@ -49,9 +50,9 @@ impl Shell {
         let mut shell = Shell {
             cwd: None,
             vars,
-            unexported: Vec::new(),
+            unexported: Arc::default(),
             dir_stack: Some(Vec::new()),
-            functions: Vec::new(),
+            functions: Arc::default(),
             ended: false,
             failed: false,
         };
@@ -81,14 +82,16 @@ impl Shell {
         let kind = self.vars.get(name).map_or(VarKind::Env, |var| var.kind);
         self.vars.set(name, value, kind);
         if export {
-            self.unexported.retain(|n| n != name);
+            self.export(name);
         } else if !declared {
-            self.unexported.push(name.to_string());
+            Arc::make_mut(&mut self.unexported).insert(name.to_string());
         }
     }
 
     pub fn export(&mut self, name: &str) {
-        self.unexported.retain(|n| n != name);
+        if self.unexported.contains(name) {
+            Arc::make_mut(&mut self.unexported).remove(name);
+        }
     }
 
     /// The variable may now hold anything (`read`, `unset`, a `for` loop variable).
@@ -99,7 +102,7 @@ impl Shell {
 
     /// The value a program started now sees for `name`.
     pub fn exported(&self, name: &str) -> EnvValue {
-        if self.unexported.iter().any(|n| n == name) {
+        if self.unexported.contains(name) {
             return EnvValue::Unset;
         }
         match self.vars.get(name) {
@@ -138,21 +141,21 @@ impl Shell {
 
     pub fn define_function(&mut self, name: &str) {
         if !self.is_function(name) {
-            self.functions.push(name.to_string());
+            Arc::make_mut(&mut self.functions).insert(name.to_string());
         }
     }
 
     pub fn is_function(&self, name: &str) -> bool {
-        self.functions.iter().any(|f| f == name)
+        self.functions.contains(name)
     }
 
     /// The shell a `sh -c` starts: same directory and environment, none of the unexported
     /// variables or functions.
     pub fn child(&self, cwd: Option<String>, overrides: &[(String, EnvValue)]) -> Shell {
         let mut child = self.clone();
-        for name in std::mem::take(&mut child.unexported) {
+        for name in std::mem::take(&mut child.unexported).iter() {
             // Unset in the child; "unknown" is the closest the variable table can say.
-            child.forget(&name);
+            child.forget(name);
         }
         for (name, value) in overrides {
             match value {
@@ -160,7 +163,7 @@ impl Shell {
                 EnvValue::Unknown | EnvValue::Unset => child.forget(name),
             }
         }
-        child.functions.clear();
+        child.functions = Arc::default();
         child.dir_stack = Some(Vec::new());
         child.ended = false;
         child.failed = false;
@@ -173,12 +176,17 @@ impl Shell {
         if self.cwd != before.cwd {
             self.set_cwd(None);
         }
-        let changed: Vec<String> = self
-            .vars
-            .iter()
-            .filter(|var| before.vars.get(&var.name).map(|b| &b.value) != Some(&var.value))
-            .map(|var| var.name.clone())
-            .collect();
+        // Both shells started from the same scope: only declarations made since can differ, and
+        // none were when the two still share them.
+        let changed: Vec<String> = if self.vars.same_as(&before.vars) {
+            Vec::new()
+        } else {
+            self.vars
+                .own()
+                .filter(|var| before.vars.get(&var.name).map(|b| &b.value) != Some(&var.value))
+                .map(|var| var.name.clone())
+                .collect()
+        };
         for name in changed {
             self.forget(&name);
         }

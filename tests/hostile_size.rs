@@ -1,0 +1,287 @@
+//! Inputs shaped to make a linter blow up: exponential variable values, tens of thousands of
+//! `ENV`s, `ARG` chains, stages and `WORKDIR`s. Each is linted and fixed (the engine behind
+//! `--fix` and `--diff`), and the result checked: what the model knows, the findings, the exit
+//! code of `check --diff`.
+//!
+//! The sizes are scaled down from the reproducers so a debug build stays quick; the shapes are
+//! the same. The time limit is a guard against a hang or a return of the quadratic cost (which
+//! took minutes at these sizes in a debug build), not a performance measurement: those are in
+//! `benches/`.
+
+use layerlint::fix::fix_source;
+use layerlint::model::Model;
+use layerlint::model::vars::MAX_VALUE_LEN;
+use layerlint::{Applicability, LintOptions, lint};
+use std::fmt::Write as _;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Far above what these inputs take in a debug build on a loaded machine.
+const HANG_GUARD: Duration = Duration::from_secs(60);
+
+/// Lints and fixes `source`, failing past the guard; returns the findings' codes.
+fn lint_and_fix(source: &str) -> Vec<&'static str> {
+    let started = Instant::now();
+    let findings = lint(source);
+    let outcome = fix_source(source, &LintOptions::default(), Applicability::Safe);
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed < HANG_GUARD,
+        "linting and fixing {} bytes took {elapsed:?}",
+        source.len()
+    );
+    assert!(outcome.refusal.is_none(), "{:?}", outcome.refusal);
+    findings.iter().map(|d| d.code).collect()
+}
+
+/// The value of `name` in scope at the last step of the last stage.
+fn last_value(source: &str, name: &str) -> Option<Option<String>> {
+    let dockerfile = layerlint::syntax::parse(source);
+    let model = Model::build(&dockerfile);
+    let step = model.stages.last()?.steps.last()?;
+    step.vars.get(name).map(|var| var.value.clone())
+}
+
+fn lines(count: usize, line: impl Fn(usize) -> String) -> String {
+    (0..count).fold(String::new(), |mut out, i| {
+        let _ = writeln!(out, "{}", line(i));
+        out
+    })
+}
+
+#[test]
+fn doubling_a_variable_stops_at_the_limit_and_becomes_unknown() {
+    // The issue's 355-byte reproducer: 16 bytes doubled 28 times would be 4 GiB.
+    let source = format!(
+        "FROM alpine\nENV A=aaaaaaaaaaaaaaaa\n{}RUN echo \"$A\" > /out\n",
+        "ENV A=$A$A\n".repeat(28)
+    );
+    lint_and_fix(&source);
+    assert_eq!(last_value(&source, "A"), Some(None));
+    // Up to the limit the value is still known: 16 << 10 bytes is exactly the limit.
+    let known = format!(
+        "FROM alpine\nENV A=aaaaaaaaaaaaaaaa\n{}RUN true\n",
+        "ENV A=$A$A\n".repeat(10)
+    );
+    assert_eq!(
+        last_value(&known, "A").flatten().map(|v| v.len()),
+        Some(MAX_VALUE_LEN)
+    );
+}
+
+#[test]
+fn doubling_global_args_named_in_from_stays_bounded() {
+    let source = format!(
+        "ARG A0=aaaaaaaaaaaaaaaa\n{}FROM $A28\nRUN true\n",
+        (1..=28)
+            .map(|i| format!("ARG A{i}=$A{}$A{}\n", i - 1, i - 1))
+            .collect::<String>()
+    );
+    lint_and_fix(&source);
+    let dockerfile = layerlint::syntax::parse(&source);
+    let model = Model::build(&dockerfile);
+    // The image name is past the limit: unknown.
+    assert_eq!(model.stages[0].base, layerlint::model::Base::Image(None));
+}
+
+#[test]
+fn doubling_inside_a_run_script_stays_bounded() {
+    let script = "A=$A$A; ".repeat(40);
+    let source = format!("FROM alpine\nENV A=aaaaaaaaaaaaaaaa\nRUN {script}rm -rf \"/tmp/$A\"\n");
+    lint_and_fix(&source);
+}
+
+#[test]
+fn one_long_run_of_downloads_and_deletions() {
+    // Thousands of commands in one RUN: each deletion is checked against what the RUN itself
+    // created, and each `&&` copies the shell's state.
+    let commands: Vec<String> = (0..5_000)
+        .map(|i| {
+            format!(
+                "X{i}=1 && curl -o /tmp/f{i} https://x/{i} && rm -f /tmp/f{}",
+                i.max(1) - 1
+            )
+        })
+        .collect();
+    let source = format!(
+        "FROM alpine\nRUN curl -o /tmp/kept https://x/k\nRUN {}\nRUN rm /tmp/kept\n",
+        commands.join(" && \\\n    ")
+    );
+    let codes = lint_and_fix(&source);
+    // The file the first RUN downloaded and the last deletes is still reported.
+    assert!(codes.contains(&"LL302"), "{codes:?}");
+}
+
+#[test]
+fn many_env_lines_keep_every_value() {
+    let count = 20_000;
+    let source = format!(
+        "FROM alpine\n{}RUN echo $VAR00000 $VAR19999\n",
+        lines(count, |i| format!("ENV VAR{i:05}=value{i:05}"))
+    );
+    lint_and_fix(&source);
+    assert_eq!(
+        last_value(&source, "VAR00000"),
+        Some(Some("value00000".into()))
+    );
+    assert_eq!(
+        last_value(&source, "VAR19999"),
+        Some(Some("value19999".into()))
+    );
+}
+
+#[test]
+fn a_long_arg_chain_expands_to_the_end() {
+    let count = 20_000;
+    let source = format!(
+        "FROM alpine\nARG A0=x\n{}RUN true\n",
+        lines(count - 1, |i| format!("ARG A{}=$A{}", i + 1, i))
+    );
+    lint_and_fix(&source);
+    assert_eq!(last_value(&source, "A19999"), Some(Some("x".into())));
+}
+
+#[test]
+fn a_long_global_arg_chain_names_the_image() {
+    let count = 20_000;
+    let source = format!(
+        "ARG A0=alpine\n{}FROM $A19999\nRUN true\n",
+        lines(count - 1, |i| format!("ARG A{}=$A{}", i + 1, i))
+    );
+    lint_and_fix(&source);
+    let dockerfile = layerlint::syntax::parse(&source);
+    let model = Model::build(&dockerfile);
+    assert_eq!(
+        model.stages[0].base,
+        layerlint::model::Base::Image(Some("alpine".into()))
+    );
+}
+
+#[test]
+fn many_stages_each_on_its_own() {
+    let count = 10_000;
+    let source = lines(count, |i| format!("FROM alpine AS s{i}\nRUN echo {i}"));
+    lint_and_fix(&source);
+    let dockerfile = layerlint::syntax::parse(&source);
+    assert_eq!(Model::build(&dockerfile).stages.len(), count);
+}
+
+#[test]
+fn a_long_chain_of_stages_inherits_from_the_first() {
+    let count = 10_000;
+    let source = format!(
+        "FROM alpine AS s0\nENV FIRST=1\n{}",
+        lines(count - 1, |i| format!(
+            "FROM s{i} AS s{}\nENV V{}=x\nRUN echo $FIRST",
+            i + 1,
+            i + 1
+        ))
+    );
+    lint_and_fix(&source);
+    assert_eq!(last_value(&source, "FIRST"), Some(Some("1".into())));
+    assert_eq!(last_value(&source, "V1"), Some(Some("x".into())));
+}
+
+#[test]
+fn stages_built_from_an_earlier_stage_between_others() {
+    // Each stage is built FROM the one two back, so its base's declarations are never right
+    // before its own: every lookup falls back, and deep chains are flattened.
+    // An odd count: the last stage is on the chain of even stages, from `s0`.
+    let count = 2_001;
+    let mut source = String::from("FROM alpine AS s0\nENV ROOT=r\nFROM alpine AS s1\nENV X=1\n");
+    for i in 2..count {
+        let _ = writeln!(source, "FROM s{} AS s{i}\nENV V{i}=v{i}", i - 2);
+    }
+    source.push_str("RUN true\n");
+    lint_and_fix(&source);
+    let last = count - 1;
+    assert_eq!(last_value(&source, "ROOT"), Some(Some("r".into())));
+    assert_eq!(
+        last_value(&source, &format!("V{last}")),
+        Some(Some(format!("v{last}")))
+    );
+    assert_eq!(
+        last_value(&source, &format!("V{}", last - 2)),
+        Some(Some(format!("v{}", last - 2)))
+    );
+    // The other chain's variables are not in scope.
+    assert_eq!(last_value(&source, "X"), None);
+    assert_eq!(last_value(&source, &format!("V{}", last - 1)), None);
+}
+
+#[test]
+fn many_workdir_and_run_pairs() {
+    let count = 10_000;
+    let source = format!(
+        "FROM alpine\n{}",
+        lines(count, |i| format!("WORKDIR /w{i}\nRUN touch f{i}"))
+    );
+    lint_and_fix(&source);
+    let dockerfile = layerlint::syntax::parse(&source);
+    let model = Model::build(&dockerfile);
+    let last = model.stages[0].steps.last().map(|s| s.workdir.clone());
+    assert_eq!(last, Some(Some(format!("/w{}", count - 1))));
+}
+
+/// The instruction mix of `benches/compare.sh`, deterministic.
+fn mixed(count: usize) -> String {
+    let mut out = String::from("FROM debian:bookworm-slim AS base\nWORKDIR /app\n");
+    let mut seed: u64 = 42;
+    for i in 1..count - 1 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let p = i.saturating_sub(3);
+        let line = match (seed >> 33) % 8 {
+            0 => format!("RUN apt-get update && apt-get install -y pkg{i}"),
+            1 => format!(
+                "RUN curl -fsSLo /tmp/f{i}.tgz https://example.com/f{i}.tgz && tar -xzf /tmp/f{i}.tgz -C /opt"
+            ),
+            2 => format!("RUN rm -rf /tmp/f{p}.tgz"),
+            3 => format!("COPY src{i}/ /app/src{i}/"),
+            4 => format!("ENV V{i}=x{i}"),
+            5 => format!("RUN chmod -R 755 /app/src{p}"),
+            6 => format!("LABEL l{i}=v"),
+            _ => format!("RUN pip install pkg{i}"),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn a_long_file_of_everyday_instructions_lints_and_fixes() {
+    let source = mixed(4_000);
+    let codes = lint_and_fix(&source);
+    for code in ["DL3059", "DL3009", "DL3042", "LL302"] {
+        assert!(
+            codes.contains(&code),
+            "no {code} in {} findings",
+            codes.len()
+        );
+    }
+}
+
+#[test]
+fn check_diff_on_a_hostile_file_exits_with_a_diff() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("Dockerfile");
+    let source = format!(
+        "FROM alpine\nENV A=aaaaaaaaaaaaaaaa\n{}{}RUN apt-get update\nRUN apt-get install -y curl\n",
+        "ENV A=$A$A\n".repeat(28),
+        lines(5_000, |i| format!("ENV B{i}=$A"))
+    );
+    std::fs::write(&path, &source).expect("write Dockerfile");
+    let started = Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_layerlint"))
+        .args(["check", "--diff", "--no-color"])
+        .arg(&path)
+        .output()
+        .expect("run layerlint");
+    assert!(started.elapsed() < HANG_GUARD);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    // The two RUNs merge: a diff, and exit code 1 as for any diff.
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("+RUN apt-get update"), "{stdout}");
+}
