@@ -23,16 +23,31 @@ pub struct Model<'a> {
     pub stages: Vec<Stage<'a>>,
     /// Every `RUN` script, split once for all rules.
     pub scripts: Vec<script::RunScript<'a>>,
+    /// The scripts of the `ONBUILD RUN` triggers, read as POSIX `sh` (they run in a child image,
+    /// whose shell this file does not set).
+    pub trigger_scripts: Vec<script::RunScript<'a>>,
 }
 
 impl<'a> Model<'a> {
     /// The scripts one `RUN` hands to its shell.
-    pub fn scripts_of(&self, run: &Instruction) -> impl Iterator<Item = &script::RunScript<'a>> {
+    pub fn scripts_of<'m>(
+        &'m self,
+        run: &'m Instruction,
+    ) -> impl Iterator<Item = &'m script::RunScript<'a>> {
         // Scripts are in file order: find the first of this RUN's by its position.
-        let first = self
-            .scripts
-            .partition_point(|s| s.instruction.span.start < run.span.start);
-        self.scripts[first..]
+        let at = |scripts: &'m [script::RunScript<'a>]| {
+            let first = scripts.partition_point(|s| s.instruction.span.start < run.span.start);
+            &scripts[first..]
+        };
+        // A trigger's `RUN` is not among the stage scripts: its own list holds it.
+        let mut found = at(&self.scripts);
+        if !found
+            .first()
+            .is_some_and(|s| std::ptr::eq(s.instruction, run))
+        {
+            found = at(&self.trigger_scripts);
+        }
+        found
             .iter()
             .take_while(move |s| std::ptr::eq(s.instruction, run))
     }
@@ -69,12 +84,16 @@ struct Builder<'a> {
     /// The scope of the `ARG`s before the first `FROM`.
     globals: Point,
     stages: Vec<Stage<'a>>,
-    /// The scope of each step of each stage, given to the steps once the history is complete.
-    points: Vec<Vec<Point>>,
+    /// The scope of each step (and each trigger) of each stage, given to them once the history
+    /// is complete.
+    points: Vec<(Vec<Point>, Vec<Point>)>,
     /// The state at the end of each stage, for stages built `FROM` it.
     finals: Vec<StageState>,
     state: Option<StageState>,
+    /// Whether a `FROM` has been read: instructions before it form a fragment.
+    seen_from: bool,
     scripts: Vec<script::RunScript<'a>>,
+    trigger_scripts: Vec<script::RunScript<'a>>,
     /// Stage names to indices, so a `FROM` finds its base without a walk over every stage.
     stage_names: HashMap<String, usize>,
 }
@@ -91,18 +110,20 @@ impl<'a> Builder<'a> {
             points: Vec::new(),
             finals: Vec::new(),
             state: None,
+            seen_from: false,
             scripts: script::run_scripts(dockerfile),
+            trigger_scripts: Vec::new(),
             stage_names: HashMap::new(),
         }
     }
 
     fn run(mut self) -> Model<'a> {
-        for instruction in self.dockerfile.instructions() {
-            if instruction.malformed {
-                continue;
-            }
+        for instruction in self.dockerfile.lintable() {
             match (instruction.keyword, self.state.is_some()) {
-                (Keyword::From, _) => self.start_stage(instruction),
+                (Keyword::From, _) => {
+                    self.seen_from = true;
+                    self.start_stage(instruction);
+                }
                 (Keyword::Arg, false) => declare_args(
                     &mut self.history,
                     &mut self.globals,
@@ -111,6 +132,10 @@ impl<'a> Builder<'a> {
                     self.dockerfile.escape,
                 ),
                 (_, true) => self.step(instruction),
+                (_, false) if !self.seen_from => {
+                    self.start_fragment();
+                    self.step(instruction);
+                }
                 (_, false) => {}
             }
         }
@@ -119,15 +144,16 @@ impl<'a> Builder<'a> {
         let history = Arc::new(self.history);
         let escape = self.dockerfile.escape;
         for (stage, points) in self.stages.iter_mut().zip(self.points) {
+            let (points, trigger_points) = points;
+            for (step, point) in stage.triggers.iter_mut().zip(trigger_points) {
+                step.vars = Vars::at(Arc::clone(&history), point);
+                let effects = run_effects(self.dockerfile, &self.trigger_scripts, step);
+                step.effects = Some(Box::new(effects));
+            }
             for (step, point) in stage.steps.iter_mut().zip(points) {
                 step.vars = Vars::at(Arc::clone(&history), point);
                 let effects = match step.instruction.keyword {
-                    Keyword::Run => Some(run_effects(
-                        self.dockerfile,
-                        &self.scripts,
-                        step.instruction,
-                        step,
-                    )),
+                    Keyword::Run => Some(run_effects(self.dockerfile, &self.scripts, step)),
                     Keyword::Copy | Keyword::Add => {
                         Some(copy_effects(step.instruction, step, escape))
                     }
@@ -142,13 +168,47 @@ impl<'a> Builder<'a> {
             global_args: Vars::at(history, self.globals),
             stages: self.stages,
             scripts: self.scripts,
+            trigger_scripts: self.trigger_scripts,
         }
     }
 
+    /// Ends the current stage. Its triggers run with the state it ends with (in a child image,
+    /// the working directory and user its configuration records).
     fn finish_stage(&mut self) {
-        if let Some(state) = self.state.take() {
-            self.finals.push(state);
+        let Some(state) = self.state.take() else {
+            return;
+        };
+        if let (Some(stage), Some((_, trigger_points))) =
+            (self.stages.last_mut(), self.points.last_mut())
+        {
+            let home = home_of(&self.history.at(state.vars), state.user.as_deref());
+            for (trigger, point) in stage.triggers.iter_mut().zip(trigger_points.iter_mut()) {
+                trigger.workdir = state.workdir.clone();
+                trigger.home = home.clone();
+                *point = state.vars;
+            }
         }
+        self.finals.push(state);
+    }
+
+    /// Starts the stage of a fragment: instructions before any `FROM`, on an unknown image. The
+    /// global `ARG`s are in its scope, as hadolint reads a fragment.
+    fn start_fragment(&mut self) {
+        self.stages.push(Stage {
+            index: self.stages.len(),
+            from: None,
+            name: None,
+            base: Base::Image(None),
+            steps: Vec::new(),
+            ships: false,
+            triggers: Vec::new(),
+        });
+        self.points.push((Vec::new(), Vec::new()));
+        self.state = Some(StageState {
+            workdir: None,
+            vars: self.history.open(Some(self.globals)),
+            user: None,
+        });
     }
 
     fn start_stage(&mut self, from: &'a Instruction) {
@@ -197,13 +257,14 @@ impl<'a> Builder<'a> {
         }
         self.stages.push(Stage {
             index: self.stages.len(),
-            from,
+            from: Some(from),
             name,
             base,
             steps: Vec::new(),
             ships: false,
+            triggers: Vec::new(),
         });
-        self.points.push(Vec::new());
+        self.points.push((Vec::new(), Vec::new()));
         self.state = Some(state);
     }
 
@@ -252,7 +313,24 @@ impl<'a> Builder<'a> {
             }
             _ => {}
         }
-        if let (Some(stage), Some(points)) = (self.stages.last_mut(), self.points.last_mut()) {
+        if let (Some(stage), Some((points, trigger_points))) =
+            (self.stages.last_mut(), self.points.last_mut())
+        {
+            if let Args::Onbuild(inner) = &instruction.args {
+                if inner.keyword == Keyword::Run && !inner.malformed {
+                    self.trigger_scripts
+                        .extend(script::posix_scripts_of(self.dockerfile, inner));
+                    // Where it runs is known when the stage ends (see `finish_stage`).
+                    stage.triggers.push(Step {
+                        instruction: inner,
+                        workdir: None,
+                        vars: Vars::default(),
+                        home: None,
+                        effects: None,
+                    });
+                    trigger_points.push(point);
+                }
+            }
             stage.steps.push(step);
             points.push(point);
         }
@@ -407,9 +485,9 @@ fn unquote(text: &str) -> String {
 fn run_effects(
     dockerfile: &Dockerfile,
     scripts: &[script::RunScript<'_>],
-    instruction: &Instruction,
     step: &Step<'_>,
 ) -> Effects {
+    let instruction = step.instruction;
     let mut mounted = Vec::new();
     let mut effects = Effects::default();
     for (flag, mount) in instruction.mounts() {

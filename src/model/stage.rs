@@ -15,18 +15,26 @@ pub enum Base {
     Stage(usize),
 }
 
-/// One `FROM` and the instructions after it.
+/// One `FROM` and the instructions after it; or a fragment: instructions before any `FROM`,
+/// which hadolint lints like a stage (Docker refuses them; LL001 says so). A fragment's base is
+/// an unknown image.
 #[derive(Clone, Debug)]
 pub struct Stage<'a> {
     pub index: usize,
-    pub from: &'a Instruction,
+    /// `None` for a fragment.
+    pub from: Option<&'a Instruction>,
     /// The `AS` name, lower-cased.
     pub name: Option<String>,
     pub base: Base,
     pub steps: Vec<Step<'a>>,
     /// Whether the stage's layers end up in the built image: the last stage and every stage it
-    /// is built `FROM`, directly or not.
+    /// is built `FROM`, directly or not. A file without any `FROM` is one fragment, read as the
+    /// last stage of the image it is part of: it ships.
     pub ships: bool,
+    /// The stage's `ONBUILD RUN` triggers, each a step of its own: it runs in every image built
+    /// `FROM` this stage's (a later stage of the file, or a child image when the stage ships), as
+    /// a layer of its own there. Its working directory and user are the ones the stage ends with.
+    pub triggers: Vec<Step<'a>>,
 }
 
 /// One instruction of a stage and the state it runs in.
@@ -53,6 +61,11 @@ impl Step<'_> {
 }
 
 impl<'a> Stage<'a> {
+    /// Whether this is a fragment: instructions before any `FROM`.
+    pub fn is_fragment(&self) -> bool {
+        self.from.is_none()
+    }
+
     /// How many layers the steps from `index` on commit: what rebuilds when step `index` misses
     /// the cache.
     pub fn layers_from(&self, index: usize) -> usize {

@@ -9,6 +9,17 @@ use crate::model::{Cache, CacheFill, Step};
 use crate::span::Span;
 use std::collections::HashMap;
 
+/// The layer a cache is left in, for the message.
+#[derive(Clone, Copy)]
+enum Layer<'s, 'a> {
+    /// A step of a stage that ships, with the later step that cleans too late, if any.
+    Stage(Option<&'s Step<'a>>),
+    /// A step of a fragment (a file without `FROM`, read as the image's last stage).
+    Fragment,
+    /// An `ONBUILD RUN` trigger of a stage that ships: a layer of the images built from it.
+    Trigger,
+}
+
 /// How a rule of the family cures its cache.
 pub enum Cure {
     /// Add an option to the command that fills the cache (`apk add --no-cache`).
@@ -48,6 +59,18 @@ impl CacheRule {
                 .or_insert((u.install.span, u.unseen_at.is_some()));
         }
         for stage in cx.model.stages.iter().filter(|s| s.ships) {
+            // A trigger commits a layer of its own in the image that runs it: only a cleanup in
+            // the same trigger counts.
+            for trigger in &stage.triggers {
+                if let Some(fill) = self.left_in(trigger) {
+                    self.report(cx, Layer::Trigger, trigger, fill, None);
+                }
+            }
+            let layer = if stage.is_fragment() {
+                Layer::Fragment
+            } else {
+                Layer::Stage(None)
+            };
             // Nothing to report without a fill of this rule's caches: skip the cleanup search.
             let fills = stage.steps.iter().any(|s| {
                 s.effects
@@ -79,38 +102,48 @@ impl CacheRule {
                 };
             }
             for (index, step) in stage.layers() {
-                let Some(effects) = &step.effects else {
-                    continue;
-                };
-                let home = step.home.as_deref().unwrap_or("/root");
-                // The first fill that nothing removes after it (in the same branch of the script
-                // or an enclosing one): an update after the cleanup leaves the cache again.
-                let left = effects
-                    .caches
-                    .iter()
-                    .filter(|f| self.caches.contains(&f.cache))
-                    .find(|f| !effects.cleans_after(f, home));
-                if let Some(fill) = left {
+                if let Some(fill) = self.left_in(step) {
                     let later = next_clean
                         .get(index + 1)
                         .copied()
                         .flatten()
                         .map(|i| &stage.steps[i]);
                     let user = first_use.get(&(stage.index, index)).copied();
-                    self.report(cx, later, step, fill, user);
+                    let layer = match (&layer, later) {
+                        (Layer::Fragment, None) => Layer::Fragment,
+                        _ => Layer::Stage(later),
+                    };
+                    self.report(cx, layer, step, fill, user);
                 }
             }
         }
     }
 
+    /// The first fill of this rule's caches in a step that nothing removes after it (in the same
+    /// branch of the script or an enclosing one): an update after the cleanup leaves the cache
+    /// again.
+    fn left_in<'s>(&self, step: &'s Step<'_>) -> Option<&'s CacheFill> {
+        let effects = step.effects.as_ref()?;
+        let home = step.home.as_deref().unwrap_or("/root");
+        effects
+            .caches
+            .iter()
+            .filter(|f| self.caches.contains(&f.cache))
+            .find(|f| !effects.cleans_after(f, home))
+    }
+
     fn report(
         &self,
         cx: &mut Context<'_, '_>,
-        later: Option<&Step<'_>>,
+        layer: Layer<'_, '_>,
         step: &Step<'_>,
         fill: &CacheFill,
         user: Option<(Span, bool)>,
     ) {
+        let later = match layer {
+            Layer::Stage(later) => later,
+            Layer::Fragment | Layer::Trigger => None,
+        };
         let command = quoted_command(cx.text(fill.span), fill.cache);
         let cure_text = match &self.cure {
             Cure::Option {
@@ -123,13 +156,21 @@ impl CacheRule {
             },
             Cure::Cleanup(cleanup) => format!("end the same RUN with `{cleanup}`"),
         };
-        let message = match later {
-            Some(cleanup) => format!(
+        let message = match layer {
+            Layer::Stage(Some(cleanup)) => format!(
                 "`{command}` leaves {} in this layer; the cleanup on line {} runs in a later layer, so it hides the files but they still ship in this one: {cure_text} here instead",
                 self.what,
                 cx.line_of(cleanup.instruction.span)
             ),
-            None => format!(
+            Layer::Trigger => format!(
+                "`{command}` in this ONBUILD trigger leaves {} in the layer the trigger commits in every image built FROM this one: {cure_text}",
+                self.what
+            ),
+            Layer::Fragment => format!(
+                "`{command}` leaves {} in this layer, which ships with the image if this fragment (a file without FROM) ends its last stage: {cure_text}",
+                self.what
+            ),
+            Layer::Stage(None) => format!(
                 "`{command}` leaves {} in this layer, which ships with the image: {cure_text}",
                 self.what
             ),

@@ -77,7 +77,7 @@ impl<'a> Runs<'a> {
         let mut args_first: HashMap<String, usize> = HashMap::new();
         let mut args_before = 0;
         let mut next_script = 0;
-        for instruction in dockerfile.instructions().filter(|i| usable(dockerfile, i)) {
+        for instruction in dockerfile.lintable() {
             match instruction.keyword {
                 Keyword::From => {
                     if stage > 0 {
@@ -144,21 +144,13 @@ impl<'a> Runs<'a> {
                     from,
                 }
             };
-            if instruction.malformed {
-                // A fragment's RUN (only "before FROM" is wrong with it): the model has no script.
-                if instruction.keyword == Keyword::Run {
-                    for found in script::posix_scripts_of(dockerfile, instruction) {
-                        runs.push(snapshot(found, instruction, false));
-                    }
+            // The model's scripts include a fragment's (see `Dockerfile::lintable`).
+            while let Some(found) = model_scripts.get(next_script) {
+                if !std::ptr::eq(found.instruction, instruction) {
+                    break;
                 }
-            } else {
-                while let Some(found) = model_scripts.get(next_script) {
-                    if !std::ptr::eq(found.instruction, instruction) {
-                        break;
-                    }
-                    runs.push(snapshot(found.clone(), instruction, false));
-                    next_script += 1;
-                }
+                runs.push(snapshot(found.clone(), instruction, false));
+                next_script += 1;
             }
             if let Args::Onbuild(inner) = &instruction.args {
                 if inner.keyword == Keyword::Run && !inner.malformed {
@@ -178,19 +170,10 @@ impl<'a> Runs<'a> {
     }
 }
 
-/// Whether a rule may read an instruction: it is well-formed, or its only error is that it
-/// comes before any `FROM` (a fragment, which hadolint lints like a stage).
-pub fn usable(dockerfile: &Dockerfile, instruction: &Instruction) -> bool {
-    if !instruction.malformed {
-        return true;
-    }
-    let mut errors = dockerfile
-        .errors
-        .iter()
-        .filter(|e| instruction.lines.contains(e.span))
-        .peekable();
-    errors.peek().is_some()
-        && errors.all(|e| e.message.starts_with("no build stage in current context"))
+/// Whether a rule may read an instruction: it is well-formed. An instruction before any `FROM`
+/// is (a fragment, which hadolint lints like a stage): only LL001 tells Docker refuses it.
+pub fn usable(_dockerfile: &Dockerfile, instruction: &Instruction) -> bool {
+    !instruction.malformed
 }
 
 impl Run<'_> {

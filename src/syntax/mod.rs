@@ -37,6 +37,13 @@ impl Dockerfile {
         &self.source[span.range()]
     }
 
+    /// The instructions rules may read, in file order: the well-formed ones. An instruction
+    /// before any `FROM` is one of them (a fragment, which hadolint lints like a stage): Docker
+    /// refuses it and LL001 says so, but its arguments are sound.
+    pub fn lintable(&self) -> impl Iterator<Item = &Instruction> {
+        self.instructions().filter(|i| !i.malformed)
+    }
+
     /// The syntax errors as LL001 findings.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         self.errors

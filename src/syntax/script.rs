@@ -65,7 +65,8 @@ pub fn run_scripts(dockerfile: &Dockerfile) -> Vec<RunScript<'_>> {
     // `ARG`s before the first `FROM`, with their defaults: `FROM mcr.microsoft.com/${REPO}:${TAG}`
     // names a Windows image through them.
     let mut global_args: Vec<(String, String)> = Vec::new();
-    for instruction in dockerfile.instructions().filter(|i| !i.malformed) {
+    // A fragment's instructions (before any `FROM`) too: they run with the default shell.
+    for instruction in dockerfile.lintable() {
         match instruction.keyword {
             Keyword::Arg if stages.is_empty() => {
                 if let Args::Words(words) = &instruction.args {

@@ -56,6 +56,9 @@ fn known_flags(keyword: Keyword) -> &'static [(&'static str, FlagKind)] {
     }
 }
 
+/// How the error on an instruction before any `FROM` starts.
+const NO_STAGE: &str = "no build stage in current context";
+
 /// Checks what only the whole file can tell: instructions before the first `FROM`, and image
 /// references (an earlier stage's name is not one).
 pub fn validate_file(instructions: &[&Instruction], errors: &mut Vec<SyntaxError>) -> Vec<usize> {
@@ -97,13 +100,16 @@ pub fn validate_file(instructions: &[&Instruction], errors: &mut Vec<SyntaxError
                 }
             }
             Keyword::Arg | Keyword::Unknown => {}
-            _ if !in_stage => report(
-                ins.keyword_span,
-                format!(
-                    "no build stage in current context: {} must come after a FROM (only ARG may come before)",
+            // An error, but not one that makes the arguments doubtful: the instruction is not
+            // marked malformed, so the rules still read it (hadolint lints fragments).
+            _ if !in_stage => errors.push(SyntaxError {
+                span: ins.keyword_span,
+                message: format!(
+                    "{NO_STAGE}: {} must come after a FROM (only ARG may come before)",
                     ins.keyword.as_str()
                 ),
-            ),
+                kind: ErrorKind::Instruction,
+            }),
             _ => {}
         }
     }

@@ -1,4 +1,4 @@
-//! `apt-get` and `apt`.
+//! `apt-get`, `apt` and `aptitude`.
 //!
 //! `update` fills the package lists (`/var/lib/apt/lists`, what DL3009 is about). The `.deb`
 //! archives an install downloads are not recorded as a cache: Docker's Debian and Ubuntu images
@@ -46,7 +46,8 @@ pub(super) fn apply(command: &Command, rec: &mut Recorder) {
             }
         }
         "install" | "reinstall" => PackageAction::Install,
-        "upgrade" | "dist-upgrade" | "full-upgrade" => PackageAction::Upgrade,
+        // `safe-upgrade` is aptitude's.
+        "upgrade" | "dist-upgrade" | "full-upgrade" | "safe-upgrade" => PackageAction::Upgrade,
         "remove" | "purge" | "autoremove" | "autopurge" => PackageAction::Remove,
         "clean" => {
             let archives = ["/var/cache/apt/archives/*".to_string()];
@@ -155,6 +156,16 @@ mod tests {
         ] {
             assert!(TestEnv::new().run(quiet).caches.is_empty(), "{quiet}");
         }
+    }
+
+    #[test]
+    fn aptitude_refreshes_the_same_lists() {
+        let effects = TestEnv::new().run("aptitude update && aptitude install -y python");
+        assert_eq!(
+            effects.caches.iter().map(|c| c.cache).collect::<Vec<_>>(),
+            [Cache::AptLists]
+        );
+        assert_eq!(effects.packages[1].action, PackageAction::Install);
     }
 
     #[test]

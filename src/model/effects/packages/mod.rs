@@ -20,7 +20,8 @@ use crate::model::paths;
 /// Records the effects of a package-manager command (nothing for any other command).
 pub(super) fn apply(command: &Command, rec: &mut Recorder) {
     match command.name {
-        "apt-get" | "apt" => apt::apply(command, rec),
+        // aptitude reads and refreshes the same lists, and takes the same subcommands.
+        "apt-get" | "apt" | "aptitude" => apt::apply(command, rec),
         "install_packages" | "install-packages" => apt::install_packages(command, rec),
         "add-apt-repository" => apt::add_repository(command, rec),
         "apk" => apk::apply(command, rec),

@@ -57,12 +57,24 @@ pub(super) fn yum(command: &Command, rec: &mut Recorder) {
         };
         rest = tail;
     }
+    // dnf's short aliases (`dnf in`, `dnf up`, `dnf rei` …) mean the same as the long names.
     let action = match name {
-        "install" | "groupinstall" | "localinstall" | "reinstall" => PackageAction::Install,
-        "update" | "upgrade" | "update-minimal" | "upgrade-minimal" | "distro-sync"
+        "install" | "in" | "groupinstall" | "localinstall" | "reinstall" | "rei" => {
+            PackageAction::Install
+        }
+        "update"
+        | "upgrade"
+        | "up"
+        | "update-minimal"
+        | "upgrade-minimal"
+        | "up-min"
+        | "distro-sync"
+        | "distrosync"
+        | "distribution-synchronization"
+        | "dsync"
         | "dist-upgrade" => PackageAction::Upgrade,
-        "makecache" => PackageAction::Update,
-        "remove" | "erase" | "autoremove" => {
+        "makecache" | "mc" => PackageAction::Update,
+        "remove" | "rm" | "erase" | "autoremove" => {
             let packages = package_names(rest);
             return rec.package(
                 command,
@@ -215,6 +227,22 @@ mod tests {
         assert_eq!(effects.packages[0].packages, ["Development Tools"]);
         let caches: Vec<_> = effects.caches.iter().map(|c| c.cache).collect();
         assert_eq!(caches, [Cache::Dnf, Cache::Dnf]);
+    }
+
+    #[test]
+    fn dnf_short_aliases_are_the_long_commands() {
+        let effects = TestEnv::new().run("dnf in -y a && dnf -y up && dnf rei -y b && dnf rm -y c");
+        assert_eq!(
+            ops(&effects),
+            [
+                (Manager::Dnf, PackageAction::Install),
+                (Manager::Dnf, PackageAction::Upgrade),
+                (Manager::Dnf, PackageAction::Install),
+                (Manager::Dnf, PackageAction::Remove)
+            ]
+        );
+        let caches: Vec<_> = effects.caches.iter().map(|c| c.cache).collect();
+        assert_eq!(caches, [Cache::Dnf, Cache::Dnf, Cache::Dnf]);
     }
 
     #[test]
