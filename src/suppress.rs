@@ -3,8 +3,10 @@
 //! ignore=LL306` silences them in the whole file; `# layerlint stage ignore=DL3002` directly
 //! above an instruction silences them from there to the end of its stage. hadolint's
 //! `# hadolint ignore=…`, `# hadolint stage ignore=…` and `# hadolint global ignore=…` work the
-//! same, so a hadolint user switches without editing anything. A suppression that silences nothing is reported itself (LL002), so stale ones don't
-//! pile up.
+//! same, so a hadolint user switches without editing anything. A suppression that silences nothing
+//! is reported itself (LL002), so stale ones don't pile up. A pragma silences every finding about
+//! its instruction: those reported on it, and those whose span or fix reaches into it (a merge of
+//! several `RUN`s reported on an earlier one).
 
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
@@ -107,7 +109,23 @@ fn names(code: &str, diagnostic: &Diagnostic) -> bool {
     code.eq_ignore_ascii_case(diagnostic.code) || code.eq_ignore_ascii_case(diagnostic.name)
 }
 
-/// Drops suppressed findings; returns what is left and, for each pragma code that silenced
+/// Whether a finding is about the instruction (or stage) `target`: it starts inside it (a
+/// finding at the first byte of the next instruction does not), or it or its fix reaches into
+/// it. A merge of the `RUN`s on lines 2-5 is reported on line 3 and rewrites line 5: a pragma
+/// above line 5 silences it, and its fix with it, so the pragma'd `RUN` is never merged away.
+fn concerns(finding: &Diagnostic, target: Span) -> bool {
+    let overlaps = |span: Span| span.start < target.end && target.start < span.end;
+    let starts_inside = target.start <= finding.span.start && finding.span.start < target.end;
+    starts_inside
+        || overlaps(finding.span)
+        || finding
+            .fix
+            .iter()
+            .flat_map(|fix| &fix.edits)
+            .any(|edit| overlaps(edit.span))
+}
+
+/// Drops suppressed findings (and so their fixes: `--fix` only applies what is reported); returns what is left and, for each pragma code that silenced
 /// nothing, an unused-suppression note (span of the pragma, the code).
 pub fn apply(
     findings: Vec<Diagnostic>,
@@ -119,12 +137,7 @@ pub fn apply(
         // Syntax errors are never silenced: a file Docker can't read is not a style question.
         if finding.code != "LL001" {
             for (index, pragma) in pragmas.iter().enumerate() {
-                // A finding belongs to the target when it starts inside it (a finding at the
-                // first byte of the next instruction does not).
-                let applies = pragma.global
-                    || pragma.target.is_some_and(|t| {
-                        t.start <= finding.span.start && finding.span.start < t.end
-                    });
+                let applies = pragma.global || pragma.target.is_some_and(|t| concerns(&finding, t));
                 if let Some(code) = pragma
                     .codes
                     .iter()
@@ -216,5 +229,44 @@ mod apply_tests {
         let (kept, unused) = apply(Vec::new(), &found);
         assert!(kept.is_empty());
         assert_eq!(unused.len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod reach_tests {
+    use crate::diagnostic::Applicability;
+    use crate::fix::fix_source;
+    use crate::{LintOptions, lint};
+
+    const THIRD_RUN_KEPT: &str =
+        "FROM alpine:3.20\nRUN echo one\nRUN echo two\n# hadolint ignore=DL3059\nRUN echo three\n";
+
+    #[test]
+    fn a_pragma_silences_a_merge_that_reaches_its_instruction() {
+        let codes: Vec<&str> = lint(THIRD_RUN_KEPT).iter().map(|d| d.code).collect();
+        // Not reported, and the pragma is not "unused" either.
+        assert!(!codes.contains(&"DL3059"), "{codes:?}");
+        assert!(!codes.contains(&"LL002"), "{codes:?}");
+    }
+
+    #[test]
+    fn a_suppressed_finding_is_never_fixed() {
+        let outcome = fix_source(
+            THIRD_RUN_KEPT,
+            &LintOptions::default(),
+            Applicability::Unsafe,
+        );
+        assert_eq!(outcome.text, THIRD_RUN_KEPT);
+        assert_eq!(outcome.fixed_total(), 0);
+    }
+
+    #[test]
+    fn a_pragma_elsewhere_leaves_the_merge_alone() {
+        // The pragma names another rule: the merge is still reported and fixed.
+        let source = THIRD_RUN_KEPT.replace("DL3059", "DL3019");
+        let codes: Vec<&str> = lint(&source).iter().map(|d| d.code).collect();
+        assert!(codes.contains(&"DL3059"), "{codes:?}");
+        let outcome = fix_source(&source, &LintOptions::default(), Applicability::Safe);
+        assert!(outcome.text.contains("echo one && \\"), "{}", outcome.text);
     }
 }

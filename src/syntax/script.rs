@@ -6,7 +6,7 @@
 //! PowerShell or cmd run scripts the `sh` splitter must not read: those are recognised and left
 //! unsplit.
 
-use super::ast::{Args, Dockerfile, Instruction, Keyword};
+use super::ast::{Args, Dockerfile, Instruction, Item, Keyword};
 use super::shell::{self, Script};
 use crate::span::Span;
 use std::collections::HashMap;
@@ -65,8 +65,20 @@ pub fn run_scripts(dockerfile: &Dockerfile) -> Vec<RunScript<'_>> {
     // `ARG`s before the first `FROM`, with their defaults: `FROM mcr.microsoft.com/${REPO}:${TAG}`
     // names a Windows image through them.
     let mut global_args: Vec<(String, String)> = Vec::new();
-    // A fragment's instructions (before any `FROM`) too: they run with the default shell.
-    for instruction in dockerfile.lintable() {
+    // The shell a `# hadolint shell=…` pragma names, from the pragma to the end of its stage.
+    let mut pragma: Option<Dialect> = None;
+    for item in &dockerfile.items {
+        let instruction = match item {
+            Item::Comment(span) => {
+                if let Some(shell) = shell_pragma(dockerfile.text(*span)) {
+                    pragma = Some(shell_dialect(shell));
+                }
+                continue;
+            }
+            // A fragment's instructions (before any `FROM`) too: they run with the default shell.
+            Item::Instruction(instruction) if !instruction.malformed => instruction,
+            _ => continue,
+        };
         match instruction.keyword {
             Keyword::Arg if stages.is_empty() => {
                 if let Args::Words(words) = &instruction.args {
@@ -79,6 +91,7 @@ pub fn run_scripts(dockerfile: &Dockerfile) -> Vec<RunScript<'_>> {
                 }
             }
             Keyword::From => {
+                pragma = None;
                 let dialect = base_dialect(instruction, &stages, &by_name, &global_args);
                 let name = match &instruction.args {
                     Args::Words(words) if words.len() == 3 => words[2].text.to_ascii_lowercase(),
@@ -95,7 +108,9 @@ pub fn run_scripts(dockerfile: &Dockerfile) -> Vec<RunScript<'_>> {
                 }
             }
             Keyword::Run => {
-                let dialect = stages.last().map_or(Dialect::Posix, |s| s.1.clone());
+                let dialect = pragma
+                    .clone()
+                    .unwrap_or_else(|| stages.last().map_or(Dialect::Posix, |s| s.1.clone()));
                 scripts.extend(scripts_of(dockerfile, instruction, &dialect));
             }
             _ => {}
@@ -210,6 +225,24 @@ fn base_dialect(
     }
 }
 
+/// The shell a `# hadolint shell=NAME` (or `# layerlint shell=NAME`) comment names: the `RUN`
+/// scripts after it in its stage are in that shell's language (hadolint then leaves them to it;
+/// `shell=powershell` is the common case).
+pub fn shell_pragma(comment: &str) -> Option<&str> {
+    let body = comment.trim().strip_prefix('#')?.trim_start();
+    let rest = body
+        .strip_prefix("hadolint")
+        .or_else(|| body.strip_prefix("layerlint"))?;
+    let value = rest
+        .trim_start()
+        .strip_prefix("shell")?
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
+    let shell = value.split_whitespace().next()?;
+    Some(shell)
+}
+
 /// The dialect of a `#!` line: its program, or the program `env` starts.
 fn interpreter_dialect(shebang: &str) -> Dialect {
     let mut words = shebang.split_whitespace();
@@ -242,6 +275,23 @@ fn shell_dialect(program: &str) -> Dialect {
 mod tests {
     use super::*;
     use crate::syntax::parse;
+
+    #[test]
+    fn a_shell_pragma_holds_to_the_end_of_its_stage() {
+        let source =
+            "FROM alpine\nRUN a\n# hadolint shell=powershell\nRUN b\nRUN c\nFROM alpine\nRUN d\n";
+        assert_eq!(
+            dialects(source),
+            [
+                Dialect::Posix,
+                Dialect::PowerShell,
+                Dialect::PowerShell,
+                Dialect::Posix
+            ]
+        );
+        assert_eq!(shell_pragma("# hadolint shell=pwsh -- why"), Some("pwsh"));
+        assert_eq!(shell_pragma("# hadolint ignore=DL3003"), None);
+    }
 
     fn dialects(source: &str) -> Vec<Dialect> {
         run_scripts(&parse(source))
