@@ -1,11 +1,16 @@
 //! Configuration files: `.layerlint.yaml` (or `.yml`), found by walking up from a Dockerfile's
-//! directory, and a hadolint user's `.hadolint.yaml` when there is no layerlint config.
+//! directory, and a hadolint user's `.hadolint.yaml` when there is no layerlint config; failing
+//! both, hadolint's own search (see [`user_files`]). hadolint's `HADOLINT_*` variables apply on
+//! top (see [`environment`]).
 //!
 //! Keys are hadolint's where they mean the same thing, so a `.hadolint.yaml` works unchanged:
 //! `ignored`, `override`, `failure-threshold`, `trustedRegistries`, `label-schema`,
 //! `strict-labels`, `disable-ignore-pragma`, `no-fail`, `no-color`, `format`, `verbose`; plus
 //! layerlint's `select` and `rules`. An unknown key or a bad value is an error that points at
 //! its line in the YAML.
+
+pub mod environment;
+pub mod user_files;
 
 use crate::diagnostic::Severity;
 use crate::files::{SIDE_FILE_LIMIT, read_regular};
@@ -264,9 +269,8 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
     }
     let failure_threshold = match raw.failure_threshold.as_deref() {
         None => None,
-        Some("none") => Some(None),
-        Some(level) => match Severity::parse(level) {
-            Some(severity) => Some(Some(severity)),
+        Some(level) => match threshold(level) {
+            Some(threshold) => Some(threshold),
             None => {
                 let at = text.find("failure-threshold");
                 return Err(error(
@@ -298,6 +302,14 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
         label_schema: raw.label_schema,
         strict_labels: raw.strict_labels,
     })
+}
+
+/// A `failure-threshold` value: a severity, or `none` (never fail on findings).
+fn threshold(level: &str) -> Option<Option<Severity>> {
+    match level {
+        "none" => Some(None),
+        level => Severity::parse(level).map(Some),
+    }
 }
 
 impl RawOverride {

@@ -73,9 +73,9 @@ pub struct CheckArgs {
     /// .gitignore); '-' is standard input. Default: the current directory
     pub paths: Vec<PathBuf>,
 
-    /// Output format (hadolint's `tty` is `human`)
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format (hadolint's `tty` is `human`) [default: $HADOLINT_FORMAT, else human]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
 
     /// Lowest severity that makes the exit code 1 [default: the config's failure-threshold, else info]
     #[arg(long, short = 't', visible_alias = "failure-threshold", value_enum)]
@@ -258,7 +258,7 @@ mod tests {
         else {
             panic!("{cli:?}");
         };
-        assert_eq!(check.format, Format::Human);
+        assert_eq!(check.format, None);
         assert_eq!(check.fail_level, Some(FailLevel::Warning));
         assert_eq!(check.config, Some(PathBuf::from("x.yaml")));
         assert!(check.no_fail);

@@ -31,13 +31,14 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
             return Exit::Trouble;
         }
     }
-    let notes = match settings::check_flags(args) {
+    let mut notes = match settings::check_flags(args) {
         Ok(notes) => notes,
         Err(message) => {
             eprintln!("error: {message}");
             return Exit::Trouble;
         }
     };
+    let format = settings::format(args, |name| std::env::var(name).ok(), &mut notes);
     let mode = FixMode::of(args);
     let discovery = files::discover(&paths(args));
     let resolved = match settings::resolve(args, &discovery.inputs) {
@@ -131,7 +132,7 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
             quiet: args.quiet,
             stream,
         };
-        if let Err(err) = report::print(args.format, &report, options) {
+        if let Err(err) = report::print(format, &report, options) {
             if !is_closed_pipe(&err) {
                 eprintln!("error: cannot write the report: {err}");
                 return Exit::Trouble;

@@ -1,14 +1,17 @@
 //! Which configuration applies to each linted file: `--no-config`, `--config FILE`, or the
-//! nearest `.layerlint.yaml` / `.hadolint.yaml`, with `--select`/`--ignore` on top. Each
-//! directory's configuration is found and read once.
+//! nearest `.layerlint.yaml` / `.hadolint.yaml` (else hadolint's personal configuration), then
+//! hadolint's `HADOLINT_*` variables, with `--select`/`--ignore` on top. Each directory's
+//! configuration is found and read once.
 //!
 //! A configuration that cannot be used is never replaced by the defaults: findings computed
 //! with settings the user did not ask for would be wrong in both directions.
 
 use super::args::CheckArgs;
+use clap::ValueEnum;
 use layerlint::Severity;
 use layerlint::config::{self, Config, ConfigError};
 use layerlint::files::Input;
+use layerlint::report::Format;
 use layerlint::rules;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -59,12 +62,35 @@ pub fn check_flags(args: &CheckArgs) -> Result<Vec<String>, String> {
     Ok(notes)
 }
 
+/// The output format: `--format`, else hadolint's `HADOLINT_FORMAT` (a name layerlint lacks, such
+/// as `sonarqube`, is left out with a note), else `human`.
+pub fn format(
+    args: &CheckArgs,
+    var: impl Fn(&str) -> Option<String>,
+    notes: &mut Vec<String>,
+) -> Format {
+    if let Some(format) = args.format {
+        return format;
+    }
+    let Some(name) = var("HADOLINT_FORMAT") else {
+        return Format::Human;
+    };
+    Format::from_str(name.trim(), true).unwrap_or_else(|_| {
+        notes.push(format!(
+            "note: HADOLINT_FORMAT={name:?} is not a format layerlint writes; using human"
+        ));
+        Format::Human
+    })
+}
+
 /// Settings for every input. With `--config FILE` that cannot be used, the error is returned
 /// alone: nothing should be linted.
 pub fn resolve(args: &CheckArgs, inputs: &[Input]) -> Result<Resolved, Box<ConfigError>> {
     let mut errors = Vec::new();
     let mut notes = Vec::new();
     let mut by_dir: BTreeMap<PathBuf, Option<Config>> = BTreeMap::new();
+    // hadolint's personal configuration, for directories with none of their own: looked up once.
+    let mut user_config: Option<Option<PathBuf>> = None;
     let fixed = match (&args.config, args.no_config) {
         (_, true) => Some(Config::default()),
         (Some(path), false) => {
@@ -83,11 +109,26 @@ pub fn resolve(args: &CheckArgs, inputs: &[Input]) -> Result<Resolved, Box<Confi
                     let dir = directory_of(input);
                     by_dir
                         .entry(dir.clone())
-                        .or_insert_with(|| discovered(&dir, &mut errors, &mut notes))
+                        .or_insert_with(|| {
+                            let user = user_config.get_or_insert_with(|| {
+                                config::user_files::UserDirs::from_process().find()
+                            });
+                            discovered(&dir, user.as_deref(), &mut errors, &mut notes)
+                        })
                         .clone()
                 }
             };
-            base.map(|config| with_flags(config, args))
+            base.map(|mut config| {
+                // The environment sits between the file and the command line, as in hadolint.
+                let env_notes =
+                    config::environment::apply(&mut config, |name| std::env::var(name).ok());
+                for note in env_notes {
+                    if !notes.contains(&note) {
+                        notes.push(note);
+                    }
+                }
+                with_flags(config, args)
+            })
         })
         .collect();
     Ok(Resolved {
@@ -97,14 +138,16 @@ pub fn resolve(args: &CheckArgs, inputs: &[Input]) -> Result<Resolved, Box<Confi
     })
 }
 
-/// The configuration for `dir`: the defaults when there is no file, `None` when there is one
-/// that cannot be used.
+/// The configuration for `dir`: its own (found walking up), else the user's hadolint
+/// configuration `user`; the defaults when there is no file, `None` when there is one that
+/// cannot be used.
 fn discovered(
     dir: &Path,
+    user: Option<&Path>,
     errors: &mut Vec<ConfigError>,
     notes: &mut Vec<String>,
 ) -> Option<Config> {
-    let Some(path) = config::discover(dir) else {
+    let Some(path) = config::discover(dir).or_else(|| user.map(Path::to_path_buf)) else {
         return Some(Config::default());
     };
     // Two directories under one configuration find the same file: report it once.
