@@ -699,6 +699,49 @@ fn rules_lists_every_rule_from_its_yaml() {
 }
 
 #[test]
+fn rules_are_grouped_by_family_and_hadolints_are_marked() {
+    let dir = project(&[]);
+    let out = layerlint(dir.path(), &["rules"]).stdout;
+    // The heading a code is listed under.
+    let family_of = |code: &str| {
+        let mut heading = "";
+        for line in out.lines() {
+            if line.starts_with(code) {
+                return heading.to_string();
+            }
+            if !line.is_empty() && !line.starts_with(['L', 'D', 'C']) {
+                heading = line;
+            }
+        }
+        panic!("{code} not listed:\n{out}");
+    };
+    assert!(family_of("LL302").starts_with("layerlint: layer rules"));
+    assert!(family_of("DL3009").starts_with("from hadolint, checked per layer"));
+    assert!(family_of("DL3059").starts_with("from hadolint, checked per layer"));
+    assert!(family_of("DL3008").starts_with("from hadolint: package-manager rules"));
+    assert!(family_of("DL3000").starts_with("from hadolint: instruction rules"));
+    assert!(family_of("DL4006").starts_with("from hadolint: shell-command rules"));
+}
+
+#[test]
+fn every_rule_prints_its_documentation() {
+    let dir = project(&[]);
+    for (doc, _) in layerlint::rules::all() {
+        let run = layerlint(dir.path(), &["rule", &doc.code]);
+        assert_eq!(run.code, 0, "{}", doc.code);
+        assert!(
+            run.stdout
+                .starts_with(&format!("{} {}\n", doc.code, doc.name)),
+            "{}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("family: "), "{}", run.stdout);
+        let hadolint = run.stdout.contains("family: from hadolint");
+        assert_eq!(hadolint, doc.code.starts_with("DL"), "{}", doc.code);
+    }
+}
+
+#[test]
 fn rule_prints_documentation_by_code_name_or_alias() {
     let dir = project(&[]);
     for wanted in [

@@ -4,23 +4,90 @@ use super::Exit;
 use layerlint::rules::{self, RuleDoc};
 
 pub fn list() -> Exit {
-    let mut out = format!(
-        "{:<7} {:<34} {:<12} {:<8} {}\n",
-        "CODE", "NAME", "CATEGORY", "SEVERITY", "FIX"
-    );
-    for (doc, _) in rules::all() {
-        out.push_str(&format!(
-            "{:<7} {:<34} {:<12} {:<8} {}\n",
-            doc.code,
-            doc.name,
-            doc.category,
-            default_severity(doc),
-            fix_name(doc)
-        ));
+    let row = |code: &str, name: &str, category: &str, severity: &str, fix: &str| {
+        format!("{code:<7} {name:<34} {category:<12} {severity:<8} {fix}\n")
+    };
+    let mut out = row("CODE", "NAME", "CATEGORY", "SEVERITY", "FIX");
+    for family in Family::ALL {
+        let members: Vec<&RuleDoc> = rules::all()
+            .map(|(doc, _)| doc)
+            .filter(|doc| Family::of(doc) == family)
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{} ({} rules)\n", family.title(), members.len()));
+        for doc in members {
+            out.push_str(&row(
+                &doc.code,
+                &doc.name,
+                &doc.category,
+                default_severity(doc),
+                fix_name(doc),
+            ));
+        }
     }
     print!("{out}");
     Exit::Clean
 }
+
+/// The groups `layerlint rules` lists: layerlint's own rules, then hadolint's by what they read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Family {
+    Syntax,
+    Layers,
+    HadolintModel,
+    HadolintInstructions,
+    HadolintPackages,
+    HadolintShell,
+    HadolintPragmas,
+}
+
+impl Family {
+    const ALL: [Family; 7] = [
+        Family::Syntax,
+        Family::Layers,
+        Family::HadolintModel,
+        Family::HadolintInstructions,
+        Family::HadolintPackages,
+        Family::HadolintShell,
+        Family::HadolintPragmas,
+    ];
+
+    /// hadolint's rules keep its `DL` codes; layerlint's own are `LL`.
+    fn of(doc: &RuleDoc) -> Family {
+        let hadolint = doc.code.starts_with("DL");
+        match (hadolint, doc.category.as_str()) {
+            (false, "syntax") => Family::Syntax,
+            (false, _) => Family::Layers,
+            (true, "syntax") => Family::HadolintPragmas,
+            (true, "instructions") => Family::HadolintInstructions,
+            (true, "shell") => Family::HadolintShell,
+            // The cache family and DL3059 read the layer model, as layerlint's own rules do.
+            (true, _) if MODEL_BASED.contains(&doc.code.as_str()) => Family::HadolintModel,
+            (true, _) => Family::HadolintPackages,
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Family::Syntax => "layerlint: syntax and suppressions",
+            Family::Layers => "layerlint: layer rules",
+            Family::HadolintModel => {
+                "from hadolint, checked per layer on the image model (package caches, consecutive RUNs)"
+            }
+            Family::HadolintInstructions => "from hadolint: instruction rules",
+            Family::HadolintPackages => "from hadolint: package-manager rules",
+            Family::HadolintShell => "from hadolint: shell-command rules",
+            Family::HadolintPragmas => "from hadolint: pragmas",
+        }
+    }
+}
+
+/// hadolint's rules that layerlint checks on its model of the image's layers.
+const MODEL_BASED: [&str; 8] = [
+    "DL3009", "DL3019", "DL3032", "DL3036", "DL3040", "DL3042", "DL3059", "DL3060",
+];
 
 pub fn show(wanted: &str) -> Exit {
     let Some(doc) = rules::find(wanted) else {
@@ -52,7 +119,8 @@ fn fix_name(doc: &RuleDoc) -> &'static str {
 fn render(doc: &RuleDoc) -> String {
     let mut out = format!("{} {}\n\n{}\n\n", doc.code, doc.name, doc.summary);
     out.push_str(&format!(
-        "category: {}   default severity: {}   fix: {}\n",
+        "family: {}\ncategory: {}   default severity: {}   fix: {}\n",
+        Family::of(doc).title(),
         doc.category,
         default_severity(doc),
         fix_name(doc)
