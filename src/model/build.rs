@@ -162,6 +162,7 @@ impl<'a> Builder<'a> {
                 step.effects = effects.map(Box::new);
             }
         }
+        super::apt_archives::mark_kept_archives(&mut self.stages, escape);
         mark_shipped(&mut self.stages);
         Model {
             dockerfile: self.dockerfile,

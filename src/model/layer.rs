@@ -53,7 +53,7 @@ impl Cache {
         let at = |suffix: &str| format!("{home}/{suffix}");
         match self {
             Cache::AptLists => vec!["/var/lib/apt/lists".into()],
-            Cache::AptArchives => vec!["/var/cache/apt".into()],
+            Cache::AptArchives => vec!["/var/cache/apt/archives".into()],
             Cache::Apk => vec!["/var/cache/apk".into(), "/etc/apk/cache".into()],
             Cache::Yum => vec!["/var/cache/yum".into()],
             // dnf5 (Fedora 41 on) keeps its cache in /var/cache/libdnf5.

@@ -2,6 +2,7 @@
 //! every layer-creating step what it adds, removes, touches, caches and depends on. Built once
 //! per file from the syntax tree; every layer rule reads it.
 
+mod apt_archives;
 mod build;
 pub(crate) use build::{EXPANSION_BUDGET, declare_args, declare_env};
 mod cache_state;

@@ -9,6 +9,10 @@ use crate::model::{Cache, CacheFill, Step};
 use crate::span::Span;
 use std::collections::HashMap;
 
+/// apt's downloaded archives, kept once `/etc/apt/apt.conf.d/docker-clean` is removed.
+const KEPT_ARCHIVES: &str = "the downloaded .deb files (/var/cache/apt/archives), which apt keeps once /etc/apt/apt.conf.d/docker-clean is removed";
+const ARCHIVES_CLEANUP: &str = "apt-get clean";
+
 /// The layer a cache is left in, for the message.
 #[derive(Clone, Copy)]
 enum Layer<'s, 'a> {
@@ -145,7 +149,12 @@ impl CacheRule {
             Layer::Fragment | Layer::Trigger => None,
         };
         let command = quoted_command(cx.text(fill.span), fill.cache);
+        // apt's archives are one rule's second cache, with words and a cure of their own.
+        let archives = fill.cache == Cache::AptArchives;
+        let what = if archives { KEPT_ARCHIVES } else { self.what };
+        let user = user.filter(|_| !archives);
         let cure_text = match &self.cure {
+            _ if archives => format!("end the same RUN with `{ARCHIVES_CLEANUP}`"),
             Cure::Option {
                 after,
                 option,
@@ -159,20 +168,20 @@ impl CacheRule {
         let message = match layer {
             Layer::Stage(Some(cleanup)) => format!(
                 "`{command}` leaves {} in this layer; the cleanup on line {} runs in a later layer, so it hides the files but they still ship in this one: {cure_text} here instead",
-                self.what,
+                what,
                 cx.line_of(cleanup.instruction.span)
             ),
             Layer::Trigger => format!(
                 "`{command}` in this ONBUILD trigger leaves {} in the layer the trigger commits in every image built FROM this one: {cure_text}",
-                self.what
+                what
             ),
             Layer::Fragment => format!(
                 "`{command}` leaves {} in this layer, which ships with the image if this fragment (a file without FROM) ends its last stage: {cure_text}",
-                self.what
+                what
             ),
             Layer::Stage(None) => format!(
                 "`{command}` leaves {} in this layer, which ships with the image: {cure_text}",
-                self.what
+                what
             ),
         };
         // A later install that uses these lists would fail without them: no cleanup here until
@@ -204,7 +213,11 @@ impl CacheRule {
     }
 
     fn fix(&self, cx: &Context<'_, '_>, step: &Step<'_>, fill: &CacheFill) -> Option<Fix> {
-        match &self.cure {
+        let cure = match &self.cure {
+            _ if fill.cache == Cache::AptArchives => &Cure::Cleanup(ARCHIVES_CLEANUP),
+            cure => cure,
+        };
+        match cure {
             Cure::Option { after, option, .. } => {
                 // The finding is one per layer, so its fix cures every command of the layer that
                 // fills the cache: curing only the first would take one round per command.

@@ -9,7 +9,8 @@ use crate::model::Cache;
 pub struct AptListsLeft;
 
 const RULE: CacheRule = CacheRule {
-    caches: &[Cache::AptLists],
+    // The archives only count once docker-clean is gone (see the model's `apt_archives`).
+    caches: &[Cache::AptLists, Cache::AptArchives],
     what: "the apt package lists (/var/lib/apt/lists)",
     cure: Cure::Cleanup("rm -rf /var/lib/apt/lists/*"),
 };
