@@ -5,7 +5,7 @@
 
 use super::Context;
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::model::{Cache, CacheFill, Step};
+use crate::model::{Base, Cache, CacheFill, Step};
 use crate::span::Span;
 use std::collections::HashMap;
 
@@ -62,7 +62,20 @@ impl CacheRule {
                 .entry((u.update_at.stage, u.update_at.step))
                 .or_insert((u.install.span, u.unseen_at.is_some()));
         }
-        for stage in cx.model.stages.iter().filter(|s| s.ships) {
+        // A stage's triggers run in the images built FROM it. When a stage of this file is, they
+        // run there, and ship when it ships (then the stage ships too). When none is, the
+        // triggers can only be meant for images built elsewhere from this stage (ONBUILD does
+        // nothing else): they ship in those.
+        let mut built_on = vec![false; cx.model.stages.len()];
+        for stage in &cx.model.stages {
+            if let Base::Stage(base) = stage.base {
+                built_on[base] = true;
+            }
+        }
+        for stage in &cx.model.stages {
+            if !(stage.ships || !built_on[stage.index]) {
+                continue;
+            }
             // A trigger commits a layer of its own in the image that runs it: only a cleanup in
             // the same trigger counts.
             for trigger in &stage.triggers {
@@ -70,6 +83,8 @@ impl CacheRule {
                     self.report(cx, Layer::Trigger, trigger, fill, None);
                 }
             }
+        }
+        for stage in cx.model.stages.iter().filter(|s| s.ships) {
             let layer = if stage.is_fragment() {
                 Layer::Fragment
             } else {
