@@ -162,8 +162,9 @@ struct RawConfig {
     #[serde(rename = "override")]
     overrides: RawOverride,
     failure_threshold: Option<String>,
+    /// hadolint takes one registry as a plain string too.
     #[serde(rename = "trustedRegistries")]
-    trusted_registries: Vec<String>,
+    trusted_registries: OneOrMany,
     label_schema: BTreeMap<String, String>,
     strict_labels: bool,
     disable_ignore_pragma: bool,
@@ -172,6 +173,29 @@ struct RawConfig {
     format: Option<String>,
     verbose: bool,
     rules: BTreeMap<String, BTreeMap<String, serde_yaml::Value>>,
+}
+
+/// A list, or one entry written alone.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Default for OneOrMany {
+    fn default() -> Self {
+        OneOrMany::Many(Vec::new())
+    }
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(entry) => vec![entry],
+            OneOrMany::Many(entries) => entries,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -297,7 +321,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
         disable_ignore_pragma: raw.disable_ignore_pragma,
         format: raw.format,
         no_color: raw.no_color,
-        trusted_registries: raw.trusted_registries,
+        trusted_registries: raw.trusted_registries.into_vec(),
         hadolint_only,
         label_schema: raw.label_schema,
         strict_labels: raw.strict_labels,
@@ -573,6 +597,14 @@ mod tests {
         let config =
             parse("c", "ignored: [DL3057]\noverride:\n  error: [DL3057]\n").expect("valid");
         assert_eq!(config.severity_of(doc("DL3057")), None);
+    }
+
+    #[test]
+    fn one_trusted_registry_may_be_a_plain_string() {
+        let config = parse("c", "trustedRegistries: my.registry:5000\n").expect("valid");
+        assert_eq!(config.trusted_registries, ["my.registry:5000"]);
+        let config = parse("c", "trustedRegistries: [a.io, b.io]\n").expect("valid");
+        assert_eq!(config.trusted_registries, ["a.io", "b.io"]);
     }
 
     #[test]

@@ -194,6 +194,17 @@ fn hadolint_format_is_the_default_format() {
     );
     assert!(run.stderr.contains("HADOLINT_FORMAT"), "{}", run.stderr);
     assert!(run.stdout.contains("DL3008"), "{}", run.stdout);
+    // The configuration's `format` comes after the variable.
+    write(&project.path().join(".hadolint.yaml"), "format: json\n");
+    let run = layerlint(project.path(), home.path(), &[], &plain);
+    assert!(run.codes().contains(&"DL3008".to_string()));
+    let run = layerlint(
+        project.path(),
+        home.path(),
+        &[("HADOLINT_FORMAT", "gnu")],
+        &plain,
+    );
+    assert!(run.stdout.contains("[DL3008]"), "{}", run.stdout);
 }
 
 #[test]

@@ -38,7 +38,6 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
             return Exit::Trouble;
         }
     };
-    let format = settings::format(args, |name| std::env::var(name).ok(), &mut notes);
     let mode = FixMode::of(args);
     let discovery = files::discover(&paths(args));
     let resolved = match settings::resolve(args, &discovery.inputs) {
@@ -49,6 +48,19 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
             return Exit::Trouble;
         }
     };
+    // The configuration's `format` (of the first file's configuration: the output is one) comes
+    // after `--format` and HADOLINT_FORMAT.
+    let configured = resolved
+        .settings
+        .iter()
+        .flatten()
+        .find_map(|s| s.config.format.clone());
+    let format = settings::format(
+        args,
+        |name| std::env::var(name).ok(),
+        configured.as_deref(),
+        &mut notes,
+    );
     if !args.quiet {
         notes
             .iter()

@@ -62,25 +62,30 @@ pub fn check_flags(args: &CheckArgs) -> Result<Vec<String>, String> {
     Ok(notes)
 }
 
-/// The output format: `--format`, else hadolint's `HADOLINT_FORMAT` (a name layerlint lacks, such
-/// as `sonarqube`, is left out with a note), else `human`.
+/// The output format: `--format`, else hadolint's `HADOLINT_FORMAT`, else the configuration's
+/// `format`, else `human`. A name layerlint lacks (such as `sonarqube`) is left out with a note.
 pub fn format(
     args: &CheckArgs,
     var: impl Fn(&str) -> Option<String>,
+    configured: Option<&str>,
     notes: &mut Vec<String>,
 ) -> Format {
     if let Some(format) = args.format {
         return format;
     }
-    let Some(name) = var("HADOLINT_FORMAT") else {
-        return Format::Human;
-    };
-    Format::from_str(name.trim(), true).unwrap_or_else(|_| {
-        notes.push(format!(
-            "note: HADOLINT_FORMAT={name:?} is not a format layerlint writes; using human"
-        ));
-        Format::Human
-    })
+    let named = [
+        var("HADOLINT_FORMAT").map(|name| ("HADOLINT_FORMAT", name)),
+        configured.map(|name| ("the configuration's format", name.to_string())),
+    ];
+    for (source, name) in named.into_iter().flatten() {
+        match Format::from_str(name.trim(), true) {
+            Ok(format) => return format,
+            Err(_) => notes.push(format!(
+                "note: {source} {name:?} is not a format layerlint writes; left out"
+            )),
+        }
+    }
+    Format::Human
 }
 
 /// Settings for every input. With `--config FILE` that cannot be used, the error is returned
