@@ -762,6 +762,10 @@ fn rule_prints_documentation_by_code_name_or_alias() {
     let run = layerlint(dir.path(), &["rule", "NOPE123"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no rule is called"));
+    // A code hadolint retired is named as such.
+    let run = layerlint(dir.path(), &["rule", "DL3005"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("hadolint code"), "{}", run.stderr);
 }
 
 /// A file with an LL305 finding (info) and nothing else.

@@ -91,7 +91,13 @@ const MODEL_BASED: [&str; 8] = [
 
 pub fn show(wanted: &str) -> Exit {
     let Some(doc) = rules::find(wanted) else {
-        eprintln!("error: no rule is called {wanted:?}; `layerlint rules` lists them");
+        if layerlint::config::is_hadolint_code(wanted) {
+            eprintln!(
+                "error: {wanted} is a hadolint code layerlint has no rule for (one hadolint retired, or a ShellCheck code); `layerlint rules` lists the rules"
+            );
+        } else {
+            eprintln!("error: no rule is called {wanted:?}; `layerlint rules` lists them");
+        }
         return Exit::Trouble;
     };
     print!("{}", render(doc));
