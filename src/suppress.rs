@@ -261,6 +261,23 @@ mod reach_tests {
     }
 
     #[test]
+    fn a_trailing_reason_changes_nothing() {
+        let source = "FROM alpine:3.20\n# hadolint stage ignore=DL3002 the entrypoint drops privileges\nUSER root\n";
+        let bare: Vec<&str> = lint("FROM alpine:3.20\nUSER root\n")
+            .iter()
+            .map(|d| d.code)
+            .collect();
+        assert!(bare.contains(&"DL3002"), "{bare:?}");
+        let codes: Vec<&str> = lint(source).iter().map(|d| d.code).collect();
+        assert!(!codes.contains(&"DL3002"), "{codes:?}");
+        assert!(!codes.contains(&"LL002"), "{codes:?}");
+        let global =
+            "# hadolint global ignore=DL3002 -- root is needed\nFROM alpine:3.20\nUSER root\n";
+        let codes: Vec<&str> = lint(global).iter().map(|d| d.code).collect();
+        assert!(!codes.contains(&"DL3002"), "{codes:?}");
+    }
+
+    #[test]
     fn a_pragma_elsewhere_leaves_the_merge_alone() {
         // The pragma names another rule: the merge is still reported and fixed.
         let source = THIRD_RUN_KEPT.replace("DL3059", "DL3019");
