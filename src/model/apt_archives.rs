@@ -19,12 +19,11 @@ const ARCHIVES: &str = "/var/cache/apt/archives";
 /// docker-clean, stage by stage (a base stage comes before the stages built on it).
 pub fn mark_kept_archives(stages: &mut [Stage<'_>], escape: char) {
     let mut removed_at_end: Vec<bool> = Vec::with_capacity(stages.len());
-    for index in 0..stages.len() {
-        let mut removed = match stages[index].base {
+    for (index, stage) in stages.iter_mut().enumerate() {
+        let mut removed = match stage.base {
             Base::Stage(base) if base < index => removed_at_end[base],
             _ => false,
         };
-        let stage = &mut stages[index];
         for step in &mut stage.steps {
             removed = mark_step(step, removed, escape);
         }

@@ -73,7 +73,8 @@ impl CacheRule {
             }
         }
         for stage in &cx.model.stages {
-            if !(stage.ships || !built_on[stage.index]) {
+            // Runs only in stages of this file, none of which ships.
+            if !stage.ships && built_on[stage.index] {
                 continue;
             }
             // A trigger commits a layer of its own in the image that runs it: only a cleanup in
