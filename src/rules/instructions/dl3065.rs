@@ -1,19 +1,12 @@
 //! DL3065 redundant-target-platform: `FROM --platform=$TARGETPLATFORM`, which is the default.
 
 use crate::rules::{Context, Rule};
-use crate::syntax::Keyword;
 
 pub struct RedundantTargetPlatform;
 
 impl Rule for RedundantTargetPlatform {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        for instruction in cx.dockerfile.instructions() {
-            if instruction.keyword != Keyword::From {
-                continue;
-            }
-            let Some(flag) = instruction.flag("platform") else {
-                continue;
-            };
+        for flag in super::platform_flags(cx.dockerfile) {
             let value = super::unquoted(flag.value.as_deref().unwrap_or(""));
             if value == "$TARGETPLATFORM" || value == "${TARGETPLATFORM}" {
                 cx.report(

@@ -221,6 +221,39 @@ pub fn rpm_pinned(package: &str) -> bool {
             .any(|part| part.chars().next().is_some_and(|c| c.is_ascii_digit()))
 }
 
+/// The rpm pin rules (DL3033 for `yum`, DL3041 for `dnf`/`microdnf`): packages of `install`
+/// without `-<version>`, and modules of `module install` without `:<stream>`.
+pub fn check_rpm_pins(cx: &mut Context<'_, '_>, names: &[&str]) {
+    for modules in [false, true] {
+        Pins {
+            packages: &|cmd| {
+                rpm_packages(cmd, names)
+                    .filter(|(_, module)| *module == modules)
+                    .map(|(words, _)| words)
+            },
+            pinned: if modules {
+                &|p| p.contains(':')
+            } else {
+                &rpm_pinned
+            },
+            command: &move |cmd| {
+                format!(
+                    "{} {}install",
+                    cmd.name,
+                    if modules { "module " } else { "" }
+                )
+            },
+            form: if modules {
+                "<module>:<stream>"
+            } else {
+                "<package>-<version>"
+            },
+            onbuild: true,
+        }
+        .check(cx);
+    }
+}
+
 /// The packages of `yum`/`dnf` `install` (and of `module install`, which take `name:stream`).
 /// Group installs name no versions and are left out.
 pub fn rpm_packages(cmd: &Cmd<'_>, names: &[&str]) -> Option<(Vec<Word>, bool)> {

@@ -35,6 +35,14 @@ mod tests {
     }
 
     #[test]
+    fn pipes_in_every_kind_of_substitution_count() {
+        let source = "FROM a\nRUN echo x > out=`echo $P | sed s,/,_,g`\n\
+                      RUN <<EOF\nset -ex\nfor f in $(git status | awk '{print $2}'); do cp $f /out; done\nEOF\n\
+                      RUN echo '$(a | b)' '`c | d`' # $(e | f)\n";
+        assert_eq!(lines(source, "DL4006"), [2, 5]);
+    }
+
+    #[test]
     fn archives_match_by_name_across_path_styles() {
         let source = "COPY build\\foo\\bar.tar.gz \"C:\\Program Files\\Foo\"\n\
                       RUN tar -xf \"C:\\Program Files\\Foo\\bar.tar.gz\"\n";
