@@ -19,8 +19,8 @@ file, "far" otherwise (the target is no far key without a documented reason).
 Left out: ShellCheck codes (SC*), layerlint's own rules (LL*), and the files hadolint could not
 parse (it reports DL1000 and nothing else for them; counted apart).
 
---sample N prints, per rule and side, up to N disagreements spread over repositories (at most two
-per repository; seeded), each with the instruction's text, for reading by hand.
+--sample N prints, per rule and side, up to N disagreements spread over repositories (at most
+--per-repo, default 2, per repository; seeded), each with the instruction's text, for reading by hand.
 """
 import argparse
 import collections
@@ -103,6 +103,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sample", type=int, default=0)
     ap.add_argument("--seed", type=int, default=10)
+    ap.add_argument("--per-repo", type=int, default=2)
     ap.add_argument("--rule", nargs="*", default=[])
     ap.add_argument("--only", choices=["hadolint", "layerlint"])
     ap.add_argument("--json")
@@ -180,7 +181,7 @@ def main():
             per_repo, picked = collections.Counter(), []
             for k in keys:
                 repo = k[0].split("/")[0]
-                if per_repo[repo] < 2:
+                if per_repo[repo] < args.per_repo:
                     per_repo[repo] += 1
                     picked.append(k)
                 if len(picked) == args.sample:

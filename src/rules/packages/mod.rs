@@ -272,18 +272,21 @@ pub fn rpm_packages(cmd: &Cmd<'_>, names: &[&str]) -> Option<(Vec<Word>, bool)> 
     }
 }
 
+/// The lines of a rule's findings on `source` (default options), for the family tests here and
+/// in [`shell`](super::shell).
+#[cfg(test)]
+pub fn finding_lines(source: &str, code: &str) -> Vec<usize> {
+    crate::lint_with(source, &crate::LintOptions::default())
+        .into_iter()
+        .filter(|d| d.code == code)
+        .map(|d| source[..d.span.start as usize].matches('\n').count() + 1)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    use super::finding_lines as codes;
     use super::rpm_pinned;
-    use crate::LintOptions;
-
-    fn codes(source: &str, code: &str) -> Vec<usize> {
-        crate::lint_with(source, &LintOptions::default())
-            .into_iter()
-            .filter(|d| d.code == code)
-            .map(|d| source[..d.span.start as usize].matches('\n').count() + 1)
-            .collect()
-    }
 
     #[test]
     fn rpm_versions_follow_the_first_dash() {

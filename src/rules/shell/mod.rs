@@ -18,14 +18,7 @@ pub mod dl4006;
 #[cfg(test)]
 mod tests {
     use crate::LintOptions;
-
-    fn lines(source: &str, code: &str) -> Vec<usize> {
-        crate::lint_with(source, &LintOptions::default())
-            .into_iter()
-            .filter(|d| d.code == code)
-            .map(|d| source[..d.span.start as usize].matches('\n').count() + 1)
-            .collect()
-    }
+    use crate::rules::packages::finding_lines as lines;
 
     #[test]
     fn pipefail_follows_the_shell_of_each_stage() {
