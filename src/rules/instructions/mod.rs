@@ -419,6 +419,28 @@ mod tests {
     }
 
     #[test]
+    fn add_sources_through_variables_are_judged_by_value_with_an_unsafe_fix() {
+        use crate::diagnostic::Applicability;
+        let fixes = |source: &str| -> Vec<Option<Applicability>> {
+            crate::lint_with(source, &crate::LintOptions::default())
+                .into_iter()
+                .filter(|d| d.code == "DL3020")
+                .map(|d| d.fix.map(|f| f.applicability))
+                .collect()
+        };
+        assert_eq!(
+            fixes("FROM alpine:3.20\nENV PKG=jdk/\nADD $PKG /\n"),
+            [Some(Applicability::Unsafe)]
+        );
+        assert_eq!(
+            fixes("FROM alpine:3.20\nADD jdk/ /\n"),
+            [Some(Applicability::Safe)]
+        );
+        assert!(fixes("FROM alpine:3.20\nENV U=https://x/y\nADD $U /\n").is_empty());
+        assert!(fixes("FROM alpine:3.20\nARG P\nADD $P /\n").is_empty());
+    }
+
+    #[test]
     fn stages_start_at_each_from_and_fragments_get_one() {
         let file = crate::syntax::parse("ARG A=1\nWORKDIR x\nFROM a AS One\nRUN b\nFROM one\n");
         let stages = stages(&file);
