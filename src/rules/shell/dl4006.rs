@@ -44,8 +44,30 @@ fn script_sets_pipefail(run: &Run<'_>) -> bool {
 fn has_pipe(run: &Run<'_>) -> Option<Span> {
     let script = run.script.script.as_ref()?;
     piped_command(script, 0)
-        .or_else(|| piped_substitution(&script.source, 0))
+        .or_else(|| piped_substitution(&without_quoted_heredocs(script), 0))
         .map(|local| run.file_span(local))
+}
+
+/// The script's text with the bodies of quoted heredocs (`<<'EOF'`, `<<"EOF"`, `<<\EOF`)
+/// blanked out, offsets kept: the shell substitutes nothing there.
+fn without_quoted_heredocs(script: &Script) -> String {
+    let mut text = script.source.clone().into_bytes();
+    for (command, _) in script.commands() {
+        for redirect in command.redirects() {
+            let quoted = script
+                .text(redirect.target.span)
+                .contains(['\'', '"', '\\']);
+            if let (true, Some(body)) = (quoted, redirect.heredoc_body) {
+                for byte in &mut text[body.range()] {
+                    if *byte != b'\n' {
+                        *byte = b' ';
+                    }
+                }
+            }
+        }
+    }
+    // Only ASCII bytes were replaced by ASCII, but a multi-byte character may have been cut.
+    String::from_utf8_lossy(&text).into_owned()
 }
 
 /// A command substitution anywhere in `text` (a `for` list, a `case` word, a redirection

@@ -33,6 +33,10 @@ mod tests {
                       RUN <<EOF\nset -ex\nfor f in $(git status | awk '{print $2}'); do cp $f /out; done\nEOF\n\
                       RUN echo '$(a | b)' '`c | d`' # $(e | f)\n";
         assert_eq!(lines(source, "DL4006"), [2, 5]);
+        // Heredocs of the shell inside a heredoc script: a quoted one substitutes nothing.
+        let quoted = "FROM a\nRUN <<SCRIPT\ncat <<'EOF' > notes.md\nrun `a | b` by hand\nEOF\n\
+                      cat <<EOF > v.txt\n`git log | head -1`\nEOF\nSCRIPT\n";
+        assert_eq!(lines(quoted, "DL4006"), [7]);
     }
 
     #[test]
