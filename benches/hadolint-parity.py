@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Differential run: layerlint's DL findings against hadolint 2.15.1's on the whole corpus.
 
-    benches/hadolint-parity.py [--table] [--sample N] [--seed S] [--rule DLxxxx ...]
-                               [--only hadolint|layerlint] [--json OUT]
+    benches/hadolint-parity.py [--sample N] [--seed S] [--per-repo K] [--rule DLxxxx ...]
+                               [--only hadolint|layerlint] [--json OUT] [--self-test]
 
 hadolint's findings come from ../shared/peers/hadolint-2.15.1.json (`hadolint -f json --no-fail
 FILE`, default config, one call per corpus file). layerlint runs once over every corpus file with
@@ -84,6 +84,19 @@ def instruction_starts(text):
     return owner
 
 
+def self_test():
+    """Checks the instruction reader on the shapes that matter for matching (run with
+    --self-test): continuations with comment and blank lines, heredocs (two on one line, `<<-`
+    with tabs), and a `# escape=` directive."""
+    text = "FROM a\n# c\nRUN a \\\n  # x\n\n  b\nRUN <<EOF cat <<-EOT\nx\nEOF\n\ty\n\tEOT\nCOPY a b\n"
+    want = [0, 1, 0, 3, 3, 3, 3, 7, 7, 7, 7, 7, 12]
+    got = instruction_starts(text)
+    assert got == want, (got, want)
+    text = "# escape=`\nFROM a\nRUN a `\n  b\nRUN c \\\n"
+    assert instruction_starts(text) == [0, 0, 2, 3, 3, 5], instruction_starts(text)
+    print("self-test passed")
+
+
 def run_layerlint(files):
     out = subprocess.run(
         [BINARY, "check", "--format", "json", "--fail-level", "none", "--no-config",
@@ -107,7 +120,10 @@ def main():
     ap.add_argument("--rule", nargs="*", default=[])
     ap.add_argument("--only", choices=["hadolint", "layerlint"])
     ap.add_argument("--json")
+    ap.add_argument("--self-test", action="store_true")
     args = ap.parse_args()
+    if args.self_test:
+        return self_test()
 
     peer = json.loads(PEER.read_text())["files"]
     failed = sorted(f for f, items in peer.items() if any(i["code"] == "DL1000" for i in items))
