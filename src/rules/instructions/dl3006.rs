@@ -1,6 +1,6 @@
 //! DL3006 untagged-image: a `FROM` image without a tag or digest.
 
-use super::{Stage, expand, from_parts, global_args, image_ref, stages};
+use super::{ImageRef, Stage, expand, from_parts, global_args, image_ref, stages};
 use crate::rules::{Context, Rule};
 use crate::span::Span;
 use crate::syntax::Dockerfile;
@@ -46,26 +46,34 @@ fn names_stage(earlier: &[Stage<'_>], reference: &str) -> bool {
         .any(|s| s.name.as_deref() == Some(reference.as_str()))
 }
 
+/// Reports every base image about which `judge` has something to say. `judge` gets the parsed
+/// reference, the reference as the build sees it, and ` (`…` through its ARG default)` when it
+/// was written with variables (empty otherwise), and returns the message.
+pub(super) fn check_base_images(
+    cx: &mut Context<'_, '_>,
+    judge: impl Fn(&ImageRef<'_>, &str, &str) -> Option<String>,
+) {
+    for image in base_images(cx.dockerfile) {
+        let via = if image.written == image.reference {
+            String::new()
+        } else {
+            format!(" (`{}` through its ARG default)", image.written)
+        };
+        if let Some(message) = judge(&image_ref(&image.reference), &image.reference, &via) {
+            cx.report(image.span, message);
+        }
+    }
+}
+
 impl Rule for UntaggedImage {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        for image in base_images(cx.dockerfile) {
-            let parts = image_ref(&image.reference);
-            if parts.tag.is_some() || parts.digest.is_some() || parts.path.is_empty() {
-                continue;
-            }
-            let via = if image.written == image.reference {
-                String::new()
-            } else {
-                format!(" (`{}` through its ARG default)", image.written)
-            };
-            cx.report(
-                image.span,
+        check_base_images(cx, |parts, reference, via| {
+            (parts.tag.is_none() && parts.digest.is_none() && !parts.path.is_empty()).then(|| {
                 format!(
-                    "`{}`{via} has no tag: it means `latest`, which changes under the build; \
-                     name a version tag or a digest",
-                    image.reference
-                ),
-            );
-        }
+                    "`{reference}`{via} has no tag: it means `latest`, which changes under the \
+                     build; name a version tag or a digest"
+                )
+            })
+        });
     }
 }

@@ -3,7 +3,7 @@
 use super::{copy_args, unquoted};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::rules::{Context, Rule};
-use crate::syntax::Keyword;
+use crate::syntax::{Instruction, Keyword};
 
 pub struct AddInsteadOfCopy;
 
@@ -104,6 +104,22 @@ fn certainly_not_archive(path: &str) -> bool {
     })
 }
 
+/// A source as the build reads it: with the `ARG`/`ENV` values of the step's scope put in, or
+/// `None` when a variable's value is not known here (it may be a URL or an archive).
+fn source_value(cx: &Context<'_, '_>, instruction: &Instruction, text: &str) -> Option<String> {
+    if !text.contains('$') {
+        return Some(text.to_string());
+    }
+    let step = cx
+        .model
+        .stages
+        .iter()
+        .flat_map(|stage| &stage.steps)
+        .find(|step| std::ptr::eq(step.instruction, instruction))?;
+    let value = step.vars.expand(text, cx.dockerfile.escape)?;
+    (!value.contains('$')).then_some(value)
+}
+
 impl Rule for AddInsteadOfCopy {
     fn check(&self, cx: &mut Context<'_, '_>) {
         for instruction in cx.dockerfile.instructions() {
@@ -113,13 +129,17 @@ impl Rule for AddInsteadOfCopy {
             let Some((sources, _)) = copy_args(instruction) else {
                 continue;
             };
-            let paths: Vec<&str> = sources.iter().map(|w| unquoted(&w.text)).collect();
-            // A source with a variable is unknown: it may be a URL or an archive.
-            let known = |p: &&str| !p.contains('$');
+            let paths: Vec<Option<String>> = sources
+                .iter()
+                .map(|w| source_value(cx, instruction, unquoted(&w.text)))
+                .collect();
+            // Through a variable the source is judged by its value; the fix is then unsafe,
+            // since an `ARG` may be given another value at build time.
+            let through_variable = sources.iter().any(|w| w.text.contains('$'));
             let local: Vec<&str> = paths
                 .iter()
-                .copied()
-                .filter(known)
+                .flatten()
+                .map(String::as_str)
                 .filter(|p| !is_archive(p) && !is_remote(p))
                 .collect();
             if local.is_empty() {
@@ -141,11 +161,12 @@ impl Rule for AddInsteadOfCopy {
             } else {
                 "COPY"
             };
-            let applicability = if local.iter().all(|p| certainly_not_archive(p)) {
-                Applicability::Safe
-            } else {
-                Applicability::Unsafe
-            };
+            let applicability =
+                if !through_variable && local.iter().all(|p| certainly_not_archive(p)) {
+                    Applicability::Safe
+                } else {
+                    Applicability::Unsafe
+                };
             let diagnostic = cx.report(instruction.span, message);
             if convertible {
                 diagnostic.fix = Some(Fix {

@@ -1,19 +1,12 @@
 //! DL3029 from-platform: `FROM --platform` with a fixed platform.
 
 use crate::rules::{Context, Rule};
-use crate::syntax::Keyword;
 
 pub struct FromPlatform;
 
 impl Rule for FromPlatform {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        for instruction in cx.dockerfile.instructions() {
-            if instruction.keyword != Keyword::From {
-                continue;
-            }
-            let Some(flag) = instruction.flag("platform") else {
-                continue;
-            };
+        for flag in super::platform_flags(cx.dockerfile) {
             let value = flag.value.as_deref().unwrap_or("");
             // `$BUILDPLATFORM` and friends are how cross-builds are meant to be written.
             if value.is_empty() || value.contains('$') {

@@ -24,8 +24,10 @@ impl Rule for InvalidLabelKey {
     }
 }
 
-/// Why a key breaks the format (lower-case letters, digits, `.` and `-`; starting with a letter
-/// and ending with a letter or digit; no `..` or `--`; not in Docker's own namespaces).
+/// Why a key breaks the format (lower-case letters, digits, `.`, `-`, `_` and `/`; starting with
+/// a letter and ending with a letter or digit; no `..` or `--`; not in Docker's own namespaces).
+/// `_` and `/` are outside Docker's recommendation but accepted as hadolint 2.15.1 accepts them:
+/// keys such as `dlc_minor_version` are common and harm no tool that reads labels.
 fn problem(key: &str) -> Option<&'static str> {
     if !key.starts_with(|c: char| c.is_ascii_lowercase()) {
         return Some("it must start with a lower-case letter");
@@ -35,9 +37,9 @@ fn problem(key: &str) -> Option<&'static str> {
     }
     if key
         .chars()
-        .any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-'))
+        .any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_/".contains(c)))
     {
-        return Some("only lower-case letters, digits, `.` and `-` are allowed");
+        return Some("only lower-case letters, digits, `.`, `-`, `_` and `/` are allowed");
     }
     if key.contains("..") || key.contains("--") {
         return Some("it must not repeat a separator (`..` or `--`)");

@@ -47,7 +47,7 @@ pub mod dl4004;
 pub mod dl4005;
 mod labels;
 
-use crate::syntax::{Args, Dockerfile, Instruction, Keyword, Word};
+use crate::syntax::{Args, Dockerfile, Flag, Instruction, Keyword, Word};
 
 /// A run of instructions: from a `FROM` up to the next, or everything before the first `FROM`.
 pub struct Stage<'a> {
@@ -261,8 +261,17 @@ pub fn image_ref(reference: &str) -> ImageRef<'_> {
     }
 }
 
-/// The `ARG`s declared before the first `FROM`, with their defaults (quotes removed): the only
-/// variables a `FROM` line can use.
+/// The `--platform` flags of the file's `FROM` instructions (DL3029, DL3065).
+pub fn platform_flags(dockerfile: &Dockerfile) -> impl Iterator<Item = &Flag> {
+    dockerfile
+        .instructions()
+        .filter(|i| i.keyword == Keyword::From)
+        .filter_map(|i| i.flag("platform"))
+}
+
+/// The `ARG`s declared before the first `FROM`, with their defaults (quotes removed, and the
+/// earlier `ARG`s put in as the build does: `ARG BASE=$REGISTRY/app`; a default naming a
+/// variable without a known value is unknown): the only variables a `FROM` line can use.
 pub fn global_args(dockerfile: &Dockerfile) -> Vec<(String, Option<String>)> {
     let mut args = Vec::new();
     for instruction in dockerfile.instructions() {
@@ -271,7 +280,11 @@ pub fn global_args(dockerfile: &Dockerfile) -> Vec<(String, Option<String>)> {
             (Keyword::Arg, Args::Words(words)) => {
                 for word in words {
                     let (name, value) = match word.text.split_once('=') {
-                        Some((name, value)) => (name, Some(unquote_value(value))),
+                        // Single quotes keep `$` literal.
+                        Some((name, value)) if value.starts_with('\'') => {
+                            (name, Some(unquote_value(value)))
+                        }
+                        Some((name, value)) => (name, expand(&unquote_value(value), &args)),
                         None => (word.text.as_str(), None),
                     };
                     args.push((name.to_string(), value));
@@ -385,6 +398,46 @@ mod tests {
         assert_eq!(expand("img:${TAG}", &args), None);
         assert_eq!(expand("img:${OTHER}", &args), None);
         assert_eq!(expand("img:${BASE%%:*}", &args), None);
+    }
+
+    #[test]
+    fn arg_defaults_take_earlier_args_in() {
+        let file = crate::syntax::parse(
+            "ARG REG=quay.io\nARG OWNER\nARG A=$REG/app\nARG B=$OWNER/app\nARG C='$REG'\nFROM x\n",
+        );
+        let values: Vec<Option<String>> = global_args(&file).into_iter().map(|(_, v)| v).collect();
+        assert_eq!(
+            values,
+            [
+                Some("quay.io".into()),
+                None,
+                Some("quay.io/app".into()),
+                None,
+                Some("$REG".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn add_sources_through_variables_are_judged_by_value_with_an_unsafe_fix() {
+        use crate::diagnostic::Applicability;
+        let fixes = |source: &str| -> Vec<Option<Applicability>> {
+            crate::lint_with(source, &crate::LintOptions::default())
+                .into_iter()
+                .filter(|d| d.code == "DL3020")
+                .map(|d| d.fix.map(|f| f.applicability))
+                .collect()
+        };
+        assert_eq!(
+            fixes("FROM alpine:3.20\nENV PKG=jdk/\nADD $PKG /\n"),
+            [Some(Applicability::Unsafe)]
+        );
+        assert_eq!(
+            fixes("FROM alpine:3.20\nADD jdk/ /\n"),
+            [Some(Applicability::Safe)]
+        );
+        assert!(fixes("FROM alpine:3.20\nENV U=https://x/y\nADD $U /\n").is_empty());
+        assert!(fixes("FROM alpine:3.20\nARG P\nADD $P /\n").is_empty());
     }
 
     #[test]

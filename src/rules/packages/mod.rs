@@ -221,6 +221,39 @@ pub fn rpm_pinned(package: &str) -> bool {
             .any(|part| part.chars().next().is_some_and(|c| c.is_ascii_digit()))
 }
 
+/// The rpm pin rules (DL3033 for `yum`, DL3041 for `dnf`/`microdnf`): packages of `install`
+/// without `-<version>`, and modules of `module install` without `:<stream>`.
+pub fn check_rpm_pins(cx: &mut Context<'_, '_>, names: &[&str]) {
+    for modules in [false, true] {
+        Pins {
+            packages: &|cmd| {
+                rpm_packages(cmd, names)
+                    .filter(|(_, module)| *module == modules)
+                    .map(|(words, _)| words)
+            },
+            pinned: if modules {
+                &|p| p.contains(':')
+            } else {
+                &rpm_pinned
+            },
+            command: &move |cmd| {
+                format!(
+                    "{} {}install",
+                    cmd.name,
+                    if modules { "module " } else { "" }
+                )
+            },
+            form: if modules {
+                "<module>:<stream>"
+            } else {
+                "<package>-<version>"
+            },
+            onbuild: true,
+        }
+        .check(cx);
+    }
+}
+
 /// The packages of `yum`/`dnf` `install` (and of `module install`, which take `name:stream`).
 /// Group installs name no versions and are left out.
 pub fn rpm_packages(cmd: &Cmd<'_>, names: &[&str]) -> Option<(Vec<Word>, bool)> {
@@ -239,18 +272,21 @@ pub fn rpm_packages(cmd: &Cmd<'_>, names: &[&str]) -> Option<(Vec<Word>, bool)> 
     }
 }
 
+/// The lines of a rule's findings on `source` (default options), for the family tests here and
+/// in [`shell`](super::shell).
+#[cfg(test)]
+pub fn finding_lines(source: &str, code: &str) -> Vec<usize> {
+    crate::lint_with(source, &crate::LintOptions::default())
+        .into_iter()
+        .filter(|d| d.code == code)
+        .map(|d| source[..d.span.start as usize].matches('\n').count() + 1)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    use super::finding_lines as codes;
     use super::rpm_pinned;
-    use crate::LintOptions;
-
-    fn codes(source: &str, code: &str) -> Vec<usize> {
-        crate::lint_with(source, &LintOptions::default())
-            .into_iter()
-            .filter(|d| d.code == code)
-            .map(|d| source[..d.span.start as usize].matches('\n').count() + 1)
-            .collect()
-    }
 
     #[test]
     fn rpm_versions_follow_the_first_dash() {

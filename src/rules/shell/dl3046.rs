@@ -2,7 +2,12 @@
 //! `-l` (`--no-log-init`). useradd then writes the user's entry into `/var/log/lastlog` and
 //! `faillog`, sparse files indexed by UID: the layer stores them at full size, gigabytes for a
 //! large UID.
+//!
+//! The fix adds `-l` after `useradd`. Unsafe: the account is the same, but the image then has no
+//! lastlog/faillog entry for the user (which is the point, and what a reader should agree to).
 
+use super::super::packages::{fix, insert_after};
+use crate::diagnostic::Applicability;
 use crate::rules::runs::Spec;
 use crate::rules::{Context, Rule};
 
@@ -54,10 +59,12 @@ impl Rule for UseraddHighUid {
                     uid.len() > 5 && uid.chars().all(|c| c.is_ascii_digit())
                 });
                 if high {
+                    let edit = insert_after(run, &cmd.name_word, "-l");
                     cx.report(
                         run.file_span(cmd.span),
                         "`useradd` with a high UID and without `-l` (`--no-log-init`) fills the layer with a huge lastlog/faillog",
-                    );
+                    )
+                    .fix = Some(fix("Add `-l`", Applicability::Unsafe, edit));
                 }
             }
         }

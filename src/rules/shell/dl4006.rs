@@ -43,7 +43,116 @@ fn script_sets_pipefail(run: &Run<'_>) -> bool {
 
 fn has_pipe(run: &Run<'_>) -> Option<Span> {
     let script = run.script.script.as_ref()?;
-    piped_command(script, 0).map(|local| run.file_span(local))
+    piped_command(script, 0)
+        .or_else(|| piped_substitution(&without_quoted_heredocs(script), 0))
+        .map(|local| run.file_span(local))
+}
+
+/// The script's text with the bodies of quoted heredocs (`<<'EOF'`, `<<"EOF"`, `<<\EOF`)
+/// blanked out, offsets kept: the shell substitutes nothing there.
+fn without_quoted_heredocs(script: &Script) -> String {
+    let mut text = script.source.clone().into_bytes();
+    for (command, _) in script.commands() {
+        for redirect in command.redirects() {
+            let quoted = script
+                .text(redirect.target.span)
+                .contains(['\'', '"', '\\']);
+            if let (true, Some(body)) = (quoted, redirect.heredoc_body) {
+                for byte in &mut text[body.range()] {
+                    if *byte != b'\n' {
+                        *byte = b' ';
+                    }
+                }
+            }
+        }
+    }
+    // Only ASCII bytes were replaced by ASCII, but a multi-byte character may have been cut.
+    String::from_utf8_lossy(&text).into_owned()
+}
+
+/// A command substitution anywhere in `text` (a `for` list, a `case` word, a redirection
+/// target, or written with backquotes) that holds a pipeline, as a span of `text`. The simple
+/// commands' own words are searched first by [`piped_command`]; this finds the rest.
+fn piped_substitution(text: &str, depth: usize) -> Option<Span> {
+    if depth >= 4 {
+        return None;
+    }
+    substitution_bodies(text).into_iter().find_map(|body| {
+        let inner = &text[body.clone()];
+        let piped = piped_command(&shell::split(inner), depth + 1).is_some()
+            || piped_substitution(inner, depth + 1).is_some();
+        piped.then(|| Span::new(body.start, body.end))
+    })
+}
+
+/// The bodies of the command substitutions of a script (`$(…)` and `` `…` ``, not `$((…))`
+/// arithmetic), as byte ranges; text in single quotes and comments is passed over, since no
+/// substitution happens there. Nested substitutions are left to the caller's recursion.
+fn substitution_bodies(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut double_quoted = false;
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\\' => at += 1,
+            b'\'' if !double_quoted => {
+                at = text[at + 1..]
+                    .find('\'')
+                    .map_or(bytes.len(), |i| at + 1 + i);
+            }
+            b'"' => double_quoted = !double_quoted,
+            b'#' if !double_quoted && (at == 0 || bytes[at - 1].is_ascii_whitespace()) => {
+                at = text[at..].find('\n').map_or(bytes.len(), |i| at + i);
+            }
+            b'`' => {
+                let end = closing_backquote(bytes, at + 1);
+                found.push(at + 1..end);
+                at = end;
+            }
+            b'$' if bytes.get(at + 1) == Some(&b'(') && bytes.get(at + 2) != Some(&b'(') => {
+                let end = closing_paren(bytes, at + 2);
+                found.push(at + 2..end);
+                at = end;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    found
+}
+
+/// Where the backquote that closes a substitution starting at `from` is (or the end).
+fn closing_backquote(bytes: &[u8], from: usize) -> usize {
+    let mut at = from;
+    while at < bytes.len() && bytes[at] != b'`' {
+        at += if bytes[at] == b'\\' { 2 } else { 1 };
+    }
+    at.min(bytes.len())
+}
+
+/// Where the `)` that closes a `$(` whose body starts at `from` is (or the end), counting
+/// nested parentheses outside quotes.
+fn closing_paren(bytes: &[u8], from: usize) -> usize {
+    let (mut depth, mut quote, mut at) = (1, None, from);
+    while at < bytes.len() {
+        match (quote, bytes[at]) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'\\') => at += 1,
+            (None, c @ (b'\'' | b'"')) => quote = Some(c),
+            (None, b'(') => depth += 1,
+            (None, b')') => {
+                depth -= 1;
+                if depth == 0 {
+                    return at;
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    bytes.len()
 }
 
 /// The first command of `script` that is a stage of a pipeline, or holds one in a command
@@ -64,8 +173,8 @@ fn piped_command(script: &Script, depth: usize) -> Option<Span> {
             .chain(&command.command.words);
         for word in words {
             let text = word.text(command.source);
-            for inner in crate::rules::runs::substitutions(text) {
-                if piped_command(&shell::split(inner), depth + 1).is_some() {
+            for body in substitution_bodies(text) {
+                if piped_command(&shell::split(&text[body]), depth + 1).is_some() {
                     return Some(command.command.span);
                 }
             }

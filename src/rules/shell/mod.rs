@@ -18,20 +18,25 @@ pub mod dl4006;
 #[cfg(test)]
 mod tests {
     use crate::LintOptions;
-
-    fn lines(source: &str, code: &str) -> Vec<usize> {
-        crate::lint_with(source, &LintOptions::default())
-            .into_iter()
-            .filter(|d| d.code == code)
-            .map(|d| source[..d.span.start as usize].matches('\n').count() + 1)
-            .collect()
-    }
+    use crate::rules::packages::finding_lines as lines;
 
     #[test]
     fn pipefail_follows_the_shell_of_each_stage() {
         let source = "FROM a AS base\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n\
                       RUN a | b\nFROM base\nRUN a | b\nFROM c\nRUN x=$(a | b)\n";
         assert_eq!(lines(source, "DL4006"), [7]);
+    }
+
+    #[test]
+    fn pipes_in_every_kind_of_substitution_count() {
+        let source = "FROM a\nRUN echo x > out=`echo $P | sed s,/,_,g`\n\
+                      RUN <<EOF\nset -ex\nfor f in $(git status | awk '{print $2}'); do cp $f /out; done\nEOF\n\
+                      RUN echo '$(a | b)' '`c | d`' # $(e | f)\n";
+        assert_eq!(lines(source, "DL4006"), [2, 5]);
+        // Heredocs of the shell inside a heredoc script: a quoted one substitutes nothing.
+        let quoted = "FROM a\nRUN <<SCRIPT\ncat <<'EOF' > notes.md\nrun `a | b` by hand\nEOF\n\
+                      cat <<EOF > v.txt\n`git log | head -1`\nEOF\nSCRIPT\n";
+        assert_eq!(lines(quoted, "DL4006"), [7]);
     }
 
     #[test]
