@@ -255,6 +255,16 @@ impl Run<'_> {
 impl Run<'_> {
     /// The value the script itself last gave `name` before offset `before` (`PKGS="a b" && apt-get
     /// install $PKGS`, `export V=1.2`): `Some(None)` when it gave one this rule cannot read.
+    /// Whether the shell is a POSIX sh (dash, ash, busybox: the default `/bin/sh` of the common
+    /// images), where an assignment before a special builtin outlives the command.
+    fn shell_keeps_special_builtin_assignments(&self) -> bool {
+        let Some(program) = self.shell.as_ref().and_then(|words| words.first()) else {
+            return true;
+        };
+        let name = program.rsplit(['/', '\\']).next().unwrap_or(program);
+        matches!(name, "sh" | "dash" | "ash" | "busybox")
+    }
+
     fn script_assignment(&self, name: &str, before: u32) -> Option<Option<String>> {
         let script = self.script.script.as_ref()?;
         let mut found = None;
@@ -262,19 +272,26 @@ impl Run<'_> {
             if command.command.span.start >= before {
                 break;
             }
-            let exported: &[Word] = match command.command.words.split_first() {
-                None => &command.command.assignments,
-                Some((first, rest))
-                    if matches!(
-                        command.literal(first).as_deref(),
+            let (prefix, exported): (&[Word], &[Word]) = match command.command.words.split_first() {
+                None => (&command.command.assignments, &[]),
+                Some((first, rest)) => {
+                    let first = command.literal(first);
+                    let declares = matches!(
+                        first.as_deref(),
                         Some("export" | "readonly" | "local" | "declare")
-                    ) =>
-                {
-                    rest
+                    );
+                    // `deps='a b' set -x`: before a special builtin, a POSIX sh keeps the
+                    // assignment (bash does not, outside its POSIX mode).
+                    let special = first.as_deref().is_some_and(is_special_builtin)
+                        && self.shell_keeps_special_builtin_assignments();
+                    match (declares, special) {
+                        (true, _) => (&command.command.assignments[..0], rest),
+                        (false, true) => (&command.command.assignments, &[]),
+                        (false, false) => continue,
+                    }
                 }
-                Some(_) => continue,
             };
-            for word in exported {
+            for word in prefix.iter().chain(exported) {
                 let text = word.text(command.source);
                 let Some((assigned, value)) = text.split_once('=') else {
                     continue;
@@ -291,6 +308,26 @@ impl Run<'_> {
         }
         found
     }
+}
+
+/// POSIX's special builtins: an assignment written before one stays in the shell.
+fn is_special_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "set"
+            | ":"
+            | "."
+            | "eval"
+            | "exec"
+            | "shift"
+            | "trap"
+            | "unset"
+            | "times"
+            | "return"
+            | "break"
+            | "continue"
+            | "exit"
+    )
 }
 
 /// The texts inside `$( … )` in a word (quotes inside are skipped over roughly: enough to find a
