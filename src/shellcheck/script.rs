@@ -1,0 +1,271 @@
+//! Which `RUN` scripts ShellCheck reads, and what it reads for each: the `#!` line of the shell
+//! that runs it, the variables Docker puts in its environment, then the script itself.
+
+use super::positions::{Builder, ScriptText};
+use crate::rules::runs::Run;
+use crate::span::Span;
+use crate::syntax::script::{Dialect, Origin};
+use crate::syntax::{Args, Dockerfile};
+use std::collections::BTreeSet;
+
+/// Docker's predefined proxy `ARG`s: in every `RUN`'s environment without an `ARG` line.
+const PREDEFINED: [&str; 8] = [
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "FTP_PROXY",
+    "ftp_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
+/// A script larger than this is not handed to ShellCheck: no real `RUN` comes near it, and
+/// ShellCheck's time grows faster than the script.
+pub const MAX_SCRIPT_BYTES: usize = 256 * 1024;
+
+/// One script for ShellCheck, and where its findings go when they have no place of their own.
+#[derive(Clone, Debug)]
+pub struct Script {
+    pub text: ScriptText,
+    /// The `RUN` instruction.
+    pub instruction: Span,
+}
+
+/// The ShellCheck input for a `RUN` script, or `None` when its shell is not one ShellCheck
+/// reads (PowerShell, cmd, zsh, a heredoc run by Python) or it is too large.
+pub fn script_of(dockerfile: &Dockerfile, run: &Run<'_>) -> Option<Script> {
+    if run.script.dialect != Dialect::Posix {
+        return None;
+    }
+    let instruction = run.instruction;
+    let mut body = Vec::new();
+    let shell = match run.script.origin {
+        Origin::Heredoc { start } => {
+            let text = heredoc_body(dockerfile, run, start)?;
+            // A body's own `#!` line says which shell runs it; its line becomes empty, so that
+            // the body keeps its line numbers under the header.
+            match text.strip_prefix("#!") {
+                Some(after) => {
+                    let first = after.find('\n').map_or(after.len(), |i| i + 1);
+                    let interpreter = after[..first].trim();
+                    body.push(Part::Filler("\n"));
+                    let rest = 2 + first;
+                    body.push(Part::File(&text[rest.min(text.len())..], start + rest as u32));
+                    shell_name(interpreter_program(interpreter))?
+                }
+                None => {
+                    body.push(Part::File(text, start));
+                    stage_shell(run)?
+                }
+            }
+        }
+        Origin::CommandLine { offset } => {
+            let Args::Text(line) = &instruction.args else {
+                return None;
+            };
+            let text = &instruction.line[offset as usize..];
+            debug_assert_eq!(text, line.text);
+            body.push(Part::Logical(text, offset));
+            // Heredocs of a command line are the script's own input: the shell reads them after
+            // the line, up to each terminator, as BuildKit hands them over.
+            if let (Some(first), Some(last)) = (instruction.heredocs.first(), instruction.heredocs.last())
+            {
+                body.push(Part::Filler("\n"));
+                let whole = Span::new(first.body.start as usize, last.terminator.end as usize);
+                body.push(Part::File(dockerfile.text(whole), whole.start));
+            }
+            stage_shell(run)?
+        }
+    };
+    let size: usize = body.iter().map(Part::len).sum();
+    if size > MAX_SCRIPT_BYTES {
+        return None;
+    }
+    let mut header = format!("#!/bin/{shell}\n");
+    for name in declared(run, &body) {
+        header.push_str(&format!("export {name}=1\n"));
+    }
+    let mut builder = Builder::new(header);
+    for part in &body {
+        match *part {
+            Part::Logical(text, offset) => builder.logical(text, offset, &instruction.line_map),
+            Part::File(text, start) => builder.file(text, start),
+            Part::Filler(text) => builder.filler(text),
+        };
+    }
+    Some(Script {
+        text: builder.finish(),
+        instruction: instruction.span,
+    })
+}
+
+/// A piece of a script's body, before it is copied into the text ShellCheck reads.
+enum Part<'a> {
+    Logical(&'a str, u32),
+    File(&'a str, u32),
+    Filler(&'a str),
+}
+
+impl Part<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Part::Logical(text, _) | Part::File(text, _) | Part::Filler(text) => text.len(),
+        }
+    }
+
+    fn text(&self) -> &str {
+        match self {
+            Part::Logical(text, _) | Part::File(text, _) | Part::Filler(text) => text,
+        }
+    }
+}
+
+fn heredoc_body<'d>(dockerfile: &'d Dockerfile, run: &Run<'_>, start: u32) -> Option<&'d str> {
+    let heredoc = run
+        .instruction
+        .heredocs
+        .iter()
+        .find(|h| h.body.start == start)?;
+    Some(dockerfile.text(heredoc.body))
+}
+
+/// The shell of the stage (its `SHELL`, else `/bin/sh`). An `ONBUILD` trigger runs in a child
+/// image whose `SHELL` this file does not know: it is read as `sh`.
+fn stage_shell(run: &Run<'_>) -> Option<&'static str> {
+    match (&run.shell, run.onbuild) {
+        (Some(words), false) => shell_name(words.first()?),
+        _ => Some("sh"),
+    }
+}
+
+/// The program of a `#!` line, or the one `env` starts.
+fn interpreter_program(line: &str) -> &str {
+    let mut words = line.split_whitespace();
+    let program = words.next().unwrap_or("");
+    if program.rsplit('/').next() == Some("env") {
+        if let Some(target) = words.find(|w| !w.starts_with('-')) {
+            return target;
+        }
+    }
+    program
+}
+
+/// The shell ShellCheck checks a program as, for the shells it knows. `ash` is read as `dash`
+/// by ShellCheck; busybox's `sh` is an `ash`.
+fn shell_name(program: &str) -> Option<&'static str> {
+    let name = program.rsplit('/').next().unwrap_or(program);
+    match name {
+        "sh" | "busybox" => Some("sh"),
+        "bash" => Some("bash"),
+        "dash" => Some("dash"),
+        "ash" => Some("ash"),
+        "ksh" | "mksh" => Some("ksh"),
+        _ => None,
+    }
+}
+
+/// The names to declare: every `ARG` and `ENV` in scope that the script mentions, and Docker's
+/// predefined proxy variables it mentions. Names the script never mentions change nothing
+/// ShellCheck says, and a file of thousands of `ENV`s would make each script that much longer.
+fn declared(run: &Run<'_>, body: &[Part<'_>]) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for part in body {
+        for word in identifiers(part.text()) {
+            if names.contains(word) {
+                continue;
+            }
+            if PREDEFINED.contains(&word) || run.vars.get(word).is_some() {
+                names.insert(word.to_string());
+            }
+        }
+    }
+    names
+}
+
+/// The shell identifiers in `text` (`[A-Za-z_][A-Za-z0-9_]*`), each maximal run once per place.
+fn identifiers(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            let start = at;
+            if bytes[at].is_ascii_alphabetic() || bytes[at] == b'_' {
+                while at < bytes.len() && (bytes[at].is_ascii_alphanumeric() || bytes[at] == b'_')
+                {
+                    at += 1;
+                }
+                return Some(&text[start..at]);
+            }
+            at += 1;
+            // A digit run is skipped whole: `1abc` holds no identifier `abc`.
+            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() && bytes[start].is_ascii_digit() {
+                at += 1;
+            }
+        }
+        None
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::runs::Runs;
+    use crate::syntax::{parse, script::run_scripts};
+
+    fn scripts(source: &str) -> Vec<Option<String>> {
+        let dockerfile = parse(source);
+        let model_scripts = run_scripts(&dockerfile);
+        let runs = Runs::new(&dockerfile, &model_scripts);
+        runs.runs
+            .iter()
+            .map(|run| script_of(&dockerfile, run).map(|s| s.text.text().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn args_and_envs_in_scope_are_declared_when_mentioned() {
+        let source = "ARG GLOBAL=1\nFROM a\nARG version\nENV home=/h other=2\nRUN echo $version $home $GLOBAL $http_proxy x_version\n";
+        assert_eq!(
+            scripts(source),
+            // GLOBAL was not declared again in the stage: Docker leaves it empty there.
+            [Some(
+                "#!/bin/sh\nexport home=1\nexport http_proxy=1\nexport version=1\necho $version $home $GLOBAL $http_proxy x_version"
+                    .to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn the_shell_decides_whether_and_how_it_is_checked() {
+        let source = "FROM a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN echo a\n\
+                      SHELL [\"pwsh\", \"-c\"]\nRUN dir\nSHELL [\"/bin/zsh\", \"-c\"]\nRUN ls\n\
+                      FROM b\nRUN <<EOF\n#!/usr/bin/env bash\necho b\nEOF\n\
+                      RUN <<EOF\n#!/usr/bin/python3\nprint(1)\nEOF\n";
+        assert_eq!(
+            scripts(source),
+            [
+                Some("#!/bin/bash\necho a".to_string()),
+                None,
+                None,
+                Some("#!/bin/bash\n\necho b\n".to_string()),
+                None,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_command_line_with_heredocs_reads_them_after_it() {
+        let source = "FROM a\nRUN cat <<A >/a && cat <<B >/b\none\nA\ntwo\nB\n";
+        assert_eq!(
+            scripts(source),
+            [Some("#!/bin/sh\ncat <<A >/a && cat <<B >/b\none\nA\ntwo\nB\n".to_string())]
+        );
+    }
+
+    #[test]
+    fn identifiers_are_whole_words() {
+        let found: Vec<&str> = identifiers("echo ${a_b}-$1x 9lives _x").collect();
+        assert_eq!(found, ["echo", "a_b", "_x"]);
+    }
+}
