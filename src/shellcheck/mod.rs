@@ -40,10 +40,11 @@ pub fn collect(source: &str, config: &Config) -> FileScripts {
     let dockerfile = syntax::parse(source);
     let model_scripts = run_scripts(&dockerfile);
     let runs = Runs::new(&dockerfile, &model_scripts);
+    let triggers = script::Triggers::of(&dockerfile);
     let scripts: Vec<script::Script> = runs
         .runs
         .iter()
-        .filter_map(|run| script::script_of(&dockerfile, run))
+        .filter_map(|run| script::script_of(&dockerfile, run, &triggers))
         .collect();
     let pragmas = if scripts.is_empty() || config.disable_ignore_pragma {
         Vec::new()

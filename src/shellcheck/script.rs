@@ -5,7 +5,8 @@ use super::positions::{Builder, ScriptText};
 use crate::rules::runs::Run;
 use crate::span::Span;
 use crate::syntax::script::{Dialect, Origin};
-use crate::syntax::{Args, Dockerfile};
+use crate::model::VarKind;
+use crate::syntax::{Args, Dockerfile, Keyword};
 use std::collections::BTreeSet;
 
 /// Docker's predefined proxy `ARG`s: in every `RUN`'s environment without an `ARG` line.
@@ -34,7 +35,7 @@ pub struct Script {
 
 /// The ShellCheck input for a `RUN` script, or `None` when its shell is not one ShellCheck
 /// reads (PowerShell, cmd, zsh, a heredoc run by Python) or it is too large.
-pub fn script_of(dockerfile: &Dockerfile, run: &Run<'_>) -> Option<Script> {
+pub fn script_of(dockerfile: &Dockerfile, run: &Run<'_>, triggers: &Triggers) -> Option<Script> {
     if run.script.dialect != Dialect::Posix {
         return None;
     }
@@ -83,7 +84,7 @@ pub fn script_of(dockerfile: &Dockerfile, run: &Run<'_>) -> Option<Script> {
         return None;
     }
     let mut header = format!("#!/bin/{shell}\n");
-    for name in declared(run, &body) {
+    for name in declared(run, &body, triggers) {
         header.push_str(&format!("export {name}=1\n"));
     }
     let mut builder = Builder::new(header);
@@ -165,17 +166,61 @@ fn shell_name(program: &str) -> Option<&'static str> {
     }
 }
 
+/// The variables `ONBUILD ARG` and `ONBUILD ENV` triggers declare, by where the trigger is: in
+/// the child image's build they come before the `ONBUILD RUN`s that follow them.
+#[derive(Debug, Default)]
+pub struct Triggers {
+    declared: Vec<(u32, String)>,
+}
+
+impl Triggers {
+    pub fn of(dockerfile: &Dockerfile) -> Triggers {
+        let mut declared = Vec::new();
+        for instruction in dockerfile.instructions() {
+            let Args::Onbuild(inner) = &instruction.args else {
+                continue;
+            };
+            let names: Vec<String> = match &inner.args {
+                Args::Words(words) if inner.keyword == Keyword::Arg => words
+                    .iter()
+                    .map(|w| w.text.split_once('=').map_or(&*w.text, |(n, _)| n).to_string())
+                    .collect(),
+                Args::KeyValues(pairs) if inner.keyword == Keyword::Env => {
+                    pairs.iter().map(|p| p.key.text.clone()).collect()
+                }
+                _ => Vec::new(),
+            };
+            declared.extend(names.into_iter().map(|n| (instruction.span.start, n)));
+        }
+        Triggers { declared }
+    }
+
+    fn declares_before(&self, name: &str, at: u32) -> bool {
+        self.declared.iter().any(|(pos, n)| *pos < at && n == name)
+    }
+}
+
 /// The names to declare: every `ARG` and `ENV` in scope that the script mentions, and Docker's
-/// predefined proxy variables it mentions. Names the script never mentions change nothing
-/// ShellCheck says, and a file of thousands of `ENV`s would make each script that much longer.
-fn declared(run: &Run<'_>, body: &[Part<'_>]) -> BTreeSet<String> {
+/// predefined proxy variables it mentions. An `ONBUILD RUN` runs in the child image's build,
+/// where this file's `ENV`s are in the image and its `ARG`s are not, after the `ONBUILD ARG`
+/// and `ENV` triggers before it. Names the script never mentions change nothing ShellCheck
+/// says, and a file of thousands of `ENV`s would make each script that much longer.
+fn declared(run: &Run<'_>, body: &[Part<'_>], triggers: &Triggers) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
+    let at = run.instruction.span.start;
     for part in body {
         for word in identifiers(part.text()) {
             if names.contains(word) {
                 continue;
             }
-            if PREDEFINED.contains(&word) || run.vars.get(word).is_some() {
+            let in_scope = match run.vars.get(word) {
+                Some(var) => !run.onbuild || var.kind == VarKind::Env,
+                None => false,
+            };
+            if PREDEFINED.contains(&word)
+                || in_scope
+                || (run.onbuild && triggers.declares_before(word, at))
+            {
                 names.insert(word.to_string());
             }
         }
@@ -219,7 +264,10 @@ mod tests {
         let runs = Runs::new(&dockerfile, &model_scripts);
         runs.runs
             .iter()
-            .map(|run| script_of(&dockerfile, run).map(|s| s.text.text().to_string()))
+            .map(|run| {
+                script_of(&dockerfile, run, &Triggers::of(&dockerfile))
+                    .map(|s| s.text.text().to_string())
+            })
             .collect()
     }
 
@@ -250,6 +298,18 @@ mod tests {
                 None,
                 Some("#!/bin/bash\n\necho b\n".to_string()),
                 None,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_trigger_sees_envs_and_earlier_triggers_not_args() {
+        let source = "FROM a\nARG a\nENV e=1\nONBUILD RUN echo $a $e $t\nONBUILD ARG t\nONBUILD RUN echo $a $e $t\n";
+        assert_eq!(
+            scripts(source),
+            [
+                Some("#!/bin/sh\nexport e=1\necho $a $e $t".to_string()),
+                Some("#!/bin/sh\nexport e=1\nexport t=1\necho $a $e $t".to_string()),
             ]
         );
     }
