@@ -365,9 +365,8 @@ pub fn is_hadolint_code(entry: &str) -> bool {
 
 /// Whether `entry` names ShellCheck findings, which layerlint reports when ShellCheck is
 /// installed: an SC code or `shellcheck` (all of them).
-fn is_shellcheck_entry(entry: &str) -> bool {
-    entry.eq_ignore_ascii_case(crate::shellcheck::NAME)
-        || (entry.to_ascii_uppercase().starts_with("SC") && is_hadolint_code(entry))
+pub fn is_shellcheck_entry(entry: &str) -> bool {
+    entry.eq_ignore_ascii_case(crate::shellcheck::NAME) || crate::shellcheck::is_code(entry)
 }
 
 /// `value` in quotes for a message, its first 60 characters when it is longer.

@@ -4,6 +4,7 @@
 //! so one process per `RUN` would cost most of the time.
 
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -34,7 +35,25 @@ struct Output {
 }
 
 /// Checks `scripts` with the ShellCheck at `binary`; returns each script's comments, by index.
+/// A script that is there more than once (the same `RUN` in many variants of an image) is
+/// checked once.
 pub fn check(binary: &Path, scripts: &[&str]) -> Result<Vec<Vec<Comment>>, String> {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut unique: Vec<&str> = Vec::new();
+    let same_as: Vec<usize> = scripts
+        .iter()
+        .map(|text| {
+            *first.entry(text).or_insert_with(|| {
+                unique.push(text);
+                unique.len() - 1
+            })
+        })
+        .collect();
+    let found = check_unique(binary, &unique)?;
+    Ok(same_as.into_iter().map(|i| found[i].clone()).collect())
+}
+
+fn check_unique(binary: &Path, scripts: &[&str]) -> Result<Vec<Vec<Comment>>, String> {
     let mut found = vec![Vec::new(); scripts.len()];
     if scripts.is_empty() {
         return Ok(found);

@@ -11,6 +11,14 @@ use std::sync::{Mutex, OnceLock};
 /// The name every ShellCheck finding carries (a pragma or `ignored` entry may use it for all).
 pub const NAME: &str = "shellcheck";
 
+/// Whether `text` is a ShellCheck code (`SC1000` to `SC3999`, any case).
+pub fn is_code(text: &str) -> bool {
+    text.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("SC"))
+        && text.len() == 6
+        && text[2..].bytes().all(|b| b.is_ascii_digit())
+        && matches!(text.as_bytes()[2], b'1'..=b'3')
+}
+
 /// The finding for `comment` on `script`, or `None` when the configuration turns its code off.
 pub fn finding(comment: &Comment, script: &Script, config: &Config) -> Option<Diagnostic> {
     let code = code(comment.code);
@@ -61,6 +69,13 @@ fn code(number: u32) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shellcheck_codes() {
+        assert!(is_code("SC2086") && is_code("sc1000") && is_code("SC3999"));
+        assert!(!is_code("SC0999") && !is_code("SC4000") && !is_code("SC208") && !is_code("DL3008"));
+        assert!(!is_code("SCé12") && !is_code("S"));
+    }
 
     #[test]
     fn codes_are_made_once() {

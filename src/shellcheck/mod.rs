@@ -11,7 +11,7 @@ mod finding;
 mod positions;
 mod script;
 
-pub use finding::NAME;
+pub use finding::{NAME, is_code};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
