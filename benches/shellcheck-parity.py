@@ -53,6 +53,25 @@ def layerlint_findings(path):
     return json.loads(out.stdout)
 
 
+WINDOWS_FROM = re.compile(r"^\s*FROM\s+.*(windows|nanoserver|servercore|ltsc20)", re.IGNORECASE)
+NOT_POSIX_SHELL = re.compile(r"^\s*SHELL\s*\[\s*\"[^\"]*(powershell|pwsh|cmd)", re.IGNORECASE)
+
+
+def not_posix(lines, line):
+    """Whether the RUN on `line` runs in a Windows stage or under a PowerShell/cmd SHELL (by the
+    text: the stage's FROM names a Windows image, or a SHELL before it names one of those), or
+    a `# hadolint shell=powershell` pragma is in the file."""
+    if any("hadolint shell=powershell" in l for l in lines):
+        return True
+    for number in range(line, 0, -1):
+        text = lines[number - 1]
+        if NOT_POSIX_SHELL.match(text):
+            return True
+        if re.match(r"^\s*FROM\s", text, re.IGNORECASE):
+            return bool(WINDOWS_FROM.match(text))
+    return False
+
+
 def run_line(lines, line):
     """The 1-based line of the RUN that holds `line`."""
     for number in range(line, 0, -1):
@@ -68,10 +87,13 @@ def main():
     args = parser.parse_args()
 
     hadolint = set()
+    unparsed = set()
     for name, findings in json.load(open(PEERS))["files"].items():
         for f in findings:
             if f["code"].startswith("SC"):
                 hadolint.add((name, f["line"], f["code"]))
+            if f["code"] == "DL1000":
+                unparsed.add(name)
     flagged_runs = {(name, line) for name, line, _ in hadolint}
 
     ours = set()
@@ -90,6 +112,13 @@ def main():
         reported[f["code"]] += 1
         where[key].append(f'{f["line"]}:{f["column"]} {f["message"]}')
 
+    def lines_of(name):
+        if name not in texts:
+            texts[name] = open(os.path.join(CORPUS, name), encoding="utf-8", errors="replace").read().splitlines()
+        return texts[name]
+
+    # Why a finding is on one side only, when the text says.
+    why = collections.Counter()
     # both, only hadolint, hidden, only layerlint
     table = collections.defaultdict(lambda: [0, 0, 0, 0])
     only = {"hadolint": collections.defaultdict(list), "layerlint": collections.defaultdict(list)}
@@ -100,11 +129,17 @@ def main():
         elif key in hadolint:
             row[1] += 1
             only["hadolint"][key[2]].append(key)
+            if not_posix(lines_of(key[0]), key[1]):
+                why["only hadolint: a Windows/PowerShell/cmd script layerlint does not check"] += 1
         elif key[:2] in flagged_runs:
             row[2] += 1
         else:
             row[3] += 1
             only["layerlint"][key[2]].append(key)
+            if key[0] in unparsed:
+                why["only layerlint: a file hadolint could not parse (DL1000)"] += 1
+            elif not_posix(lines_of(key[0]), key[1]):
+                why["only layerlint: under a `# hadolint shell=powershell` pragma"] += 1
 
     totals = [sum(r[i] for r in table.values()) for i in range(4)]
     print(f"{'code':<8} {'both':>6} {'only hadolint':>14} {'hidden':>7} {'only layerlint':>15} {'layerlint findings':>19}")
@@ -120,6 +155,9 @@ def main():
         f"RUNs with an SC finding: both {len(our_runs & flagged_runs)}, only hadolint "
         f"{len(flagged_runs - our_runs)}, only layerlint {len(our_runs - flagged_runs)}"
     )
+
+    for reason, count in why.most_common():
+        print(f"{reason}: {count}")
 
     for side in ("hadolint", "layerlint"):
         for code, keys in sorted(only[side].items()):

@@ -544,8 +544,15 @@ mod tests {
         assert_eq!(of("SC2086"), Some(Severity::Error));
         assert_eq!(of("SC2046"), Some(Severity::Info));
         let all_off = parse("c.yaml", "ignored: [shellcheck]\n").expect("valid");
-        assert_eq!(all_off.severity_of_code("SC2046", "shellcheck", Severity::Info), None);
-        assert!(parse("c.yaml", "shellcheck: false\n").expect("valid").no_shellcheck);
+        assert_eq!(
+            all_off.severity_of_code("SC2046", "shellcheck", Severity::Info),
+            None
+        );
+        assert!(
+            parse("c.yaml", "shellcheck: false\n")
+                .expect("valid")
+                .no_shellcheck
+        );
     }
 
     #[test]

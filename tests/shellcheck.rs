@@ -85,7 +85,11 @@ fn findings_are_on_the_exact_line_and_column() {
         return;
     }
     let dir = with_dockerfile(DOCKERFILE);
-    let out = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"], None);
+    let out = layerlint(
+        dir.path(),
+        &["check", "--format", "json", "Dockerfile"],
+        None,
+    );
     let found = sc_findings(&out);
     let at = |code: &str, line: u64, column: u64| {
         found
@@ -93,7 +97,10 @@ fn findings_are_on_the_exact_line_and_column() {
             .any(|f| f.0 == code && f.1 == line && f.2 == column)
     };
     // `version` is an ARG in scope: no SC2154, and its value is ShellCheck's to know.
-    assert!(!found.iter().any(|f| f.0 == "SC2154" && f.1 == 3), "{found:?}");
+    assert!(
+        !found.iter().any(|f| f.0 == "SC2154" && f.1 == 3),
+        "{found:?}"
+    );
     // The backquotes on the continuation line after a tab: line 4, column 8 (a tab is one column).
     assert!(at("SC2006", 4, 8), "{found:?}");
     assert!(found.contains(&("SC2046".into(), 4, 8, 4, 13)), "{found:?}");
@@ -102,7 +109,10 @@ fn findings_are_on_the_exact_line_and_column() {
     assert!(at("SC2086", 7, 6), "{found:?}");
     // bash: `[[` is fine, $x is not quoted.
     assert!(at("SC2086", 10, 37), "{found:?}");
-    assert!(!found.iter().any(|f| f.1 == 10 && f.0.starts_with("SC3")), "{found:?}");
+    assert!(
+        !found.iter().any(|f| f.1 == 10 && f.0.starts_with("SC3")),
+        "{found:?}"
+    );
     // The PowerShell stage is not ShellCheck's.
     assert!(!found.iter().any(|f| f.1 == 12), "{found:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -116,7 +126,11 @@ fn pragmas_and_the_config_silence_them_and_they_are_not_unused() {
     }
     let text = "FROM alpine:3.20\n# hadolint ignore=SC2086\nRUN echo $a_var\n# layerlint ignore=SC2006,SC2046 -- on purpose\nRUN ls `pwd`\nRUN echo $b_var\n";
     let dir = with_dockerfile(text);
-    let out = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"], None);
+    let out = layerlint(
+        dir.path(),
+        &["check", "--format", "json", "Dockerfile"],
+        None,
+    );
     let found = sc_findings(&out);
     let codes_on = |line: u64| -> Vec<&str> {
         found
@@ -140,7 +154,11 @@ fn pragmas_and_the_config_silence_them_and_they_are_not_unused() {
         "ignored: [SC2154]\noverride:\n  error: [SC2086]\n",
     )
     .unwrap();
-    let out = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"], None);
+    let out = layerlint(
+        dir.path(),
+        &["check", "--format", "json", "Dockerfile"],
+        None,
+    );
     let all: Value = serde_json::from_slice(&out.stdout).unwrap();
     let sc: Vec<&Value> = all
         .as_array()
@@ -168,12 +186,24 @@ fn no_shellcheck_and_the_config_key_turn_it_off() {
         None,
     );
     assert!(sc_findings(&out).is_empty());
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     fs::write(dir.path().join(".layerlint.yaml"), "shellcheck: false\n").unwrap();
-    let out = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"], None);
+    let out = layerlint(
+        dir.path(),
+        &["check", "--format", "json", "Dockerfile"],
+        None,
+    );
     assert!(sc_findings(&out).is_empty());
     fs::remove_file(dir.path().join(".layerlint.yaml")).unwrap();
-    let out = layerlint(dir.path(), &["check", "--format", "json", "Dockerfile"], None);
+    let out = layerlint(
+        dir.path(),
+        &["check", "--format", "json", "Dockerfile"],
+        None,
+    );
     assert!(!sc_findings(&out).is_empty());
 }
 
@@ -201,12 +231,20 @@ fn without_shellcheck_one_note_and_no_findings() {
     let out = layerlint(dir.path(), &args, Some(path));
     assert!(sc_findings(&out).is_empty());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.matches("`shellcheck` is not on PATH").count(), 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("`shellcheck` is not on PATH").count(),
+        1,
+        "{stderr}"
+    );
     // Turned off, nothing is said.
     let mut off = args.to_vec();
     off.insert(1, "--no-shellcheck");
     let out = layerlint(dir.path(), &off, Some(path));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -216,7 +254,11 @@ fn fix_and_other_formats_carry_sc_findings() {
     }
     // The two RUNs merge (DL3059's safe fix); the SC finding is reported on the fixed text.
     let dir = with_dockerfile("FROM alpine:3.20\nRUN echo one\nRUN echo $a_var\n");
-    let out = layerlint(dir.path(), &["check", "--fix", "--format", "json", "Dockerfile"], None);
+    let out = layerlint(
+        dir.path(),
+        &["check", "--fix", "--format", "json", "Dockerfile"],
+        None,
+    );
     let fixed = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
     let line = fixed
         .lines()
@@ -229,7 +271,11 @@ fn fix_and_other_formats_carry_sc_findings() {
         "{fixed}\n{found:?}"
     );
     for format in ["sarif", "github", "gnu", "checkstyle", "codeclimate"] {
-        let out = layerlint(dir.path(), &["check", "--format", format, "Dockerfile"], None);
+        let out = layerlint(
+            dir.path(),
+            &["check", "--format", format, "Dockerfile"],
+            None,
+        );
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(stdout.contains("SC2086"), "{format}: {stdout}");
     }

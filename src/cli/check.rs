@@ -77,7 +77,15 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
         .filter_map(|(input, settings)| Some((input, settings?)))
         .unzip();
     let check = |(input, settings): (&&Input, Settings)| {
-        check_input(input, stdin_name, context, settings, mode, readonly_ok, &shellcheck)
+        check_input(
+            input,
+            stdin_name,
+            context,
+            settings,
+            mode,
+            readonly_ok,
+            &shellcheck,
+        )
     };
     // `collect` keeps the inputs' order, so the output does not depend on thread timing.
     // One file (a pre-commit hook's usual call) is not worth starting a thread pool for.

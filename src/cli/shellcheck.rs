@@ -33,7 +33,7 @@ impl Stage {
         match self {
             Stage::Off => Wanted::No,
             Stage::Missing => Wanted::Missing,
-            Stage::Ready(_) => Wanted::Yes(shellcheck::collect(&report.source, config)),
+            Stage::Ready(_) => Wanted::Yes(Box::new(shellcheck::collect(&report.source, config))),
         }
     }
 
@@ -49,7 +49,7 @@ impl Stage {
         let (reports, scripts): (Vec<&mut FileReport>, Vec<FileScripts>) = files
             .into_iter()
             .filter_map(|(report, wanted)| match wanted {
-                Wanted::Yes(scripts) if !scripts.is_empty() => Some((report, scripts)),
+                Wanted::Yes(scripts) if !scripts.is_empty() => Some((report, *scripts)),
                 _ => None,
             })
             .unzip();
@@ -79,7 +79,7 @@ pub enum Wanted {
     No,
     /// It would be checked, but there is no ShellCheck.
     Missing,
-    Yes(FileScripts),
+    Yes(Box<FileScripts>),
 }
 
 /// What the stage has to tell the user, once per run.

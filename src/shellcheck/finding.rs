@@ -73,7 +73,9 @@ mod tests {
     #[test]
     fn shellcheck_codes() {
         assert!(is_code("SC2086") && is_code("sc1000") && is_code("SC3999"));
-        assert!(!is_code("SC0999") && !is_code("SC4000") && !is_code("SC208") && !is_code("DL3008"));
+        assert!(
+            !is_code("SC0999") && !is_code("SC4000") && !is_code("SC208") && !is_code("DL3008")
+        );
         assert!(!is_code("SCé12") && !is_code("S"));
     }
 

@@ -160,7 +160,10 @@ impl ScriptText {
             return None;
         }
         let start = self.offset(line, column)?;
-        let end = self.offset(end_line, end_column).unwrap_or(start).max(start);
+        let end = self
+            .offset(end_line, end_column)
+            .unwrap_or(start)
+            .max(start);
         let file_start = self.to_file(start, false)?;
         let file_end = if end == start {
             file_start
@@ -173,13 +176,9 @@ impl ScriptText {
     /// The file offset of a script offset; `ends`: the offset ends a span, so at a boundary
     /// between pieces it stays with the piece before.
     fn to_file(&self, offset: usize, ends: bool) -> Option<usize> {
-        let index = self.pieces.partition_point(|p| {
-            if ends {
-                p.at < offset
-            } else {
-                p.at <= offset
-            }
-        });
+        let index = self
+            .pieces
+            .partition_point(|p| if ends { p.at < offset } else { p.at <= offset });
         // Filler has no place in the file: the nearest piece before it that has one answers, at
         // its own end.
         let mut index = index.checked_sub(1)?;
