@@ -31,6 +31,14 @@ fn layerlint(dir: &Path, args: &[&str], path: Option<&str>) -> Output {
     command.output().expect("layerlint runs")
 }
 
+/// `check --format json [extra] Dockerfile` in `dir`, with the PATH of the test.
+fn check_json(dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["check", "--format", "json"];
+    args.extend(extra);
+    args.push("Dockerfile");
+    layerlint(dir, &args, None)
+}
+
 /// `(code, line, column, end line, end column)` of each SC finding in a JSON report.
 fn sc_findings(output: &Output) -> Vec<(String, u64, u64, u64, u64)> {
     let findings: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
@@ -85,11 +93,7 @@ fn findings_are_on_the_exact_line_and_column() {
         return;
     }
     let dir = with_dockerfile(DOCKERFILE);
-    let out = layerlint(
-        dir.path(),
-        &["check", "--format", "json", "Dockerfile"],
-        None,
-    );
+    let out = check_json(dir.path(), &[]);
     let found = sc_findings(&out);
     let at = |code: &str, line: u64, column: u64| {
         found
@@ -126,11 +130,7 @@ fn pragmas_and_the_config_silence_them_and_they_are_not_unused() {
     }
     let text = "FROM alpine:3.20\n# hadolint ignore=SC2086\nRUN echo $a_var\n# layerlint ignore=SC2006,SC2046 -- on purpose\nRUN ls `pwd`\nRUN echo $b_var\n";
     let dir = with_dockerfile(text);
-    let out = layerlint(
-        dir.path(),
-        &["check", "--format", "json", "Dockerfile"],
-        None,
-    );
+    let out = check_json(dir.path(), &[]);
     let found = sc_findings(&out);
     let codes_on = |line: u64| -> Vec<&str> {
         found
@@ -154,11 +154,7 @@ fn pragmas_and_the_config_silence_them_and_they_are_not_unused() {
         "ignored: [SC2154]\noverride:\n  error: [SC2086]\n",
     )
     .unwrap();
-    let out = layerlint(
-        dir.path(),
-        &["check", "--format", "json", "Dockerfile"],
-        None,
-    );
+    let out = check_json(dir.path(), &[]);
     let all: Value = serde_json::from_slice(&out.stdout).unwrap();
     let sc: Vec<&Value> = all
         .as_array()
@@ -180,30 +176,14 @@ fn no_shellcheck_and_the_config_key_turn_it_off() {
         return;
     }
     let dir = with_dockerfile("FROM alpine:3.20\nRUN echo $a_var\n");
-    let out = layerlint(
-        dir.path(),
-        &["check", "--no-shellcheck", "--format", "json", "Dockerfile"],
-        None,
-    );
+    let out = check_json(dir.path(), &["--no-shellcheck"]);
     assert!(sc_findings(&out).is_empty());
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.stderr.is_empty(), "{out:?}");
     fs::write(dir.path().join(".layerlint.yaml"), "shellcheck: false\n").unwrap();
-    let out = layerlint(
-        dir.path(),
-        &["check", "--format", "json", "Dockerfile"],
-        None,
-    );
+    let out = check_json(dir.path(), &[]);
     assert!(sc_findings(&out).is_empty());
     fs::remove_file(dir.path().join(".layerlint.yaml")).unwrap();
-    let out = layerlint(
-        dir.path(),
-        &["check", "--format", "json", "Dockerfile"],
-        None,
-    );
+    let out = check_json(dir.path(), &[]);
     assert!(!sc_findings(&out).is_empty());
 }
 
@@ -254,11 +234,7 @@ fn fix_and_other_formats_carry_sc_findings() {
     }
     // The two RUNs merge (DL3059's safe fix); the SC finding is reported on the fixed text.
     let dir = with_dockerfile("FROM alpine:3.20\nRUN echo one\nRUN echo $a_var\n");
-    let out = layerlint(
-        dir.path(),
-        &["check", "--fix", "--format", "json", "Dockerfile"],
-        None,
-    );
+    let out = check_json(dir.path(), &["--fix"]);
     let fixed = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
     let line = fixed
         .lines()
