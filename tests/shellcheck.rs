@@ -228,6 +228,25 @@ fn without_shellcheck_one_note_and_no_findings() {
 }
 
 #[test]
+fn a_script_shellcheck_would_take_forever_on_is_left_out_and_said_so() {
+    if !have_shellcheck() {
+        return;
+    }
+    // Twenty nested substitutions: ShellCheck did not finish such a line in 30 s.
+    let deep = format!("echo {}x{}", "$(echo ".repeat(20), ")".repeat(20));
+    let dir = with_dockerfile(&format!("FROM alpine:3.20\nRUN {deep}\nRUN echo $a_var\n"));
+    let out = check_json(dir.path(), &[]);
+    let found = sc_findings(&out);
+    assert!(found.iter().all(|f| f.1 == 3), "{found:?}");
+    assert!(found.iter().any(|f| f.0 == "SC2086"), "{found:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("note: 1 RUN script was not checked by ShellCheck"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn fix_and_other_formats_carry_sc_findings() {
     if !have_shellcheck() {
         return;

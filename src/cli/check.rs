@@ -104,7 +104,7 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
         })
         .collect();
     match shellcheck.finish(asked) {
-        Some(Said::Missing(note)) if !args.quiet => eprintln!("{note}"),
+        Some(Said::Note(note)) if !args.quiet => eprintln!("{note}"),
         Some(Said::Failed(warning)) => eprintln!("{warning}"),
         _ => {}
     }

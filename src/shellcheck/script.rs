@@ -40,7 +40,7 @@ pub struct Script {
 }
 
 /// The ShellCheck input for a `RUN` script, or `None` when its shell is not one ShellCheck
-/// reads (PowerShell, cmd, zsh, a heredoc run by Python) or it is too large.
+/// reads (PowerShell, cmd, zsh, a heredoc run by Python).
 pub fn script_of(dockerfile: &Dockerfile, run: &Run<'_>, triggers: &Triggers) -> Option<Script> {
     if run.script.dialect != Dialect::Posix {
         return None;
@@ -87,14 +87,6 @@ pub fn script_of(dockerfile: &Dockerfile, run: &Run<'_>, triggers: &Triggers) ->
             stage_shell(run)?
         }
     };
-    let size: usize = body.iter().map(Part::len).sum();
-    if size > MAX_SCRIPT_BYTES
-        || body
-            .iter()
-            .any(|p| substitution_depth(p.text()) > MAX_SUBSTITUTION_DEPTH)
-    {
-        return None;
-    }
     let mut header = format!("#!/bin/{shell}\n");
     for name in declared(run, &body, triggers) {
         header.push_str(&format!("export {name}=1\n"));
@@ -113,6 +105,13 @@ pub fn script_of(dockerfile: &Dockerfile, run: &Run<'_>, triggers: &Triggers) ->
     })
 }
 
+/// Whether ShellCheck's time on `script` could explode (see [`MAX_SCRIPT_BYTES`] and
+/// [`MAX_SUBSTITUTION_DEPTH`]): such a script is left out.
+pub fn too_costly(script: &Script) -> bool {
+    let text = script.text.text();
+    text.len() > MAX_SCRIPT_BYTES || substitution_depth(text) > MAX_SUBSTITUTION_DEPTH
+}
+
 /// A piece of a script's body, before it is copied into the text ShellCheck reads.
 enum Part<'a> {
     Logical(&'a str, u32),
@@ -121,12 +120,6 @@ enum Part<'a> {
 }
 
 impl Part<'_> {
-    fn len(&self) -> usize {
-        match self {
-            Part::Logical(text, _) | Part::File(text, _) | Part::Filler(text) => text.len(),
-        }
-    }
-
     fn text(&self) -> &str {
         match self {
             Part::Logical(text, _) | Part::File(text, _) | Part::Filler(text) => text,
@@ -373,10 +366,16 @@ mod tests {
         assert_eq!(substitution_depth("((1+1)) ) ) $("), 1);
         let deep = format!("echo {}x{}", "$(echo ".repeat(9), ")".repeat(9));
         let source = format!("FROM a\nRUN {deep}\nRUN echo ok\n");
-        assert_eq!(
-            scripts(&source),
-            [None, Some("#!/bin/sh\necho ok".to_string())]
-        );
+        let dockerfile = parse(&source);
+        let model_scripts = run_scripts(&dockerfile);
+        let runs = Runs::new(&dockerfile, &model_scripts);
+        let costly: Vec<bool> = runs
+            .runs
+            .iter()
+            .filter_map(|run| script_of(&dockerfile, run, &Triggers::default()))
+            .map(|script| too_costly(&script))
+            .collect();
+        assert_eq!(costly, [true, false]);
     }
 
     #[test]
