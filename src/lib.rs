@@ -10,6 +10,7 @@ pub mod model;
 pub mod project;
 pub mod report;
 pub mod rules;
+pub mod shellcheck;
 pub mod span;
 pub mod suppress;
 pub mod syntax;

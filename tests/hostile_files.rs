@@ -408,7 +408,7 @@ fn codes_that_exist_nowhere_fail_and_hadolint_codes_get_a_note() {
     let dir = project(&[
         ("Dockerfile", TWO_RUNS),
         ("nope.yaml", b"ignored: [NOPE999]\n"),
-        ("hadolint.yaml", b"ignored: [SC2154, SC2086]\n"),
+        ("hadolint.yaml", b"ignored: [DL3017, DL3005]\n"),
     ]);
     let run = lint(dir.path(), &["--select", "LL999", "Dockerfile"]);
     assert_eq!(run.code, 2);
@@ -428,18 +428,18 @@ fn codes_that_exist_nowhere_fail_and_hadolint_codes_get_a_note() {
     assert_eq!(run.out(), "");
     let run = lint(
         dir.path(),
-        &["--ignore", "SC2154", "-c", "hadolint.yaml", "Dockerfile"],
+        &["--ignore", "DL3017", "-c", "hadolint.yaml", "Dockerfile"],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("note: --ignore SC2154: a hadolint rule layerlint does not have"),
+            .contains("note: --ignore DL3017: a hadolint rule layerlint does not have"),
         "{}",
         run.stderr
     );
     assert!(
         run.stderr
-            .contains("SC2154, SC2086 are hadolint rules layerlint does not have"),
+            .contains("DL3017, DL3005 are hadolint rules layerlint does not have"),
         "{}",
         run.stderr
     );

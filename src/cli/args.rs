@@ -132,6 +132,11 @@ pub struct CheckArgs {
     /// Print the findings only, without the summary lines
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// Do not run ShellCheck on RUN scripts (also the config key `shellcheck: false`). By
+    /// default the `shellcheck` program on PATH checks every sh/bash script, as in hadolint
+    #[arg(long)]
+    pub no_shellcheck: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ use super::args::CheckArgs;
 use super::fix::{self, FileFix, FixMode};
 use super::output::{ColorPolicy, is_closed_pipe, print_error};
 use super::settings::{self, Settings};
+use super::shellcheck::{Said, Stage, Wanted};
 use layerlint::files::{self, FileError, Input, STDIN_PATH};
 use layerlint::project::BuildContext;
 use layerlint::report::{self, FileReport, Report, Stream};
@@ -19,6 +20,8 @@ struct Checked {
     /// The lowest severity that fails the run for this file.
     fail_at: Option<Severity>,
     fix: Option<FileFix>,
+    /// What it asks of ShellCheck, which runs once all files are here.
+    shellcheck: Wanted,
     /// Files next to it that could not be read (an ignore file of its build context): it was
     /// linted without them.
     side_errors: Vec<FileError>,
@@ -78,6 +81,7 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
     let stdin_name = args.stdin_filename.as_deref();
     let context = args.context.as_deref();
     let readonly_ok = args.fix_readonly;
+    let shellcheck = Stage::new(args);
     // A file under a configuration that could not be used is not linted: its error is printed.
     let (inputs, settings): (Vec<&Input>, Vec<Settings>) = discovery
         .inputs
@@ -86,15 +90,37 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
         .filter_map(|(input, settings)| Some((input, settings?)))
         .unzip();
     let check = |(input, settings): (&&Input, Settings)| {
-        check_input(input, stdin_name, context, settings, mode, readonly_ok)
+        check_input(
+            input,
+            stdin_name,
+            context,
+            settings,
+            mode,
+            readonly_ok,
+            &shellcheck,
+        )
     };
     // `collect` keeps the inputs' order, so the output does not depend on thread timing.
     // One file (a pre-commit hook's usual call) is not worth starting a thread pool for.
-    let results: Vec<Result<Checked, FileError>> = if inputs.len() == 1 {
+    let mut results: Vec<Result<Checked, FileError>> = if inputs.len() == 1 {
         inputs.iter().zip(settings).map(check).collect()
     } else {
         inputs.par_iter().zip(settings).map(check).collect()
     };
+    // ShellCheck's findings join the reports before the exit code is decided.
+    let asked = results
+        .iter_mut()
+        .filter_map(|result| result.as_mut().ok())
+        .map(|checked| {
+            let wanted = std::mem::replace(&mut checked.shellcheck, Wanted::No);
+            (&mut checked.report, wanted)
+        })
+        .collect();
+    match shellcheck.finish(asked) {
+        Some(Said::Note(note)) if !args.quiet => eprintln!("{note}"),
+        Some(Said::Failed(warning)) => eprintln!("{warning}"),
+        _ => {}
+    }
 
     let mut errors = discovery.errors;
     let mut side_errors = Vec::new();
@@ -198,6 +224,7 @@ fn check_input(
     settings: Settings,
     mode: FixMode,
     readonly_ok: bool,
+    shellcheck: &Stage,
 ) -> Result<Checked, FileError> {
     let file = files::load(input, stdin_name)?;
     let build_context = build_context(input, context);
@@ -214,10 +241,12 @@ fn check_input(
         config: settings.config,
     };
     let (report, fix) = fix::check_file(file, &options, mode, readonly_ok);
+    let shellcheck = shellcheck.collect(&report, &options.config);
     Ok(Checked {
         report,
         fail_at: settings.fail_at,
         fix,
+        shellcheck,
         side_errors,
     })
 }

@@ -11,6 +11,7 @@ mod fix;
 mod output;
 mod rules;
 mod settings;
+mod shellcheck;
 
 pub use args::{Cli, Command, with_default_command};
 

@@ -27,6 +27,7 @@ pub fn list() -> Exit {
             ));
         }
     }
+    out.push_str(SHELLCHECK_CODES);
     print!("{out}");
     Exit::Clean
 }
@@ -89,7 +90,22 @@ const MODEL_BASED: [&str; 8] = [
     "DL3009", "DL3019", "DL3032", "DL3036", "DL3040", "DL3042", "DL3059", "DL3060",
 ];
 
+/// What `rules` and `rule SC2086` say of ShellCheck's codes, which have no documentation here.
+const SHELLCHECK_CODES: &str = "\
+SC1000-SC3999: ShellCheck's findings on RUN scripts (sh, bash, dash, ash, ksh), reported under
+ShellCheck's codes and levels when the `shellcheck` program is on PATH (as hadolint reports them);
+turned off with --no-shellcheck or `shellcheck: false`. https://www.shellcheck.net/wiki/ explains
+each code.
+";
+
 pub fn show(wanted: &str) -> Exit {
+    if layerlint::shellcheck::is_code(wanted) {
+        let code = wanted.to_ascii_uppercase();
+        print!(
+            "{code} comes from ShellCheck, not from layerlint: https://www.shellcheck.net/wiki/{code}\n\n{SHELLCHECK_CODES}"
+        );
+        return Exit::Clean;
+    }
     let Some(doc) = rules::find(wanted) else {
         if layerlint::config::is_hadolint_code(wanted) {
             eprintln!(

@@ -45,7 +45,7 @@ pub fn check_flags(args: &CheckArgs) -> Result<Vec<String>, String> {
     ];
     for (flag, codes) in flags {
         for code in codes {
-            if rules::find(code).is_some() {
+            if rules::find(code).is_some() || config::is_shellcheck_entry(code) {
                 continue;
             }
             if config::is_hadolint_code(code) {
