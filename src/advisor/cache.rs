@@ -1,0 +1,441 @@
+//! The cache simulation: given the context files that changed and the build arguments passed,
+//! which steps keep their cache and which rebuild, and why the first miss of each stage happened.
+//!
+//! The rules, BuildKit's and buildah's alike (checked against buildah 1.28 by
+//! tests/layers_cache.rs):
+//! - a step's cache key chains from the step before it: after the first miss in a stage every
+//!   later step rebuilds, and a stage built `FROM` a stage that rebuilt rebuilds whole;
+//! - `COPY`/`ADD` from the context key on the content of what they copy, after `.dockerignore`
+//!   (a changed file that is ignored or not copied changes nothing; a touched file neither);
+//! - every `RUN` has every build argument in scope in its environment, so a build argument whose
+//!   value differs from its default misses at the first `RUN` after its `ARG` (or the first step
+//!   whose text names it), used or not; the `ARG` step itself stays cached;
+//! - `COPY --from` keys on the content of the files it copies: when the other stage rebuilt, it
+//!   rebuilds only if those files came out different, which the model cannot tell ("may");
+//! - stages the target does not need are not built.
+//!
+//! Where the two differ: BuildKit keys `RUN --mount=type=bind` on the mounted files' content;
+//! buildah does not, and keeps the step cached when a mounted file changes.
+
+use super::plan::{
+    Plan, StageRebuild, context_relative, referenced_names, source_reads, stage_label, stage_ref,
+};
+use crate::model::{Base, Input, Model, PackageAction, Step, VarKind};
+use crate::project::BuildContext;
+use crate::syntax::{Args, Keyword};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Whose cache rules to follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Builder {
+    BuildKit,
+    Buildah,
+}
+
+/// What changed since the build whose cache is reused.
+#[derive(Clone, Debug)]
+pub struct Change {
+    /// Context-relative paths of changed files.
+    pub paths: Vec<String>,
+    /// `--build-arg NAME=VALUE` of the new build (the old one passed none).
+    pub build_args: Vec<(String, String)>,
+    pub builder: Builder,
+}
+
+/// What happens to one step in the new build.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Verdict {
+    /// Its stage is not needed for the target.
+    NotBuilt,
+    Cached,
+    /// The step runs again. `cause` says why when the miss is its own (not one inherited from
+    /// an earlier step or the base stage); `after_line` names the step whose miss it follows.
+    Rebuilds {
+        cause: Option<String>,
+        after_line: Option<usize>,
+    },
+    /// Rebuilds only if what it reads came out different (a `COPY --from` a stage that
+    /// rebuilt, a download).
+    May { cause: String },
+}
+
+impl Verdict {
+    pub fn is_cached(&self) -> bool {
+        matches!(self, Verdict::Cached)
+    }
+}
+
+/// Fills `cache` of every step of the plan and `rebuild` of every stage.
+pub fn simulate(plan: &mut Plan, model: &Model<'_>, context: &BuildContext, change: &Change) {
+    let ignore = context.dockerignore();
+    let changed: Vec<String> = change
+        .paths
+        .iter()
+        .map(|p| context_relative(p))
+        .filter(|p| !ignore.as_ref().is_some_and(|i| i.excludes(p)))
+        .collect();
+    let args: HashMap<&str, &str> = change
+        .build_args
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let mut sim = Simulator {
+        model,
+        changed: &changed,
+        args: &args,
+        builder: change.builder,
+        outcome: vec![Outcome::Cached; model.stages.len()],
+        tainted_at_end: vec![HashMap::new(); model.stages.len()],
+    };
+    for stage in &model.stages {
+        let index = stage.index;
+        if !plan.stages[index].built {
+            for step in &mut plan.stages[index].steps {
+                step.cache = Some(Verdict::NotBuilt);
+            }
+            continue;
+        }
+        let verdicts = sim.stage(index);
+        let rebuild = explain(model, plan, index, &verdicts);
+        for (row, verdict) in plan.stages[index].steps.iter_mut().zip(verdicts) {
+            row.cache = Some(verdict);
+        }
+        plan.stages[index].rebuild = rebuild;
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    Cached,
+    /// Something rebuilt, but maybe to the same files.
+    May,
+    Rebuilt,
+}
+
+struct Simulator<'s, 'a> {
+    model: &'s Model<'a>,
+    changed: &'s [String],
+    args: &'s HashMap<&'s str, &'s str>,
+    builder: Builder,
+    outcome: Vec<Outcome>,
+    /// Per stage, the variables whose value changed, with why, as the stage ends.
+    tainted_at_end: Vec<HashMap<String, String>>,
+}
+
+impl Simulator<'_, '_> {
+    fn stage(&mut self, index: usize) -> Vec<Verdict> {
+        let stage = &self.model.stages[index];
+        let mut tainted: HashMap<String, String> = HashMap::new();
+        // Why the stage rebuilds from its first step, if it does: its base stage rebuilt, or
+        // its FROM line names another image.
+        let mut from_start: Option<Verdict> = match stage.base {
+            Base::Stage(base) => {
+                tainted = self.tainted_at_end[base].clone();
+                let label = stage_label(self.model.stages[base].name.as_deref(), base);
+                match self.outcome[base] {
+                    Outcome::Rebuilt => Some(Verdict::Rebuilds {
+                        cause: Some(format!("starts from stage {label}, which rebuilds")),
+                        after_line: None,
+                    }),
+                    Outcome::May => Some(Verdict::May {
+                        cause: format!("starts from stage {label}, which may rebuild"),
+                    }),
+                    Outcome::Cached => None,
+                }
+            }
+            _ => self.from_changes(stage.from).map(|cause| Verdict::Rebuilds {
+                cause: Some(cause),
+                after_line: None,
+            }),
+        };
+        // The line of the first sure miss, and of the first "may".
+        let mut missed: Option<usize> = None;
+        let mut maybe: Option<usize> = None;
+        let mut verdicts = Vec::with_capacity(stage.steps.len());
+        for (i, step) in stage.steps.iter().enumerate() {
+            let line = self.model.dockerfile.line_of(step.instruction.span.start);
+            // Always asked, so that the changed variables are followed past a miss.
+            let own = self.own_cause(index, step, stage.steps.get(i + 1), &mut tainted);
+            let verdict = if let Some(at) = missed {
+                Verdict::Rebuilds {
+                    cause: None,
+                    after_line: Some(at),
+                }
+            } else if let Some(start) = from_start.take() {
+                start
+            } else {
+                match (own, maybe) {
+                    (Some(own), _) => own,
+                    (None, Some(at)) => Verdict::May {
+                        cause: format!("follows line {at}, which may rebuild"),
+                    },
+                    (None, None) => Verdict::Cached,
+                }
+            };
+            match &verdict {
+                Verdict::Rebuilds { .. } => missed = missed.or(Some(line)),
+                Verdict::May { .. } => maybe = maybe.or(Some(line)),
+                _ => {}
+            }
+            verdicts.push(verdict);
+        }
+        self.outcome[index] = if missed.is_some() {
+            Outcome::Rebuilt
+        } else if maybe.is_some() {
+            Outcome::May
+        } else {
+            Outcome::Cached
+        };
+        self.tainted_at_end[index] = tainted;
+        verdicts
+    }
+
+    /// The reason the `FROM` line names another image: a global build argument it uses changes.
+    fn from_changes(&self, from: &crate::syntax::Instruction) -> Option<String> {
+        let text = &self.model.dockerfile.source[from.span.range()];
+        let names = crate::syntax::vars::references(text, self.model.dockerfile.escape);
+        names.into_iter().find_map(|r| {
+            let name = text.get(r.name)?;
+            let old = self.model.global_args.get(name)?;
+            let new = self.args.get(name)?;
+            (old.value.as_deref() != Some(*new)).then(|| {
+                format!(
+                    "its FROM line uses ARG {name}, which changes ({} → {new})",
+                    shown(old.value.as_deref())
+                )
+            })
+        })
+    }
+
+    /// Why this step misses on its own, if it does; updates the changed variables for the steps
+    /// after it.
+    fn own_cause(
+        &self,
+        stage: usize,
+        step: &Step<'_>,
+        next: Option<&Step<'_>>,
+        tainted: &mut HashMap<String, String>,
+    ) -> Option<Verdict> {
+        let keyword = step.instruction.keyword;
+        let rebuilds = |cause: String| {
+            Some(Verdict::Rebuilds {
+                cause: Some(cause),
+                after_line: None,
+            })
+        };
+        let names = referenced_names(self.model, step);
+        if keyword == Keyword::Arg {
+            self.declare_args(step, next, &names, tainted);
+            // The ARG step itself keeps its cache: the value reaches the steps that use it.
+            return None;
+        }
+        // A variable the text names, or (for RUN) any changed one in scope.
+        let text_var = names
+            .iter()
+            .find_map(|n| tainted.get(n).filter(|_| step.vars.get(n).is_some()));
+        let text_cause = text_var.cloned();
+        if keyword == Keyword::Env {
+            if let (Some(cause), Args::KeyValues(pairs)) = (&text_cause, &step.instruction.args)
+            {
+                for pair in pairs {
+                    tainted.insert(
+                        pair.key.text.clone(),
+                        format!("ENV {} is set from {cause}", pair.key.text),
+                    );
+                }
+            }
+        }
+        if let Some(cause) = text_cause {
+            return rebuilds(format!("names {cause}"));
+        }
+        if keyword == Keyword::Run {
+            let in_scope = step
+                .vars
+                .iter()
+                .filter(|v| v.kind == VarKind::Arg || tainted.contains_key(&v.name))
+                .find_map(|v| tainted.get(&v.name).cloned());
+            if let Some(cause) = in_scope {
+                return rebuilds(format!("has {cause} in its environment"));
+            }
+        }
+        let effects = step.effects.as_deref()?;
+        let mut may = None;
+        for input in &effects.inputs {
+            match input {
+                Input::Context { sources, .. } => {
+                    let mounted = keyword == Keyword::Run;
+                    if mounted && self.builder == Builder::Buildah {
+                        continue;
+                    }
+                    if let Some(path) = self.changed_read(step, sources) {
+                        let verb = if mounted { "mounts" } else { "reads" };
+                        return rebuilds(format!("{verb} {path}, which changed"));
+                    }
+                }
+                Input::Stage { from, .. } => {
+                    if keyword == Keyword::Run && self.builder == Builder::Buildah {
+                        continue;
+                    }
+                    let Some(other) = stage_ref(self.model, from, stage) else {
+                        continue;
+                    };
+                    if self.outcome[other] != Outcome::Cached {
+                        may = Some(Verdict::May {
+                            cause: format!(
+                                "stage {} rebuilds; this step rebuilds only if the files it reads from it change",
+                                stage_label(self.model.stages[other].name.as_deref(), other)
+                            ),
+                        });
+                    }
+                }
+                Input::Remote { url, .. } => {
+                    may = Some(Verdict::May {
+                        cause: format!("downloads {url} again; rebuilds if it changed"),
+                    });
+                }
+            }
+        }
+        may
+    }
+
+    /// `ARG`: a name whose build argument differs from the value it would have had, or whose
+    /// default names a changed variable, is changed from here on.
+    fn declare_args(
+        &self,
+        step: &Step<'_>,
+        next: Option<&Step<'_>>,
+        names: &[String],
+        tainted: &mut HashMap<String, String>,
+    ) {
+        let Args::Words(words) = &step.instruction.args else {
+            return;
+        };
+        let depends = names.iter().find_map(|n| tainted.get(n).cloned());
+        for word in words {
+            let (name, default) = match word.text.split_once('=') {
+                Some((name, default)) => (name, Some(default)),
+                None => (word.text.as_str(), None),
+            };
+            // The value the old build had: what the next step sees (the model's value).
+            let old = next
+                .and_then(|n| n.vars.get(name))
+                .filter(|v| v.kind == VarKind::Arg)
+                .and_then(|v| v.value.clone());
+            match self.args.get(name) {
+                Some(new) if old.as_deref() != Some(*new) => {
+                    tainted.insert(
+                        name.to_string(),
+                        format!("ARG {name}, which changes ({} → {new})", shown(old.as_deref())),
+                    );
+                }
+                Some(_) => {
+                    tainted.remove(name);
+                }
+                None => match (&depends, default) {
+                    (Some(cause), Some(_)) => {
+                        tainted.insert(
+                            name.to_string(),
+                            format!("ARG {name}, whose default follows {cause}"),
+                        );
+                    }
+                    _ => {
+                        tainted.remove(name);
+                    }
+                },
+            }
+        }
+    }
+
+    /// The first changed context path one of `sources` reads.
+    fn changed_read(&self, step: &Step<'_>, sources: &[String]) -> Option<String> {
+        let escape = self.model.dockerfile.escape;
+        sources.iter().find_map(|source| {
+            let source = context_relative(
+                &step
+                    .vars
+                    .expand(source, escape)
+                    .unwrap_or_else(|| source.clone()),
+            );
+            self.changed
+                .iter()
+                .find(|path| source_reads(&source, path))
+                .cloned()
+        })
+    }
+}
+
+fn shown(value: Option<&str>) -> String {
+    match value {
+        Some(v) => format!("{v:?}"),
+        None => "unset".into(),
+    }
+}
+
+/// The sentence that explains a stage's first miss: the step, its cause, what rebuilds after it,
+/// and the finding that would have kept it cached.
+fn explain(
+    model: &Model<'_>,
+    plan: &Plan,
+    index: usize,
+    verdicts: &[Verdict],
+) -> Option<StageRebuild> {
+    let stage = &model.stages[index];
+    let (first, cause) = verdicts.iter().enumerate().find_map(|(i, v)| match v {
+        Verdict::Rebuilds {
+            cause: Some(cause), ..
+        } => Some((i, cause.clone())),
+        Verdict::May { cause } => Some((i, cause.clone())),
+        _ => None,
+    })?;
+    let row = &plan.stages[index].steps[first];
+    let mut text = format!(
+        "{} {} on line {}: {}",
+        row.instruction, row.text, row.line, cause
+    );
+    let later = verdicts[first + 1..]
+        .iter()
+        .filter(|v| matches!(v, Verdict::Rebuilds { .. }))
+        .count();
+    if later > 0 && matches!(verdicts[first], Verdict::Rebuilds { .. }) {
+        text.push_str("; every step after it in this stage rebuilds");
+        if let Some((step, install)) = expensive_after(model, &stage.steps[first + 1..]) {
+            let line = model.dockerfile.line_of(step.instruction.span.start);
+            text.push_str(&format!(", {install} on line {line} included"));
+        }
+    }
+    if row.findings.iter().any(|c| c == "LL304") && row.instruction != "RUN" {
+        text.push_str(
+            " (LL304: copy the dependency manifests first and install before this copy, and it would not)",
+        );
+    }
+    Some(StageRebuild {
+        line: row.line,
+        reason: text,
+        rebuilt_layers: verdicts
+            .iter()
+            .zip(&stage.steps)
+            .filter(|(v, s)| !v.is_cached() && s.creates_layer())
+            .count(),
+    })
+}
+
+/// The first dependency or package install among `steps`: what a user minds rebuilding.
+fn expensive_after<'s, 'a>(
+    model: &Model<'a>,
+    steps: &'s [Step<'a>],
+) -> Option<(&'s Step<'a>, String)> {
+    steps.iter().find_map(|step| {
+        let op = step.effects.as_deref()?.packages.iter().find(|op| {
+            matches!(
+                op.action,
+                PackageAction::InstallDependencies | PackageAction::Install
+            )
+        })?;
+        let text = model.dockerfile.source.get(op.span.range())?;
+        let short: String = text.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
+        Some((step, short))
+    })
+}
