@@ -14,8 +14,14 @@
 //!   rebuilds only if those files came out different, which the model cannot tell ("may");
 //! - stages the target does not need are not built.
 //!
-//! Where the two differ: BuildKit keys `RUN --mount=type=bind` on the mounted files' content;
-//! buildah does not, and keeps the step cached when a mounted file changes.
+//! Where the two differ (buildah 1.28, as measured):
+//! - BuildKit keys `RUN --mount=type=bind` on the mounted files' content; buildah does not, and
+//!   keeps the step cached when a mounted file changes;
+//! - buildah keys config steps (`ENV`, `LABEL`, `WORKDIR` …) on their text as written: one that
+//!   names a changed build argument stays cached (BuildKit has no cache for them: their value
+//!   simply changes, shown here as a rebuild);
+//! - buildah misses at an `ARG` without a default (and no global value) that a build argument
+//!   gives a value; BuildKit only at the first step that reads it.
 
 use super::plan::{
     Plan, StageRebuild, context_relative, referenced_names, source_reads, stage_label, stage_ref,
@@ -228,9 +234,15 @@ impl Simulator<'_, '_> {
         };
         let names = referenced_names(self.model, step);
         if keyword == Keyword::Arg {
-            self.declare_args(step, next, &names, tainted);
-            // The ARG step itself keeps its cache: the value reaches the steps that use it.
-            return None;
+            let first_value = self.declare_args(step, next, &names, tainted);
+            // The ARG step itself keeps its cache: the value reaches the steps that use it. But
+            // buildah keys an ARG without a value on the value a build argument gives it.
+            return match first_value {
+                Some(name) if self.builder == Builder::Buildah => rebuilds(format!(
+                    "ARG {name} had no value and gets one from --build-arg (buildah keys this step on it)"
+                )),
+                _ => None,
+            };
         }
         // A variable the text names, or (for RUN) any changed one in scope.
         let text_var = names
@@ -248,7 +260,10 @@ impl Simulator<'_, '_> {
                 }
             }
         }
-        if let Some(cause) = text_cause {
+        // buildah keys a config step on its text as written, not as expanded: it stays cached
+        // (the steps that read the variable miss instead).
+        let keyed_on_text = self.builder == Builder::Buildah && !step.creates_layer();
+        if let Some(cause) = text_cause.filter(|_| !keyed_on_text) {
             return rebuilds(format!("names {cause}"));
         }
         if keyword == Keyword::Run {
@@ -309,10 +324,11 @@ impl Simulator<'_, '_> {
         next: Option<&Step<'_>>,
         names: &[String],
         tainted: &mut HashMap<String, String>,
-    ) {
+    ) -> Option<String> {
         let Args::Words(words) = &step.instruction.args else {
-            return;
+            return None;
         };
+        let mut first_value = None;
         let depends = names.iter().find_map(|n| tainted.get(n).cloned());
         for word in words {
             let (name, default) = match word.text.split_once('=') {
@@ -326,6 +342,9 @@ impl Simulator<'_, '_> {
                 .and_then(|v| v.value.clone());
             match self.args.get(name) {
                 Some(new) if old.as_deref() != Some(*new) => {
+                    if old.is_none() && default.is_none() {
+                        first_value.get_or_insert_with(|| name.to_string());
+                    }
                     tainted.insert(
                         name.to_string(),
                         format!("ARG {name}, which changes ({} → {new})", shown(old.as_deref())),
@@ -347,6 +366,7 @@ impl Simulator<'_, '_> {
                 },
             }
         }
+        first_value
     }
 
     /// The first changed context path one of `sources` reads.

@@ -8,9 +8,8 @@ use super::settings;
 use clap::Parser;
 use layerlint::LintOptions;
 use layerlint::advisor::render::{self, Header, Simulated};
-use layerlint::advisor::{Builder, Change, Plan, simulate};
+use layerlint::advisor::{Builder, Change, plan_source};
 use layerlint::files::{self, Input, STDIN_PATH};
-use layerlint::model::Model;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -45,27 +44,22 @@ fn layers(args: &LayersArgs, color: ColorPolicy) -> Result<(), String> {
             .ok_or("--since needs a build context (--context DIR)")?;
         changed.extend(git_changes(dir, rev)?);
     }
-    let findings = findings(&input, &file.text, context.clone())?;
-    let dockerfile = layerlint::syntax::parse(&file.text);
-    let model = Model::build(&dockerfile);
-    let mut plan = Plan::build(&model, &context, &findings, args.target.as_deref())
-        .ok_or_else(|| match &args.target {
-            Some(target) => format!("--target {target}: no such stage in {}", file.name),
-            None => format!("{}: no FROM, so no image", file.name),
-        })?;
+    let options = options(&input, context)?;
     let builder = match args.builder {
         BuilderKind::Buildkit => Builder::BuildKit,
         BuilderKind::Buildah => Builder::Buildah,
     };
     let simulating = !changed.is_empty() || !build_args.is_empty() || args.since.is_some();
-    if simulating {
-        let change = Change {
-            paths: changed.clone(),
-            build_args: build_args.clone(),
-            builder,
-        };
-        simulate(&mut plan, &model, &context, &change);
-    }
+    let change = simulating.then(|| Change {
+        paths: changed.clone(),
+        build_args: build_args.clone(),
+        builder,
+    });
+    let plan = plan_source(&file.text, &options, args.target.as_deref(), change.as_ref())
+        .ok_or_else(|| match &args.target {
+            Some(target) => format!("--target {target}: no such stage in {}", file.name),
+            None => format!("{}: no FROM, so no image", file.name),
+        })?;
     let context_shown = context_dir.as_ref().map(|d| d.display().to_string());
     let header = Header {
         file: &file.name,
@@ -88,12 +82,11 @@ fn layers(args: &LayersArgs, color: ColorPolicy) -> Result<(), String> {
     }
 }
 
-/// The findings `check` makes on the file, with the same configuration discovery.
-fn findings(
+/// How `check` would lint the file: its configuration, found the same way, and the context.
+fn options(
     input: &Input,
-    text: &str,
     build_context: layerlint::project::BuildContext,
-) -> Result<Vec<layerlint::Diagnostic>, String> {
+) -> Result<LintOptions, String> {
     let path = match input {
         Input::Path(path) => path.clone(),
         Input::Stdin => PathBuf::from(STDIN_PATH),
@@ -125,11 +118,10 @@ fn findings(
         .flatten()
         .map(|s| s.config)
         .unwrap_or_default();
-    let options = LintOptions {
+    Ok(LintOptions {
         build_context,
         config,
-    };
-    Ok(layerlint::lint_with(text, &options))
+    })
 }
 
 fn context_dir(input: &Input, context: Option<&Path>) -> Option<PathBuf> {
