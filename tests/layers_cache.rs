@@ -360,12 +360,16 @@ fn compare(plan: &Value, actual: &[Option<Vec<bool>>]) -> Result<(Vec<String>, u
         let predicted_built = stage["built"] == true;
         let Some(cached) = actual.get(index).and_then(Option::as_ref) else {
             if predicted_built {
-                mismatches.push(format!("stage {index}: predicted built, buildah skipped it"));
+                mismatches.push(format!(
+                    "stage {index}: predicted built, buildah skipped it"
+                ));
             }
             continue;
         };
         if !predicted_built {
-            mismatches.push(format!("stage {index}: predicted not built, buildah built it"));
+            mismatches.push(format!(
+                "stage {index}: predicted not built, buildah built it"
+            ));
             continue;
         }
         if steps.len() != cached.len() {
@@ -392,7 +396,11 @@ fn compare(plan: &Value, actual: &[Option<Vec<bool>>]) -> Result<(Vec<String>, u
                     step["line"],
                     step["instruction"].as_str().unwrap_or(""),
                     step["text"].as_str().unwrap_or(""),
-                    if was_cached { "used its cache" } else { "rebuilt it" }
+                    if was_cached {
+                        "used its cache"
+                    } else {
+                        "rebuilt it"
+                    }
                 ));
             }
         }
@@ -409,8 +417,7 @@ fn predictions_match_buildah_s_cache() {
     let cases = cases();
     assert!(cases.len() >= 20, "the proof needs at least 20 shapes");
     let next = Mutex::new(0usize);
-    let results: Mutex<Vec<(usize, Result<(Vec<String>, usize), String>)>> =
-        Mutex::new(Vec::new());
+    let results: Mutex<Vec<(usize, Result<(Vec<String>, usize), String>)>> = Mutex::new(Vec::new());
     thread::scope(|scope| {
         for _ in 0..JOBS {
             scope.spawn(|| {

@@ -65,7 +65,9 @@ pub enum Verdict {
     },
     /// Rebuilds only if what it reads came out different (a `COPY --from` a stage that
     /// rebuilt, a download).
-    May { cause: String },
+    May {
+        cause: String,
+    },
 }
 
 impl Verdict {
@@ -152,10 +154,12 @@ impl Simulator<'_, '_> {
                     Outcome::Cached => None,
                 }
             }
-            _ => self.from_changes(stage.from).map(|cause| Verdict::Rebuilds {
-                cause: Some(cause),
-                after_line: None,
-            }),
+            _ => self
+                .from_changes(stage.from)
+                .map(|cause| Verdict::Rebuilds {
+                    cause: Some(cause),
+                    after_line: None,
+                }),
         };
         // The line of the first sure miss, and of the first "may".
         let mut missed: Option<usize> = None;
@@ -250,8 +254,7 @@ impl Simulator<'_, '_> {
             .find_map(|n| tainted.get(n).filter(|_| step.vars.get(n).is_some()));
         let text_cause = text_var.cloned();
         if keyword == Keyword::Env {
-            if let (Some(cause), Args::KeyValues(pairs)) = (&text_cause, &step.instruction.args)
-            {
+            if let (Some(cause), Args::KeyValues(pairs)) = (&text_cause, &step.instruction.args) {
                 for pair in pairs {
                     tainted.insert(
                         pair.key.text.clone(),
@@ -347,7 +350,10 @@ impl Simulator<'_, '_> {
                     }
                     tainted.insert(
                         name.to_string(),
-                        format!("ARG {name}, which changes ({} → {new})", shown(old.as_deref())),
+                        format!(
+                            "ARG {name}, which changes ({} → {new})",
+                            shown(old.as_deref())
+                        ),
                     );
                 }
                 Some(_) => {
@@ -455,7 +461,136 @@ fn expensive_after<'s, 'a>(
             )
         })?;
         let text = model.dockerfile.source.get(op.span.range())?;
-        let short: String = text.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
+        let short: String = text
+            .split_whitespace()
+            .take(4)
+            .collect::<Vec<_>>()
+            .join(" ");
         Some((step, short))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::LintOptions;
+    use crate::advisor::plan_source;
+    use std::collections::BTreeMap;
+
+    /// The verdicts of the target's steps, one word each, after `change`.
+    fn verdicts(
+        source: &str,
+        files: &[(&str, &str)],
+        paths: &[&str],
+        args: &[(&str, &str)],
+        builder: Builder,
+    ) -> Vec<Vec<&'static str>> {
+        let files: BTreeMap<String, String> = files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect();
+        let options = LintOptions {
+            build_context: BuildContext::Files(files),
+            ..LintOptions::default()
+        };
+        let change = Change {
+            paths: paths.iter().map(|p| p.to_string()).collect(),
+            build_args: args
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            builder,
+        };
+        let plan = plan_source(source, &options, None, Some(&change)).expect("a plan");
+        plan.stages
+            .iter()
+            .map(|stage| {
+                stage
+                    .steps
+                    .iter()
+                    .map(|step| match step.cache.as_ref().expect("simulated") {
+                        Verdict::NotBuilt => "skip",
+                        Verdict::Cached => "cached",
+                        Verdict::Rebuilds { .. } => "rebuilds",
+                        Verdict::May { .. } => "may",
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_copied_file_misses_and_everything_after_follows() {
+        let df = "FROM alpine\nCOPY package.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n";
+        let files = [("package.json", "{}"), ("src/a.ts", "x")];
+        let v = verdicts(df, &files, &["src/a.ts"], &[], Builder::BuildKit);
+        assert_eq!(v, [["cached", "cached", "rebuilds", "rebuilds"]]);
+        let v = verdicts(df, &files, &["./package.json"], &[], Builder::BuildKit);
+        assert_eq!(v, [["rebuilds", "rebuilds", "rebuilds", "rebuilds"]]);
+    }
+
+    #[test]
+    fn an_ignored_file_changes_nothing() {
+        let df = "FROM alpine\nCOPY . /app\nRUN make\n";
+        let files = [
+            (".dockerignore", "*.md\n!KEEP.md\n"),
+            ("a.md", "x"),
+            ("KEEP.md", "y"),
+        ];
+        let v = verdicts(df, &files, &["a.md"], &[], Builder::BuildKit);
+        assert_eq!(v, [["cached", "cached"]]);
+        let v = verdicts(df, &files, &["KEEP.md"], &[], Builder::BuildKit);
+        assert_eq!(v, [["rebuilds", "rebuilds"]]);
+    }
+
+    #[test]
+    fn bind_mounts_are_in_buildkit_s_key_not_buildah_s() {
+        let df = "FROM alpine\nRUN --mount=type=bind,source=go.sum,target=/s cat /s\nRUN b\n";
+        let files = [("go.sum", "x")];
+        let kit = verdicts(df, &files, &["go.sum"], &[], Builder::BuildKit);
+        assert_eq!(kit, [["rebuilds", "rebuilds"]]);
+        let dah = verdicts(df, &files, &["go.sum"], &[], Builder::Buildah);
+        assert_eq!(dah, [["cached", "cached"]]);
+    }
+
+    #[test]
+    fn a_build_argument_misses_at_its_first_use() {
+        let df = "FROM alpine\nRUN a\nARG V=1\nENV X=$V\nRUN b\n";
+        let kit = verdicts(df, &[], &[], &[("V", "2")], Builder::BuildKit);
+        assert_eq!(kit, [["cached", "cached", "rebuilds", "rebuilds"]]);
+        // buildah keys ENV on its text: the RUN misses instead.
+        let dah = verdicts(df, &[], &[], &[("V", "2")], Builder::Buildah);
+        assert_eq!(dah, [["cached", "cached", "cached", "rebuilds"]]);
+        let same = verdicts(df, &[], &[], &[("V", "1")], Builder::BuildKit);
+        assert_eq!(same, [["cached"; 4]]);
+        let other = verdicts(df, &[], &[], &[("W", "1")], Builder::BuildKit);
+        assert_eq!(other, [["cached"; 4]]);
+    }
+
+    #[test]
+    fn global_arguments_count_where_declared_again_or_in_from() {
+        let df = "ARG G=1\nARG TAG=3\nFROM alpine AS a\nRUN a\nFROM alpine:$TAG\nARG G\nRUN b\n";
+        let v = verdicts(df, &[], &[], &[("G", "2")], Builder::BuildKit);
+        // Stage a is not needed by the last stage: not built at all.
+        assert_eq!(v, [vec!["skip"], vec!["cached", "rebuilds"]]);
+        let v = verdicts(df, &[], &[], &[("TAG", "4")], Builder::BuildKit);
+        assert_eq!(v, [vec!["skip"], vec!["rebuilds", "rebuilds"]]);
+    }
+
+    #[test]
+    fn stages_follow_their_bases_and_skip_what_the_target_does_not_need() {
+        let df = "FROM alpine AS base\nCOPY a /a\nFROM alpine AS unused\nCOPY . /\n\
+                  FROM base AS child\nRUN x\nFROM alpine\nCOPY --from=child /a /a\nRUN y\n";
+        let files = [("a", "1")];
+        let v = verdicts(df, &files, &["a"], &[], Builder::BuildKit);
+        assert_eq!(
+            v,
+            [
+                vec!["rebuilds"],
+                vec!["skip"],
+                vec!["rebuilds"],
+                vec!["may", "may"]
+            ]
+        );
+    }
 }

@@ -167,10 +167,11 @@ impl Plan {
 pub fn find_stage(model: &Model<'_>, target: Option<&str>) -> Option<usize> {
     match target {
         None => model.stages.len().checked_sub(1),
-        Some(name) => model
-            .stage_named(name)
-            .map(|s| s.index)
-            .or_else(|| name.parse().ok().filter(|&i: &usize| i < model.stages.len())),
+        Some(name) => model.stage_named(name).map(|s| s.index).or_else(|| {
+            name.parse()
+                .ok()
+                .filter(|&i: &usize| i < model.stages.len())
+        }),
     }
 }
 
@@ -256,19 +257,13 @@ fn step_plan(
     };
     let effects = step.effects.as_deref();
     let paths = |list: Option<&Vec<PathEffect>>| -> Vec<String> {
-        let mut out: Vec<String> = list
-            .into_iter()
-            .flatten()
-            .map(|p| p.path.clone())
-            .collect();
+        let mut out: Vec<String> = list.into_iter().flatten().map(|p| p.path.clone()).collect();
         out.dedup();
         out
     };
     let mut findings_here: Vec<String> = Vec::new();
     for finding in findings {
-        if instruction.span.contains(finding.span)
-            || instruction.span.start == finding.span.start
-        {
+        if instruction.span.contains(finding.span) || instruction.span.start == finding.span.start {
             let code = finding.code.to_string();
             if !findings_here.contains(&code) {
                 findings_here.push(code);
@@ -402,7 +397,11 @@ fn inputs(model: &Model<'_>, step: &Step<'_>, listing: &ContextListing) -> Input
             .mounts
             .push(model.dockerfile.source[flag.span.range()].to_string());
     }
-    inputs.heredocs = instruction.heredocs.iter().map(|h| h.name.clone()).collect();
+    inputs.heredocs = instruction
+        .heredocs
+        .iter()
+        .map(|h| h.name.clone())
+        .collect();
     let (args, env) = vars_read(model, step);
     inputs.args = args;
     inputs.env = env;
@@ -450,7 +449,11 @@ pub fn referenced_names(model: &Model<'_>, step: &Step<'_>) -> Vec<String> {
 /// A source as a path relative to the context root (`./src/` → `src`, `.` → `.`).
 pub fn context_relative(source: &str) -> String {
     let cleaned = crate::project::clean_path(source.trim_start_matches('/'));
-    if cleaned.is_empty() { ".".into() } else { cleaned }
+    if cleaned.is_empty() {
+        ".".into()
+    } else {
+        cleaned
+    }
 }
 
 /// The context's files after `.dockerignore`, walked once per plan.
@@ -468,8 +471,7 @@ impl ContextListing {
         let exceptions = ignore
             .as_ref()
             .is_some_and(|i| i.patterns().any(|p| p.starts_with('!')));
-        let descend =
-            |dir: &str| exceptions || !ignore.as_ref().is_some_and(|i| i.excludes(dir));
+        let descend = |dir: &str| exceptions || !ignore.as_ref().is_some_and(|i| i.excludes(dir));
         let files = context.walk(descend, WALK_CAP).and_then(|walk| {
             if walk.truncated {
                 return None;
@@ -506,5 +508,8 @@ pub fn source_reads(source: &str, path: &str) -> bool {
     if crate::model::paths::is_glob(source) {
         return crate::project::DockerIgnore::from_patterns("", [source]).excludes(path);
     }
-    path == source || path.strip_prefix(source).is_some_and(|r| r.starts_with('/'))
+    path == source
+        || path
+            .strip_prefix(source)
+            .is_some_and(|r| r.starts_with('/'))
 }

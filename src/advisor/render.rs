@@ -2,7 +2,7 @@
 //! JSON for programs (schema in docs/layers-json.md; version 1).
 
 use super::cache::{Builder, Verdict};
-use super::plan::{Plan, StageRebuild, StagePlan, StepKind, StepPlan};
+use super::plan::{Plan, StagePlan, StageRebuild, StepKind, StepPlan};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -92,9 +92,13 @@ fn cells(row: &StepPlan) -> Cells {
     }
     let inputs = &row.inputs;
     let mut reads: Vec<String> = Vec::new();
+    if row.instruction == "RUN" {
+        reads.push("the command".into());
+    }
     for read in &inputs.context {
         let what = if read.mount { "mount" } else { "context" };
         let count = match (&read.files, read.truncated) {
+            (Some(files), false) if files.len() == 1 => " (1 file)".to_string(),
             (Some(files), false) => format!(" ({} files)", files.len()),
             (Some(files), true) => format!(" ({}+ files)", files.len()),
             (None, _) => String::new(),
@@ -218,7 +222,13 @@ pub fn human(plan: &Plan, header: &Header<'_>, color: bool, width: usize) -> Str
             }
             c
         };
-        let caps = column_caps(columns.len(), width);
+        let mut caps = column_caps(columns.len(), width);
+        if simulated {
+            // The verdict is what the user ran the simulation for: it is cut only when very long.
+            if let Some(last) = caps.last_mut() {
+                *last = 100;
+            }
+        }
         let widths: Vec<usize> = columns
             .iter()
             .zip(&caps)
@@ -262,7 +272,11 @@ pub fn human(plan: &Plan, header: &Header<'_>, color: bool, width: usize) -> Str
             let _ = writeln!(out, "{}", line.trim_end());
         }
         if let Some(rebuild) = &stage.rebuild {
-            let _ = writeln!(out, "{}", paint("31", &format!("→ {}", rebuild_note(rebuild))));
+            let _ = writeln!(
+                out,
+                "{}",
+                paint("31", &format!("→ {}", rebuild_note(rebuild)))
+            );
         }
     }
     out
@@ -302,7 +316,11 @@ fn column_caps(columns: usize, width: usize) -> Vec<usize> {
     let mut caps = fixed.to_vec();
     for i in 0..wide {
         // FINDINGS is short; give it less and the others more.
-        caps.push(if i == 2 { share.min(16) } else { share + share / 4 });
+        caps.push(if i == 2 {
+            share.min(16)
+        } else {
+            share + share / 4
+        });
     }
     caps
 }
@@ -330,7 +348,14 @@ pub fn markdown(plan: &Plan, header: &Header<'_>) -> String {
         if !stage.built {
             continue;
         }
-        let mut titles = vec!["Line", "Step", "Kind", "Does", "Cache key reads", "Findings"];
+        let mut titles = vec![
+            "Line",
+            "Step",
+            "Kind",
+            "Does",
+            "Cache key reads",
+            "Findings",
+        ];
         if simulated {
             titles.push("Cache");
         }
@@ -352,7 +377,13 @@ pub fn markdown(plan: &Plan, header: &Header<'_>) -> String {
             let values: Vec<String> = values
                 .iter()
                 .enumerate()
-                .map(|(i, v)| if i == 1 { v.replace('|', "\\|") } else { escape_md(v) })
+                .map(|(i, v)| {
+                    if i == 1 {
+                        v.replace('|', "\\|")
+                    } else {
+                        escape_md(v)
+                    }
+                })
                 .collect();
             let _ = writeln!(out, "| {} |", values.join(" | "));
         }

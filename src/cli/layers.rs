@@ -26,7 +26,8 @@ pub fn run(args: &LayersArgs, color: ColorPolicy) -> Exit {
 
 fn layers(args: &LayersArgs, color: ColorPolicy) -> Result<(), String> {
     if let Some(dir) = &args.context {
-        check_context_dir(dir).map_err(|reason| format!("--context {}: {reason}", dir.display()))?;
+        check_context_dir(dir)
+            .map_err(|reason| format!("--context {}: {reason}", dir.display()))?;
     }
     let input = if args.file.as_os_str() == STDIN_PATH {
         Input::Stdin
@@ -55,11 +56,16 @@ fn layers(args: &LayersArgs, color: ColorPolicy) -> Result<(), String> {
         build_args: build_args.clone(),
         builder,
     });
-    let plan = plan_source(&file.text, &options, args.target.as_deref(), change.as_ref())
-        .ok_or_else(|| match &args.target {
-            Some(target) => format!("--target {target}: no such stage in {}", file.name),
-            None => format!("{}: no FROM, so no image", file.name),
-        })?;
+    let plan = plan_source(
+        &file.text,
+        &options,
+        args.target.as_deref(),
+        change.as_ref(),
+    )
+    .ok_or_else(|| match &args.target {
+        Some(target) => format!("--target {target}: no such stage in {}", file.name),
+        None => format!("{}: no FROM, so no image", file.name),
+    })?;
     let context_shown = context_dir.as_ref().map(|d| d.display().to_string());
     let header = Header {
         file: &file.name,
@@ -91,11 +97,7 @@ fn options(
         Input::Path(path) => path.clone(),
         Input::Stdin => PathBuf::from(STDIN_PATH),
     };
-    let parsed = Cli::try_parse_from([
-        "layerlint".as_ref(),
-        "check".as_ref(),
-        path.as_os_str(),
-    ]);
+    let parsed = Cli::try_parse_from(["layerlint".as_ref(), "check".as_ref(), path.as_os_str()]);
     let Ok(Cli {
         command: Command::Check(check),
         ..
