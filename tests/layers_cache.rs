@@ -29,6 +29,17 @@ enum Edit {
     Arg(&'static str, &'static str),
 }
 
+/// What one case came to: the predictions buildah contradicted, how many were "may", and how
+/// many steps were compared.
+#[derive(Default)]
+struct Tally {
+    mismatches: Vec<String>,
+    mays: usize,
+    compared: usize,
+}
+
+type CaseOutcome = Result<Tally, String>;
+
 struct Case {
     name: &'static str,
     dockerfile: &'static str,
@@ -295,7 +306,7 @@ fn parse_step(line: &str) -> Option<(usize, usize)> {
 
 /// Runs one case; returns its mismatches (empty when every prediction held) and how many
 /// predictions were "may".
-fn run_case(case: &Case) -> Result<(Vec<String>, usize), String> {
+fn run_case(case: &Case) -> CaseOutcome {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let context = dir.path().join("ctx");
     fs::create_dir_all(&context).map_err(|e| e.to_string())?;
@@ -351,23 +362,22 @@ fn run_case(case: &Case) -> Result<(Vec<String>, usize), String> {
 }
 
 /// The plan's predicted states against what buildah did, stage by stage.
-fn compare(plan: &Value, actual: &[Option<Vec<bool>>]) -> Result<(Vec<String>, usize), String> {
+fn compare(plan: &Value, actual: &[Option<Vec<bool>>]) -> CaseOutcome {
     let stages = plan["stages"].as_array().ok_or("no stages")?;
-    let mut mismatches = Vec::new();
-    let mut mays = 0;
+    let mut tally = Tally::default();
     for (index, stage) in stages.iter().enumerate() {
         let steps = stage["steps"].as_array().ok_or("no steps")?;
         let predicted_built = stage["built"] == true;
         let Some(cached) = actual.get(index).and_then(Option::as_ref) else {
             if predicted_built {
-                mismatches.push(format!(
+                tally.mismatches.push(format!(
                     "stage {index}: predicted built, buildah skipped it"
                 ));
             }
             continue;
         };
         if !predicted_built {
-            mismatches.push(format!(
+            tally.mismatches.push(format!(
                 "stage {index}: predicted not built, buildah built it"
             ));
             continue;
@@ -380,18 +390,19 @@ fn compare(plan: &Value, actual: &[Option<Vec<bool>>]) -> Result<(Vec<String>, u
             ));
         }
         for (step, &was_cached) in steps.iter().zip(cached) {
+            tally.compared += 1;
             let state = step["cache"]["state"].as_str().unwrap_or("?");
             let agrees = match state {
                 "cached" => was_cached,
                 "rebuilds" => !was_cached,
                 "may" => {
-                    mays += 1;
+                    tally.mays += 1;
                     true
                 }
                 _ => false,
             };
             if !agrees {
-                mismatches.push(format!(
+                tally.mismatches.push(format!(
                     "line {} `{} {}`: predicted {state}, buildah {}",
                     step["line"],
                     step["instruction"].as_str().unwrap_or(""),
@@ -405,7 +416,7 @@ fn compare(plan: &Value, actual: &[Option<Vec<bool>>]) -> Result<(Vec<String>, u
             }
         }
     }
-    Ok((mismatches, mays))
+    Ok(tally)
 }
 
 #[test]
@@ -417,7 +428,7 @@ fn predictions_match_buildah_s_cache() {
     let cases = cases();
     assert!(cases.len() >= 20, "the proof needs at least 20 shapes");
     let next = Mutex::new(0usize);
-    let results: Mutex<Vec<(usize, Result<(Vec<String>, usize), String>)>> = Mutex::new(Vec::new());
+    let results: Mutex<Vec<(usize, CaseOutcome)>> = Mutex::new(Vec::new());
     thread::scope(|scope| {
         for _ in 0..JOBS {
             scope.spawn(|| {
@@ -441,12 +452,14 @@ fn predictions_match_buildah_s_cache() {
     results.sort_by_key(|(index, _)| *index);
     let mut failures = Vec::new();
     let mut mays = 0;
+    let mut compared = 0;
     for (index, result) in results {
         let name = cases[index].name;
         match result {
-            Ok((mismatches, may)) => {
-                mays += may;
-                failures.extend(mismatches.into_iter().map(|m| format!("{name}: {m}")));
+            Ok(tally) => {
+                mays += tally.mays;
+                compared += tally.compared;
+                failures.extend(tally.mismatches.into_iter().map(|m| format!("{name}: {m}")));
             }
             Err(err) => failures.push(format!("{name}: {err}")),
         }
@@ -454,6 +467,11 @@ fn predictions_match_buildah_s_cache() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // A "may" accepts either outcome: a suite of them would prove nothing.
     assert!(mays <= 3, "{mays} predictions were only 'may'");
+    assert!(compared >= 80, "only {compared} steps compared");
+    eprintln!(
+        "layers_cache: {} cases, {compared} steps compared with buildah, {mays} 'may'",
+        cases.len()
+    );
 }
 
 #[test]

@@ -107,7 +107,7 @@ pub fn simulate(plan: &mut Plan, model: &Model<'_>, context: &BuildContext, chan
             continue;
         }
         let verdicts = sim.stage(index);
-        let rebuild = explain(model, plan, index, &verdicts);
+        let rebuild = explain(model, plan, index, &verdicts, &changed);
         for (row, verdict) in plan.stages[index].steps.iter_mut().zip(verdicts) {
             row.cache = Some(verdict);
         }
@@ -155,7 +155,7 @@ impl Simulator<'_, '_> {
                 }
             }
             _ => self
-                .from_changes(stage.from)
+                .base_image_changes(stage.from)
                 .map(|cause| Verdict::Rebuilds {
                     cause: Some(cause),
                     after_line: None,
@@ -204,7 +204,7 @@ impl Simulator<'_, '_> {
     }
 
     /// The reason the `FROM` line names another image: a global build argument it uses changes.
-    fn from_changes(&self, from: &crate::syntax::Instruction) -> Option<String> {
+    fn base_image_changes(&self, from: &crate::syntax::Instruction) -> Option<String> {
         let text = &self.model.dockerfile.source[from.span.range()];
         let names = crate::syntax::vars::references(text, self.model.dockerfile.escape);
         names.into_iter().find_map(|r| {
@@ -407,6 +407,7 @@ fn explain(
     plan: &Plan,
     index: usize,
     verdicts: &[Verdict],
+    changed: &[String],
 ) -> Option<StageRebuild> {
     let stage = &model.stages[index];
     let (first, cause) = verdicts.iter().enumerate().find_map(|(i, v)| match v {
@@ -425,14 +426,27 @@ fn explain(
         .iter()
         .filter(|v| matches!(v, Verdict::Rebuilds { .. }))
         .count();
+    let install = expensive_after(model, &stage.steps[first + 1..]);
     if later > 0 && matches!(verdicts[first], Verdict::Rebuilds { .. }) {
         text.push_str("; every step after it in this stage rebuilds");
-        if let Some((step, install)) = expensive_after(model, &stage.steps[first + 1..]) {
+        if let Some((step, install, _)) = &install {
             let line = model.dockerfile.line_of(step.instruction.span.start);
             text.push_str(&format!(", {install} on line {line} included"));
         }
     }
-    if row.findings.iter().any(|c| c == "LL304") && row.instruction != "RUN" {
+    // LL304's fix keeps the install cached only when what changed is not a file it reads.
+    let manifest_changed = install.as_ref().is_some_and(|(_, _, reads)| {
+        changed.iter().any(|path| {
+            reads.iter().any(|read| {
+                crate::model::paths::file_name(read) == crate::model::paths::file_name(path)
+            })
+        })
+    });
+    if row.findings.iter().any(|c| c == "LL304")
+        && row.instruction != "RUN"
+        && cause.starts_with("reads ")
+        && !manifest_changed
+    {
         text.push_str(
             " (LL304: copy the dependency manifests first and install before this copy, and it would not)",
         );
@@ -448,11 +462,12 @@ fn explain(
     })
 }
 
-/// The first dependency or package install among `steps`: what a user minds rebuilding.
+/// The first dependency or package install among `steps` (what a user minds rebuilding), a
+/// few words of it, and the files it reads.
 fn expensive_after<'s, 'a>(
     model: &Model<'a>,
     steps: &'s [Step<'a>],
-) -> Option<(&'s Step<'a>, String)> {
+) -> Option<(&'s Step<'a>, String, Vec<String>)> {
     steps.iter().find_map(|step| {
         let op = step.effects.as_deref()?.packages.iter().find(|op| {
             matches!(
@@ -466,7 +481,7 @@ fn expensive_after<'s, 'a>(
             .take(4)
             .collect::<Vec<_>>()
             .join(" ");
-        Some((step, short))
+        Some((step, short, op.reads.clone()))
     })
 }
 
@@ -527,6 +542,42 @@ mod tests {
         assert_eq!(v, [["cached", "cached", "rebuilds", "rebuilds"]]);
         let v = verdicts(df, &files, &["./package.json"], &[], Builder::BuildKit);
         assert_eq!(v, [["rebuilds", "rebuilds", "rebuilds", "rebuilds"]]);
+    }
+
+    #[test]
+    fn the_ll304_hint_only_when_the_manifests_did_not_change() {
+        let df = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n";
+        let files = [
+            ("package.json", "{}"),
+            ("package-lock.json", "{}"),
+            ("a.ts", "x"),
+        ];
+        let reason = |path: &str| {
+            let options = LintOptions {
+                build_context: BuildContext::Files(
+                    files
+                        .iter()
+                        .map(|(p, t)| (p.to_string(), t.to_string()))
+                        .collect(),
+                ),
+                ..LintOptions::default()
+            };
+            let change = Change {
+                paths: vec![path.to_string()],
+                build_args: Vec::new(),
+                builder: Builder::BuildKit,
+            };
+            let plan = plan_source(df, &options, None, Some(&change)).unwrap();
+            plan.stages[0].rebuild.clone().unwrap().reason
+        };
+        let source_edit = reason("a.ts");
+        assert!(
+            source_edit.contains("npm ci on line 4 included"),
+            "{source_edit}"
+        );
+        assert!(source_edit.contains("(LL304:"), "{source_edit}");
+        let manifest_edit = reason("package-lock.json");
+        assert!(!manifest_edit.contains("LL304"), "{manifest_edit}");
     }
 
     #[test]

@@ -9,7 +9,6 @@ use super::cache::Verdict;
 use crate::Diagnostic;
 use crate::model::{Base, Cache, Effects, Input, Model, PathEffect, Stage, Step, VarKind};
 use crate::project::BuildContext;
-use crate::syntax::mount::MountKind;
 use crate::syntax::{Args, Keyword};
 use serde::Serialize;
 
@@ -361,9 +360,8 @@ fn inputs(model: &Model<'_>, step: &Step<'_>, listing: &ContextListing) -> Input
     let mut inputs = Inputs::default();
     for input in step.effects.iter().flat_map(|e| e.inputs.iter()) {
         match input {
-            Input::Context { sources, span } => {
+            Input::Context { sources, .. } => {
                 let mount = instruction.keyword == Keyword::Run;
-                let _ = span;
                 for source in sources {
                     let source = context_relative(
                         &step
@@ -391,8 +389,7 @@ fn inputs(model: &Model<'_>, step: &Step<'_>, listing: &ContextListing) -> Input
             Input::Remote { url, .. } => inputs.remote.push(url.clone()),
         }
     }
-    for (flag, mount) in instruction.mounts() {
-        let _ = mount.kind == MountKind::Bind;
+    for (flag, _) in instruction.mounts() {
         inputs
             .mounts
             .push(model.dockerfile.source[flag.span.range()].to_string());

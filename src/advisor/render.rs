@@ -72,6 +72,33 @@ struct Cells {
     cache: String,
 }
 
+/// The table's column titles, in the order of [`Cells::into_array`].
+const TITLES: [&str; 7] = [
+    "LINE",
+    "STEP",
+    "KIND",
+    "DOES",
+    "CACHE KEY READS",
+    "FINDINGS",
+    "CACHE",
+];
+const FINDINGS: usize = 5;
+const CACHE: usize = 6;
+
+impl Cells {
+    fn into_array(self) -> [String; 7] {
+        [
+            self.line,
+            self.step,
+            self.kind,
+            self.does,
+            self.reads,
+            self.findings,
+            self.cache,
+        ]
+    }
+}
+
 fn cells(row: &StepPlan) -> Cells {
     let mut does: Vec<String> = Vec::new();
     does.extend(row.sets.iter().cloned());
@@ -206,54 +233,37 @@ pub fn human(plan: &Plan, header: &Header<'_>, color: bool, width: usize) -> Str
         if !stage.built {
             continue;
         }
-        let rows: Vec<Cells> = stage.steps.iter().map(cells).collect();
-        // The cache column goes last and takes what it needs; the others share the rest.
-        let columns: Vec<(&str, Box<dyn Fn(&Cells) -> &str>)> = {
-            let mut c: Vec<(&str, Box<dyn Fn(&Cells) -> &str>)> = vec![
-                ("LINE", Box::new(|c: &Cells| c.line.as_str())),
-                ("STEP", Box::new(|c: &Cells| c.step.as_str())),
-                ("KIND", Box::new(|c: &Cells| c.kind.as_str())),
-                ("DOES", Box::new(|c: &Cells| c.does.as_str())),
-                ("CACHE KEY READS", Box::new(|c: &Cells| c.reads.as_str())),
-                ("FINDINGS", Box::new(|c: &Cells| c.findings.as_str())),
-            ];
-            if simulated {
-                c.push(("CACHE", Box::new(|c: &Cells| c.cache.as_str())));
-            }
-            c
-        };
-        let mut caps = column_caps(columns.len(), width);
+        let columns = if simulated { 7 } else { 6 };
+        let rows: Vec<[String; 7]> = stage.steps.iter().map(|r| cells(r).into_array()).collect();
+        let mut caps = column_caps(columns, width);
         if simulated {
             // The verdict is what the user ran the simulation for: it is cut only when very long.
             if let Some(last) = caps.last_mut() {
                 *last = 100;
             }
         }
-        let widths: Vec<usize> = columns
-            .iter()
-            .zip(&caps)
-            .map(|((title, get), cap)| {
+        let widths: Vec<usize> = (0..columns)
+            .map(|i| {
                 rows.iter()
-                    .map(|r| get(r).chars().count())
-                    .chain([title.len()])
+                    .map(|r| r[i].chars().count())
+                    .chain([TITLES[i].len()])
                     .max()
                     .unwrap_or(0)
-                    .min(*cap)
+                    .min(caps[i])
             })
             .collect();
         let mut line = String::new();
-        for ((title, _), w) in columns.iter().zip(&widths) {
-            let _ = write!(line, "{:<w$}  ", title, w = *w);
+        for (title, w) in TITLES.iter().zip(&widths) {
+            let _ = write!(line, "{title:<w$}  ", w = *w);
         }
         let _ = writeln!(out, "{}", paint("2", line.trim_end()));
         for (row, step) in rows.iter().zip(&stage.steps) {
             let mut line = String::new();
-            for (i, ((_, get), w)) in columns.iter().zip(&widths).enumerate() {
-                let cell = fit(get(row), *w);
-                let padded = format!("{cell:<w$}", w = *w);
-                let code = match columns[i].0 {
-                    "FINDINGS" => "33",
-                    "CACHE" => match &step.cache {
+            for (i, w) in widths.iter().enumerate() {
+                let padded = format!("{:<w$}", fit(&row[i], *w), w = *w);
+                let code = match i {
+                    FINDINGS => "33",
+                    CACHE => match &step.cache {
                         Some(Verdict::Cached) => "32",
                         Some(Verdict::Rebuilds { .. }) => "31",
                         Some(Verdict::May { .. }) => "33",
