@@ -290,23 +290,43 @@ fn step_plan(
     }
 }
 
-/// The instruction's text after the keyword, on one line (a continued line ends in `…`).
+/// The instruction's text after the keyword, on one line: its first line, or the first line
+/// with something on it when the keyword stands alone (`RUN \`); `…` marks that more follows.
 fn first_line_args(model: &Model<'_>, step: &Step<'_>) -> String {
     let instruction = step.instruction;
+    let escape = model.dockerfile.escape;
     let text = &model.dockerfile.source[instruction.span.range()];
-    let first = text.lines().next().unwrap_or("");
-    let rest = first
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or("");
+    let after_keyword = first
         .trim_start()
         .get(instruction.keyword.as_str().len()..)
-        .unwrap_or("")
-        .trim();
-    let rest = rest
-        .strip_suffix(model.dockerfile.escape)
-        .map_or(rest, str::trim_end);
-    if text.trim_end().contains('\n') {
+        .unwrap_or("");
+    let content = |line: &str| -> String {
+        let line = line.trim();
+        line.strip_suffix(escape)
+            .map_or(line, str::trim_end)
+            .to_string()
+    };
+    let mut rest = content(after_keyword);
+    let mut taken = 1;
+    if rest.is_empty() {
+        if let Some(line) = lines
+            .by_ref()
+            .map(content)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            rest = line;
+        }
+        taken = text
+            .lines()
+            .position(|l| content(l) == rest)
+            .map_or(1, |i| i + 1);
+    }
+    if text.trim_end().lines().count() > taken {
         format!("{rest} …")
     } else {
-        rest.to_string()
+        rest
     }
 }
 
