@@ -12,6 +12,8 @@
 //!   whose text names it), used or not; the `ARG` step itself stays cached;
 //! - `COPY --from` keys on the content of the files it copies: when the other stage rebuilt, it
 //!   rebuilds only if those files came out different, which the model cannot tell ("may");
+//! - a build argument that changes a global `ARG` a `FROM` line uses names another base image:
+//!   the stage may rebuild whole (it does unless both names are the same image);
 //! - stages the target does not need are not built.
 //!
 //! Where the two differ (buildah 1.28, as measured):
@@ -156,10 +158,7 @@ impl Simulator<'_, '_> {
             }
             _ => self
                 .base_image_changes(stage.from)
-                .map(|cause| Verdict::Rebuilds {
-                    cause: Some(cause),
-                    after_line: None,
-                }),
+                .map(|cause| Verdict::May { cause }),
         };
         // The line of the first sure miss, and of the first "may".
         let mut missed: Option<usize> = None;
@@ -213,7 +212,7 @@ impl Simulator<'_, '_> {
             let new = self.args.get(name)?;
             (old.value.as_deref() != Some(*new)).then(|| {
                 format!(
-                    "its FROM line uses ARG {name}, which changes ({} → {new})",
+                    "its FROM line uses ARG {name}, which changes ({} → {new}): another base image, unless both names are the same image",
                     shown(old.value.as_deref())
                 )
             })
@@ -581,6 +580,26 @@ mod tests {
     }
 
     #[test]
+    fn heredocs_read_no_context_and_are_listed_as_inputs() {
+        let df =
+            "FROM alpine\nCOPY <<EOF /etc/motd\nhi\nEOF\nRUN <<SH\necho $HOME\nSH\nCOPY a /a\n";
+        let files = [("a", "1"), ("EOF", "not read")];
+        let v = verdicts(df, &files, &["EOF"], &[], Builder::BuildKit);
+        assert_eq!(v, [["cached", "cached", "cached"]]);
+        let v = verdicts(df, &files, &["a"], &[], Builder::BuildKit);
+        assert_eq!(v, [["cached", "cached", "rebuilds"]]);
+        let plan = plan_source(df, &LintOptions::default(), None, None).unwrap();
+        let heredocs: Vec<&[String]> = plan.stages[0]
+            .steps
+            .iter()
+            .map(|s| s.inputs.heredocs.as_slice())
+            .collect();
+        assert_eq!(heredocs[0], ["EOF"]);
+        assert_eq!(heredocs[1], ["SH"]);
+        assert!(plan.stages[0].steps[0].inputs.context.is_empty());
+    }
+
+    #[test]
     fn an_ignored_file_changes_nothing() {
         let df = "FROM alpine\nCOPY . /app\nRUN make\n";
         let files = [
@@ -625,7 +644,8 @@ mod tests {
         // Stage a is not needed by the last stage: not built at all.
         assert_eq!(v, [vec!["skip"], vec!["cached", "rebuilds"]]);
         let v = verdicts(df, &[], &[], &[("TAG", "4")], Builder::BuildKit);
-        assert_eq!(v, [vec!["skip"], vec!["rebuilds", "rebuilds"]]);
+        // Another name, most likely another image: the model cannot know.
+        assert_eq!(v, [vec!["skip"], vec!["may", "may"]]);
     }
 
     #[test]
