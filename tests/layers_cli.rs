@@ -75,6 +75,91 @@ fn json_lists_every_stage_and_what_each_step_reads() {
     assert_eq!(final_steps[3]["sets"][0], "ENV V=1");
 }
 
+/// The field names of a JSON object, sorted.
+fn keys(value: &serde_json::Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort();
+    keys
+}
+
+#[test]
+fn json_fields_are_the_documented_ones() {
+    let dir = project();
+    let out = layerlint(
+        dir.path(),
+        &["layers", "Dockerfile", "-f", "json", "--changed", "main.go"],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        keys(&doc),
+        [
+            "context",
+            "file",
+            "simulation",
+            "stages",
+            "target",
+            "version"
+        ]
+    );
+    assert_eq!(
+        keys(&doc["simulation"]),
+        ["build_args", "builder", "changed"]
+    );
+    let stage = &doc["stages"][0];
+    assert_eq!(
+        keys(stage),
+        ["base", "built", "index", "line", "name", "rebuild", "steps"]
+    );
+    assert_eq!(
+        keys(&stage["rebuild"]),
+        ["line", "reason", "rebuilt_layers"]
+    );
+    let step = &stage["steps"][1];
+    assert_eq!(
+        keys(step),
+        [
+            "adds",
+            "cache",
+            "caches",
+            "changes",
+            "deletes",
+            "findings",
+            "inputs",
+            "instruction",
+            "kind",
+            "line",
+            "sets",
+            "text",
+            "unknown"
+        ]
+    );
+    assert_eq!(
+        keys(&step["inputs"]),
+        [
+            "args", "context", "env", "heredocs", "mounts", "remote", "stages"
+        ]
+    );
+    assert_eq!(
+        keys(&step["inputs"]["context"][0]),
+        ["files", "mount", "source", "truncated"]
+    );
+    assert_eq!(keys(&step["cache"]), ["after_line", "cause", "state"]);
+    // Every field is named in the schema document.
+    let schema =
+        fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/layers-json.md")).unwrap();
+    for key in keys(step).into_iter().chain(keys(&step["inputs"])) {
+        assert!(
+            schema.contains(&format!("\"{key}\"")),
+            "{key} is not documented"
+        );
+    }
+}
+
 #[test]
 fn a_changed_source_rebuilds_the_builder_and_maybe_the_copy() {
     let dir = project();
