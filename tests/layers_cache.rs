@@ -204,6 +204,18 @@ fn cases() -> Vec<Case> {
             Edit::File("b.txt"),
         ),
         case(
+            "COPY --from a file the changed context file lands in",
+            "FROM busybox AS b\nCOPY b.txt /b.txt\nCOPY src /src\nFROM busybox\nCOPY --from=b /src/x /x\nRUN echo mid\nCOPY --from=b /b.txt /b\n",
+            &[("b.txt", "b\n"), ("src/x", "x\n"), ("src/y", "y\n")],
+            Edit::File("b.txt"),
+        ),
+        case(
+            "COPY --from files a rebuilt copy made again the same",
+            "FROM busybox AS b\nCOPY b.txt /b.txt\nCOPY src /src\nFROM busybox\nCOPY --from=b /src/x /x\nRUN echo mid\nCOPY --from=b /b.txt /b\n",
+            &[("b.txt", "b\n"), ("src/x", "x\n"), ("src/y", "y\n")],
+            Edit::File("src/y"),
+        ),
+        case(
             "multi-stage: a build argument in a builder stage",
             "FROM busybox AS build\nARG V=1\nRUN echo $V > /out\nFROM busybox\nRUN echo final\nCOPY --from=build /out /out\n",
             &[],

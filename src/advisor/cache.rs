@@ -10,8 +10,9 @@
 //! - every `RUN` has every build argument in scope in its environment, so a build argument whose
 //!   value differs from its default misses at the first `RUN` after its `ARG` (or the first step
 //!   whose text names it), used or not; the `ARG` step itself stays cached;
-//! - `COPY --from` keys on the content of the files it copies: when the other stage rebuilt, it
-//!   rebuilds only if those files came out different, which the model cannot tell ("may");
+//! - `COPY --from` keys on the content of the files it copies: when the last step of the other
+//!   stage that wrote them is a context copy with no `RUN` after it, the model knows whether the
+//!   change landed in them; otherwise, when that stage rebuilt, the copy "may" rebuild;
 //! - a build argument that changes a global `ARG` a `FROM` line uses names another base image:
 //!   the stage may rebuild whole (it does unless both names are the same image);
 //! - stages the target does not need are not built.
@@ -99,6 +100,8 @@ pub fn simulate(plan: &mut Plan, model: &Model<'_>, context: &BuildContext, chan
         builder: change.builder,
         outcome: vec![Outcome::Cached; model.stages.len()],
         tainted_at_end: vec![HashMap::new(); model.stages.len()],
+        first_miss: vec![None; model.stages.len()],
+        base_missed: vec![false; model.stages.len()],
     };
     for stage in &model.stages {
         let index = stage.index;
@@ -117,6 +120,16 @@ pub fn simulate(plan: &mut Plan, model: &Model<'_>, context: &BuildContext, chan
     }
 }
 
+/// What became of files a `COPY --from` reads, as far as the model can tell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Copied {
+    /// The changed context file lands in them.
+    Changed(String),
+    /// A context copy that read nothing changed made them.
+    Same,
+    Unknown,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Outcome {
     Cached,
@@ -133,6 +146,10 @@ struct Simulator<'s, 'a> {
     outcome: Vec<Outcome>,
     /// Per stage, the variables whose value changed, with why, as the stage ends.
     tainted_at_end: Vec<HashMap<String, String>>,
+    /// Per stage simulated, the index of its first step that is not cached.
+    first_miss: Vec<Option<usize>>,
+    /// Per stage simulated, whether it missed from its start (its base changed).
+    base_missed: Vec<bool>,
 }
 
 impl Simulator<'_, '_> {
@@ -160,6 +177,7 @@ impl Simulator<'_, '_> {
                 .base_image_changes(stage.from)
                 .map(|cause| Verdict::May { cause }),
         };
+        self.base_missed[index] = from_start.is_some();
         // The line of the first sure miss, and of the first "may".
         let mut missed: Option<usize> = None;
         let mut maybe: Option<usize> = None;
@@ -199,6 +217,7 @@ impl Simulator<'_, '_> {
             Outcome::Cached
         };
         self.tainted_at_end[index] = tainted;
+        self.first_miss[index] = verdicts.iter().position(|v| !v.is_cached());
         verdicts
     }
 
@@ -292,14 +311,28 @@ impl Simulator<'_, '_> {
                         return rebuilds(format!("{verb} {path}, which changed"));
                     }
                 }
-                Input::Stage { from, .. } => {
+                Input::Stage { from, sources, .. } => {
                     if keyword == Keyword::Run && self.builder == Builder::Buildah {
                         continue;
                     }
                     let Some(other) = stage_ref(self.model, from, stage) else {
                         continue;
                     };
-                    if self.outcome[other] != Outcome::Cached {
+                    let label = stage_label(self.model.stages[other].name.as_deref(), other);
+                    let copied: Vec<Copied> = if keyword == Keyword::Run {
+                        vec![Copied::Unknown]
+                    } else {
+                        sources.iter().map(|s| self.copied(other, s)).collect()
+                    };
+                    if let Some(Copied::Changed(path)) =
+                        copied.iter().find(|c| matches!(c, Copied::Changed(_)))
+                    {
+                        return rebuilds(format!(
+                            "reads {path} from stage {label}, where it changed"
+                        ));
+                    }
+                    let same = !copied.is_empty() && copied.iter().all(|c| *c == Copied::Same);
+                    if self.outcome[other] != Outcome::Cached && !same {
                         may = Some(Verdict::May {
                             cause: format!(
                                 "stage {} rebuilds; this step rebuilds only if the files it reads from it change",
@@ -372,6 +405,106 @@ impl Simulator<'_, '_> {
             }
         }
         first_value
+    }
+
+    /// What became of the files a `COPY --from` reads at `source` in stage `other`, when the
+    /// model can tell: the last step that wrote there is a plain context copy (no `RUN` after it,
+    /// which may have changed anything), and the change lands in them or in none of them.
+    fn copied(&self, other: usize, source: &str) -> Copied {
+        let stage = &self.model.stages[other];
+        let source = crate::model::paths::normalize(source);
+        let within = crate::model::paths::is_within;
+        let escape = self.model.dockerfile.escape;
+        let tainted = &self.tainted_at_end[other];
+        for (index, step) in stage.steps.iter().enumerate().rev() {
+            if step.instruction.keyword == Keyword::Run {
+                return Copied::Unknown;
+            }
+            let Some(effects) = step.effects.as_deref() else {
+                continue;
+            };
+            if !effects
+                .creates
+                .iter()
+                .any(|c| within(&c.path, &source) || within(&source, &c.path))
+            {
+                continue;
+            }
+            // The last step that writes there: it must be a plain context copy, whose text names
+            // no changed variable.
+            let [Input::Context { sources, .. }] = effects.inputs.as_slice() else {
+                return Copied::Unknown;
+            };
+            let names_changed = referenced_names(self.model, step)
+                .iter()
+                .any(|n| tainted.contains_key(n));
+            if names_changed
+                || !step.instruction.heredocs.is_empty()
+                || !effects.unread.is_empty()
+                || sources.len() != effects.creates.len()
+            {
+                return Copied::Unknown;
+            }
+            let mut covers = false;
+            for (written, created) in sources.iter().zip(&effects.creates) {
+                let Some(written) = step.vars.expand(written, escape) else {
+                    return Copied::Unknown;
+                };
+                let written = context_relative(&written);
+                if crate::model::paths::is_glob(&written) {
+                    return Copied::Unknown;
+                }
+                covers |= within(&source, &created.path) && source != created.path;
+                for changed in self.changed {
+                    if !source_reads(&written, changed) {
+                        continue;
+                    }
+                    let below = match written.as_str() {
+                        "." => changed.as_str(),
+                        w => changed
+                            .strip_prefix(w)
+                            .unwrap_or("")
+                            .trim_start_matches('/'),
+                    };
+                    let lands = if below.is_empty() {
+                        created.path.clone()
+                    } else {
+                        format!("{}/{below}", created.path.trim_end_matches('/'))
+                    };
+                    if within(&lands, &source) {
+                        return Copied::Changed(changed.clone());
+                    }
+                }
+            }
+            // Unchanged only when this copy alone made what is read there (a path below what it
+            // created, or a file it created whole), from a base that did not change.
+            let file_made_whole = effects
+                .creates
+                .iter()
+                .zip(sources)
+                .any(|(c, w)| c.path == source && !w.ends_with('/') && !w.ends_with('.'));
+            // What the copy wrote over must be as before: the stage's base is, and the steps
+            // before it that missed are copies that wrote elsewhere.
+            let base_same = !self.base_missed[other]
+                && stage.steps[..index]
+                    .iter()
+                    .skip(self.first_miss[other].unwrap_or(index))
+                    .all(|before| {
+                        before.instruction.keyword != Keyword::Run
+                            && before.effects.as_deref().is_none_or(|e| {
+                                e.unread.is_empty()
+                                    && !e.creates.iter().any(|c| {
+                                        within(&c.path, &source) || within(&source, &c.path)
+                                    })
+                            })
+                    });
+            return if (covers || file_made_whole) && base_same {
+                Copied::Same
+            } else {
+                Copied::Unknown
+            };
+        }
+        Copied::Unknown
     }
 
     /// The first changed context path one of `sources` reads.
@@ -597,6 +730,35 @@ mod tests {
         assert_eq!(heredocs[0], ["EOF"]);
         assert_eq!(heredocs[1], ["SH"]);
         assert!(plan.stages[0].steps[0].inputs.context.is_empty());
+    }
+
+    #[test]
+    fn a_copy_from_a_file_the_change_lands_in_rebuilds() {
+        let df = "FROM alpine AS b\nCOPY b.txt /b.txt\nCOPY src /src\n\
+                  FROM alpine AS r\nCOPY c.txt /c.txt\nRUN touch /c.txt\n\
+                  FROM alpine\nCOPY --from=b /src/x /x\nCOPY --from=b /b.txt /b\nCOPY --from=r /c.txt /c\n";
+        let files = [
+            ("b.txt", "1"),
+            ("c.txt", "2"),
+            ("src/x", "3"),
+            ("src/y", "4"),
+        ];
+        let only =
+            |changed: &[&str]| verdicts(df, &files, changed, &[], Builder::Buildah)[2].clone();
+        assert_eq!(only(&["b.txt"]), ["cached", "rebuilds", "rebuilds"]);
+        // src/y lands in /src/y, not in the /src/x copied, which the copy made whole.
+        assert_eq!(only(&["src/y"]), ["cached", "cached", "cached"]);
+        assert_eq!(only(&["src/x"]), ["rebuilds", "rebuilds", "rebuilds"]);
+        // A file the copy did not bring may come from a step before it that rebuilt.
+        let df3 = "FROM alpine AS b\nARG V=1\nRUN echo $V > /src/z\nCOPY src /src\nFROM alpine\nCOPY --from=b /src/z /z\n";
+        let v = verdicts(df3, &files, &[], &[("V", "2")], Builder::Buildah);
+        assert_eq!(v[1], ["may"]);
+        // The directory itself, filled over what the base had: not known.
+        let df2 = "FROM alpine AS b\nCOPY src /src\nRUN true\nFROM alpine\nCOPY --from=b /src /s\n";
+        let v = verdicts(df2, &files, &["src/x"], &[], Builder::Buildah);
+        assert_eq!(v[1], ["may"]);
+        // A RUN after the copy may have changed the file: only "may".
+        assert_eq!(only(&["c.txt"]), ["cached", "cached", "may"]);
     }
 
     #[test]
