@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: bytes → [`syntax`] → model → rules → [`Diagnostic`]s → report or rewrite.
 
+pub mod advisor;
 pub mod config;
 pub mod diagnostic;
 pub mod files;

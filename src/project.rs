@@ -8,6 +8,8 @@
 mod dockerignore;
 
 pub use dockerignore::DockerIgnore;
+/// Go's `filepath.Clean` for `/`-separated paths, as the builder cleans context paths.
+pub use dockerignore::clean as clean_path;
 
 use crate::files::{ReadError, SIDE_FILE_LIMIT, read_regular};
 use std::collections::BTreeMap;

@@ -43,6 +43,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the parse tree in BuildKit's S-expression form; syntax errors go to stderr (exit 1)
     Dump(DumpArgs),
+    /// Print the image a Dockerfile builds, step by step: layers, what they add and delete, what
+    /// their cache keys read, the findings on each; with --changed, --since or --build-arg, which
+    /// steps a change rebuilds
+    Layers(LayersArgs),
     /// List every rule: code, name, category, default severity, fix
     Rules,
     /// Print one rule's documentation (by code, name or alias)
@@ -137,6 +141,61 @@ pub struct CheckArgs {
     /// default the `shellcheck` program on PATH checks every sh/bash script, as in hadolint
     #[arg(long)]
     pub no_shellcheck: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LayersArgs {
+    /// The Dockerfile ('-' is standard input)
+    pub file: PathBuf,
+
+    /// The stage to build (a name or an index) [default: the last stage]
+    #[arg(long, value_name = "STAGE")]
+    pub target: Option<String>,
+
+    /// The build context [default: the Dockerfile's directory; none for standard input]
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
+
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = LayersFormat::Human)]
+    pub format: LayersFormat,
+
+    /// Simulate the cache after these context files changed (paths relative to the context)
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub changed: Vec<String>,
+
+    /// Simulate the cache after the changes `git diff --name-only GIT_REV` lists (committed,
+    /// staged and unstaged; untracked files are not included)
+    #[arg(long, value_name = "GIT_REV")]
+    pub since: Option<String>,
+
+    /// Simulate the cache of a build given this build argument (the cached build had none)
+    #[arg(long = "build-arg", value_name = "NAME=VALUE")]
+    pub build_args: Vec<String>,
+
+    /// Whose cache rules the simulation follows
+    #[arg(long, value_enum, default_value_t = BuilderKind::Buildkit)]
+    pub builder: BuilderKind,
+}
+
+/// `layerlint layers --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LayersFormat {
+    /// A table per stage (colour on a terminal)
+    Human,
+    /// A JSON document (schema: docs/layers-json.md)
+    Json,
+    /// GitHub-flavoured Markdown, for a pull request comment or a CI job summary
+    Markdown,
+}
+
+/// `layerlint layers --builder`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BuilderKind {
+    /// BuildKit (docker build, docker buildx)
+    Buildkit,
+    /// buildah and podman build (a RUN --mount=type=bind source is not in the cache key)
+    Buildah,
 }
 
 #[derive(Debug, Args)]

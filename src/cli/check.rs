@@ -209,7 +209,7 @@ fn paths(args: &CheckArgs) -> Vec<PathBuf> {
 
 /// A context that is not a directory would make every context-aware finding wrong: refuse it
 /// up front, as bad usage.
-fn check_context_dir(dir: &Path) -> Result<(), &'static str> {
+pub(super) fn check_context_dir(dir: &Path) -> Result<(), &'static str> {
     match std::fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => Ok(()),
         Ok(_) => Err("not a directory"),
@@ -253,7 +253,7 @@ fn check_input(
 
 /// `--context DIR`, else the Dockerfile's own directory, as `docker build -f` users usually
 /// have it. Standard input has no directory, so without `--context` its context is unknown.
-fn build_context(input: &Input, context: Option<&Path>) -> BuildContext {
+pub(super) fn build_context(input: &Input, context: Option<&Path>) -> BuildContext {
     match (input, context) {
         (Input::Path(file), Some(dir)) => BuildContext::for_dockerfile(dir, file),
         (Input::Path(file), None) => BuildContext::for_dockerfile(directory_of(file), file),
@@ -263,7 +263,7 @@ fn build_context(input: &Input, context: Option<&Path>) -> BuildContext {
 }
 
 /// `Dockerfile` has the parent `""`, which means the current directory.
-fn directory_of(file: &Path) -> &Path {
+pub(super) fn directory_of(file: &Path) -> &Path {
     file.parent()
         .filter(|parent| !parent.as_os_str().is_empty())
         .unwrap_or(Path::new("."))

@@ -8,6 +8,7 @@ mod diff;
 mod docs;
 mod dump;
 mod fix;
+mod layers;
 mod output;
 mod rules;
 mod settings;
@@ -46,6 +47,7 @@ pub fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Check(args) => check::run(&args, color),
         Command::Dump(args) => dump::run(&args, color),
+        Command::Layers(args) => layers::run(&args, color),
         Command::Rules => rules::list(),
         Command::Rule(args) => rules::show(&args.rule),
         Command::Completions(args) => docs::completions(args.shell),
