@@ -173,8 +173,9 @@ impl Simulator<'_, '_> {
                     Outcome::Cached => None,
                 }
             }
-            _ => self
-                .base_image_changes(stage.from)
+            _ => stage
+                .from
+                .and_then(|from| self.base_image_changes(from))
                 .map(|cause| Verdict::May { cause }),
         };
         self.base_missed[index] = from_start.is_some();

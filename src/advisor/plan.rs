@@ -147,7 +147,11 @@ impl Plan {
             .map(|stage| StagePlan {
                 index: stage.index,
                 name: stage.name.clone(),
-                line: line_of(model, stage.from.span.start),
+                // A fragment (no FROM) starts at its first instruction.
+                line: stage
+                    .from
+                    .or_else(|| stage.steps.first().map(|step| step.instruction))
+                    .map_or(1, |instruction| line_of(model, instruction.span.start)),
                 base: describe_base(model, stage),
                 built: built[stage.index],
                 steps: stage
@@ -225,9 +229,10 @@ fn describe_base(model: &Model<'_>, stage: &Stage<'_>) -> String {
     match &stage.base {
         Base::Scratch => "scratch".into(),
         Base::Image(Some(name)) => name.clone(),
-        Base::Image(None) => match &stage.from.args {
-            Args::Words(words) => words.first().map_or_else(String::new, |w| w.text.clone()),
-            _ => String::new(),
+        Base::Image(None) => match stage.from.map(|from| &from.args) {
+            Some(Args::Words(words)) => words.first().map_or_else(String::new, |w| w.text.clone()),
+            Some(_) => String::new(),
+            None => "unknown (the instructions come before any FROM)".into(),
         },
         Base::Stage(index) => {
             let base = &model.stages[*index];
