@@ -92,16 +92,27 @@ fn segments(stage: &Stage<'_>, stretches: &[(usize, Merged)]) -> Vec<(usize, usi
             index += 1;
             continue;
         }
+        // Both lookups are binary searches (stretches and steps are in file order): a scan
+        // per RUN would make a stage of thousands of RUNs quadratic.
         let last = stretches
-            .iter()
-            .find(|(first, _)| *first == index)
-            .and_then(|(_, merged)| merged.runs.last())
-            .and_then(|span| stage.steps.iter().position(|s| s.instruction.span == *span))
+            .binary_search_by_key(&index, |(first, _)| *first)
+            .ok()
+            .and_then(|at| stretches[at].1.runs.last())
+            .and_then(|span| step_at(stage, *span))
             .unwrap_or(index);
         found.push((index, last));
         index = last + 1;
     }
     found
+}
+
+/// The index of the step whose instruction spans `span`, by binary search on the steps' starts
+/// (steps are in file order).
+fn step_at(stage: &Stage<'_>, span: crate::span::Span) -> Option<usize> {
+    let i = stage
+        .steps
+        .partition_point(|s| s.instruction.span.start < span.start);
+    (stage.steps.get(i)?.instruction.span == span).then_some(i)
 }
 
 /// What merging a stretch saves, in words: the bytes a later RUN of it removes or rewrites from
@@ -121,12 +132,7 @@ fn saving(
     let indices: Vec<usize> = merged
         .runs
         .iter()
-        .filter_map(|run| {
-            let i = stage
-                .steps
-                .partition_point(|s| s.instruction.span.start < run.start);
-            (stage.steps.get(i)?.instruction.span == *run).then_some(i)
-        })
+        .filter_map(|run| step_at(stage, *run))
         .collect();
     let Some(&first) = indices.first() else {
         return String::new();

@@ -40,6 +40,10 @@ pub struct Run<'a> {
 /// Every script of the file, in file order (triggers after the `RUN`s they sit among).
 pub struct Runs<'a> {
     pub runs: Vec<Run<'a>>,
+    /// Each instruction's scripts as a range of `runs` (they are adjacent), keyed by the
+    /// instruction's address: a rule that walks the instructions finds a RUN's scripts without
+    /// scanning them all, which would be quadratic in a file of many RUNs.
+    by_instruction: HashMap<*const Instruction, std::ops::Range<usize>>,
 }
 
 /// A finished stage: its name, and the variables and `SHELL` a stage built `FROM` it starts with.
@@ -174,7 +178,25 @@ impl<'a> Runs<'a> {
             run.vars = Vars::at(Arc::clone(&history), point);
             run.args_first = Arc::clone(&args_first);
         }
-        Runs { runs }
+        let mut by_instruction: HashMap<*const Instruction, std::ops::Range<usize>> =
+            HashMap::new();
+        for (at, run) in runs.iter().enumerate() {
+            by_instruction
+                .entry(std::ptr::from_ref(run.instruction))
+                .and_modify(|range| range.end = at + 1)
+                .or_insert(at..at + 1);
+        }
+        Runs {
+            runs,
+            by_instruction,
+        }
+    }
+
+    /// The scripts of one `RUN` instruction (or of the `RUN` inside an `ONBUILD`).
+    pub fn of(&self, instruction: &Instruction) -> &[Run<'a>] {
+        self.by_instruction
+            .get(&std::ptr::from_ref(instruction))
+            .map_or(&[], |range| &self.runs[range.clone()])
     }
 }
 
