@@ -75,6 +75,8 @@ impl<'a> Runs<'a> {
         let mut points: Vec<Point> = Vec::new();
         let mut stage = 0;
         let mut finals: Vec<StageEnd> = Vec::new();
+        // The newest finished stage of each name, as an index in `finals`.
+        let mut named: HashMap<String, usize> = HashMap::new();
         let mut stage_name: Option<String> = None;
         let mut shell: Option<Vec<String>> = None;
         let mut from: Option<&'a Instruction> = None;
@@ -85,7 +87,11 @@ impl<'a> Runs<'a> {
             match instruction.keyword {
                 Keyword::From => {
                     if stage > 0 {
-                        finals.push((stage_name.take(), scope, shell.take()));
+                        let name = stage_name.take();
+                        if let Some(name) = &name {
+                            named.insert(name.clone(), finals.len());
+                        }
+                        finals.push((name, scope, shell.take()));
                     }
                     stage += 1;
                     shell = None;
@@ -96,10 +102,10 @@ impl<'a> Runs<'a> {
                             .expand_at(globals, &words[0].text, escape)
                             .unwrap_or_else(|| words[0].text.clone())
                             .to_ascii_lowercase();
-                        if let Some((_, vars, parent_shell)) = finals
-                            .iter()
-                            .rev()
-                            .find(|(name, _, _)| name.as_deref() == Some(image.as_str()))
+                        // By name, not by a walk back over the stages: a file of 50,000
+                        // stages would be quadratic.
+                        if let Some((_, vars, parent_shell)) =
+                            named.get(&image).map(|&index| &finals[index])
                         {
                             base = Some(*vars);
                             shell = parent_shell.clone();
@@ -206,10 +212,17 @@ pub fn usable(dockerfile: &Dockerfile, instruction: &Instruction) -> bool {
     if !instruction.malformed {
         return true;
     }
-    let mut errors = dockerfile
+    // The errors are in file order: the instruction's are found by binary search, not by a
+    // walk over all of them (a file of thousands of instructions before any FROM has thousands
+    // of errors, and every rule asks about every instruction).
+    let lines = instruction.lines;
+    let first = dockerfile
         .errors
+        .partition_point(|e| e.span.start < lines.start);
+    let mut errors = dockerfile.errors[first..]
         .iter()
-        .filter(|e| instruction.lines.contains(e.span))
+        .take_while(|e| e.span.start <= lines.end)
+        .filter(|e| lines.contains(e.span))
         .peekable();
     errors.peek().is_some()
         && errors.all(|e| e.message.starts_with("no build stage in current context"))
