@@ -25,14 +25,14 @@ pub struct ConsecutiveRun;
 
 impl Rule for ConsecutiveRun {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        let merger = Merger::new(cx.model);
+        let merger = cx.merger();
         let mut found = Vec::new();
         let mut joins = Vec::new();
         for (index, stage) in cx.model.stages.iter().enumerate() {
             // Built once per stage, not once per stretch: a stage of thousands of RUNs has
             // thousands of stretches.
             let creations = stage.ships.then(|| Creations::new(stage));
-            let stretches = mergeable_stretches(&merger, index, stage);
+            let stretches = mergeable_stretches(merger, index, stage);
             for (first, last) in segments(stage, &stretches)
                 .windows(2)
                 .map(|pair| (pair[0], pair[1]))

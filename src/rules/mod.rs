@@ -54,7 +54,7 @@ pub struct Context<'m, 'a> {
     doc: &'static RuleDoc,
     severity: Severity,
     found: Vec<Diagnostic>,
-    merger: std::cell::OnceCell<merge::Merger<'m, 'a>>,
+    merger: &'m std::cell::OnceCell<merge::Merger<'m, 'a>>,
     runs: &'m std::cell::OnceCell<runs::Runs<'a>>,
 }
 
@@ -66,6 +66,7 @@ impl<'m, 'a> Context<'m, 'a> {
         doc: &'static RuleDoc,
         severity: Severity,
         runs: &'m std::cell::OnceCell<runs::Runs<'a>>,
+        merger: &'m std::cell::OnceCell<merge::Merger<'m, 'a>>,
     ) -> Self {
         Context {
             dockerfile: model.dockerfile,
@@ -75,7 +76,7 @@ impl<'m, 'a> Context<'m, 'a> {
             doc,
             severity,
             found: Vec::new(),
-            merger: std::cell::OnceCell::new(),
+            merger,
             runs,
         }
     }
@@ -114,9 +115,13 @@ impl<'m, 'a> Context<'m, 'a> {
         self.dockerfile.line_of(span.start)
     }
 
-    /// Every `RUN` of the file read once for merging, shared by the merges this rule tries.
-    pub fn merger(&self) -> &merge::Merger<'m, 'a> {
-        self.merger.get_or_init(|| merge::Merger::new(self.model))
+    /// Every `RUN` of the file read once for merging, shared by the rules (each building its own
+    /// cost a read of every `RUN` per rule). Like [`Context::runs`], the reference does not
+    /// borrow the context.
+    pub fn merger(&self) -> &'m merge::Merger<'m, 'a> {
+        let cell: &'m std::cell::OnceCell<merge::Merger<'m, 'a>> = self.merger;
+        let model = self.model;
+        cell.get_or_init(|| merge::Merger::new(model))
     }
 
     /// Every `RUN` script of the file (fragments and `ONBUILD RUN` triggers included), with the
@@ -142,11 +147,12 @@ pub fn check_all(
 ) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     let runs = std::cell::OnceCell::new();
+    let merger = std::cell::OnceCell::new();
     for (doc, rule) in all() {
         let Some(severity) = enabled(doc) else {
             continue;
         };
-        let mut cx = Context::new(model, build_context, config, doc, severity, &runs);
+        let mut cx = Context::new(model, build_context, config, doc, severity, &runs, &merger);
         rule.check(&mut cx);
         findings.extend(cx.into_findings());
     }
