@@ -31,7 +31,7 @@ impl Rule for ConsecutiveRun {
         for (index, stage) in cx.model.stages.iter().enumerate() {
             // Built once per stage, not once per stretch: a stage of thousands of RUNs has
             // thousands of stretches.
-            let creations = stage.ships.then(|| Creations::new(stage));
+            let creations = stage.ships.then(|| cx.creations(index));
             let stretches = mergeable_stretches(merger, index, stage);
             for (first, last) in segments(stage, &stretches)
                 .windows(2)
@@ -39,14 +39,14 @@ impl Rule for ConsecutiveRun {
             {
                 if let Ok(merged) = merger.merge_hoisting(index, first.0, last.1) {
                     if !merged.hoisted.is_empty() {
-                        joins.push((saving(cx, stage, creations.as_ref(), &merged), merged));
+                        joins.push((saving(cx, stage, creations, &merged), merged));
                     }
                 }
             }
             found.extend(
                 stretches
                     .into_iter()
-                    .map(|(_, merged)| (saving(cx, stage, creations.as_ref(), &merged), merged)),
+                    .map(|(_, merged)| (saving(cx, stage, creations, &merged), merged)),
             );
         }
         for (saving, merged) in found {

@@ -23,7 +23,7 @@ impl Rule for DeletedInLaterLayer {
 }
 
 fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
-    let creations = origin::Creations::new(stage);
+    let creations = cx.creations(stage.index);
     let copied = cx.build_context.is_known().then(|| copied(stage));
     for (index, step) in stage.layers() {
         let Some(effects) = &step.effects else {
@@ -32,7 +32,7 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
         // One finding per creating layer and deleting step, however many paths they share.
         let mut reported: Vec<usize> = Vec::new();
         for deleted in &effects.deletes {
-            let Some(origin) = origin::find(stage, &creations, index, deleted) else {
+            let Some(origin) = origin::find(stage, creations, index, deleted) else {
                 continue;
             };
             if through_context_symlink(cx, stage, copied.as_ref(), index, &deleted.path) {
