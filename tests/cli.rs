@@ -1,5 +1,8 @@
 //! The command line as users and CI scripts meet it: the built binary, run on real files.
 
+mod common;
+
+use common::project;
 use serde_json::Value;
 use std::fs;
 use std::io::Write;
@@ -43,19 +46,6 @@ fn layerlint_with_stdin(dir: &Path, args: &[&str], stdin: &[u8]) -> Run {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
-}
-
-/// A temporary directory holding `files` (relative path, content).
-fn project(files: &[(&str, &[u8])]) -> TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (relative, content) in files {
-        let path = dir.path().join(relative);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).expect("create directories");
-        }
-        fs::write(path, content).expect("write file");
-    }
-    dir
 }
 
 const CLEAN: &[u8] = b"FROM alpine:3.20\nRUN echo hi\n";

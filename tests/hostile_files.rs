@@ -5,7 +5,10 @@
 
 #![cfg(unix)]
 
+mod common;
 mod skip;
+
+use common::project;
 
 use std::fs::{self, File};
 use std::io::Read;
@@ -13,7 +16,6 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use tempfile::TempDir;
 
 /// Far more than any of these runs needs on a loaded machine; a hang shows as a failure.
 const BOUND: Duration = Duration::from_secs(60);
@@ -90,18 +92,6 @@ fn lint(dir: &Path, args: &[&str]) -> Run {
 const CLEAN: &[u8] = b"FROM alpine:3.20\n";
 /// Two RUNs that merge: one DL3059 finding, so "still linted" is visible in the output.
 const TWO_RUNS: &[u8] = b"FROM alpine:3.20\nRUN echo a\nRUN echo b\n";
-
-fn project(files: &[(&str, &[u8])]) -> TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (relative, content) in files {
-        let path = dir.path().join(relative);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).expect("create directories");
-        }
-        fs::write(path, content).expect("write file");
-    }
-    dir
-}
 
 fn mkfifo(path: &Path) -> bool {
     Command::new("mkfifo")

@@ -285,3 +285,30 @@ fn check_diff_on_a_hostile_file_exits_with_a_diff() {
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("+RUN apt-get update"), "{stdout}");
 }
+
+#[test]
+fn thousands_of_conditional_assignments_in_one_run() {
+    // Each `if` may or may not assign: what it assigned is unknown after it, what was assigned
+    // before every `if` stays known, and a branch that leaves a variable as it was changes
+    // nothing. (The shell keeps a journal of the writes since a branch began instead of a copy
+    // of every variable per branch; the timing of the full-size shape is in benches/scale.sh.)
+    let count = 3_000;
+    let branches: String = (0..count)
+        .map(|i| format!(" \\\n && if [ -f /c{i} ]; then X{i}=v{i}; K=/keep; fi"))
+        .collect();
+    let source = format!(
+        "FROM alpine\nRUN K=/keep{branches} && touch $K/kept && touch /x/$X0 && mkdir -p /made/$X{last}\n",
+        last = count - 1
+    );
+    lint_and_fix(&source);
+    let dockerfile = layerlint::syntax::parse(&source);
+    let model = Model::build(&dockerfile);
+    let step = model.stages[0].steps.last().expect("the RUN");
+    let created: Vec<&str> = step
+        .effects
+        .iter()
+        .flat_map(|e| &e.creates)
+        .map(|c| c.path.as_str())
+        .collect();
+    assert_eq!(created, ["/keep/kept"], "{created:?}");
+}

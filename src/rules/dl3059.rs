@@ -25,28 +25,28 @@ pub struct ConsecutiveRun;
 
 impl Rule for ConsecutiveRun {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        let merger = Merger::new(cx.model);
+        let merger = cx.merger();
         let mut found = Vec::new();
         let mut joins = Vec::new();
         for (index, stage) in cx.model.stages.iter().enumerate() {
             // Built once per stage, not once per stretch: a stage of thousands of RUNs has
             // thousands of stretches.
-            let creations = stage.ships.then(|| Creations::new(stage));
-            let stretches = mergeable_stretches(&merger, index, stage);
+            let creations = stage.ships.then(|| cx.creations(index));
+            let stretches = mergeable_stretches(merger, index, stage);
             for (first, last) in segments(stage, &stretches)
                 .windows(2)
                 .map(|pair| (pair[0], pair[1]))
             {
                 if let Ok(merged) = merger.merge_hoisting(index, first.0, last.1) {
                     if !merged.hoisted.is_empty() {
-                        joins.push((saving(cx, stage, creations.as_ref(), &merged), merged));
+                        joins.push((saving(cx, stage, creations, &merged), merged));
                     }
                 }
             }
             found.extend(
                 stretches
                     .into_iter()
-                    .map(|(_, merged)| (saving(cx, stage, creations.as_ref(), &merged), merged)),
+                    .map(|(_, merged)| (saving(cx, stage, creations, &merged), merged)),
             );
         }
         for (saving, merged) in found {
@@ -92,16 +92,27 @@ fn segments(stage: &Stage<'_>, stretches: &[(usize, Merged)]) -> Vec<(usize, usi
             index += 1;
             continue;
         }
+        // Both lookups are binary searches (stretches and steps are in file order): a scan
+        // per RUN would make a stage of thousands of RUNs quadratic.
         let last = stretches
-            .iter()
-            .find(|(first, _)| *first == index)
-            .and_then(|(_, merged)| merged.runs.last())
-            .and_then(|span| stage.steps.iter().position(|s| s.instruction.span == *span))
+            .binary_search_by_key(&index, |(first, _)| *first)
+            .ok()
+            .and_then(|at| stretches[at].1.runs.last())
+            .and_then(|span| step_at(stage, *span))
             .unwrap_or(index);
         found.push((index, last));
         index = last + 1;
     }
     found
+}
+
+/// The index of the step whose instruction spans `span`, by binary search on the steps' starts
+/// (steps are in file order).
+fn step_at(stage: &Stage<'_>, span: crate::span::Span) -> Option<usize> {
+    let i = stage
+        .steps
+        .partition_point(|s| s.instruction.span.start < span.start);
+    (stage.steps.get(i)?.instruction.span == span).then_some(i)
 }
 
 /// What merging a stretch saves, in words: the bytes a later RUN of it removes or rewrites from
@@ -121,12 +132,7 @@ fn saving(
     let indices: Vec<usize> = merged
         .runs
         .iter()
-        .filter_map(|run| {
-            let i = stage
-                .steps
-                .partition_point(|s| s.instruction.span.start < run.start);
-            (stage.steps.get(i)?.instruction.span == *run).then_some(i)
-        })
+        .filter_map(|run| step_at(stage, *run))
         .collect();
     let Some(&first) = indices.first() else {
         return String::new();

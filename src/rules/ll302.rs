@@ -7,9 +7,10 @@
 use super::ll303::source;
 use super::origin;
 use super::{Context, Rule};
-use crate::model::Stage;
 use crate::model::paths::{is_glob, removes};
+use crate::model::{PathEffect, Stage};
 use crate::syntax::Keyword;
+use std::collections::HashMap;
 
 pub struct DeletedInLaterLayer;
 
@@ -22,7 +23,8 @@ impl Rule for DeletedInLaterLayer {
 }
 
 fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
-    let creations = origin::Creations::new(stage);
+    let creations = cx.creations(stage.index);
+    let copied = cx.build_context.is_known().then(|| copied(stage));
     for (index, step) in stage.layers() {
         let Some(effects) = &step.effects else {
             continue;
@@ -30,10 +32,10 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
         // One finding per creating layer and deleting step, however many paths they share.
         let mut reported: Vec<usize> = Vec::new();
         for deleted in &effects.deletes {
-            let Some(origin) = origin::find(stage, &creations, index, deleted) else {
+            let Some(origin) = origin::find(stage, creations, index, deleted) else {
                 continue;
             };
-            if through_context_symlink(cx, stage, index, &deleted.path) {
+            if through_context_symlink(cx, stage, copied.as_ref(), index, &deleted.path) {
                 continue;
             }
             if reported.contains(&origin.index) {
@@ -95,52 +97,77 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
     }
 }
 
+/// The paths the stage's `COPY`/`ADD` steps create, by the path without its trailing `/`, each
+/// with the step's index: [`through_context_symlink`] looks up the few creations at a deleted
+/// path or one of its parents instead of walking every earlier step, which would be quadratic in a
+/// stage of many copies and deletions.
+type Copied<'s> = HashMap<&'s str, Vec<(usize, &'s PathEffect)>>;
+
+fn copied<'s>(stage: &'s Stage<'_>) -> Copied<'s> {
+    let mut found: Copied<'s> = HashMap::new();
+    for (index, step) in stage.steps.iter().enumerate() {
+        if !matches!(step.instruction.keyword, Keyword::Copy | Keyword::Add) {
+            continue;
+        }
+        for created in step.effects.iter().flat_map(|e| &e.creates) {
+            let key = created.path.trim_end_matches('/');
+            found.entry(key).or_default().push((index, created));
+        }
+    }
+    found
+}
+
 /// Whether `path` lies at or under a symbolic link an earlier `COPY`/`ADD` brought from the build
 /// context (`COPY root/ /` with `root/opt/wheels` a link): a later copy to the path then writes
 /// through the link, and deleting the path removes only the link, so neither "created" nor
-/// "only hides it" would be true. Needs the context; without one nothing is known.
+/// "only hides it" would be true. Needs the context (`copied` is `None` without one).
 fn through_context_symlink(
     cx: &Context<'_, '_>,
     stage: &Stage<'_>,
+    copied: Option<&Copied<'_>>,
     before: usize,
     path: &str,
 ) -> bool {
-    if !cx.build_context.is_known() {
+    let Some(copied) = copied else {
         return false;
-    }
-    stage.steps[..before].iter().any(|step| {
+    };
+    // The path itself and each of its parents ("" for `/`): the creations it can lie under.
+    let parents = path
+        .match_indices('/')
+        .map(|(at, _)| &path[..at])
+        .chain(std::iter::once(path));
+    let candidates = parents
+        .filter_map(|parent| copied.get(parent))
+        .flatten()
+        .filter(|(index, _)| *index < before);
+    for &(index, created) in candidates {
+        let step = &stage.steps[index];
         let creator = step.instruction;
-        if !matches!(creator.keyword, Keyword::Copy | Keyword::Add) {
-            return false;
+        let rest = &path[created.path.trim_end_matches('/').len()..];
+        let Some(word) = source::word(creator, created) else {
+            continue;
+        };
+        let Some(rel) = source::context_path(creator, step, word, cx.dockerfile.escape) else {
+            continue;
+        };
+        if source::kind(cx.build_context, Some(&rel), word) != source::Kind::Dir {
+            continue;
         }
-        step.effects.iter().flat_map(|e| &e.creates).any(|created| {
-            let Some(rest) = path.strip_prefix(created.path.trim_end_matches('/')) else {
-                return false;
+        // Each directory on the way down, and the path itself.
+        let mut inner = rel.trim_end_matches('/').to_string();
+        let linked = rest.split('/').filter(|c| !c.is_empty()).any(|component| {
+            inner = if inner.is_empty() {
+                component.to_string()
+            } else {
+                format!("{inner}/{component}")
             };
-            if !(rest.is_empty() || rest.starts_with('/')) {
-                return false;
-            }
-            let Some(word) = source::word(creator, created) else {
-                return false;
-            };
-            let Some(rel) = source::context_path(creator, step, word, cx.dockerfile.escape) else {
-                return false;
-            };
-            if source::kind(cx.build_context, Some(&rel), word) != source::Kind::Dir {
-                return false;
-            }
-            // Each directory on the way down, and the path itself.
-            let mut inner = rel.trim_end_matches('/').to_string();
-            rest.split('/').filter(|c| !c.is_empty()).any(|component| {
-                inner = if inner.is_empty() {
-                    component.to_string()
-                } else {
-                    format!("{inner}/{component}")
-                };
-                cx.build_context.is_symlink(&inner) == Some(true)
-            })
-        })
-    })
+            cx.build_context.is_symlink(&inner) == Some(true)
+        });
+        if linked {
+            return true;
+        }
+    }
+    false
 }
 
 /// A created path as the message names it: a glob source (`COPY *.sh /tmp/`) lands as the files

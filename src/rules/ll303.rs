@@ -199,7 +199,7 @@ struct Reach<'s, 'a> {
 }
 
 fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
-    let creations = origin::Creations::new(stage);
+    let creations = cx.creations(stage.index);
     for (index, step) in stage.layers() {
         let Some(effects) = &step.effects else {
             continue;
@@ -212,14 +212,14 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
             continue;
         }
         let commands = metadata_commands(cx, step);
-        let fix = rewrite::copy_flags_fix(cx, stage, &creations, index, &commands);
+        let fix = rewrite::copy_flags_fix(cx, stage, creations, index, &commands);
         let mut reported: Vec<usize> = Vec::new();
         for touched in effects
             .touches
             .iter()
             .filter(|t| METADATA_COMMANDS.contains(&t.via.as_str()))
         {
-            let Some(origin) = origin::find(stage, &creations, index, touched) else {
+            let Some(origin) = origin::find(stage, creations, index, touched) else {
                 continue;
             };
             if reported.contains(&origin.index) {

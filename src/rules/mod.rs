@@ -54,8 +54,17 @@ pub struct Context<'m, 'a> {
     doc: &'static RuleDoc,
     severity: Severity,
     found: Vec<Diagnostic>,
+    shared: &'m Shared<'m, 'a>,
+}
+
+/// What the rules read of a file beyond the model, made when a rule first asks and shared by all
+/// rules of the run: each rule making its own would read every `RUN` once per rule.
+#[derive(Default)]
+pub struct Shared<'m, 'a> {
+    runs: std::cell::OnceCell<runs::Runs<'a>>,
     merger: std::cell::OnceCell<merge::Merger<'m, 'a>>,
-    runs: &'m std::cell::OnceCell<runs::Runs<'a>>,
+    /// Each stage's index of what its steps create and delete.
+    creations: std::cell::OnceCell<Vec<std::cell::OnceCell<origin::Creations<'m>>>>,
 }
 
 impl<'m, 'a> Context<'m, 'a> {
@@ -65,7 +74,7 @@ impl<'m, 'a> Context<'m, 'a> {
         config: &'m Config,
         doc: &'static RuleDoc,
         severity: Severity,
-        runs: &'m std::cell::OnceCell<runs::Runs<'a>>,
+        shared: &'m Shared<'m, 'a>,
     ) -> Self {
         Context {
             dockerfile: model.dockerfile,
@@ -75,8 +84,7 @@ impl<'m, 'a> Context<'m, 'a> {
             doc,
             severity,
             found: Vec::new(),
-            merger: std::cell::OnceCell::new(),
-            runs,
+            shared,
         }
     }
 
@@ -114,18 +122,38 @@ impl<'m, 'a> Context<'m, 'a> {
         self.dockerfile.line_of(span.start)
     }
 
-    /// Every `RUN` of the file read once for merging, shared by the merges this rule tries.
-    pub fn merger(&self) -> &merge::Merger<'m, 'a> {
-        self.merger.get_or_init(|| merge::Merger::new(self.model))
+    /// Every `RUN` of the file read once for merging, shared by the rules (each building its own
+    /// cost a read of every `RUN` per rule). Like [`Context::runs`], the reference does not
+    /// borrow the context.
+    pub fn merger(&self) -> &'m merge::Merger<'m, 'a> {
+        let cell: &'m std::cell::OnceCell<merge::Merger<'m, 'a>> = &self.shared.merger;
+        let model = self.model;
+        cell.get_or_init(|| merge::Merger::new(model))
     }
 
     /// Every `RUN` script of the file (fragments and `ONBUILD RUN` triggers included), with the
     /// variables, stage and shell in force, for the command rules. Read once per file and shared
     /// by the rules; the reference does not borrow the context, so a rule reports as it walks.
     pub fn runs(&self) -> &'m runs::Runs<'a> {
-        let cell: &'m std::cell::OnceCell<runs::Runs<'a>> = self.runs;
+        let cell: &'m std::cell::OnceCell<runs::Runs<'a>> = &self.shared.runs;
         let (dockerfile, model) = (self.dockerfile, self.model);
         cell.get_or_init(|| runs::Runs::new(dockerfile, &model.scripts))
+    }
+
+    /// A stage's index of what its steps create and delete, built once and shared by the rules
+    /// that trace a path to its origin (DL3059, LL302, LL303).
+    pub fn creations(&self, stage: usize) -> &'m origin::Creations<'m> {
+        let shared: &'m Shared<'m, 'a> = self.shared;
+        let cells = &shared.creations;
+        let model: &'m Model<'a> = self.model;
+        let cells = cells.get_or_init(|| {
+            model
+                .stages
+                .iter()
+                .map(|_| std::cell::OnceCell::new())
+                .collect()
+        });
+        cells[stage].get_or_init(|| origin::Creations::new(&model.stages[stage]))
     }
 
     pub fn into_findings(self) -> Vec<Diagnostic> {
@@ -141,12 +169,12 @@ pub fn check_all(
     enabled: impl Fn(&RuleDoc) -> Option<Severity>,
 ) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
-    let runs = std::cell::OnceCell::new();
+    let shared = Shared::default();
     for (doc, rule) in all() {
         let Some(severity) = enabled(doc) else {
             continue;
         };
-        let mut cx = Context::new(model, build_context, config, doc, severity, &runs);
+        let mut cx = Context::new(model, build_context, config, doc, severity, &shared);
         rule.check(&mut cx);
         findings.extend(cx.into_findings());
     }

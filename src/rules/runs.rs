@@ -40,6 +40,10 @@ pub struct Run<'a> {
 /// Every script of the file, in file order (triggers after the `RUN`s they sit among).
 pub struct Runs<'a> {
     pub runs: Vec<Run<'a>>,
+    /// Each instruction's scripts as a range of `runs` (they are adjacent), keyed by the
+    /// instruction's address: a rule that walks the instructions finds a RUN's scripts without
+    /// scanning them all, which would be quadratic in a file of many RUNs.
+    by_instruction: HashMap<*const Instruction, std::ops::Range<usize>>,
 }
 
 /// A finished stage: its name, and the variables and `SHELL` a stage built `FROM` it starts with.
@@ -71,6 +75,8 @@ impl<'a> Runs<'a> {
         let mut points: Vec<Point> = Vec::new();
         let mut stage = 0;
         let mut finals: Vec<StageEnd> = Vec::new();
+        // The newest finished stage of each name, as an index in `finals`.
+        let mut named: HashMap<String, usize> = HashMap::new();
         let mut stage_name: Option<String> = None;
         let mut shell: Option<Vec<String>> = None;
         let mut from: Option<&'a Instruction> = None;
@@ -81,7 +87,11 @@ impl<'a> Runs<'a> {
             match instruction.keyword {
                 Keyword::From => {
                     if stage > 0 {
-                        finals.push((stage_name.take(), scope, shell.take()));
+                        let name = stage_name.take();
+                        if let Some(name) = &name {
+                            named.insert(name.clone(), finals.len());
+                        }
+                        finals.push((name, scope, shell.take()));
                     }
                     stage += 1;
                     shell = None;
@@ -92,10 +102,10 @@ impl<'a> Runs<'a> {
                             .expand_at(globals, &words[0].text, escape)
                             .unwrap_or_else(|| words[0].text.clone())
                             .to_ascii_lowercase();
-                        if let Some((_, vars, parent_shell)) = finals
-                            .iter()
-                            .rev()
-                            .find(|(name, _, _)| name.as_deref() == Some(image.as_str()))
+                        // By name, not by a walk back over the stages: a file of 50,000
+                        // stages would be quadratic.
+                        if let Some((_, vars, parent_shell)) =
+                            named.get(&image).map(|&index| &finals[index])
                         {
                             base = Some(*vars);
                             shell = parent_shell.clone();
@@ -166,7 +176,25 @@ impl<'a> Runs<'a> {
             run.vars = Vars::at(Arc::clone(&history), point);
             run.args_first = Arc::clone(&args_first);
         }
-        Runs { runs }
+        let mut by_instruction: HashMap<*const Instruction, std::ops::Range<usize>> =
+            HashMap::new();
+        for (at, run) in runs.iter().enumerate() {
+            by_instruction
+                .entry(std::ptr::from_ref(run.instruction))
+                .and_modify(|range| range.end = at + 1)
+                .or_insert(at..at + 1);
+        }
+        Runs {
+            runs,
+            by_instruction,
+        }
+    }
+
+    /// The scripts of one `RUN` instruction (or of the `RUN` inside an `ONBUILD`).
+    pub fn of(&self, instruction: &Instruction) -> &[Run<'a>] {
+        self.by_instruction
+            .get(&std::ptr::from_ref(instruction))
+            .map_or(&[], |range| &self.runs[range.clone()])
     }
 }
 

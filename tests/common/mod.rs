@@ -8,6 +8,20 @@ use layerlint::syntax::{self, Args, Dockerfile, Instruction, Item, Word};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+/// A temporary directory holding `files` (relative path, content), for the tests that run the
+/// binary on a small project.
+pub fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (relative, content) in files {
+        let path = dir.path().join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("create directories");
+        }
+        fs::write(path, content).expect("write file");
+    }
+    dir
+}
+
 pub fn shared(dir: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared")

@@ -10,6 +10,16 @@ use crate::model::vars::{VarKind, Vars};
 use std::collections::HashSet;
 use std::sync::Arc;
 
+/// What [`Shell::settle`] compares with: the shell's state where commands that may not run
+/// begin. Holds no copy of the variables, so writing them after the mark copies nothing.
+pub(super) struct Mark {
+    journal: usize,
+    cwd: Option<String>,
+    dir_stack: Option<Vec<Option<String>>>,
+    ended: bool,
+    failed: bool,
+}
+
 /// A variable as a program started by the script sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum EnvValue {
@@ -21,6 +31,12 @@ pub(super) enum EnvValue {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Shell {
+    /// While a [`Mark`] is open, every variable written, with the value it had before the write
+    /// (`None`: not declared): [`Shell::settle`] reads what a branch changed here instead of
+    /// comparing a copy of the whole shell, which made a script of thousands of `if`s quadratic.
+    journal: Vec<(String, Option<Option<String>>)>,
+    /// How many marks are open: with none, nothing is journalled.
+    marks: usize,
     /// The working directory, `None` once it is not known.
     cwd: Option<String>,
     pub vars: Vars,
@@ -48,6 +64,8 @@ impl Shell {
             .filter(|dir| dir.starts_with('/'))
             .map(paths::normalize);
         let mut shell = Shell {
+            journal: Vec::new(),
+            marks: 0,
             cwd: None,
             vars,
             unexported: Arc::default(),
@@ -66,8 +84,17 @@ impl Shell {
 
     /// Changes directory; `PWD` follows, as in the shell.
     pub fn set_cwd(&mut self, cwd: Option<String>) {
-        self.vars.set("PWD", cwd.clone(), VarKind::Env);
+        self.write("PWD", cwd.clone(), VarKind::Env);
         self.cwd = cwd;
+    }
+
+    /// Every write to a variable goes through here, to be journalled while a mark is open.
+    fn write(&mut self, name: &str, value: Option<String>, kind: VarKind) {
+        if self.marks > 0 {
+            let before = self.vars.get(name).map(|var| var.value.clone());
+            self.journal.push((name.to_string(), before));
+        }
+        self.vars.set(name, value, kind);
     }
 
     /// `$HOME` as the shell would expand it.
@@ -80,7 +107,7 @@ impl Shell {
     pub fn assign(&mut self, name: &str, value: Option<String>, export: bool) {
         let declared = self.vars.get(name).is_some();
         let kind = self.vars.get(name).map_or(VarKind::Env, |var| var.kind);
-        self.vars.set(name, value, kind);
+        self.write(name, value, kind);
         if export {
             self.export(name);
         } else if !declared {
@@ -97,7 +124,7 @@ impl Shell {
     /// The variable may now hold anything (`read`, `unset`, a `for` loop variable).
     pub fn forget(&mut self, name: &str) {
         let kind = self.vars.get(name).map_or(VarKind::Env, |var| var.kind);
-        self.vars.set(name, None, kind);
+        self.write(name, None, kind);
     }
 
     /// The value a program started now sees for `name`.
@@ -153,6 +180,9 @@ impl Shell {
     /// variables or functions.
     pub fn child(&self, cwd: Option<String>, overrides: &[(String, EnvValue)]) -> Shell {
         let mut child = self.clone();
+        // A new process: the parent's branches are not its own.
+        child.journal = Vec::new();
+        child.marks = 0;
         for name in std::mem::take(&mut child.unexported).iter() {
             // Unset in the child; "unknown" is the closest the variable table can say.
             child.forget(name);
@@ -171,30 +201,59 @@ impl Shell {
         child
     }
 
-    /// After commands that may or may not have run: whatever they changed is no longer known.
-    pub fn settle(&mut self, before: &Shell) {
-        if self.cwd != before.cwd {
+    /// Opens a mark where commands that may or may not run begin (a branch after `||`, the
+    /// lists of an `if`, `case` or loop); [`Shell::settle`] goes back to it, [`Shell::close`]
+    /// ends it.
+    pub fn mark(&mut self) -> Mark {
+        self.marks += 1;
+        Mark {
+            journal: self.journal.len(),
+            cwd: self.cwd.clone(),
+            dir_stack: self.dir_stack.clone(),
+            ended: self.ended,
+            failed: self.failed,
+        }
+    }
+
+    /// After commands that may or may not have run: whatever they changed since `mark` is no
+    /// longer known. The cost follows what they wrote, not the number of variables.
+    pub fn settle(&mut self, mark: &Mark) {
+        if self.cwd != mark.cwd {
             self.set_cwd(None);
         }
-        // Both shells started from the same scope: only declarations made since can differ, and
-        // none were when the two still share them.
-        let changed: Vec<String> = if self.vars.same_as(&before.vars) {
-            Vec::new()
-        } else {
-            self.vars
-                .own()
-                .filter(|var| before.vars.get(&var.name).map(|b| &b.value) != Some(&var.value))
-                .map(|var| var.name.clone())
-                .collect()
-        };
-        for name in changed {
-            self.forget(&name);
+        // Each name written since the mark, with its value at the mark (its first entry).
+        let mut seen = HashSet::new();
+        let written: Vec<(String, Option<Option<String>>)> = self
+            .journal
+            .drain(mark.journal..)
+            .filter(|(name, _)| seen.insert(name.clone()))
+            .collect();
+        for (name, before) in written {
+            let now = self.vars.get(&name).map(|var| &var.value);
+            if before.as_ref() == now {
+                // Back to its value at the mark: nothing for an outer mark to see either.
+                continue;
+            }
+            let kind = self.vars.get(&name).map_or(VarKind::Env, |var| var.kind);
+            self.vars.set(&name, None, kind);
+            // Kept for an enclosing mark: the value at this mark is the value before its
+            // first write as far as it is concerned, unless it journalled one earlier.
+            self.journal.push((name, before));
         }
-        if self.dir_stack != before.dir_stack {
+        if self.dir_stack != mark.dir_stack {
             self.dir_stack = None;
         }
-        self.ended = before.ended;
-        self.failed = before.failed;
+        self.ended = mark.ended;
+        self.failed = mark.failed;
+    }
+
+    /// Ends a mark; with the last one closed, the journal is emptied.
+    pub fn close(&mut self, mark: Mark) {
+        debug_assert!(self.journal.len() >= mark.journal);
+        self.marks = self.marks.saturating_sub(1);
+        if self.marks == 0 {
+            self.journal.clear();
+        }
     }
 }
 
@@ -228,15 +287,43 @@ mod tests {
     #[test]
     fn settling_forgets_what_may_have_changed() {
         let mut shell = TestEnv::new().shell();
-        let before = shell.clone();
+        let before = shell.mark();
         shell.set_cwd(Some("/tmp".into()));
         shell.assign("A", Some("1".into()), true);
         shell.ended = true;
         shell.settle(&before);
+        shell.close(before);
         assert_eq!(shell.cwd(), None);
         assert_eq!(shell.exported("A"), EnvValue::Unknown);
         assert!(!shell.ended);
         assert_eq!(shell.home(), Some("/root"));
+    }
+
+    #[test]
+    fn settling_reads_the_journal_of_the_branch_only() {
+        let mut shell = TestEnv::new().shell();
+        shell.assign("KEEP", Some("1".into()), true);
+        let outer = shell.mark();
+        for i in 0..100 {
+            let inner = shell.mark();
+            // Written back to the value it had at the mark: still known.
+            shell.assign("KEEP", Some("2".into()), true);
+            shell.assign("KEEP", Some("1".into()), true);
+            shell.assign(&format!("X{i}"), Some("v".into()), true);
+            shell.settle(&inner);
+            shell.close(inner);
+        }
+        // What each inner branch changed is kept once for the outer mark, nothing more.
+        assert_eq!(shell.journal.len(), 100);
+        assert_eq!(shell.exported("KEEP"), EnvValue::Known("1".into()));
+        assert_eq!(shell.exported("X7"), EnvValue::Unknown);
+        shell.settle(&outer);
+        shell.close(outer);
+        assert!(shell.journal.is_empty());
+        assert_eq!(shell.exported("X7"), EnvValue::Unknown);
+        // With no mark open, nothing is journalled.
+        shell.assign("Y", Some("1".into()), true);
+        assert!(shell.journal.is_empty());
     }
 
     #[test]

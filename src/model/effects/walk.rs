@@ -89,10 +89,11 @@ impl<'r, 'e> Walker<'r, 'e> {
                 .and_then(|before| item.connectors.get(before))
                 .is_some_and(|&(connector, _)| connector == Connector::Or);
             if after_or {
-                let before = shell.clone();
+                let before = shell.mark();
                 let branch = self.rec.branch(guard);
                 self.pipeline(text, pipeline, shell, branch);
                 shell.settle(&before);
+                shell.close(before);
             } else {
                 self.pipeline(text, pipeline, shell, guard);
             }
@@ -173,7 +174,7 @@ impl<'r, 'e> Walker<'r, 'e> {
                 self.rec.unread((text.at)(word.span));
             }
         }
-        let before = shell.clone();
+        let before = shell.mark();
         if kind == CompoundKind::For {
             if let Some(variable) = words.first().and_then(|w| text.script.literal(w)) {
                 shell.forget(&variable);
@@ -196,6 +197,7 @@ impl<'r, 'e> Walker<'r, 'e> {
             }
             shell.settle(&before);
         }
+        shell.close(before);
         if exhaustive {
             let mut going_on = bodies.into_iter().flatten();
             if let Some(first) = going_on.next() {

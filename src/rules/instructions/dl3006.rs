@@ -1,6 +1,6 @@
 //! DL3006 untagged-image: a `FROM` image without a tag or digest.
 
-use super::{ImageRef, Stage, expand, from_parts, global_args, image_ref, stages};
+use super::{ImageRef, expand, from_parts, global_args, image_ref, stages};
 use crate::rules::{Context, Rule};
 use crate::span::Span;
 use crate::syntax::Dockerfile;
@@ -19,7 +19,7 @@ pub(super) fn base_images(dockerfile: &Dockerfile) -> Vec<BaseImage> {
     let args = global_args(dockerfile);
     let stages = stages(dockerfile);
     let mut found = Vec::new();
-    for (index, stage) in stages.iter().enumerate() {
+    for stage in &stages {
         let Some(parts) = stage.from.and_then(from_parts) else {
             continue;
         };
@@ -27,7 +27,8 @@ pub(super) fn base_images(dockerfile: &Dockerfile) -> Vec<BaseImage> {
         let Some(reference) = expand(&written, &args) else {
             continue;
         };
-        if reference.eq_ignore_ascii_case("scratch") || names_stage(&stages[..index], &reference) {
+        // A base that names an earlier stage (its name read through the same ARG defaults).
+        if reference.eq_ignore_ascii_case("scratch") || stage.parent.is_some() {
             continue;
         }
         found.push(BaseImage {
@@ -37,13 +38,6 @@ pub(super) fn base_images(dockerfile: &Dockerfile) -> Vec<BaseImage> {
         });
     }
     found
-}
-
-fn names_stage(earlier: &[Stage<'_>], reference: &str) -> bool {
-    let reference = reference.to_ascii_lowercase();
-    earlier
-        .iter()
-        .any(|s| s.name.as_deref() == Some(reference.as_str()))
 }
 
 /// Reports every base image about which `judge` has something to say. `judge` gets the parsed

@@ -8,14 +8,8 @@ pub struct DuplicateStageName;
 impl Rule for DuplicateStageName {
     fn check(&self, cx: &mut Context<'_, '_>) {
         let stages = stages(cx.dockerfile);
-        for (index, stage) in stages.iter().enumerate() {
-            let Some(name) = stage.name.as_deref() else {
-                continue;
-            };
-            let Some(first) = stages[..index]
-                .iter()
-                .find(|s| s.name.as_deref() == Some(name))
-            else {
+        for stage in &stages {
+            let Some(first) = stage.same_name_as.map(|first| &stages[first]) else {
                 continue;
             };
             let Some(alias) = stage.from.and_then(from_parts).and_then(|p| p.alias) else {

@@ -14,9 +14,7 @@ impl Rule for CopyRelativeWithoutWorkdir {
         // built on.
         let mut workdir_at_end = vec![false; stages.len()];
         for (index, stage) in stages.iter().enumerate() {
-            let mut workdir = stage
-                .parent(&stages, index)
-                .is_some_and(|p| workdir_at_end[p]);
+            let mut workdir = stage.parent.is_some_and(|p| workdir_at_end[p]);
             for instruction in &stage.body {
                 match instruction.keyword {
                     Keyword::Workdir => workdir = true,

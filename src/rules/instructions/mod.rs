@@ -47,7 +47,9 @@ pub mod dl4004;
 pub mod dl4005;
 mod labels;
 
+use crate::model::vars::MAX_VALUE_LEN;
 use crate::syntax::{Args, Dockerfile, Flag, Instruction, Keyword, Word};
+use std::collections::HashMap;
 
 /// A run of instructions: from a `FROM` up to the next, or everything before the first `FROM`.
 pub struct Stage<'a> {
@@ -62,15 +64,34 @@ pub struct Stage<'a> {
     pub base: Option<String>,
     /// The instructions after the `FROM` (top level only; `ONBUILD` triggers stay wrapped).
     pub body: Vec<&'a Instruction>,
+    /// The index of the earlier stage this one is built on (the latest of that name), if any.
+    pub parent: Option<usize>,
+    /// The index of the first earlier stage with the same name, if any.
+    pub same_name_as: Option<usize>,
 }
 
-impl Stage<'_> {
-    /// The index, among `stages`, of the earlier stage this one is built on, if any.
-    pub fn parent(&self, stages: &[Stage<'_>], own: usize) -> Option<usize> {
-        let base = self.base.as_deref()?;
-        stages[..own]
-            .iter()
-            .rposition(|s| s.name.as_deref() == Some(base))
+/// For each name, the indexes of the stages so named so far: the first and the latest. Kept as
+/// the stages are read, so that looking a name up never walks back over every stage (a file of
+/// thousands of stages would make that quadratic).
+#[derive(Default)]
+struct StageNames {
+    by_name: HashMap<String, (usize, usize)>,
+}
+
+impl StageNames {
+    fn first(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).map(|&(first, _)| first)
+    }
+
+    fn latest(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).map(|&(_, latest)| latest)
+    }
+
+    fn add(&mut self, name: &str, index: usize) {
+        self.by_name
+            .entry(name.to_string())
+            .and_modify(|(_, latest)| *latest = index)
+            .or_insert((index, index));
     }
 }
 
@@ -79,8 +100,10 @@ impl Stage<'_> {
 /// that ships or runs.
 pub fn used_later(stages: &[Stage<'_>]) -> Vec<bool> {
     let mut used = vec![false; stages.len()];
+    let mut names = StageNames::default();
+    let mut numbered: HashMap<String, usize> = HashMap::new();
     for (index, stage) in stages.iter().enumerate() {
-        if let Some(parent) = stage.parent(stages, index) {
+        if let Some(parent) = stage.parent {
             used[parent] = true;
         }
         for instruction in &stage.body {
@@ -93,14 +116,20 @@ pub fn used_later(stages: &[Stage<'_>]) -> Vec<bool> {
             }
             for source in sources {
                 let source = unquoted(&source).to_ascii_lowercase();
-                let found = stages[..index].iter().position(|s| {
-                    s.name.as_deref() == Some(source.as_str())
-                        || s.number.is_some_and(|n| n.to_string() == source)
-                });
+                let found = [names.first(&source), numbered.get(&source).copied()]
+                    .into_iter()
+                    .flatten()
+                    .min();
                 if let Some(found) = found {
                     used[found] = true;
                 }
             }
+        }
+        if let Some(name) = &stage.name {
+            names.add(name, index);
+        }
+        if let Some(number) = stage.number {
+            numbered.insert(number.to_string(), index);
         }
     }
     used
@@ -110,7 +139,7 @@ pub fn used_later(stages: &[Stage<'_>]) -> Vec<bool> {
 pub fn inherited(stages: &[Stage<'_>], holds: impl Fn(&Stage<'_>) -> bool) -> Vec<bool> {
     let mut found = vec![false; stages.len()];
     for (index, stage) in stages.iter().enumerate() {
-        found[index] = holds(stage) || stage.parent(stages, index).is_some_and(|p| found[p]);
+        found[index] = holds(stage) || stage.parent.is_some_and(|p| found[p]);
     }
     found
 }
@@ -122,7 +151,7 @@ pub fn from_scratch(stages: &[Stage<'_>], index: usize) -> bool {
         if stages[at].base.as_deref() == Some("scratch") {
             return true;
         }
-        match stages[at].parent(stages, at) {
+        match stages[at].parent {
             Some(parent) => at = parent,
             None => return false,
         }
@@ -134,6 +163,7 @@ pub fn from_scratch(stages: &[Stage<'_>], index: usize) -> bool {
 /// when there are any besides `ARG`s (global `ARG`s belong to no stage).
 pub fn stages(dockerfile: &Dockerfile) -> Vec<Stage<'_>> {
     let mut stages: Vec<Stage<'_>> = Vec::new();
+    let mut names = StageNames::default();
     let mut number = 0;
     // Names and bases written with a global ARG (`FROM ${BASE} AS ${NAME}`, which buildah
     // accepts) are read through its default.
@@ -146,12 +176,21 @@ pub fn stages(dockerfile: &Dockerfile) -> Vec<Stage<'_>> {
     for instruction in dockerfile.instructions() {
         if instruction.keyword == Keyword::From {
             let parts = from_parts(instruction);
+            let name = parts.as_ref().and_then(|p| p.alias).map(resolved);
+            let base = parts.map(|p| resolved(p.image));
+            let parent = base.as_deref().and_then(|base| names.latest(base));
+            let same_name_as = name.as_deref().and_then(|name| names.first(name));
+            if let Some(name) = &name {
+                names.add(name, stages.len());
+            }
             stages.push(Stage {
                 from: Some(instruction),
                 number: Some(number),
-                name: parts.as_ref().and_then(|p| p.alias).map(resolved),
-                base: parts.map(|p| resolved(p.image)),
+                name,
+                base,
                 body: Vec::new(),
+                parent,
+                same_name_as,
             });
             number += 1;
             continue;
@@ -166,6 +205,8 @@ pub fn stages(dockerfile: &Dockerfile) -> Vec<Stage<'_>> {
                 name: None,
                 base: None,
                 body: Vec::new(),
+                parent: None,
+                same_name_as: None,
             });
         }
         stages.last_mut().expect("a stage").body.push(instruction);
@@ -272,8 +313,8 @@ pub fn platform_flags(dockerfile: &Dockerfile) -> impl Iterator<Item = &Flag> {
 /// The `ARG`s declared before the first `FROM`, with their defaults (quotes removed, and the
 /// earlier `ARG`s put in as the build does: `ARG BASE=$REGISTRY/app`; a default naming a
 /// variable without a known value is unknown): the only variables a `FROM` line can use.
-pub fn global_args(dockerfile: &Dockerfile) -> Vec<(String, Option<String>)> {
-    let mut args = Vec::new();
+pub fn global_args(dockerfile: &Dockerfile) -> GlobalArgs {
+    let mut args = GlobalArgs::default();
     for instruction in dockerfile.instructions() {
         match (&instruction.keyword, &instruction.args) {
             (Keyword::From, _) => break,
@@ -287,7 +328,7 @@ pub fn global_args(dockerfile: &Dockerfile) -> Vec<(String, Option<String>)> {
                         Some((name, value)) => (name, expand(&unquote_value(value), &args)),
                         None => (word.text.as_str(), None),
                     };
-                    args.push((name.to_string(), value));
+                    args.declare(name, value);
                 }
             }
             _ => {}
@@ -308,16 +349,49 @@ fn unquote_value(value: &str) -> String {
     }
 }
 
+/// The global `ARG`s in order, each name's latest declaration found without a walk over all of
+/// them (a file of thousands of `ARG`s would make that quadratic).
+#[derive(Debug, Default)]
+pub struct GlobalArgs {
+    declared: Vec<(String, Option<String>)>,
+    latest: HashMap<String, usize>,
+}
+
+impl GlobalArgs {
+    pub fn declare(&mut self, name: &str, value: Option<String>) {
+        self.latest.insert(name.to_string(), self.declared.len());
+        self.declared.push((name.to_string(), value));
+    }
+
+    /// The value of the latest declaration of `name`, when it has one.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        let &at = self.latest.get(name)?;
+        self.declared[at].1.as_deref()
+    }
+
+    /// Every declaration's value, in file order.
+    #[cfg(test)]
+    pub fn values(&self) -> impl Iterator<Item = Option<&str>> {
+        self.declared.iter().map(|(_, value)| value.as_deref())
+    }
+}
+
+impl FromIterator<(String, Option<String>)> for GlobalArgs {
+    fn from_iter<I: IntoIterator<Item = (String, Option<String>)>>(iter: I) -> Self {
+        let mut args = GlobalArgs::default();
+        for (name, value) in iter {
+            args.declare(&name, value);
+        }
+        args
+    }
+}
+
 /// `text` with `$NAME`, `${NAME}`, `${NAME:-word}` and `${NAME-word}` replaced by the values of
 /// `args` (the last declaration wins); `None` when a variable has no known value or another
-/// operator is used, since the result is then unknown.
-pub fn expand(text: &str, args: &[(String, Option<String>)]) -> Option<String> {
-    let value_of = |name: &str| {
-        args.iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .and_then(|(_, v)| v.clone())
-    };
+/// operator is used, since the result is then unknown, and when the result grows past the
+/// model's limit on a value (`ARG B=$A$A` doubling on every line).
+pub fn expand(text: &str, args: &GlobalArgs) -> Option<String> {
+    let value_of = |name: &str| args.value(name).map(str::to_string);
     let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let mut out = String::new();
     let mut rest = text;
@@ -349,9 +423,12 @@ pub fn expand(text: &str, args: &[(String, Option<String>)]) -> Option<String> {
             out.push_str(&value_of(&after[..name_len])?);
             rest = &after[name_len..];
         }
+        if out.len() > MAX_VALUE_LEN {
+            return None;
+        }
     }
     out.push_str(rest);
-    Some(out)
+    (out.len() <= MAX_VALUE_LEN).then_some(out)
 }
 
 /// Whether `--from=value` names an image rather than a stage: it has a registry, a path, a tag
@@ -385,10 +462,12 @@ mod tests {
 
     #[test]
     fn expansion_uses_defaults_and_gives_up_on_unknowns() {
-        let args = vec![
+        let args: GlobalArgs = [
             ("BASE".to_string(), Some("debian:12".to_string())),
             ("TAG".to_string(), None),
-        ];
+        ]
+        .into_iter()
+        .collect();
         assert_eq!(expand("${BASE}", &args).as_deref(), Some("debian:12"));
         assert_eq!(
             expand("$BASE-slim", &args).as_deref(),
@@ -405,15 +484,16 @@ mod tests {
         let file = crate::syntax::parse(
             "ARG REG=quay.io\nARG OWNER\nARG A=$REG/app\nARG B=$OWNER/app\nARG C='$REG'\nFROM x\n",
         );
-        let values: Vec<Option<String>> = global_args(&file).into_iter().map(|(_, v)| v).collect();
+        let args = global_args(&file);
+        let values: Vec<Option<&str>> = args.values().collect();
         assert_eq!(
             values,
             [
-                Some("quay.io".into()),
+                Some("quay.io"),
                 None,
-                Some("quay.io/app".into()),
+                Some("quay.io/app"),
                 None,
-                Some("$REG".into())
+                Some("$REG")
             ]
         );
     }
@@ -448,6 +528,6 @@ mod tests {
         assert_eq!(stages[0].number, None);
         assert_eq!(stages[0].body.len(), 1);
         assert_eq!(stages[1].name.as_deref(), Some("one"));
-        assert_eq!(stages[2].parent(&stages, 2), Some(1));
+        assert_eq!(stages[2].parent, Some(1));
     }
 }

@@ -65,11 +65,7 @@ impl Rule for CopiedArchiveExtracted {
                     }
                 }
                 Keyword::Run => {
-                    for run in runs
-                        .runs
-                        .iter()
-                        .filter(|r| std::ptr::eq(r.instruction, instruction))
-                    {
+                    for run in runs.of(instruction) {
                         for cmd in run.commands() {
                             if !cmd.is("tar") {
                                 continue;
