@@ -1,0 +1,41 @@
+//! InvalidDefaultArgInFrom: a `FROM` whose image name, expanded with the global `ARG` defaults
+//! alone, is empty or not a valid reference (`ARG VERSION` then `FROM busybox:$VERSION`): a
+//! build without `--build-arg` fails.
+
+use super::expand_defaults;
+use crate::rules::instructions::{from_parts, global_args};
+use crate::rules::{Context, Rule};
+use crate::syntax::Keyword;
+use crate::syntax::reference::problem;
+
+pub struct InvalidDefaultArgInFrom;
+
+impl Rule for InvalidDefaultArgInFrom {
+    fn check(&self, cx: &mut Context<'_, '_>) {
+        let args = global_args(cx.dockerfile);
+        for instruction in cx.dockerfile.instructions() {
+            if instruction.keyword != Keyword::From {
+                continue;
+            }
+            let Some(image) = from_parts(instruction).map(|p| p.image) else {
+                continue;
+            };
+            // Only a name made with variables: a literal typo is LL001's.
+            if !image.text.contains('$') {
+                continue;
+            }
+            let Some(expanded) = expand_defaults(&image.text, &args) else {
+                continue;
+            };
+            if expanded.is_empty() || problem(&expanded).is_some() {
+                cx.report(
+                    image.span,
+                    format!(
+                        "Default value for ARG {} results in empty or invalid base image name",
+                        image.text
+                    ),
+                );
+            }
+        }
+    }
+}

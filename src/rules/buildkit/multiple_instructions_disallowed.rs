@@ -1,0 +1,28 @@
+//! MultipleInstructionsDisallowed: a second `CMD`, `ENTRYPOINT` or `HEALTHCHECK` in a stage;
+//! the earlier one, which has no effect, is reported.
+
+use crate::rules::instructions::stages;
+use crate::rules::{Context, Rule};
+use crate::syntax::Keyword;
+
+pub struct MultipleInstructionsDisallowed;
+
+impl Rule for MultipleInstructionsDisallowed {
+    fn check(&self, cx: &mut Context<'_, '_>) {
+        for stage in stages(cx.dockerfile) {
+            for keyword in [Keyword::Entrypoint, Keyword::Cmd, Keyword::Healthcheck] {
+                let uses: Vec<_> = stage.body.iter().filter(|i| i.keyword == keyword).collect();
+                for earlier in uses.iter().rev().skip(1).rev() {
+                    cx.report(
+                        earlier.span,
+                        format!(
+                            "Multiple {} instructions should not be used in the same stage \
+                             because only the last one will be used",
+                            keyword.as_str()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
