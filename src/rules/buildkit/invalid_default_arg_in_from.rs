@@ -2,8 +2,8 @@
 //! alone, is empty or not a valid reference (`ARG VERSION` then `FROM busybox:$VERSION`): a
 //! build without `--build-arg` fails.
 
-use super::expand_defaults;
-use crate::rules::instructions::{from_parts, global_args};
+use super::expand::{expand_defaults, meta_args};
+use crate::rules::instructions::from_parts;
 use crate::rules::{Context, Rule};
 use crate::syntax::Keyword;
 use crate::syntax::reference::problem;
@@ -12,7 +12,7 @@ pub struct InvalidDefaultArgInFrom;
 
 impl Rule for InvalidDefaultArgInFrom {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        let args = global_args(cx.dockerfile);
+        let args = meta_args(cx.dockerfile);
         for instruction in cx.dockerfile.instructions() {
             if instruction.keyword != Keyword::From {
                 continue;
@@ -24,7 +24,7 @@ impl Rule for InvalidDefaultArgInFrom {
             if !image.text.contains('$') {
                 continue;
             }
-            let Some(expanded) = expand_defaults(&image.text, &args) else {
+            let Some(expanded) = expand_defaults(&image.text, &args, cx.dockerfile.escape) else {
                 continue;
             };
             if expanded.is_empty() || problem(&expanded).is_some() {

@@ -12,6 +12,7 @@ pub mod consistent_instruction_casing;
 pub mod copy_ignored_file;
 pub mod directive;
 pub mod duplicate_stage_name;
+mod expand;
 pub mod expose_invalid_format;
 pub mod expose_proto_casing;
 pub mod from_as_casing;
@@ -37,7 +38,7 @@ use crate::diagnostic::Diagnostic;
 use crate::rules::RuleDoc;
 use crate::rules::instructions::Stage;
 use crate::syntax::vars::references;
-use crate::syntax::{Dockerfile, Instruction};
+use crate::syntax::{Dockerfile, ErrorKind, Instruction};
 
 /// The category of BuildKit's checks in `rules/*.yaml`.
 pub const CATEGORY: &str = "buildkit";
@@ -77,6 +78,55 @@ pub fn drop_shared_duplicates(dockerfile: &Dockerfile, findings: &mut Vec<Diagno
     });
 }
 
+/// The checks BuildKit runs while it parses the instructions, one by one: when an instruction
+/// fails to parse, those of the instructions before it are still reported. Every other check
+/// runs on the parsed file, so a file that fails to parse gets none of them.
+const WHILE_PARSING: &[&str] = &[
+    "FromAsCasing",
+    "StageNameCasing",
+    "LegacyKeyValueFormat",
+    "MaintainerDeprecated",
+    "NoEmptyContinuation",
+    "InvalidDefinitionDescription",
+];
+
+/// BuildKit stops at the first instruction it cannot parse (an unknown instruction, a bad flag,
+/// a bad stage name; LL001 reports it): the checks of a file it cannot read are not run, except
+/// the parse-time ones on the instructions up to the error. A file whose text cannot be split
+/// into instructions at all (an unterminated heredoc) gets none. An invalid image name is not
+/// such an error: BuildKit meets it only when it resolves the image, after its checks.
+pub fn drop_after_build_error(dockerfile: &Dockerfile, findings: &mut Vec<Diagnostic>) {
+    let stops = |error: &&crate::syntax::SyntaxError| !in_from_image(dockerfile, error.span);
+    let Some(first) = dockerfile
+        .errors
+        .iter()
+        .filter(stops)
+        .map(|e| e.span.start)
+        .min()
+    else {
+        return;
+    };
+    let parse_failed = dockerfile.errors.iter().any(|e| e.kind == ErrorKind::Parse);
+    let error_line = dockerfile.line_of(first);
+    findings.retain(|finding| {
+        let Some(doc) = crate::rules::find(finding.code).filter(|d| is_buildkit_check(d)) else {
+            return true;
+        };
+        !parse_failed
+            && WHILE_PARSING.contains(&doc.code.as_str())
+            && dockerfile.line_of(finding.span.start) <= error_line
+    });
+}
+
+/// Whether a span lies in the image name of a `FROM`.
+fn in_from_image(dockerfile: &Dockerfile, span: crate::span::Span) -> bool {
+    dockerfile
+        .instructions()
+        .filter(|i| i.keyword == crate::syntax::Keyword::From)
+        .filter_map(crate::rules::instructions::from_parts)
+        .any(|parts| parts.image.span.start <= span.start && span.end <= parts.image.span.end)
+}
+
 /// The names of the variables a word uses (`$a`, `${b:-x}`), as BuildKit's lexer looks them up.
 pub fn used_names(text: &str, escape: char) -> Vec<&str> {
     references(text, escape)
@@ -99,71 +149,18 @@ pub const BUILTIN_ARGS: &[&str] = &[
     "TARGETSTAGE",
 ];
 
-/// `text` expanded as BuildKit does with no `--build-arg`: a declared argument without a
-/// default, or an undeclared one, is empty. `None` when an operator other than `-`, `:-`, `+` or
-/// `:+` is used (the result is then not worth guessing) or `${` is not closed.
-pub fn expand_defaults(text: &str, args: &[(String, Option<String>)]) -> Option<String> {
-    let value_of = |name: &str| -> Option<String> {
-        args.iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .and_then(|(_, v)| v.clone())
-    };
-    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        if let Some(braced) = after.strip_prefix('{') {
-            let close = braced.find('}')?;
-            let inner = &braced[..close];
-            let name_len = inner.find(|c| !is_name(c)).unwrap_or(inner.len());
-            let (name, op) = inner.split_at(name_len);
-            let value = value_of(name);
-            let set_nonempty = value.as_deref().is_some_and(|v| !v.is_empty());
-            let piece = match op {
-                "" => value.unwrap_or_default(),
-                _ if op.starts_with(":-") => {
-                    if set_nonempty {
-                        value.unwrap_or_default()
-                    } else {
-                        op[2..].to_string()
-                    }
-                }
-                _ if op.starts_with('-') => value.unwrap_or_else(|| op[1..].to_string()),
-                _ if op.starts_with(":+") => {
-                    if set_nonempty {
-                        op[2..].to_string()
-                    } else {
-                        String::new()
-                    }
-                }
-                _ if op.starts_with('+') => {
-                    if value.is_some() {
-                        op[1..].to_string()
-                    } else {
-                        String::new()
-                    }
-                }
-                _ => return None,
-            };
-            out.push_str(&piece);
-            rest = &braced[close + 1..];
-        } else {
-            let name_len = after.find(|c| !is_name(c)).unwrap_or(after.len());
-            if name_len == 0 {
-                out.push('$');
-                rest = after;
-                continue;
-            }
-            out.push_str(&value_of(&after[..name_len]).unwrap_or_default());
-            rest = &after[name_len..];
-        }
-    }
-    out.push_str(rest);
-    Some(out)
-}
+/// The values BuildKit gives them on the usual builder (linux/amd64), for expanding a `FROM`
+/// as a plain `docker build` would.
+const BUILTIN_VALUES: &[(&str, &str)] = &[
+    ("BUILDPLATFORM", "linux/amd64"),
+    ("BUILDOS", "linux"),
+    ("BUILDARCH", "amd64"),
+    ("BUILDVARIANT", ""),
+    ("TARGETPLATFORM", "linux/amd64"),
+    ("TARGETOS", "linux"),
+    ("TARGETARCH", "amd64"),
+    ("TARGETVARIANT", ""),
+];
 
 /// BuildKit's "did you mean" hint: the closest of `options` by edit distance (letter case
 /// ignored), when close enough to be a typo.
@@ -213,25 +210,6 @@ pub fn did_you_mean(hint: Option<&str>, prefix: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn defaults_expand_and_missing_values_are_empty() {
-        let args = vec![
-            ("VERSION".to_string(), None),
-            ("SFX".to_string(), Some("box:".to_string())),
-        ];
-        assert_eq!(
-            expand_defaults("busybox:$VERSION", &args).as_deref(),
-            Some("busybox:")
-        );
-        assert_eq!(
-            expand_defaults("busy${SFX}", &args).as_deref(),
-            Some("busybox:")
-        );
-        assert_eq!(expand_defaults("a${X:-b}", &args).as_deref(), Some("ab"));
-        assert_eq!(expand_defaults("a${SFX:+c}", &args).as_deref(), Some("ac"));
-        assert_eq!(expand_defaults("a${SFX%%:}", &args), None);
-    }
 
     #[test]
     fn hints_are_close_names_only() {
