@@ -135,7 +135,7 @@ impl Checks {
         if self.file.is_none() && self.local.is_empty() {
             return (findings, Vec::new());
         }
-        let mut used: Vec<(Span, String)> = Vec::new();
+        let mut used: std::collections::HashSet<(u32, String)> = std::collections::HashSet::new();
         let mut kept = Vec::with_capacity(findings.len());
         for mut finding in findings {
             if !is_buildkit_finding(&finding) {
@@ -155,20 +155,24 @@ impl Checks {
                 if options.skip_all {
                     skipped = true;
                 } else if let Some(name) = names(options) {
-                    used.push((*span, name));
+                    used.insert((span.start, name));
                     skipped = true;
                 }
             }
-            for local in &self.local {
-                let inside = local.target.start <= finding.span.start
-                    && finding.span.start < local.target.end;
-                if !inside {
-                    continue;
-                }
+            // The targets are instructions in file order: those holding the finding are the last
+            // ones starting at or before it.
+            let before = self
+                .local
+                .partition_point(|l| l.target.start <= finding.span.start);
+            let holding = self.local[..before]
+                .iter()
+                .rev()
+                .take_while(|l| finding.span.start < l.target.end);
+            for local in holding {
                 if local.options.skip_all {
                     skipped = true;
                 } else if let Some(name) = names(&local.options) {
-                    used.push((local.comment, name));
+                    used.insert((local.comment.start, name));
                     skipped = true;
                 }
             }
@@ -189,7 +193,7 @@ impl Checks {
                 options
                     .skip
                     .iter()
-                    .filter(|name| !used.iter().any(|(s, n)| *s == span && n == *name))
+                    .filter(|name| !used.contains(&(span.start, (*name).clone())))
                     .map(move |name| (span, name.clone()))
                     .collect::<Vec<_>>()
             })

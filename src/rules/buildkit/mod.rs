@@ -59,7 +59,7 @@ pub fn is_buildkit_check(doc: &RuleDoc) -> bool {
 /// goes. Either code still silences it (see [`RuleDoc::is_named_or_twin`]).
 pub fn drop_shared_duplicates(dockerfile: &Dockerfile, findings: &mut Vec<Diagnostic>) {
     let line = |finding: &Diagnostic| dockerfile.line_of(finding.span.start);
-    let twins: Vec<(&'static str, usize)> = findings
+    let twins: std::collections::HashSet<(&'static str, usize)> = findings
         .iter()
         .filter(|f| crate::rules::find(f.code).is_some_and(|doc| !is_buildkit_check(doc)))
         .map(|f| (f.code, line(f)))
@@ -72,9 +72,9 @@ pub fn drop_shared_duplicates(dockerfile: &Dockerfile, findings: &mut Vec<Diagno
             return true;
         };
         let at = line(finding);
-        !twins
+        !doc.shares
             .iter()
-            .any(|(code, twin_line)| *twin_line == at && doc.shares.iter().any(|s| s == code))
+            .any(|code| twins.contains(&(code.as_str(), at)))
     });
 }
 
@@ -172,7 +172,7 @@ pub fn suggestion<'o>(name: &str, options: impl IntoIterator<Item = &'o str>) ->
         .filter(|option| *option != name)
         .map(|option| (distance(&lower, &option.to_ascii_lowercase()), option))
         .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
+        .min_by_key(|(d, option)| (*d, *option))
         .map(|(_, option)| option)
 }
 
@@ -184,8 +184,8 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -207,6 +207,36 @@ pub fn did_you_mean(hint: Option<&str>, prefix: &str) -> String {
     hint.map_or_else(String::new, |h| format!(" (did you mean {prefix}{h}?)"))
 }
 
+/// Walks the stages in file order, each with a state: a stage built on an earlier stage of the
+/// file starts from the state that one ended with (as BuildKit carries its image configuration
+/// over), any other from `start(stage)`.
+pub fn walk_stages<'a, T: Clone>(
+    stages: &[Stage<'a>],
+    start: impl Fn(&Stage<'a>) -> T,
+    mut visit: impl FnMut(&mut T, &'a Instruction),
+) {
+    let mut ended: Vec<T> = Vec::with_capacity(stages.len());
+    // The latest stage of each name, so that finding a parent does not scan every stage before.
+    let mut by_name: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (index, stage) in stages.iter().enumerate() {
+        let parent = stage
+            .base
+            .as_deref()
+            .and_then(|base| by_name.get(base).copied());
+        let mut state = match parent {
+            Some(parent) => ended[parent].clone(),
+            None => start(stage),
+        };
+        for instruction in &stage.body {
+            visit(&mut state, instruction);
+        }
+        ended.push(state);
+        if let Some(name) = stage.name.as_deref() {
+            by_name.insert(name, index);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,26 +249,5 @@ mod tests {
             Some("DIR_ASSETS")
         );
         assert_eq!(suggestion("foo", ["PATH"]), None);
-    }
-}
-
-/// Walks the stages in file order, each with a state: a stage built on an earlier stage of the
-/// file starts from the state that one ended with (as BuildKit carries its image configuration
-/// over), any other from `start(stage)`.
-pub fn walk_stages<'a, T: Clone>(
-    stages: &[Stage<'a>],
-    start: impl Fn(&Stage<'a>) -> T,
-    mut visit: impl FnMut(&mut T, &'a Instruction),
-) {
-    let mut ended: Vec<T> = Vec::with_capacity(stages.len());
-    for (index, stage) in stages.iter().enumerate() {
-        let mut state = match stage.parent(stages, index) {
-            Some(parent) => ended[parent].clone(),
-            None => start(stage),
-        };
-        for instruction in &stage.body {
-            visit(&mut state, instruction);
-        }
-        ended.push(state);
     }
 }

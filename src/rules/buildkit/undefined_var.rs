@@ -13,6 +13,7 @@ use super::{BUILTIN_ARGS, did_you_mean, suggestion, used_names, walk_stages};
 use crate::rules::instructions::stages;
 use crate::rules::{Context, Rule};
 use crate::syntax::{Args, Instruction, Keyword, Word};
+use std::collections::HashSet;
 
 pub struct UndefinedVar;
 
@@ -25,16 +26,16 @@ impl Rule for UndefinedVar {
                 .from
                 .and_then(crate::rules::instructions::from_parts)?;
             let names = environment(&base.image.text)?;
-            Some(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+            Some(names.iter().map(|n| n.to_string()).collect::<HashSet<_>>())
         };
         walk_stages(&stages, start, |env, instruction| {
             let Some(defined) = env else {
                 return;
             };
             let mut undefined: Vec<String> = Vec::new();
-            let mut note = |text: &str, defined: &[String]| {
+            let mut note = |text: &str, defined: &HashSet<String>| {
                 for name in used_names(text, escape) {
-                    if !defined.iter().any(|d| d == name)
+                    if !defined.contains(name)
                         && !BUILTIN_ARGS.contains(&name)
                         && !undefined.iter().any(|u| u == name)
                     {
@@ -48,7 +49,7 @@ impl Rule for UndefinedVar {
                     for word in words {
                         let (name, value) = word.text.split_once('=').unwrap_or((&word.text, ""));
                         note(value, defined);
-                        defined.push(name.to_string());
+                        defined.insert(name.to_string());
                     }
                 }
                 // An ENV's values are all expanded with the variables from before it.
@@ -65,7 +66,10 @@ impl Rule for UndefinedVar {
                 }
             }
             for name in undefined {
-                let hint = did_you_mean(suggestion(&name, defined.iter().map(String::as_str)), "$");
+                // A hint is a courtesy: not worth a scan of a huge environment per name.
+                let options =
+                    (defined.len() <= 1_000).then_some(defined.iter().map(String::as_str));
+                let hint = did_you_mean(options.and_then(|o| suggestion(&name, o)), "$");
                 cx.report(
                     instruction.span,
                     format!("Usage of undefined variable '${name}'{hint}"),
