@@ -1,5 +1,6 @@
 //! FromAsCasing: `FROM x as y` or `from x AS y`, the `AS` keyword cased unlike `FROM`.
 
+use super::instructions_of;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::rules::{Context, Rule};
 use crate::syntax::{Args, Keyword};
@@ -8,10 +9,7 @@ pub struct FromAsCasing;
 
 impl Rule for FromAsCasing {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        for instruction in cx.dockerfile.instructions() {
-            if instruction.keyword != Keyword::From {
-                continue;
-            }
+        for instruction in instructions_of(cx.dockerfile, Keyword::From) {
             let Args::Words(words) = &instruction.args else {
                 continue;
             };

@@ -1,9 +1,9 @@
 //! FromPlatformFlagConstDisallowed: `FROM --platform=linux/amd64`, a fixed platform, in a stage
 //! whose name does not say it is meant for that platform.
 
+use super::platform_flags;
 use crate::rules::instructions::from_parts;
 use crate::rules::{Context, Rule};
-use crate::syntax::Keyword;
 
 pub struct FromPlatformFlagConstDisallowed;
 
@@ -28,14 +28,7 @@ const SYSTEMS: &[&str] = &[
 
 impl Rule for FromPlatformFlagConstDisallowed {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        for instruction in cx.dockerfile.instructions() {
-            if instruction.keyword != Keyword::From {
-                continue;
-            }
-            let Some(flag) = instruction.flag("platform") else {
-                continue;
-            };
-            let value = flag.value.as_deref().unwrap_or("");
+        for (instruction, flag, value) in platform_flags(cx.dockerfile) {
             // A variable makes it no constant; an unreadable platform fails the build instead.
             if value.contains('$') {
                 continue;

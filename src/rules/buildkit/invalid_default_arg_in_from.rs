@@ -3,6 +3,7 @@
 //! build without `--build-arg` fails.
 
 use super::expand::{expand_defaults, meta_args};
+use super::instructions_of;
 use crate::rules::instructions::from_parts;
 use crate::rules::{Context, Rule};
 use crate::syntax::Keyword;
@@ -13,10 +14,7 @@ pub struct InvalidDefaultArgInFrom;
 impl Rule for InvalidDefaultArgInFrom {
     fn check(&self, cx: &mut Context<'_, '_>) {
         let args = meta_args(cx.dockerfile);
-        for instruction in cx.dockerfile.instructions() {
-            if instruction.keyword != Keyword::From {
-                continue;
-            }
+        for instruction in instructions_of(cx.dockerfile, Keyword::From) {
             let Some(image) = from_parts(instruction).map(|p| p.image) else {
                 continue;
             };

@@ -37,8 +37,9 @@ pub mod workdir_relative_path;
 use crate::diagnostic::Diagnostic;
 use crate::rules::RuleDoc;
 use crate::rules::instructions::Stage;
+use crate::span::Span;
 use crate::syntax::vars::references;
-use crate::syntax::{Dockerfile, ErrorKind, Instruction};
+use crate::syntax::{Args, Dockerfile, ErrorKind, Flag, Instruction, Keyword, Word};
 
 /// The category of BuildKit's checks in `rules/*.yaml`.
 pub const CATEGORY: &str = "buildkit";
@@ -125,6 +126,49 @@ fn in_from_image(dockerfile: &Dockerfile, span: crate::span::Span) -> bool {
         .filter(|i| i.keyword == crate::syntax::Keyword::From)
         .filter_map(crate::rules::instructions::from_parts)
         .any(|parts| parts.image.span.start <= span.start && span.end <= parts.image.span.end)
+}
+
+/// The file's top-level instructions of one kind.
+pub fn instructions_of(
+    dockerfile: &Dockerfile,
+    keyword: Keyword,
+) -> impl Iterator<Item = &Instruction> {
+    dockerfile
+        .instructions()
+        .filter(move |instruction| instruction.keyword == keyword)
+}
+
+/// Each `FROM --platform=…` of the file, with the flag and its value.
+pub fn platform_flags(
+    dockerfile: &Dockerfile,
+) -> impl Iterator<Item = (&Instruction, &Flag, &str)> {
+    instructions_of(dockerfile, Keyword::From).filter_map(|instruction| {
+        let flag = instruction.flag("platform")?;
+        Some((instruction, flag, flag.value.as_deref().unwrap_or("")))
+    })
+}
+
+/// The words of each `EXPOSE`.
+pub fn exposed_ports(dockerfile: &Dockerfile) -> impl Iterator<Item = &Word> {
+    instructions_of(dockerfile, Keyword::Expose).flat_map(|instruction| match &instruction.args {
+        Args::Words(words) => words.as_slice(),
+        _ => &[],
+    })
+}
+
+/// The names an `ARG` or `ENV` declares, with their spans.
+pub fn declared_names(instruction: &Instruction) -> Vec<(&str, Span)> {
+    match (&instruction.keyword, &instruction.args) {
+        (Keyword::Arg, Args::Words(words)) => words
+            .iter()
+            .map(|w| (w.text.split('=').next().unwrap_or(""), w.span))
+            .collect(),
+        (Keyword::Env, Args::KeyValues(pairs)) => pairs
+            .iter()
+            .map(|p| (p.key.text.as_str(), p.key.span))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The names of the variables a word uses (`$a`, `${b:-x}`), as BuildKit's lexer looks them up.

@@ -1,22 +1,15 @@
 //! RedundantTargetPlatform: `FROM --platform=$TARGETPLATFORM`, which every stage gets anyway.
 
+use super::platform_flags;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::rules::{Context, Rule};
 use crate::span::Span;
-use crate::syntax::Keyword;
 
 pub struct RedundantTargetPlatform;
 
 impl Rule for RedundantTargetPlatform {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        for instruction in cx.dockerfile.instructions() {
-            if instruction.keyword != Keyword::From {
-                continue;
-            }
-            let Some(flag) = instruction.flag("platform") else {
-                continue;
-            };
-            let value = flag.value.as_deref().unwrap_or("");
+        for (_, flag, value) in platform_flags(cx.dockerfile) {
             if value != "$TARGETPLATFORM" && value != "${TARGETPLATFORM}" {
                 continue;
             }

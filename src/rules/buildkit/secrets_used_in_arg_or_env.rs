@@ -3,8 +3,8 @@
 //! `secret` or `token` as a whole `_`-separated part of the name (any case), unless a part is
 //! `public`, `file` or `version` (`PUBLIC_KEY`, `PASSWORD_FILE`, `AUTH_MODULE_VERSION`).
 
+use super::declared_names;
 use crate::rules::{Context, Rule};
-use crate::syntax::{Args, Keyword};
 
 pub struct SecretsUsedInArgOrEnv;
 
@@ -34,18 +34,7 @@ pub fn is_secret_name(name: &str) -> bool {
 impl Rule for SecretsUsedInArgOrEnv {
     fn check(&self, cx: &mut Context<'_, '_>) {
         for instruction in cx.dockerfile.instructions() {
-            let keys: Vec<(&str, crate::span::Span)> =
-                match (&instruction.keyword, &instruction.args) {
-                    (Keyword::Arg, Args::Words(words)) => words
-                        .iter()
-                        .map(|w| (w.text.split('=').next().unwrap_or(""), w.span))
-                        .collect(),
-                    (Keyword::Env, Args::KeyValues(pairs)) => pairs
-                        .iter()
-                        .map(|p| (p.key.text.as_str(), p.key.span))
-                        .collect(),
-                    _ => continue,
-                };
+            let keys = declared_names(instruction);
             let what = instruction.keyword.as_str();
             for (key, span) in keys {
                 if is_secret_name(key) {

@@ -1,5 +1,6 @@
 //! StageNameCasing: a stage name with upper-case letters.
 
+use super::instructions_of;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::rules::instructions::from_parts;
 use crate::rules::{Context, Rule};
@@ -9,10 +10,7 @@ pub struct StageNameCasing;
 
 impl Rule for StageNameCasing {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        for instruction in cx.dockerfile.instructions() {
-            if instruction.keyword != Keyword::From {
-                continue;
-            }
+        for instruction in instructions_of(cx.dockerfile, Keyword::From) {
             let Some(alias) = from_parts(instruction).and_then(|p| p.alias) else {
                 continue;
             };

@@ -1,6 +1,7 @@
 //! UndefinedArgInFrom: a `FROM` that uses a variable no global `ARG` declares (and that is not
 //! one of the platform arguments BuildKit always defines).
 
+use super::instructions_of;
 use super::{BUILTIN_ARGS, did_you_mean, suggestion, used_names};
 use crate::rules::instructions::{from_parts, global_args};
 use crate::rules::{Context, Rule};
@@ -13,10 +14,7 @@ impl Rule for UndefinedArgInFrom {
         let args = global_args(cx.dockerfile);
         let declared: Vec<&str> = args.iter().map(|(name, _)| name.as_str()).collect();
         let escape = cx.dockerfile.escape;
-        for instruction in cx.dockerfile.instructions() {
-            if instruction.keyword != Keyword::From {
-                continue;
-            }
+        for instruction in instructions_of(cx.dockerfile, Keyword::From) {
             let mut texts = Vec::new();
             if let Some(value) = instruction.flag("platform").and_then(|f| f.value.clone()) {
                 texts.push(value);
