@@ -34,6 +34,9 @@ pub mod undefined_arg_in_from;
 pub mod undefined_var;
 pub mod workdir_relative_path;
 
+#[cfg(test)]
+mod behaviour_tests;
+
 use crate::diagnostic::Diagnostic;
 use crate::rules::RuleDoc;
 use crate::rules::instructions::Stage;
