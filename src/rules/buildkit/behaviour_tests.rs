@@ -88,3 +88,12 @@ fn experimental_checks_run_when_the_file_asks() {
     let skipped = format!("# check=skip=all;experimental=all\n{body}");
     assert!(lint(&skipped, None).is_empty());
 }
+
+#[test]
+fn a_shared_check_reported_on_other_lines_is_still_one_finding() {
+    // BuildKit reports the overridden CMD, hadolint's DL4003 the one that overrides it.
+    let file = "FROM alpine:3.20\nCMD [\"a\"]\nCMD [\"b\"]\n";
+    assert_eq!(codes(&lint(file, None)), ["DL4003"]);
+    let found = lint(file, Some("select: [MultipleInstructionsDisallowed]\n"));
+    assert_eq!(found.iter().map(|f| f.1).collect::<Vec<_>>(), [2]);
+}

@@ -58,15 +58,26 @@ pub fn is_buildkit_check(doc: &RuleDoc) -> bool {
     doc.category == CATEGORY
 }
 
-/// A BuildKit check and its hadolint twin (`shares:` in the YAML) finding the same line report
-/// once: the twin's finding stays (hadolint users keep their codes and fixes), the BuildKit one
-/// goes. Either code still silences it (see [`RuleDoc::is_named_or_twin`]).
+/// A BuildKit check and its hadolint twin (`shares:` in the YAML) finding the same problem
+/// report once: the twin's finding stays (hadolint users keep their codes and fixes), the
+/// BuildKit one goes. Two findings are about the same problem when a line of one (where it is
+/// reported, or a line its labels point at) is a line of the other: BuildKit reports the CMD
+/// that a later one overrides, hadolint the later one, each pointing at the other.
+/// Either code still silences it (see [`RuleDoc::is_named_or_twin`]).
 pub fn drop_shared_duplicates(dockerfile: &Dockerfile, findings: &mut Vec<Diagnostic>) {
-    let line = |finding: &Diagnostic| dockerfile.line_of(finding.span.start);
+    let lines = |finding: &Diagnostic| {
+        std::iter::once(finding.span.start)
+            .chain(finding.labels.iter().map(|l| l.span.start))
+            .map(|at| dockerfile.line_of(at))
+            .collect::<Vec<_>>()
+    };
     let twins: std::collections::HashSet<(&'static str, usize)> = findings
         .iter()
-        .filter(|f| crate::rules::find(f.code).is_some_and(|doc| !is_buildkit_check(doc)))
-        .map(|f| (f.code, line(f)))
+        .filter(|f| {
+            crate::rules::find(f.code)
+                .is_some_and(|doc| !doc.shares.is_empty() && !is_buildkit_check(doc))
+        })
+        .flat_map(|f| lines(f).into_iter().map(move |line| (f.code, line)))
         .collect();
     if twins.is_empty() {
         return;
@@ -75,10 +86,11 @@ pub fn drop_shared_duplicates(dockerfile: &Dockerfile, findings: &mut Vec<Diagno
         let Some(doc) = crate::rules::find(finding.code).filter(|d| is_buildkit_check(d)) else {
             return true;
         };
-        let at = line(finding);
-        !doc.shares
-            .iter()
-            .any(|code| twins.contains(&(code.as_str(), at)))
+        !lines(finding).into_iter().any(|at| {
+            doc.shares
+                .iter()
+                .any(|code| twins.contains(&(code.as_str(), at)))
+        })
     });
 }
 

@@ -12,7 +12,8 @@ impl Rule for MultipleInstructionsDisallowed {
         for stage in stages(cx.dockerfile) {
             for keyword in [Keyword::Entrypoint, Keyword::Cmd, Keyword::Healthcheck] {
                 let uses: Vec<_> = stage.body.iter().filter(|i| i.keyword == keyword).collect();
-                for earlier in uses.iter().rev().skip(1).rev() {
+                for pair in uses.windows(2) {
+                    let (earlier, later) = (pair[0], pair[1]);
                     cx.report(
                         earlier.span,
                         format!(
@@ -20,7 +21,8 @@ impl Rule for MultipleInstructionsDisallowed {
                              because only the last one will be used",
                             keyword.as_str()
                         ),
-                    );
+                    )
+                    .label(later.span, "this one takes effect");
                 }
             }
         }
