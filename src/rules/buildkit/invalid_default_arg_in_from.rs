@@ -22,8 +22,10 @@ impl Rule for InvalidDefaultArgInFrom {
             if !image.text.contains('$') {
                 continue;
             }
+            // A name BuildKit cannot expand (an unsupported modifier) fails the build there, and
+            // BuildKit gives up this check for the rest of the file.
             let Some(expanded) = expand_defaults(&image.text, &args, cx.dockerfile.escape) else {
-                continue;
+                break;
             };
             if expanded.is_empty() || problem(&expanded).is_some() {
                 cx.report(

@@ -24,7 +24,7 @@ impl Rule for UndefinedArgInFrom {
             }
             let mut reported: Vec<String> = Vec::new();
             for text in &texts {
-                for name in used_names(text, escape) {
+                for name in names_looked_up(text, escape) {
                     if declared.contains(&name)
                         || BUILTIN_ARGS.contains(&name)
                         || reported.iter().any(|r| r == name)
@@ -41,5 +41,42 @@ impl Rule for UndefinedArgInFrom {
                 }
             }
         }
+    }
+}
+
+/// The variables BuildKit's lexer looks up in a `FROM` word: every reference, and also the name
+/// in `${name:x…}` with a modifier it does not support (`${templateOption:imageVariant}`, a
+/// template placeholder): the lexer looks the name up before it refuses the modifier.
+fn names_looked_up(text: &str, escape: char) -> Vec<&str> {
+    let mut names = used_names(text, escape);
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut at = 0;
+    while let Some(found) = text[at..].find("${") {
+        let start = at + found + 2;
+        let escaped = text[..at + found].ends_with(escape);
+        let len = text[start..]
+            .find(|c| !is_name(c))
+            .unwrap_or(text.len() - start);
+        let name = &text[start..start + len];
+        if !escaped && !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+        at = start;
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_looked_up;
+
+    #[test]
+    fn unsupported_modifiers_still_name_their_variable() {
+        assert_eq!(
+            names_looked_up("img:0-${templateOption:imageVariant}", '\\'),
+            ["templateOption"]
+        );
+        assert_eq!(names_looked_up("${A}${B:-x}", '\\'), ["A", "B"]);
+        assert!(names_looked_up("a\\${C}", '\\').is_empty());
     }
 }
