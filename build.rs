@@ -39,6 +39,7 @@ fn header(path: &Path) -> String {
         "summary",
         "rationale",
         "aliases",
+        "shares",
         "fix",
         "default",
         "examples",
@@ -56,15 +57,21 @@ fn header(path: &Path) -> String {
     let field = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
     let required =
         |key: &str| field(key).unwrap_or_else(|| panic!("{}: missing `{key}`", path.display()));
-    let aliases: Vec<String> = value
-        .get("aliases")
-        .and_then(|v| v.as_sequence())
-        .map(|s| {
-            s.iter()
-                .filter_map(|a| a.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    let list = |key: &str| -> Vec<String> {
+        value
+            .get(key)
+            .and_then(|v| v.as_sequence())
+            .map(|s| {
+                s.iter()
+                    .filter_map(|a| a.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let aliases = list("aliases");
+    // `shares: [DL3024]`: another rule checks the same thing under its own code (a BuildKit check
+    // and its hadolint twin); either code names both, and one finding is reported.
+    let shares = list("shares");
     // `default: off` keeps a rule from running until a config or the command line names it.
     let default_off = match field("default").as_deref() {
         None | Some("on") => false,
@@ -77,7 +84,7 @@ fn header(path: &Path) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "    Header {{ code: {:?}, name: {:?}, category: {:?}, severity: {:?}, summary: {:?}, rationale: {:?}, aliases: &{:?}, fix: {:?}, default_off: {:?} }},",
+        "    Header {{ code: {:?}, name: {:?}, category: {:?}, severity: {:?}, summary: {:?}, rationale: {:?}, aliases: &{:?}, shares: &{:?}, fix: {:?}, default_off: {:?} }},",
         required("code"),
         required("name"),
         required("category"),
@@ -85,6 +92,7 @@ fn header(path: &Path) -> String {
         required("summary"),
         required("rationale"),
         aliases,
+        shares,
         field("fix"),
         default_off,
     );

@@ -67,18 +67,26 @@ pub struct Config {
 impl Config {
     /// The severity a rule reports at, or `None` when it is off.
     pub fn severity_of(&self, doc: &RuleDoc) -> Option<Severity> {
+        self.severity_if_on(doc, false)
+    }
+
+    /// Like [`Config::severity_of`], for a rule that is off by default but that the file itself
+    /// turns on (`# check=experimental=…`) when `turned_on`: `ignored` and `select` still apply.
+    pub fn severity_if_on(&self, doc: &RuleDoc, turned_on: bool) -> Option<Severity> {
         let named = |entry: &String| names_rule(entry, doc);
-        if self.ignored.iter().any(named) {
+        // Ignoring one code of a shared check silences its twin too.
+        if self.ignored.iter().any(|entry| doc.is_named_or_twin(entry)) {
             return None;
         }
         if let Some(select) = &self.select {
-            if !select.iter().any(named) {
+            if !select.iter().any(named) && !turned_on {
                 return None;
             }
         }
         // A rule that is off by default runs once it is named: in `select` (checked above) or
         // with a severity in `override` (how a hadolint config turns on DL3057 or DL1001).
         if doc.default_off
+            && !turned_on
             && self.select.is_none()
             && !self
                 .overrides
@@ -116,9 +124,7 @@ impl Config {
 
 /// Whether a config entry (a code, a name, or an alias) names the rule.
 pub fn names_rule(entry: &str, doc: &RuleDoc) -> bool {
-    entry.eq_ignore_ascii_case(&doc.code)
-        || entry.eq_ignore_ascii_case(&doc.name)
-        || doc.aliases.iter().any(|a| a.eq_ignore_ascii_case(entry))
+    doc.is_named(entry)
 }
 
 /// The configuration that applies to a Dockerfile in `dir`: the nearest `.layerlint.yaml` up to

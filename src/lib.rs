@@ -47,7 +47,9 @@ pub fn lint_with_found(
 ) -> Vec<Diagnostic> {
     let dockerfile = syntax::parse(source);
     let model = model::Model::build(&dockerfile);
-    let enabled = |doc: &rules::RuleDoc| options.config.severity_of(doc);
+    // `# check=` lines: BuildKit's own in-file configuration of its checks.
+    let checks = rules::buildkit::directive::read(&dockerfile);
+    let enabled = |doc: &rules::RuleDoc| options.config.severity_if_on(doc, checks.turns_on(doc));
     let mut diagnostics = dockerfile.diagnostics();
     diagnostics.extend(found);
     diagnostics.extend(rules::check_all(
@@ -56,12 +58,14 @@ pub fn lint_with_found(
         &options.config,
         enabled,
     ));
+    let (diagnostics, unused_checks) = checks.apply(diagnostics);
     let pragmas = if options.config.disable_ignore_pragma {
         Vec::new()
     } else {
         suppress::pragmas(&dockerfile)
     };
-    let (mut diagnostics, unused) = suppress::apply(diagnostics, &pragmas);
+    let (mut diagnostics, mut unused) = suppress::apply(diagnostics, &pragmas);
+    unused.extend(unused_checks);
     diagnostics.extend(unused_suppressions(&dockerfile, &unused, enabled));
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end, d.code));
     diagnostics

@@ -5,7 +5,7 @@
 //! in memory (the rule examples in `rules/*.yaml`), or absent (standard input without
 //! `--context`): then rules fall back to what is usual and say less.
 
-mod dockerignore;
+pub(crate) mod dockerignore;
 
 pub use dockerignore::DockerIgnore;
 /// Go's `filepath.Clean` for `/`-separated paths, as the builder cleans context paths.

@@ -104,9 +104,12 @@ fn parse(comment: &str, span: Span) -> Option<Pragma> {
     })
 }
 
-/// Whether a pragma code names a finding's rule (code or name, any case).
+/// Whether a pragma code names a finding's rule (code or name, any case), or a rule it shares
+/// its check with (`DuplicateStageName` silences DL3024).
 fn names(code: &str, diagnostic: &Diagnostic) -> bool {
-    code.eq_ignore_ascii_case(diagnostic.code) || code.eq_ignore_ascii_case(diagnostic.name)
+    code.eq_ignore_ascii_case(diagnostic.code)
+        || code.eq_ignore_ascii_case(diagnostic.name)
+        || crate::rules::find(diagnostic.code).is_some_and(|doc| doc.is_named_or_twin(code))
 }
 
 /// Whether a finding is about the instruction (or stage) `target`: it starts inside it (a

@@ -2,6 +2,7 @@
 //! its documentation and test vectors in `rules/<CODE>.yaml`.
 
 mod append;
+pub(crate) mod buildkit;
 mod caches;
 mod commands;
 mod declared;
@@ -178,6 +179,8 @@ pub fn check_all(
         rule.check(&mut cx);
         findings.extend(cx.into_findings());
     }
+    buildkit::drop_after_build_error(model.dockerfile, &mut findings);
+    buildkit::drop_shared_duplicates(model.dockerfile, &mut findings);
     no_safe_fixes_in_triggers(model.dockerfile, &mut findings);
     findings
 }

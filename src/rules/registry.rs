@@ -20,6 +20,10 @@ pub struct RuleDoc {
     pub summary: String,
     pub rationale: String,
     pub aliases: Vec<String>,
+    /// Codes of rules that check the same thing under another name (a BuildKit check and its
+    /// hadolint twin, both ways): an entry in `ignored`, a pragma or a `# check=skip=` naming
+    /// either silences both, and when both find the same line one finding is kept.
+    pub shares: Vec<String>,
     /// The best applicability of this rule's fixes; absent when it offers no rewrite.
     pub fix: Option<Applicability>,
     /// `default: off` in the YAML: the rule runs only when a config or `--select` names it
@@ -165,6 +169,28 @@ registry! {
     "LL304" => super::ll304::CopyBustsDependencyCache,
     "LL305" => super::ll305::VolatileArgBustsCache,
     "LL306" => super::ll306::ContextCopyWithoutDockerignore,
+    "ConsistentInstructionCasing" => super::buildkit::consistent_instruction_casing::ConsistentInstructionCasing,
+    "CopyIgnoredFile" => super::buildkit::copy_ignored_file::CopyIgnoredFile,
+    "DuplicateStageName" => super::buildkit::duplicate_stage_name::DuplicateStageName,
+    "ExposeInvalidFormat" => super::buildkit::expose_invalid_format::ExposeInvalidFormat,
+    "ExposeProtoCasing" => super::buildkit::expose_proto_casing::ExposeProtoCasing,
+    "FromAsCasing" => super::buildkit::from_as_casing::FromAsCasing,
+    "FromPlatformFlagConstDisallowed" => super::buildkit::from_platform_flag_const_disallowed::FromPlatformFlagConstDisallowed,
+    "InvalidBaseImagePlatform" => super::buildkit::invalid_base_image_platform::InvalidBaseImagePlatform,
+    "InvalidDefaultArgInFrom" => super::buildkit::invalid_default_arg_in_from::InvalidDefaultArgInFrom,
+    "InvalidDefinitionDescription" => super::buildkit::invalid_definition_description::InvalidDefinitionDescription,
+    "JSONArgsRecommended" => super::buildkit::json_args_recommended::JsonArgsRecommended,
+    "LegacyKeyValueFormat" => super::buildkit::legacy_key_value_format::LegacyKeyValueFormat,
+    "MaintainerDeprecated" => super::buildkit::maintainer_deprecated::MaintainerDeprecated,
+    "MultipleInstructionsDisallowed" => super::buildkit::multiple_instructions_disallowed::MultipleInstructionsDisallowed,
+    "NoEmptyContinuation" => super::buildkit::no_empty_continuation::NoEmptyContinuation,
+    "RedundantTargetPlatform" => super::buildkit::redundant_target_platform::RedundantTargetPlatform,
+    "ReservedStageName" => super::buildkit::reserved_stage_name::ReservedStageName,
+    "SecretsUsedInArgOrEnv" => super::buildkit::secrets_used_in_arg_or_env::SecretsUsedInArgOrEnv,
+    "StageNameCasing" => super::buildkit::stage_name_casing::StageNameCasing,
+    "UndefinedArgInFrom" => super::buildkit::undefined_arg_in_from::UndefinedArgInFrom,
+    "UndefinedVar" => super::buildkit::undefined_var::UndefinedVar,
+    "WorkdirRelativePath" => super::buildkit::workdir_relative_path::WorkdirRelativePath,
 }
 
 /// A rule header as build.rs writes it from the YAML.
@@ -176,6 +202,7 @@ pub(crate) struct Header {
     summary: &'static str,
     rationale: &'static str,
     aliases: &'static [&'static str],
+    shares: &'static [&'static str],
     fix: Option<&'static str>,
     default_off: bool,
 }
@@ -191,7 +218,15 @@ static REGISTRY: LazyLock<Vec<(RuleDoc, &'static dyn Rule)>> = LazyLock::new(|| 
                 .find(|h| h.code == *code)
                 .unwrap_or_else(|| panic!("rules/{code}.yaml names another code"));
             let split = yaml.find("\nexamples:").map_or(yaml.len(), |at| at + 1);
-            (RuleDoc::from_header(header, &yaml[split..]), *rule)
+            let mut doc = RuleDoc::from_header(header, &yaml[split..]);
+            // `shares` is written on one side (the BuildKit check): the twin learns it here.
+            doc.shares.extend(
+                HEADERS
+                    .iter()
+                    .filter(|other| other.shares.contains(code))
+                    .map(|other| other.code.to_string()),
+            );
+            (doc, *rule)
         })
         .collect()
 });
@@ -207,6 +242,7 @@ impl RuleDoc {
             summary: header.summary.to_string(),
             rationale: header.rationale.to_string(),
             aliases: header.aliases.iter().map(|a| a.to_string()).collect(),
+            shares: header.shares.iter().map(|a| a.to_string()).collect(),
             fix: header.fix.map(|fix| match fix {
                 "safe" => Applicability::Safe,
                 "unsafe" => Applicability::Unsafe,
@@ -235,4 +271,32 @@ pub fn find(code_or_name: &str) -> Option<&'static RuleDoc> {
                 .iter()
                 .any(|a| a.eq_ignore_ascii_case(code_or_name))
     })
+}
+
+impl RuleDoc {
+    /// Whether `entry` is this rule's code, name or alias (any case).
+    pub fn is_named(&self, entry: &str) -> bool {
+        entry.eq_ignore_ascii_case(&self.code)
+            || entry.eq_ignore_ascii_case(&self.name)
+            || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(entry))
+    }
+
+    /// Whether `entry` names this rule or a rule it shares its check with: what silences it
+    /// (`ignored`, pragmas, `# check=skip=`). Selecting stays exact, so `select:
+    /// [JSONArgsRecommended]` gives BuildKit's behaviour and `select: [DL3025]` hadolint's.
+    pub fn is_named_or_twin(&self, entry: &str) -> bool {
+        self.is_named(entry)
+            || self.shares.iter().any(|code| {
+                entry.eq_ignore_ascii_case(code)
+                    || find_exact(code).is_some_and(|twin| twin.is_named(entry))
+            })
+    }
+}
+
+/// The rule whose code is exactly `code`.
+fn find_exact(code: &str) -> Option<&'static RuleDoc> {
+    REGISTRY
+        .iter()
+        .map(|(doc, _)| doc)
+        .find(|doc| doc.code == code)
 }

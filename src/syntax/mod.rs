@@ -1,7 +1,7 @@
 //! Dockerfile text → lossless, spanned syntax tree; and the shell splitter for `RUN` scripts.
 
 mod ast;
-mod directive;
+pub(crate) mod directive;
 pub mod dump;
 mod heredoc;
 mod instruction;
