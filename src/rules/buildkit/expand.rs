@@ -3,6 +3,7 @@
 //! arguments at their usual values, and quotes removed as its word lexer removes them.
 
 use super::BUILTIN_VALUES;
+use crate::model::vars::MAX_VALUE_LEN;
 use crate::syntax::{Args, Dockerfile, Keyword};
 
 /// The global arguments with their default values, in order (the last of a name wins);
@@ -53,6 +54,11 @@ pub fn expand_defaults(
     let mut in_double = false;
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
+        // Defaults that double on every line (`ARG B=$A$A`) would grow without end: past the
+        // model's limit on a value, the result is not known.
+        if out.len() > MAX_VALUE_LEN {
+            return None;
+        }
         let after = &rest[c.len_utf8()..];
         if c == escape {
             let next = after.chars().next()?;
@@ -119,7 +125,7 @@ pub fn expand_defaults(
             rest = after;
         }
     }
-    (!in_double).then_some(out)
+    (!in_double && out.len() <= MAX_VALUE_LEN).then_some(out)
 }
 
 #[cfg(test)]

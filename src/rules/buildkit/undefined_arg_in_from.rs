@@ -12,7 +12,6 @@ pub struct UndefinedArgInFrom;
 impl Rule for UndefinedArgInFrom {
     fn check(&self, cx: &mut Context<'_, '_>) {
         let args = global_args(cx.dockerfile);
-        let declared: Vec<&str> = args.iter().map(|(name, _)| name.as_str()).collect();
         let escape = cx.dockerfile.escape;
         for instruction in instructions_of(cx.dockerfile, Keyword::From) {
             let mut texts = Vec::new();
@@ -25,14 +24,14 @@ impl Rule for UndefinedArgInFrom {
             let mut reported: Vec<String> = Vec::new();
             for text in &texts {
                 for name in names_looked_up(text, escape) {
-                    if declared.contains(&name)
+                    if args.declares(name)
                         || BUILTIN_ARGS.contains(&name)
                         || reported.iter().any(|r| r == name)
                     {
                         continue;
                     }
                     reported.push(name.to_string());
-                    let options = declared.iter().copied().chain(BUILTIN_ARGS.iter().copied());
+                    let options = args.names().chain(BUILTIN_ARGS.iter().copied());
                     let hint = did_you_mean(suggestion(name, options), "");
                     cx.report(
                         instruction.span,

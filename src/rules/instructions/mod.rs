@@ -369,6 +369,16 @@ impl GlobalArgs {
         self.declared[at].1.as_deref()
     }
 
+    /// Whether an `ARG` of this name is declared.
+    pub fn declares(&self, name: &str) -> bool {
+        self.latest.contains_key(name)
+    }
+
+    /// Every declared name, in file order (a name declared twice comes twice).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.declared.iter().map(|(name, _)| name.as_str())
+    }
+
     /// Every declaration's value, in file order.
     #[cfg(test)]
     pub fn values(&self) -> impl Iterator<Item = Option<&str>> {
