@@ -148,8 +148,11 @@ const VARIES: &[&str] = &[
 ];
 
 /// What a rule's fix deletes on purpose: these may be in the original image and missing from the
-/// fixed one (never the other way round), when that rule's fix was applied.
-const REMOVED_BY_FIX: &[(&str, &[&str])] = &[("DL3009", &["/var/lib/apt/lists/"])];
+/// fixed one (never the other way round), when that rule's fix was applied. DL3009's fix removes
+/// the package lists, and `apt-get clean` where the install kept its .deb files (docker-clean
+/// removed): the downloaded archives and apt's binary caches under /var/cache/apt.
+const REMOVED_BY_FIX: &[(&str, &[&str])] =
+    &[("DL3009", &["/var/lib/apt/lists/", "/var/cache/apt/"])];
 
 fn covers(pattern: &str, path: &str) -> bool {
     if pattern.ends_with('/') {

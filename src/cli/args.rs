@@ -322,7 +322,7 @@ mod tests {
         else {
             panic!("{cli:?}");
         };
-        assert_eq!(check.format, None);
+        assert_eq!(check.format, Some(Format::Human));
         assert_eq!(check.fail_level, Some(FailLevel::Warning));
         assert_eq!(check.config, Some(PathBuf::from("x.yaml")));
         assert!(check.no_fail);

@@ -17,11 +17,12 @@ impl Rule for ExposeProtoCasing {
             if lower == proto {
                 continue;
             }
-            // Docker lower-cases the protocol when it reads the port, so the fix changes nothing
-            // in the image. Only a word written on one line, as read, is rewritten.
+            // BuildKit lower-cases the protocol when it reads the port, but buildah keeps it as
+            // written: there the fix changes the image's ExposedPorts, so it is unsafe. Only a
+            // word written on one line, as read, is rewritten.
             let fix = (cx.text(word.span) == word.text).then(|| Fix {
                 title: format!("Write `{lower}`"),
-                applicability: Applicability::Safe,
+                applicability: Applicability::Unsafe,
                 edits: vec![Edit {
                     span: Span::new(word.span.end as usize - proto.len(), word.span.end as usize),
                     content: lower.clone(),
