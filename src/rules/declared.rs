@@ -1,18 +1,29 @@
 //! Build variables as the rules see them in the text: the names an `ARG` or `ENV` declares, and
 //! whether some text names a variable.
 
+use crate::span::Span;
 use crate::syntax::{Args, Instruction, Keyword};
 
 /// The variable names an `ARG` or `ENV` declares.
 pub fn declared_names(instruction: &Instruction) -> Vec<String> {
+    declared_with_spans(instruction)
+        .into_iter()
+        .map(|(name, _)| name.to_string())
+        .collect()
+}
+
+/// The variable names an `ARG` or `ENV` declares, each with the span of its word (an `ARG`'s
+/// whole `name=value`, an `ENV`'s key).
+pub fn declared_with_spans(instruction: &Instruction) -> Vec<(&str, Span)> {
     match (&instruction.keyword, &instruction.args) {
         (Keyword::Arg, Args::Words(words)) => words
             .iter()
-            .map(|w| w.text.split('=').next().unwrap_or("").to_string())
+            .map(|w| (w.text.split('=').next().unwrap_or(""), w.span))
             .collect(),
-        (Keyword::Env, Args::KeyValues(pairs)) => {
-            pairs.iter().map(|p| p.key.text.clone()).collect()
-        }
+        (Keyword::Env, Args::KeyValues(pairs)) => pairs
+            .iter()
+            .map(|p| (p.key.text.as_str(), p.key.span))
+            .collect(),
         _ => Vec::new(),
     }
 }

@@ -40,7 +40,6 @@ mod behaviour_tests;
 use crate::diagnostic::Diagnostic;
 use crate::rules::RuleDoc;
 use crate::rules::instructions::Stage;
-use crate::span::Span;
 use crate::syntax::vars::references;
 use crate::syntax::{Args, Dockerfile, ErrorKind, Flag, Instruction, Keyword, Word};
 
@@ -169,21 +168,6 @@ pub fn exposed_ports(dockerfile: &Dockerfile) -> impl Iterator<Item = &Word> {
         Args::Words(words) => words.as_slice(),
         _ => &[],
     })
-}
-
-/// The names an `ARG` or `ENV` declares, with their spans.
-pub fn declared_names(instruction: &Instruction) -> Vec<(&str, Span)> {
-    match (&instruction.keyword, &instruction.args) {
-        (Keyword::Arg, Args::Words(words)) => words
-            .iter()
-            .map(|w| (w.text.split('=').next().unwrap_or(""), w.span))
-            .collect(),
-        (Keyword::Env, Args::KeyValues(pairs)) => pairs
-            .iter()
-            .map(|p| (p.key.text.as_str(), p.key.span))
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// The names of the variables a word uses (`$a`, `${b:-x}`), as BuildKit's lexer looks them up.

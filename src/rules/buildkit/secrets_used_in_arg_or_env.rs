@@ -3,7 +3,7 @@
 //! `secret` or `token` as a whole `_`-separated part of the name (any case), unless a part is
 //! `public`, `file` or `version` (`PUBLIC_KEY`, `PASSWORD_FILE`, `AUTH_MODULE_VERSION`).
 
-use super::declared_names;
+use crate::rules::declared::declared_with_spans as declared_names;
 use crate::rules::{Context, Rule};
 
 pub struct SecretsUsedInArgOrEnv;

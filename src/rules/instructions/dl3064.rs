@@ -2,7 +2,6 @@
 
 use super::with_triggers;
 use crate::rules::{Context, Rule};
-use crate::syntax::{Args, Keyword};
 
 pub struct SensitiveBuildVariable;
 
@@ -111,18 +110,7 @@ fn words(name: &str) -> Vec<String> {
 impl Rule for SensitiveBuildVariable {
     fn check(&self, cx: &mut Context<'_, '_>) {
         for instruction in with_triggers(cx.dockerfile) {
-            let names: Vec<(&str, crate::span::Span)> =
-                match (&instruction.keyword, &instruction.args) {
-                    (Keyword::Arg, Args::Words(words)) => words
-                        .iter()
-                        .map(|w| (w.text.split('=').next().unwrap_or(""), w.span))
-                        .collect(),
-                    (Keyword::Env, Args::KeyValues(pairs)) => pairs
-                        .iter()
-                        .map(|p| (p.key.text.as_str(), p.key.span))
-                        .collect(),
-                    _ => continue,
-                };
+            let names = crate::rules::declared::declared_with_spans(instruction);
             let Some((name, span)) = names.into_iter().find(|(n, _)| sensitive(n)) else {
                 continue;
             };
