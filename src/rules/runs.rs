@@ -198,12 +198,6 @@ impl<'a> Runs<'a> {
     }
 }
 
-/// Whether a rule may read an instruction: it is well-formed. An instruction before any `FROM`
-/// is (a fragment, which hadolint lints like a stage): only LL001 tells Docker refuses it.
-pub fn usable(_dockerfile: &Dockerfile, instruction: &Instruction) -> bool {
-    !instruction.malformed
-}
-
 impl Run<'_> {
     /// Whether an `ARG` of this name was declared before the script, in any stage.
     fn arg_declared_before(&self, name: &str) -> bool {

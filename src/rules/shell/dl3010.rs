@@ -6,7 +6,6 @@
 //! A copied file is matched to the extracting command by its name (the copy's destination name
 //! when that is an archive name, else the source's), as hadolint matches it.
 
-use crate::rules::runs::usable;
 use crate::rules::{Context, Rule};
 use crate::span::Span;
 use crate::syntax::{Args, Keyword};
@@ -33,11 +32,9 @@ impl Rule for CopiedArchiveExtracted {
         // Archives copied in the current stage: (the copy's span, file name, reported yet).
         let mut copied: Vec<(Span, String, bool)> = Vec::new();
         let mut findings: Vec<(Span, String)> = Vec::new();
-        for instruction in cx
-            .dockerfile
-            .instructions()
-            .filter(|i| usable(cx.dockerfile, i))
-        {
+        // Well-formed instructions only; one before any FROM is (a fragment, linted like a
+        // stage: LL001 alone says Docker refuses it).
+        for instruction in cx.dockerfile.instructions().filter(|i| !i.malformed) {
             match instruction.keyword {
                 Keyword::From => copied.clear(),
                 Keyword::Copy
