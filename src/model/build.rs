@@ -9,8 +9,8 @@ use super::stage::{Base, Stage, Step};
 use super::vars::{Lookup, VarKind, Vars, expand};
 use crate::span::Span;
 use crate::syntax::mount::MountKind;
-use crate::syntax::script;
 use crate::syntax::{Args, Dockerfile, Instruction, Keyword, Word};
+use crate::syntax::{script, shell};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -298,12 +298,14 @@ impl<'a> Builder<'a> {
             Keyword::Workdir => {
                 if let Args::Text(word) = &instruction.args {
                     let scope = self.history.at(state.vars);
-                    state.workdir =
-                        match (&state.workdir, expand(&scope, &unquote(&word.text), escape)) {
-                            (_, Some(dir)) if dir.starts_with('/') => Some(paths::normalize(&dir)),
-                            (Some(cwd), Some(dir)) => Some(paths::resolve(cwd, &dir)),
-                            _ => None,
-                        };
+                    state.workdir = match (
+                        &state.workdir,
+                        expand(&scope, &shell::unquote(&word.text), escape),
+                    ) {
+                        (_, Some(dir)) if dir.starts_with('/') => Some(paths::normalize(&dir)),
+                        (Some(cwd), Some(dir)) => Some(paths::resolve(cwd, &dir)),
+                        _ => None,
+                    };
                 }
             }
             Keyword::User => {
@@ -413,7 +415,7 @@ pub(crate) fn declare_args(
     for word in words {
         let (name, value, text_len) = match word.text.split_once('=') {
             Some((name, value)) => {
-                let raw = unquote(value);
+                let raw = shell::unquote(value);
                 let expanded = expand(&history.at(*point), &raw, escape);
                 (name, expanded, raw.len())
             }
@@ -447,7 +449,7 @@ pub(crate) fn declare_env(
             let raw = if pair.legacy {
                 pair.value.text.clone()
             } else {
-                unquote(&pair.value.text)
+                shell::unquote(&pair.value.text)
             };
             (expand(&history.at(before), &raw, escape), raw.len())
         })
@@ -455,32 +457,6 @@ pub(crate) fn declare_env(
     for (pair, (value, text_len)) in pairs.iter().zip(values) {
         history.declare(point, &pair.key.text, value, VarKind::Env, text_len);
     }
-}
-
-/// Removes one level of shell quoting from a simple word (`"a b"` → `a b`, `'x'` → `x`).
-fn unquote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut quote: Option<char> = None;
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some('\''), c) => out.push(c),
-            (None, '"' | '\'') => quote = Some(c),
-            (_, '\\') => {
-                if let Some(next) = chars.next() {
-                    if quote.is_none() || matches!(next, '"' | '\\' | '$') {
-                        out.push(next);
-                    } else {
-                        out.push('\\');
-                        out.push(next);
-                    }
-                }
-            }
-            (_, c) => out.push(c),
-        }
-    }
-    out
 }
 
 fn run_effects(

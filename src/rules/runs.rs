@@ -262,7 +262,7 @@ impl Run<'_> {
             at = r.range.end;
         }
         out.push_str(&raw[at..]);
-        let unquoted = unquote(&out);
+        let unquoted = shell::unquote(&out);
         if unquoted.replace(UNKNOWN, "").trim().is_empty() {
             return Vec::new();
         }
@@ -324,7 +324,7 @@ impl Run<'_> {
                 found = Some(if value.contains('$') || value.contains('`') {
                     None
                 } else {
-                    Some(unquote(value))
+                    Some(shell::unquote(value))
                 });
             }
         }
@@ -389,27 +389,6 @@ pub fn substitutions(text: &str) -> Vec<&str> {
         at = end.min(bytes.len());
     }
     found
-}
-
-/// Removes shell quotes and backslash escapes (for a word whose expansions are already put in).
-fn unquote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut quote: Option<char> = None;
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some('\''), c) => out.push(c),
-            (None, '"' | '\'') => quote = Some(c),
-            (_, '\\') => {
-                if let Some(next) = chars.next() {
-                    out.push(next);
-                }
-            }
-            (_, c) => out.push(c),
-        }
-    }
-    out
 }
 
 /// A simple command as the rules read it: the program that runs, seen through `sudo`, `env`,

@@ -66,3 +66,30 @@ fn too_large(script: &str) -> Script {
         comments: Vec::new(),
     }
 }
+
+/// Removes one level of shell quoting from a simple word (`"a b"` → `a b`, `'x'` → `x`); inside
+/// double quotes a backslash escapes only `"`, `\\` and `$`, as in a POSIX shell.
+pub fn unquote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('\''), c) => out.push(c),
+            (None, '"' | '\'') => quote = Some(c),
+            (_, '\\') => {
+                if let Some(next) = chars.next() {
+                    if quote.is_none() || matches!(next, '"' | '\\' | '$') {
+                        out.push(next);
+                    } else {
+                        out.push('\\');
+                        out.push(next);
+                    }
+                }
+            }
+            (_, c) => out.push(c),
+        }
+    }
+    out
+}
