@@ -11,6 +11,7 @@ pub mod model;
 pub mod project;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod shellcheck;
 pub mod span;
 pub mod suppress;

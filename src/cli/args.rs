@@ -55,6 +55,9 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff), generated from this command line
     Man,
+    /// Run the language server (LSP over standard input and output) for editors: findings as
+    /// you type, fixes as code actions, hover on findings and layers
+    Server,
 }
 
 #[derive(Debug, Args)]

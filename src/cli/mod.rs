@@ -11,6 +11,7 @@ mod fix;
 mod layers;
 mod output;
 mod rules;
+mod server;
 mod settings;
 mod shellcheck;
 
@@ -52,5 +53,6 @@ pub fn run(cli: Cli) -> Exit {
         Command::Rule(args) => rules::show(&args.rule),
         Command::Completions(args) => docs::completions(args.shell),
         Command::Man => docs::man_page(),
+        Command::Server => server::run(),
     }
 }
