@@ -219,6 +219,7 @@ fn code_actions_offer_each_fix_the_unsafe_ones_labelled_and_fix_all_equals_check
     let status = std::process::Command::new(BIN)
         .args(["check", "--fix", "--no-fail", "-q"])
         .arg(&path)
+        .stdout(std::process::Stdio::null())
         .status()
         .unwrap();
     assert!(status.success());
@@ -516,4 +517,85 @@ fn only_dockerfiles_are_linted() {
         m["params"]["uri"] == notes.as_str()
     });
     assert_eq!(about_notes, None);
+}
+
+#[test]
+fn changes_in_a_burst_are_linted_once_after_the_debounce() {
+    let dir = workspace();
+    let path = dir.path().join("Dockerfile");
+    let mut client = Client::start(BIN, dir.path(), &[]);
+    client.initialize(&[], json!({ "debounceMs": 300 }));
+    let uri = uri_of(&path);
+    client.open(&uri, "dockerfile", APT);
+    assert_eq!(
+        client.diagnostics(&uri)["version"],
+        1,
+        "an open is linted at once"
+    );
+    for version in 2..=4 {
+        client.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": version },
+                "contentChanges": [{ "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "text": "# x\n" }],
+            }),
+        );
+    }
+    let published = client.diagnostics(&uri);
+    assert_eq!(
+        published["version"], 4,
+        "only the last version: {published:#}"
+    );
+    let more = client.wait_up_to(Duration::from_millis(500), |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+    });
+    assert_eq!(more, None, "one publication for the burst");
+    // A save does not wait for the debounce.
+    client.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert_eq!(client.diagnostics(&uri)["version"], 4);
+}
+
+#[test]
+fn it_asks_to_watch_side_files_and_relints_when_a_dockerignore_is_saved() {
+    let dir = workspace();
+    let path = dir.path().join("Dockerfile");
+    std::fs::write(dir.path().join("app.conf"), "x\n").unwrap();
+    let text = "FROM alpine:3.20\nCOPY app.conf /etc/app.conf\n";
+    let mut client = Client::start(BIN, dir.path(), &[]);
+    let response = client.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "capabilities": { "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } },
+            "initializationOptions": { "debounceMs": 0 },
+        }),
+    );
+    assert!(response["result"].is_object());
+    client.notify("initialized", json!({}));
+    let register = client.wait_for(|m| m["method"] == "client/registerCapability");
+    let registration = &register["params"]["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    let globs = registration["registerOptions"]["watchers"].to_string();
+    assert!(
+        globs.contains("**/.dockerignore") && globs.contains("**/.layerlint.yaml"),
+        "{globs}"
+    );
+    client.send(&json!({ "jsonrpc": "2.0", "id": register["id"], "result": null }));
+
+    let uri = uri_of(&path);
+    client.open(&uri, "dockerfile", text);
+    assert!(!codes(&client.diagnostics(&uri)).contains(&"CopyIgnoredFile".to_string()));
+    std::fs::write(dir.path().join(".dockerignore"), "app.conf\n").unwrap();
+    client.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": uri_of(&dir.path().join(".dockerignore")) } }),
+    );
+    let relinted = client.diagnostics(&uri);
+    assert!(
+        codes(&relinted).contains(&"CopyIgnoredFile".to_string()),
+        "{relinted:#}"
+    );
 }
