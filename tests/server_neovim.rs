@@ -8,7 +8,8 @@
 mod skip;
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_layerlint");
 
@@ -55,21 +56,35 @@ fn neovim_applies_fix_all_and_writes_what_check_fix_writes() {
 
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/server_neovim/fix_all.lua");
     let report = work.path().join("report.txt");
-    let output = Command::new("nvim")
+    let mut nvim = Command::new("nvim")
         .args(["--headless", "--clean", "-c"])
         .arg(format!("luafile {}", script.display()))
         .env("LAYERLINT_BIN", BIN)
         .env("DOCKERFILE", in_editor.join("Dockerfile"))
         .env("REPORT", &report)
         .current_dir(work.path())
-        .output()
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
         .unwrap();
+    // A headless Neovim whose script failed before quitting would wait forever: bound it.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = nvim.try_wait().unwrap() {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            let _ = nvim.kill();
+            let _ = nvim.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
     let said = std::fs::read_to_string(&report).unwrap_or_default();
     assert!(
-        output.status.success(),
-        "nvim failed ({:?}): {said}\nstderr: {}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
+        status.is_some_and(|s| s.success()),
+        "nvim failed or hung ({status:?}): {said}"
     );
     assert!(said.starts_with("fixed with "), "{said}");
     let written = std::fs::read_to_string(in_editor.join("Dockerfile")).unwrap();

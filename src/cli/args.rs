@@ -57,13 +57,21 @@ pub enum Command {
     Man,
     /// Run the language server (LSP over standard input and output) for editors: findings as
     /// you type, fixes as code actions, hover on findings and layers
-    Server,
+    Server(ServerArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell to complete for
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Standard input and output are the only transport; the flag is accepted because some
+    /// clients always pass it
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, Args)]

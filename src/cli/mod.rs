@@ -53,6 +53,6 @@ pub fn run(cli: Cli) -> Exit {
         Command::Rule(args) => rules::show(&args.rule),
         Command::Completions(args) => docs::completions(args.shell),
         Command::Man => docs::man_page(),
-        Command::Server => server::run(),
+        Command::Server(_) => server::run(),
     }
 }
