@@ -53,6 +53,9 @@ pub struct FileReport {
     pub source: String,
     /// Sorted by line, column and code.
     pub diagnostics: Vec<Diagnostic>,
+    /// Which build of the file this is, when a compose or bake file names it
+    /// (`compose.yaml service api`): a file built several ways is reported once per way.
+    pub via: Option<String>,
 }
 
 impl FileReport {
@@ -63,6 +66,22 @@ impl FileReport {
             name,
             source,
             diagnostics,
+            via: None,
+        }
+    }
+
+    /// The same report, said to be of the build `via` names.
+    pub fn with_via(mut self, via: Option<String>) -> FileReport {
+        self.via = via;
+        self
+    }
+
+    /// The file's name with its build, for formats meant for people:
+    /// `Dockerfile (via compose.yaml service api)`.
+    pub fn name_with_build(&self) -> String {
+        match &self.via {
+            Some(via) => format!("{} (via {via})", self.name),
+            None => self.name.clone(),
         }
     }
 }
