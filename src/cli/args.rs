@@ -133,6 +133,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub diff: bool,
 
+    /// Write the report to FILE (created or replaced) instead of standard output; the terminal
+    /// still gets the one-line summary, so one run can feed SARIF to a tool and a person
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
     /// Print the findings only, without the summary lines
     #[arg(long, short)]
     pub quiet: bool,

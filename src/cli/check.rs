@@ -12,6 +12,7 @@ use layerlint::project::builds::{Build, Builds};
 use layerlint::report::{self, FileReport, Report, Stream};
 use layerlint::{LintOptions, Severity};
 use rayon::prelude::*;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// One input, linted or fixed.
@@ -185,10 +186,28 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
             quiet: args.quiet,
             stream,
         };
-        if let Err(err) = report::print(format, &report, options) {
-            if !is_closed_pipe(&err) {
-                eprintln!("error: cannot write the report: {err}");
-                return Exit::Trouble;
+        match &args.output {
+            Some(path) => {
+                if let Err(err) = report::write_file(format, &report, path, args.quiet) {
+                    eprintln!("error: cannot write the report to {}: {err}", path.display());
+                    return Exit::Trouble;
+                }
+                if !args.quiet {
+                    let summary = report::human::summary(&report);
+                    // A closed pipe costs the summary line, nothing more.
+                    let _ = match stream {
+                        Stream::Stdout => writeln!(std::io::stdout(), "{summary}"),
+                        Stream::Stderr => writeln!(std::io::stderr(), "{summary}"),
+                    };
+                }
+            }
+            None => {
+                if let Err(err) = report::print(format, &report, options) {
+                    if !is_closed_pipe(&err) {
+                        eprintln!("error: cannot write the report: {err}");
+                        return Exit::Trouble;
+                    }
+                }
             }
         }
     }

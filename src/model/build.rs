@@ -761,6 +761,25 @@ mod tests {
     }
 
     #[test]
+    fn given_build_arguments_replace_arg_values() {
+        let df = parse("ARG V=1\nARG U\nFROM alpine\nARG V\nARG U\nARG W=$V-x\nARG X=d\nRUN true\n");
+        let given: BuildArgs = [("V", "2"), ("X", "$V"), ("NOT_DECLARED", "n")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let model = Model::build_with_args(&df, &given);
+        let vars = &model.stages[0].steps.last().expect("a step").vars;
+        let value = |name: &str| vars.get(name).and_then(|v| v.value.clone());
+        assert_eq!(value("V").as_deref(), Some("2"));
+        assert_eq!(value("W").as_deref(), Some("2-x"));
+        assert_eq!(value("U"), None);
+        // A given value is not expanded, as in Docker.
+        assert_eq!(value("X").as_deref(), Some("$V"));
+        assert!(vars.get("NOT_DECLARED").is_none());
+        assert_eq!(model.global_args.get("V").and_then(|v| v.value.clone()).as_deref(), Some("2"));
+    }
+
+    #[test]
     fn args_and_env_scopes() {
         let df = parse(
             "ARG V=1\nARG U\nFROM alpine\nARG V\nARG U\nARG W=$V-x\nENV A=\"a b\" B=$A\nRUN true\n",

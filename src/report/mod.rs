@@ -11,6 +11,7 @@ pub mod gnu;
 pub mod human;
 pub mod json;
 mod location;
+pub mod markdown;
 mod preview;
 pub(crate) mod printable;
 #[cfg(test)]
@@ -43,6 +44,8 @@ pub enum Format {
     Gnu,
     /// GitHub Actions workflow commands, which annotate the lines of a pull request.
     Github,
+    /// A Markdown table with a summary line, for a pull request comment or a CI job summary.
+    Markdown,
 }
 
 /// One linted file.
@@ -145,16 +148,44 @@ pub struct Options {
     pub stream: Stream,
 }
 
-/// Writes `report` in `format` to the stream `options` names.
-pub fn print(format: Format, report: &Report, options: Options) -> io::Result<()> {
-    let write: fn(&Report, &mut dyn Write) -> io::Result<()> = match format {
-        Format::Human => return print_human(report, options),
+/// The writer of a format other than `human`.
+fn writer(format: Format) -> Option<fn(&Report, &mut dyn Write) -> io::Result<()>> {
+    Some(match format {
+        Format::Human => return None,
         Format::Json => json::write,
         Format::Sarif => sarif::write,
         Format::Checkstyle => checkstyle::write,
         Format::Codeclimate => codeclimate::write,
         Format::Gnu => gnu::write,
         Format::Github => github::write,
+        Format::Markdown => markdown::write,
+    })
+}
+
+/// Writes `report` in `format` to `path` (created, or emptied first): the human format without
+/// colour. What a terminal should still see is the caller's to print.
+pub fn write_file(
+    format: Format,
+    report: &Report,
+    path: &std::path::Path,
+    quiet: bool,
+) -> io::Result<()> {
+    let mut out = io::BufWriter::new(std::fs::File::create(path)?);
+    match writer(format) {
+        Some(write) => write(report, &mut out)?,
+        None => human::write(
+            report,
+            &mut codespan_reporting::term::termcolor::NoColor::new(&mut out),
+            quiet,
+        )?,
+    }
+    out.flush()
+}
+
+/// Writes `report` in `format` to the stream `options` names.
+pub fn print(format: Format, report: &Report, options: Options) -> io::Result<()> {
+    let Some(write) = writer(format) else {
+        return print_human(report, options);
     };
     // Machine formats ignore colour and `--quiet`: their readers want the same bytes every time.
     let mut out: io::BufWriter<Box<dyn Write>> = io::BufWriter::new(match options.stream {
