@@ -189,7 +189,10 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
         match &args.output {
             Some(path) => {
                 if let Err(err) = report::write_file(format, &report, path, args.quiet) {
-                    eprintln!("error: cannot write the report to {}: {err}", path.display());
+                    eprintln!(
+                        "error: cannot write the report to {}: {err}",
+                        path.display()
+                    );
                     return Exit::Trouble;
                 }
                 if !args.quiet {

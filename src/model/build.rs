@@ -762,7 +762,8 @@ mod tests {
 
     #[test]
     fn given_build_arguments_replace_arg_values() {
-        let df = parse("ARG V=1\nARG U\nFROM alpine\nARG V\nARG U\nARG W=$V-x\nARG X=d\nRUN true\n");
+        let df =
+            parse("ARG V=1\nARG U\nFROM alpine\nARG V\nARG U\nARG W=$V-x\nARG X=d\nRUN true\n");
         let given: BuildArgs = [("V", "2"), ("X", "$V"), ("NOT_DECLARED", "n")]
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -776,7 +777,14 @@ mod tests {
         // A given value is not expanded, as in Docker.
         assert_eq!(value("X").as_deref(), Some("$V"));
         assert!(vars.get("NOT_DECLARED").is_none());
-        assert_eq!(model.global_args.get("V").and_then(|v| v.value.clone()).as_deref(), Some("2"));
+        assert_eq!(
+            model
+                .global_args
+                .get("V")
+                .and_then(|v| v.value.clone())
+                .as_deref(),
+            Some("2")
+        );
     }
 
     #[test]

@@ -73,14 +73,19 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],
-            format!("### layerlint: {}", escape_cell(&summary(&sample::report())))
+            format!(
+                "### layerlint: {}",
+                escape_cell(&summary(&sample::report()))
+            )
         );
         assert_eq!(lines[2], "| File | Line | Severity | Code | Message |");
         let rows: Vec<&str> = lines.iter().skip(4).copied().collect();
         assert_eq!(rows.len(), sample::report().diagnostics().count(), "{text}");
         for row in &rows {
             // Five cells: six unescaped pipes.
-            let pipes = row.match_indices('|').filter(|(at, _)| !row[..*at].ends_with('\\'));
+            let pipes = row
+                .match_indices('|')
+                .filter(|(at, _)| !row[..*at].ends_with('\\'));
             assert_eq!(pipes.count(), 6, "{row}");
         }
     }
@@ -92,7 +97,10 @@ mod tests {
         assert_eq!(escape_cell("one\ntwo\r\nthree"), "one two three");
         assert_eq!(escape_cell("<img src=x>"), "\\<img src=x\\>");
         assert_eq!(escape_cell("a_b*c"), "a\\_b\\*c");
-        assert_eq!(escape_cell("${A} ~~x~~ &amp;"), "\\${A} \\~\\~x\\~\\~ \\&amp;");
+        assert_eq!(
+            escape_cell("${A} ~~x~~ &amp;"),
+            "\\${A} \\~\\~x\\~\\~ \\&amp;"
+        );
         assert!(!escape_cell("bell \u{7}").contains('\u{7}'));
     }
 
