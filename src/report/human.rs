@@ -368,6 +368,21 @@ mod tests {
     }
 
     #[test]
+    fn the_severity_word_is_replaced_in_colour_too() {
+        let report = Report::new(vec![file(
+            "Dockerfile",
+            "FROM a\n",
+            vec![finding(Severity::Style, Span::new(0, 4))],
+        )]);
+        let mut out = Buffer::ansi();
+        write(&report, &mut out, true).expect("writing to memory");
+        let text = String::from_utf8(out.into_inner()).expect("UTF-8");
+        assert!(text.contains("style[LL999]"), "{text:?}");
+        assert!(text.contains('\u{1b}'), "coloured: {text:?}");
+        assert!(!text.contains("help["), "{text:?}");
+    }
+
+    #[test]
     fn spans_outside_the_source_are_clamped_instead_of_panicking() {
         let source = "FROM é\n";
         let report = Report::new(vec![file(
