@@ -2,16 +2,12 @@
 //! arguments and target the project's own files give it, so context-aware rules look at the
 //! files the build really sends.
 
+mod binary;
+
+use binary::Run;
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -27,18 +23,11 @@ fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// `layerlint check` without ShellCheck (whose findings would only add noise here).
 fn layerlint(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_layerlint"))
-        .args(["check", "--no-shellcheck"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run layerlint");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let mut all = vec!["check", "--no-shellcheck"];
+    all.extend_from_slice(args);
+    binary::layerlint(dir, &all)
 }
 
 /// The findings of a JSON run, as (code, via, message).

@@ -1,29 +1,11 @@
 //! What `check` writes and where: the Markdown table, `--output FILE` with the summary still on
 //! the terminal, the severity words, and the man page that documents it all.
 
+mod binary;
+
+use binary::layerlint;
 use std::fs;
 use std::path::Path;
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn layerlint(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_layerlint"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("HADOLINT_FORMAT")
-        .output()
-        .expect("run layerlint");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 /// A warning whose message holds backticks, an info finding (DL3059 on two RUNs) and a style
 /// one (an upper-case label key, DL3048).

@@ -101,8 +101,7 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
     let (inputs, settings) = with_builds(inputs, settings, &builds, mode);
     let check = |((input, build), settings): (&(&Input, Option<&Build>), Settings)| {
         check_input(
-            input,
-            *build,
+            (input, *build),
             stdin_name,
             context,
             settings,
@@ -254,9 +253,9 @@ pub(super) fn check_context_dir(dir: &Path) -> Result<(), &'static str> {
     }
 }
 
+/// Lints one input, as one build of it when a compose or bake file names it.
 fn check_input(
-    input: &Input,
-    build: Option<&Build>,
+    (input, build): (&Input, Option<&Build>),
     stdin_name: Option<&str>,
     context: Option<&Path>,
     settings: Settings,

@@ -201,6 +201,17 @@ fn tidy(path: &Path) -> PathBuf {
     }
 }
 
+/// A scalar as the build tools read one, whatever the file's language: a string as it is, a
+/// number or a boolean as written; `None` for anything else (a list, a null).
+fn scalar(value: &impl serde::Serialize) -> Option<String> {
+    match serde_json::to_value(value).ok()? {
+        serde_json::Value::String(text) => Some(text),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        serde_json::Value::Bool(flag) => Some(flag.to_string()),
+        _ => None,
+    }
+}
+
 /// Whether a value still holds a `$` reference (`$$` is an escaped dollar, not one).
 fn unevaluated(text: &str) -> bool {
     let mut rest = text;
@@ -212,6 +223,17 @@ fn unevaluated(text: &str) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+impl Declared {
+    /// The arguments as pairs, for comparing with a list.
+    fn arg_pairs(&self) -> Vec<(&str, &str)> {
+        self.args
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -148,8 +148,11 @@ pub struct Options {
     pub stream: Stream,
 }
 
+/// Writes a whole report in one machine format.
+type Writer = fn(&Report, &mut dyn Write) -> io::Result<()>;
+
 /// The writer of a format other than `human`.
-fn writer(format: Format) -> Option<fn(&Report, &mut dyn Write) -> io::Result<()>> {
+fn writer(format: Format) -> Option<Writer> {
     Some(match format {
         Format::Human => return None,
         Format::Json => json::write,

@@ -8,7 +8,7 @@
 //! context or Dockerfile that needs it skips the target with a note, and such an argument is
 //! left out.
 
-use super::{Declared, Parsed};
+use super::{Declared, Parsed, scalar};
 use crate::model::BuildArgs;
 use hcl::eval::{Context, Evaluate};
 use std::collections::BTreeMap;
@@ -54,7 +54,7 @@ pub fn parse_hcl(text: &str) -> Result<Parsed, String> {
     }
     let evaluate = |expr: &hcl::Expression| -> Result<String, String> {
         match expr.evaluate(&context) {
-            Ok(value) => text_of(&value).ok_or_else(|| "not a string".to_string()),
+            Ok(value) => scalar(&value).ok_or_else(|| "not a string".to_string()),
             Err(err) => Err(format!("not evaluated ({err})")),
         }
     };
@@ -72,7 +72,7 @@ pub fn parse_hcl(text: &str) -> Result<Parsed, String> {
                 "target" => fields.target = Some(evaluate(expr)),
                 "inherits" => {
                     if let Ok(hcl::Value::Array(names)) = expr.evaluate(&context) {
-                        fields.inherits = names.iter().filter_map(text_of).collect();
+                        fields.inherits = names.iter().filter_map(scalar).collect();
                     }
                 }
                 "args" => {
@@ -117,11 +117,7 @@ pub fn parse_json(text: &str) -> Result<Parsed, String> {
         let args = target
             .get("args")
             .and_then(serde_json::Value::as_object)
-            .map(|args| {
-                args.iter()
-                    .map(|(k, v)| (k.clone(), json_scalar(v)))
-                    .collect()
-            })
+            .map(|args| args.iter().map(|(k, v)| (k.clone(), scalar(v))).collect())
             .unwrap_or_default();
         let inherits = target
             .get("inherits")
@@ -217,24 +213,6 @@ fn known(args: BTreeMap<String, Option<String>>) -> BuildArgs {
         .collect()
 }
 
-fn text_of(value: &hcl::Value) -> Option<String> {
-    match value {
-        hcl::Value::String(text) => Some(text.clone()),
-        hcl::Value::Number(number) => Some(number.to_string()),
-        hcl::Value::Bool(flag) => Some(flag.to_string()),
-        _ => None,
-    }
-}
-
-fn json_scalar(value: &serde_json::Value) -> Option<String> {
-    match value {
-        serde_json::Value::String(text) => Some(text.clone()),
-        serde_json::Value::Number(number) => Some(number.to_string()),
-        serde_json::Value::Bool(flag) => Some(flag.to_string()),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,12 +250,7 @@ target "odd" {
         assert_eq!(api.context, ".");
         assert_eq!(api.dockerfile, "docker/api/Dockerfile");
         assert_eq!(api.target.as_deref(), Some("runtime"));
-        let args: Vec<(&str, &str)> = api
-            .args
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        assert_eq!(args, [("BASE", "alpine:3.20"), ("PORT", "8080")]);
+        assert_eq!(api.arg_pairs(), [("BASE", "alpine:3.20"), ("PORT", "8080")]);
         let common = parsed.declared.iter().find(|d| d.via == "target _common");
         assert_eq!(common.map(|c| c.dockerfile.as_str()), Some("Dockerfile"));
         assert_eq!(parsed.skipped.len(), 1, "{:?}", parsed.skipped);

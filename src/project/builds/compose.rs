@@ -8,7 +8,7 @@
 //! out. `${VAR}` interpolation is not evaluated: a context or Dockerfile that uses it is skipped
 //! with a note, and an argument whose value uses it is left out.
 
-use super::{Declared, Parsed, unevaluated};
+use super::{Declared, Parsed, scalar, unevaluated};
 use crate::model::BuildArgs;
 use serde_yaml::Value;
 
@@ -99,7 +99,7 @@ fn args(value: &Value) -> Result<BuildArgs, String> {
             .collect(),
         Value::Sequence(items) => items
             .iter()
-            .filter_map(scalar)
+            .filter_map(|item| scalar(item))
             .map(|item| match item.split_once('=') {
                 Some((name, value)) => (name.to_string(), Some(value.to_string())),
                 None => (item, None),
@@ -112,16 +112,6 @@ fn args(value: &Value) -> Result<BuildArgs, String> {
         .filter_map(|(name, value)| Some((name, value.filter(|v| !unevaluated(v))?)))
         .map(|(name, value)| (name, value.replace("$$", "$")))
         .collect())
-}
-
-/// A YAML scalar as Compose reads it: strings as they are, numbers and booleans as written.
-fn scalar(value: &Value) -> Option<String> {
-    match value {
-        Value::String(text) => Some(text.clone()),
-        Value::Number(number) => Some(number.to_string()),
-        Value::Bool(flag) => Some(flag.to_string()),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
@@ -152,12 +142,7 @@ mod tests {
         assert_eq!(api.context, ".");
         assert_eq!(api.dockerfile, "docker/api/Dockerfile");
         assert_eq!(api.target.as_deref(), Some("runtime"));
-        let args: Vec<(&str, &str)> = api
-            .args
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        assert_eq!(args, [("DEBUG", "false"), ("PORT", "8080")]);
+        assert_eq!(api.arg_pairs(), [("DEBUG", "false"), ("PORT", "8080")]);
         assert_eq!(worker.context, ".");
         assert_eq!(worker.args.get("APP").map(String::as_str), Some("worker"));
         assert!(!worker.args.contains_key("HOME_DIR"));
