@@ -99,7 +99,7 @@ fn args(value: &Value) -> Result<BuildArgs, String> {
             .collect(),
         Value::Sequence(items) => items
             .iter()
-            .filter_map(|item| scalar(item))
+            .filter_map(scalar)
             .map(|item| match item.split_once('=') {
                 Some((name, value)) => (name.to_string(), Some(value.to_string())),
                 None => (item, None),
