@@ -66,7 +66,8 @@ pub struct Builds {
 impl Builds {
     /// Reads the compose and bake files around `dockerfiles`.
     pub fn around(dockerfiles: &[&Path]) -> Builds {
-        let mut dirs: Vec<PathBuf> = dockerfiles
+        // Many Dockerfiles share a directory: each is searched from once.
+        let mut starts: Vec<&Path> = dockerfiles
             .iter()
             .filter_map(|file| file.parent())
             .map(|dir| {
@@ -76,6 +77,11 @@ impl Builds {
                     dir
                 }
             })
+            .collect();
+        starts.sort();
+        starts.dedup();
+        let mut dirs: Vec<PathBuf> = starts
+            .into_iter()
             .flat_map(crate::config::search_path)
             .collect();
         dirs.sort();
@@ -176,6 +182,9 @@ impl Builds {
     /// The builds of the Dockerfile at `path`, in the order they were found; empty when no file
     /// names it.
     pub fn of(&self, path: &Path) -> &[Build] {
+        if self.by_dockerfile.is_empty() {
+            return &[];
+        }
         path.canonicalize()
             .ok()
             .and_then(|key| self.by_dockerfile.get(&key))
