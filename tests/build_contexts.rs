@@ -286,3 +286,29 @@ fn files_outside_the_repository_root_are_not_read() {
     assert_eq!(of(&found, "DL3007").len(), 1, "{found:?}");
     assert!(found.iter().all(|f| f.1.is_empty()), "{found:?}");
 }
+
+#[test]
+fn hostile_compose_and_bake_files_cost_a_warning_not_a_hang() {
+    let deep_yaml = format!("services: {}\n", "[".repeat(100_000));
+    let deep_hcl = format!("target \"a\" {{ args = {} }}\n", "[".repeat(100_000));
+    let deep_json = format!("{{\"target\": {}", "[".repeat(100_000));
+    let dir = project(&[
+        ("Dockerfile", "FROM alpine:3.20\n"),
+        ("compose.yaml", &deep_yaml),
+        ("docker-bake.hcl", &deep_hcl),
+        ("docker-bake.json", &deep_json),
+    ]);
+    let run = layerlint(dir.path(), &["Dockerfile"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("its builds are not used").count(),
+        3,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("nesting deeper than 64 levels"),
+        "{}",
+        run.stderr
+    );
+}

@@ -22,6 +22,10 @@ pub const NAMES: [&str; 4] = [
 
 /// Reads a compose file's builds. `Err` when the text is not a compose file at all.
 pub fn parse(text: &str) -> Result<Parsed, String> {
+    // The YAML parser's time grows fast with nesting (a minute for 100,000 `[`): deep text is
+    // refused first, by the cheap scan configuration files go through.
+    crate::config::check_nesting(text)
+        .map_err(|(line, depth)| format!("nesting deeper than {depth} levels at line {line}"))?;
     let document: Value = serde_yaml::from_str(text).map_err(|err| err.to_string())?;
     let mut parsed = Parsed::default();
     let services = match document.get("services") {
@@ -166,6 +170,9 @@ mod tests {
     fn malformed_files_are_errors_and_odd_services_are_skipped() {
         assert!(parse("services: [\n").is_err());
         assert!(parse("services: 3\n").is_err());
+        let deep = format!("services: {}", "[".repeat(100_000));
+        // The scan's message, not the parser's: refused before parsing.
+        assert!(parse(&deep).is_err_and(|e| e.contains("nesting deeper than 64 levels")));
         assert!(declared("version: '3'\n").declared.is_empty());
         let parsed = declared(
             "services:\n  a:\n    build: 3\n  b:\n    build:\n      dockerfile_inline: FROM x\n",
