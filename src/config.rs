@@ -142,9 +142,8 @@ pub fn discover(dir: &Path) -> Option<PathBuf> {
     None
 }
 
-/// `dir` and its parents, up to and including the repository root (all of them outside a
-/// repository). Compose and bake files are looked for along the same path.
-pub fn search_path(dir: &Path) -> Vec<PathBuf> {
+/// `dir` and its parents, up to and including the repository root.
+fn search_path(dir: &Path) -> Vec<PathBuf> {
     let start = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let mut found = Vec::new();
     for ancestor in start.ancestors() {

@@ -5,8 +5,9 @@
 //!
 //! Where they are looked for: in the Dockerfile's directory and each directory above it, up to
 //! and including the repository root (the first directory holding `.git`), as configuration
-//! files are. Outside a repository the search goes up to the filesystem root; that is safe
-//! because a file counts only when it names this very Dockerfile.
+//! files are. Outside a repository, up to the current directory when the Dockerfile is below
+//! it, else in its own directory only: a stray compose file in a home or temporary directory
+//! must not put warnings into every run there.
 
 mod bake;
 mod compose;
@@ -80,9 +81,12 @@ impl Builds {
             .collect();
         starts.sort();
         starts.dedup();
+        let cwd = std::env::current_dir()
+            .and_then(|d| d.canonicalize())
+            .unwrap_or_default();
         let mut dirs: Vec<PathBuf> = starts
             .into_iter()
-            .flat_map(crate::config::search_path)
+            .flat_map(|start| search_dirs(start, &cwd))
             .collect();
         dirs.sort();
         dirs.dedup();
@@ -192,6 +196,25 @@ impl Builds {
     }
 }
 
+/// `start` and the directories above it that may hold the files naming its Dockerfiles: up to the
+/// repository root; outside a repository, up to `cwd` when `start` is below it.
+fn search_dirs(start: &Path, cwd: &Path) -> Vec<PathBuf> {
+    let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
+    let mut found = Vec::new();
+    for dir in start.ancestors() {
+        found.push(dir.to_path_buf());
+        if dir.join(".git").exists() {
+            return found;
+        }
+    }
+    // No repository: the current directory bounds the search.
+    match start.strip_prefix(cwd) {
+        Ok(below) => found.truncate(below.components().count() + 1),
+        Err(_) => found.truncate(1),
+    }
+    found
+}
+
 /// A context that is a URL (a Git repository, a tarball) is not on this disk.
 fn is_remote(context: &str) -> bool {
     context.contains("://") || context.starts_with("git@") || context.starts_with("github.com/")
@@ -249,6 +272,32 @@ impl Declared {
 mod tests {
     use super::*;
     use std::fs;
+
+    #[test]
+    fn the_search_stops_at_the_repository_root_else_at_the_current_directory() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().canonicalize().expect("canonical");
+        let deep = root.join("a/b/c");
+        fs::create_dir_all(&deep).expect("dirs");
+        let rel = |dirs: Vec<PathBuf>| -> Vec<String> {
+            dirs.iter()
+                .map(|d| {
+                    d.strip_prefix(&root)
+                        .map_or("outside".into(), |p| p.display().to_string())
+                })
+                .collect()
+        };
+        assert_eq!(
+            rel(search_dirs(&deep, &root.join("a"))),
+            ["a/b/c", "a/b", "a"]
+        );
+        assert_eq!(rel(search_dirs(&deep, &root.join("x"))), ["a/b/c"]);
+        fs::create_dir(root.join("a/.git")).expect(".git");
+        assert_eq!(
+            rel(search_dirs(&deep, &root.join("a/b"))),
+            ["a/b/c", "a/b", "a"]
+        );
+    }
 
     #[test]
     fn dollars() {

@@ -129,9 +129,10 @@ pub fn page(cli: &Command) -> String {
          when given; else the build a compose file (compose.yaml, compose.yml, \
          docker-compose.yaml, docker-compose.yml) or a bake file (docker-bake.hcl, \
          docker-bake.json) in the Dockerfile's directory or above it, up to the repository \
-         root, declares for that Dockerfile, with its build arguments and target; else the \
-         Dockerfile's own directory. A Dockerfile several services build differently is linted \
-         once per distinct build, and the report names the services.",
+         root (outside a repository, up to the current directory), declares for that \
+         Dockerfile, with its build arguments and target; else the Dockerfile's own \
+         directory. A Dockerfile several services build differently is linted once per \
+         distinct build, and the report names the services.",
     );
 
     section(&mut page, "ENVIRONMENT");
