@@ -101,14 +101,16 @@ impl Builds {
                 .map(|n| dir.join(n))
                 .filter(|p| p.is_file());
             for file in compose.into_iter().chain(bakes) {
-                builds.read(&dir, &file);
+                builds.read(&dir, &file, &cwd);
             }
         }
         builds
     }
 
-    fn read(&mut self, dir: &Path, file: &Path) {
-        let shown = file.display();
+    /// Reads one compose or bake file in `dir`, named in messages relative to `cwd`.
+    fn read(&mut self, dir: &Path, file: &Path, cwd: &Path) {
+        let relative = file.strip_prefix(cwd).unwrap_or(file);
+        let shown = relative.display();
         let text = match read_regular(file, SIDE_FILE_LIMIT) {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             Err(err) => {
@@ -151,7 +153,7 @@ impl Builds {
                 continue;
             };
             let build = Build {
-                via: vec![format!("{name} {}", declared.via)],
+                via: vec![format!("{shown} {}", declared.via)],
                 context: tidy(&context),
                 args: declared.args,
                 target: declared.target,
@@ -323,8 +325,14 @@ mod tests {
         assert!(builds.warnings.is_empty(), "{:?}", builds.warnings);
         let found = builds.of(&dockerfile);
         assert_eq!(found.len(), 2, "{found:?}");
+        // Named relative to the current directory when below it, else by the whole path.
+        let vias: Vec<&str> = found[0]
+            .via
+            .iter()
+            .filter_map(|v| v.rsplit('/').next())
+            .collect();
         assert_eq!(
-            found[0].via,
+            vias,
             ["compose.yaml service api", "compose.yaml service again"]
         );
         assert_eq!(found[0].context, tidy(root));
