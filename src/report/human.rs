@@ -31,8 +31,12 @@ pub fn write(report: &Report, out: &mut dyn WriteColor, quiet: bool) -> io::Resu
             .flat_map(|span| [span.start as usize, span.end as usize])
             .collect();
         let excerpt = Excerpt::new(&file.source, &points);
-        let name_with_build = file.name_with_build();
-        let name = printable(&name_with_build);
+        // A file linted as one build of several says which above its findings; their
+        // `file:line:column` stays the plain path, which editors and terminals can open.
+        if file.via.is_some() {
+            writeln!(out, "{}:", printable(&file.name_with_build()))?;
+        }
+        let name = printable(&file.name);
         let shown = Shown {
             file: SimpleFile::new(name.as_ref(), excerpt.text.as_str()),
             excerpt: &excerpt,
