@@ -212,6 +212,13 @@ fn one_file_several_builds_each_distinct_build_once() {
         "{}",
         run.stdout
     );
+    let markdown = layerlint(dir.path(), &["-f", "markdown", "Dockerfile"]).stdout;
+    assert!(
+        markdown.contains(
+            "| Dockerfile (via compose.yaml service a, compose.yaml service b) | 2 | warning | DL3007"
+        ),
+        "{markdown}"
+    );
     let found = findings(&layerlint(dir.path(), &["-f", "json", "Dockerfile"]));
     let vias: Vec<&str> = found.iter().map(|f| f.1.as_str()).collect();
     assert_eq!(
