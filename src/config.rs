@@ -444,7 +444,7 @@ const MAX_NESTING: usize = 64;
 /// Refuses text nested deeper than [`MAX_NESTING`], found by a scan much cheaper than parsing:
 /// flow brackets (`[`, `{`) outside quotes and comments, plus on each line the open block
 /// indentation levels and the `- ` entries that start it. Returns the line and the limit.
-fn check_nesting(text: &str) -> Result<(), (usize, usize)> {
+pub(crate) fn check_nesting(text: &str) -> Result<(), (usize, usize)> {
     let mut flow = 0usize;
     let mut indents: Vec<usize> = Vec::new();
     for (index, line) in text.lines().enumerate() {

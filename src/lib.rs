@@ -26,6 +26,9 @@ pub struct LintOptions {
     pub build_context: project::BuildContext,
     /// Which rules run at what severity, and whether inline pragmas count.
     pub config: config::Config,
+    /// Build arguments the build is given (a compose service's `build.args`): they replace the
+    /// values the file's `ARG`s declare.
+    pub build_args: model::BuildArgs,
 }
 
 /// Lints one Dockerfile's text with no build context and every rule at its default severity.
@@ -47,7 +50,7 @@ pub fn lint_with_found(
     found: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     let dockerfile = syntax::parse(source);
-    let model = model::Model::build(&dockerfile);
+    let model = model::Model::build_with_args(&dockerfile, &options.build_args);
     // `# check=` lines: BuildKit's own in-file configuration of its checks.
     let checks = rules::buildkit::directive::read(&dockerfile);
     let enabled = |doc: &rules::RuleDoc| options.config.severity_if_on(doc, checks.turns_on(doc));

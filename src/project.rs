@@ -5,6 +5,7 @@
 //! in memory (the rule examples in `rules/*.yaml`), or absent (standard input without
 //! `--context`): then rules fall back to what is usual and say less.
 
+pub mod builds;
 pub(crate) mod dockerignore;
 
 pub use dockerignore::DockerIgnore;

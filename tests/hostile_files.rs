@@ -440,7 +440,7 @@ fn hadolint_s_flags_work_as_aliases() {
     let dir = project(&[("Dockerfile", TWO_RUNS), ("h.yaml", b"ignored: [DL3059]\n")]);
     let run = lint(dir.path(), &["-f", "tty", "-t", "error", "Dockerfile"]);
     assert_eq!(run.code, 0, "info is below the threshold: {}", run.stderr);
-    assert!(run.out().contains("note[DL3059]"), "{}", run.out());
+    assert!(run.out().contains("info[DL3059]"), "{}", run.out());
     let run = lint(
         dir.path(),
         &["--failure-threshold", "info", "--no-fail", "Dockerfile"],

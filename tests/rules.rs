@@ -26,6 +26,7 @@ fn options(doc: &RuleDoc, example: &Example) -> LintOptions {
             None => BuildContext::Unknown,
         },
         config,
+        ..LintOptions::default()
     }
 }
 

@@ -405,14 +405,8 @@ pub fn markdown(plan: &Plan, header: &Header<'_>) -> String {
     out
 }
 
-/// Keeps a cell's text from breaking the table or turning into markup.
+/// Keeps a cell's text from breaking the table or turning into markup (as `check`'s Markdown
+/// report does).
 fn escape_md(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '|' | '*' | '_' | '`' | '<' | '>' | '[' | ']' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
+    crate::report::markdown::escape_cell(text)
 }

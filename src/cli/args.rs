@@ -7,17 +7,47 @@ use layerlint::report::Format;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-/// What `--help` adds after the options: the hadolint habit, and what the exit codes mean.
-const AFTER_HELP: &str = "\
-`layerlint FILE...` with no command is `layerlint check FILE...`, as `hadolint FILE` is; hadolint's
-options -f/--format tty, -t/--failure-threshold, --no-fail and -c/--config work too.
+/// What the exit codes mean: `--help` and the man page both print this.
+pub const EXIT_STATUS: [(u8, &str); 3] = [
+    (0, "no finding at or above the fail level"),
+    (
+        1,
+        "at least one finding at or above the fail level; with --diff, a diff was printed",
+    ),
+    (
+        2,
+        "layerlint could not do its job: bad usage, a bad configuration file, a path that cannot \
+         be read (or is not a regular file, or is too large), a binary file, a fixed file that \
+         cannot be written back. Other files are still linted and reported.",
+    ),
+];
 
-Exit status:
-  0  no finding at or above the fail level
-  1  at least one finding at or above the fail level; with --diff, a diff was printed
-  2  layerlint could not do its job: bad usage, a bad configuration file, a path that cannot be
-     read (or is not a regular file, or is too large), a binary file, a fixed file that cannot be
-     written back. Other files are still linted and reported.";
+/// The hadolint habit, which `--help` and the man page both explain.
+pub const DEFAULT_COMMAND: &str = "\
+`layerlint FILE...` with no command is `layerlint check FILE...`, as `hadolint FILE` is; hadolint's
+options -f/--format tty, -t/--failure-threshold, --no-fail and -c/--config work too.";
+
+/// What `--help` adds after the options: the hadolint habit, and what the exit codes mean.
+fn after_help() -> String {
+    let codes: Vec<String> = EXIT_STATUS
+        .iter()
+        .map(|(code, meaning)| {
+            // Wrapped as a terminal of 100 columns shows it, under the text's first word.
+            let mut lines = vec![format!("  {code} ")];
+            for word in meaning.split(' ') {
+                let line = lines.last_mut().expect("a line");
+                if line.len() + 1 + word.len() > 98 {
+                    lines.push(format!("     {word}"));
+                } else {
+                    line.push(' ');
+                    line.push_str(word);
+                }
+            }
+            lines.join("\n")
+        })
+        .collect();
+    format!("{DEFAULT_COMMAND}\n\nExit status:\n{}", codes.join("\n"))
+}
 
 /// A Dockerfile linter and layer-optimization advisor.
 #[derive(Debug, Parser)]
@@ -25,7 +55,7 @@ Exit status:
     name = "layerlint",
     version,
     override_usage = "layerlint [FILE]...\n       layerlint [OPTIONS] <COMMAND>",
-    after_help = AFTER_HELP
+    after_help = after_help()
 )]
 pub struct Cli {
     /// Never colour the output (colour is also off when NO_COLOR is set or output is not a terminal)
@@ -39,7 +69,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files and directories ('-' reads standard input); the default command
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = after_help())]
     Check(CheckArgs),
     /// Print the parse tree in BuildKit's S-expression form; syntax errors go to stderr (exit 1)
     Dump(DumpArgs),
@@ -143,6 +173,11 @@ pub struct CheckArgs {
     /// (exit code 1 when there is a diff); wins over --fix
     #[arg(long)]
     pub diff: bool,
+
+    /// Write the report to FILE (created or replaced) instead of standard output; the terminal
+    /// still gets the one-line summary, so one run can feed SARIF to a tool and a person
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// Print the findings only, without the summary lines
     #[arg(long, short)]

@@ -8,9 +8,11 @@ use super::settings::{self, Settings};
 use super::shellcheck::{Said, Stage, Wanted};
 use layerlint::files::{self, FileError, Input, STDIN_PATH};
 use layerlint::project::BuildContext;
+use layerlint::project::builds::{Build, Builds};
 use layerlint::report::{self, FileReport, Report, Stream};
 use layerlint::{LintOptions, Severity};
 use rayon::prelude::*;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// One input, linted or fixed.
@@ -25,6 +27,8 @@ struct Checked {
     /// Files next to it that could not be read (an ignore file of its build context): it was
     /// linted without them.
     side_errors: Vec<FileError>,
+    /// What the user should know about the build it was linted as (a target it does not have).
+    warnings: Vec<String>,
 }
 
 pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
@@ -89,9 +93,15 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
         .zip(resolved.settings)
         .filter_map(|(input, settings)| Some((input, settings?)))
         .unzip();
-    let check = |(input, settings): (&&Input, Settings)| {
+    let linted_inputs = inputs.len();
+    let builds = project_builds(&inputs, context);
+    for warning in &builds.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let (inputs, settings) = with_builds(inputs, settings, &builds, mode);
+    let check = |((input, build), settings): (&(&Input, Option<&Build>), Settings)| {
         check_input(
-            input,
+            (input, *build),
             stdin_name,
             context,
             settings,
@@ -137,6 +147,10 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
                         .iter()
                         .any(|d| d.severity >= level)
                 });
+                checked
+                    .warnings
+                    .iter()
+                    .for_each(|w| eprintln!("warning: {w}"));
                 linted.push(checked.report);
                 fixes.extend(checked.fix);
                 for err in checked.side_errors {
@@ -153,11 +167,12 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
     }
     // Files left out for their configuration count as not checked, so the summary does not read
     // as if all was well.
-    let unchecked = errors.len() + (discovery.inputs.len() - inputs.len());
+    let unchecked = errors.len() + (discovery.inputs.len() - linted_inputs);
     let side_trouble = !side_errors.is_empty();
     errors.into_iter().chain(side_errors).for_each(print_error);
     let finished = fix::finish(&mut fixes);
 
+    show_shared_findings_once(&mut linted);
     let report = Report::new(linted).with_unchecked(unchecked);
     // `--diff` prints diffs instead of findings: its output is meant for `git apply`.
     if !matches!(mode, FixMode::Diff(_)) {
@@ -170,10 +185,31 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
             quiet: args.quiet,
             stream,
         };
-        if let Err(err) = report::print(format, &report, options) {
-            if !is_closed_pipe(&err) {
-                eprintln!("error: cannot write the report: {err}");
-                return Exit::Trouble;
+        match &args.output {
+            Some(path) => {
+                if let Err(err) = report::write_file(format, &report, path, args.quiet) {
+                    eprintln!(
+                        "error: cannot write the report to {}: {err}",
+                        path.display()
+                    );
+                    return Exit::Trouble;
+                }
+                if !args.quiet {
+                    let summary = report::human::summary(&report);
+                    // A closed pipe costs the summary line, nothing more.
+                    let _ = match stream {
+                        Stream::Stdout => writeln!(std::io::stdout(), "{summary}"),
+                        Stream::Stderr => writeln!(std::io::stderr(), "{summary}"),
+                    };
+                }
+            }
+            None => {
+                if let Err(err) = report::print(format, &report, options) {
+                    if !is_closed_pipe(&err) {
+                        eprintln!("error: cannot write the report: {err}");
+                        return Exit::Trouble;
+                    }
+                }
             }
         }
     }
@@ -217,8 +253,9 @@ pub(super) fn check_context_dir(dir: &Path) -> Result<(), &'static str> {
     }
 }
 
+/// Lints one input, as one build of it when a compose or bake file names it.
 fn check_input(
-    input: &Input,
+    (input, build): (&Input, Option<&Build>),
     stdin_name: Option<&str>,
     context: Option<&Path>,
     settings: Settings,
@@ -227,7 +264,16 @@ fn check_input(
     shellcheck: &Stage,
 ) -> Result<Checked, FileError> {
     let file = files::load(input, stdin_name)?;
-    let build_context = build_context(input, context);
+    let build_context = match (build, input) {
+        (Some(build), Input::Path(path)) => BuildContext::for_dockerfile(&build.context, path),
+        _ => build_context(input, context),
+    };
+    let warnings = build
+        .and_then(|build| missing_target(build, &file.text, &file.name))
+        .into_iter()
+        .collect();
+    let no_args = Default::default();
+    let build_args = build.map_or(&no_args, |b| &b.args);
     let side_errors = build_context
         .unreadable_ignore_file()
         .map(|(path, reason)| FileError::Unreadable {
@@ -239,8 +285,10 @@ fn check_input(
     let options = LintOptions {
         build_context,
         config: settings.config,
+        build_args: build_args.clone(),
     };
     let (report, fix) = fix::check_file(file, &options, mode, readonly_ok);
+    let report = report.with_via(build.map(Build::via));
     let shellcheck = shellcheck.collect(&report, &options.config);
     Ok(Checked {
         report,
@@ -248,7 +296,94 @@ fn check_input(
         fix,
         shellcheck,
         side_errors,
+        warnings,
     })
+}
+
+/// The builds compose and bake files declare for the inputs; none with `--context`, which wins.
+fn project_builds(inputs: &[&Input], context: Option<&Path>) -> Builds {
+    if context.is_some() {
+        return Builds::default();
+    }
+    let paths: Vec<&Path> = inputs
+        .iter()
+        .filter_map(|input| match input {
+            Input::Path(path) => Some(path.as_path()),
+            Input::Stdin => None,
+        })
+        .collect();
+    Builds::around(&paths)
+}
+
+/// Each input once per build of it (once, as before, when nothing names it). Fixing writes the
+/// file, so a file is then fixed as its first build only: two builds fixing one file in parallel
+/// would race.
+fn with_builds<'i, 'b>(
+    inputs: Vec<&'i Input>,
+    settings: Vec<Settings>,
+    builds: &'b Builds,
+    mode: FixMode,
+) -> (Vec<(&'i Input, Option<&'b Build>)>, Vec<Settings>) {
+    let mut jobs = Vec::new();
+    let mut job_settings = Vec::new();
+    for (input, settings) in inputs.into_iter().zip(settings) {
+        let found = match input {
+            Input::Path(path) => builds.of(path),
+            Input::Stdin => &[],
+        };
+        let found = if mode == FixMode::Off {
+            found
+        } else {
+            &found[..found.len().min(1)]
+        };
+        if found.is_empty() {
+            jobs.push((input, None));
+            job_settings.push(settings);
+            continue;
+        }
+        for build in found {
+            jobs.push((input, Some(build)));
+            job_settings.push(settings.clone());
+        }
+    }
+    (jobs, job_settings)
+}
+
+/// A build whose target stage the Dockerfile does not have fails; the file is still linted, as
+/// for any build.
+fn missing_target(build: &Build, text: &str, name: &str) -> Option<String> {
+    let target = build.target.as_deref()?;
+    let dockerfile = layerlint::syntax::parse(text);
+    let model = layerlint::model::Model::build(&dockerfile);
+    model.stage_named(target).is_none().then(|| {
+        format!(
+            "{}: target `{target}`: {name} has no stage of that name, so that build fails",
+            build.via()
+        )
+    })
+}
+
+/// A file linted as several builds: a finding its earlier build already reported is not
+/// repeated, so what is listed under a later build is what that build changes.
+fn show_shared_findings_once(reports: &mut [FileReport]) {
+    for later in 1..reports.len() {
+        let (earlier, rest) = reports.split_at_mut(later);
+        let report = &mut rest[0];
+        if report.via.is_none() {
+            continue;
+        }
+        let same_file: Vec<&FileReport> = earlier
+            .iter()
+            .filter(|e| e.name == report.name && e.via.is_some())
+            .collect();
+        report.diagnostics.retain(|d| {
+            !same_file.iter().any(|e| {
+                e.diagnostics
+                    .iter()
+                    .any(|o| o.code == d.code && o.span == d.span && o.message == d.message)
+            })
+        });
+    }
 }
 
 /// `--context DIR`, else the Dockerfile's own directory, as `docker build -f` users usually

@@ -1,6 +1,8 @@
 //! `layerlint completions SHELL` and `layerlint man`: generated from the clap definition, so
 //! they can't drift from the real command line.
 
+mod man;
+
 use super::Exit;
 use super::args::Cli;
 use clap::CommandFactory;
@@ -13,12 +15,8 @@ pub fn completions(shell: clap_complete::Shell) -> Exit {
 }
 
 pub fn man_page() -> Exit {
-    let mut page = Vec::new();
-    if let Err(err) = clap_mangen::Man::new(Cli::command()).render(&mut page) {
-        eprintln!("error: cannot render the man page: {err}");
-        return Exit::Trouble;
-    }
-    match io::stdout().write_all(&page) {
+    let page = man::page(&Cli::command());
+    match io::stdout().write_all(page.as_bytes()) {
         Ok(()) => Exit::Clean,
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Exit::Clean,
         Err(err) => {

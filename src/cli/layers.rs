@@ -123,6 +123,7 @@ fn options(
     Ok(LintOptions {
         build_context,
         config,
+        ..LintOptions::default()
     })
 }
 

@@ -2,7 +2,7 @@
 //! Docker carries (stage, variables, working directory, user, shell).
 
 use super::effects::{ShellEnv, script_effects};
-use super::history::{History, Point};
+use super::history::{BuildArgs, History, Point};
 use super::layer::{Effects, Guard, Input, PathEffect};
 use super::paths;
 use super::stage::{Base, Stage, Step};
@@ -20,6 +20,8 @@ pub struct Model<'a> {
     pub dockerfile: &'a Dockerfile,
     /// `ARG`s before the first `FROM` (usable in `FROM` lines, and in stages that redeclare them).
     pub global_args: Vars,
+    /// The build arguments the model was built with (they replace `ARG` defaults).
+    pub build_args: BuildArgs,
     pub stages: Vec<Stage<'a>>,
     /// Every `RUN` script, split once for all rules.
     pub scripts: Vec<script::RunScript<'a>>,
@@ -53,7 +55,14 @@ impl<'a> Model<'a> {
     }
 
     pub fn build(dockerfile: &'a Dockerfile) -> Model<'a> {
-        Builder::new(dockerfile).run()
+        Builder::new(dockerfile, BuildArgs::new()).run()
+    }
+
+    /// The model of a build given these build arguments: each replaces the value its `ARG`
+    /// declares, as `docker build --build-arg` does. An argument no `ARG` declares changes
+    /// nothing, as in Docker.
+    pub fn build_with_args(dockerfile: &'a Dockerfile, args: &BuildArgs) -> Model<'a> {
+        Builder::new(dockerfile, args.clone()).run()
     }
 
     pub fn stage_named(&self, name: &str) -> Option<&Stage<'a>> {
@@ -99,8 +108,8 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(dockerfile: &'a Dockerfile) -> Self {
-        let mut history = History::new(EXPANSION_BUDGET);
+    fn new(dockerfile: &'a Dockerfile, args: BuildArgs) -> Self {
+        let mut history = History::new(EXPANSION_BUDGET).with_given(args);
         let globals = history.open(None);
         Builder {
             dockerfile,
@@ -141,6 +150,7 @@ impl<'a> Builder<'a> {
         }
         self.finish_stage();
         // The history is complete: every step gets its scope, and what it does is read in it.
+        let build_args = self.history.given_args().clone();
         let history = Arc::new(self.history);
         let escape = self.dockerfile.escape;
         for (stage, points) in self.stages.iter_mut().zip(self.points) {
@@ -167,6 +177,7 @@ impl<'a> Builder<'a> {
         Model {
             dockerfile: self.dockerfile,
             global_args: Vars::at(history, self.globals),
+            build_args,
             stages: self.stages,
             scripts: self.scripts,
             trigger_scripts: self.trigger_scripts,
@@ -413,6 +424,16 @@ pub(crate) fn declare_args(
         return;
     };
     for word in words {
+        let declared = word
+            .text
+            .split_once('=')
+            .map_or(word.text.as_str(), |(n, _)| n);
+        if let Some(given) = history.given(declared).map(str::to_string) {
+            // A given value is used as it is: Docker does not expand build arguments.
+            let len = given.len();
+            history.declare(point, declared, Some(given), VarKind::Arg, len);
+            continue;
+        }
         let (name, value, text_len) = match word.text.split_once('=') {
             Some((name, value)) => {
                 let raw = shell::unquote(value);
@@ -737,6 +758,33 @@ mod tests {
         );
         // An image that may set its own WORKDIR leaves the directory unknown.
         assert_eq!(model.stages[1].steps[0].workdir, None);
+    }
+
+    #[test]
+    fn given_build_arguments_replace_arg_values() {
+        let df =
+            parse("ARG V=1\nARG U\nFROM alpine\nARG V\nARG U\nARG W=$V-x\nARG X=d\nRUN true\n");
+        let given: BuildArgs = [("V", "2"), ("X", "$V"), ("NOT_DECLARED", "n")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let model = Model::build_with_args(&df, &given);
+        let vars = &model.stages[0].steps.last().expect("a step").vars;
+        let value = |name: &str| vars.get(name).and_then(|v| v.value.clone());
+        assert_eq!(value("V").as_deref(), Some("2"));
+        assert_eq!(value("W").as_deref(), Some("2-x"));
+        assert_eq!(value("U"), None);
+        // A given value is not expanded, as in Docker.
+        assert_eq!(value("X").as_deref(), Some("$V"));
+        assert!(vars.get("NOT_DECLARED").is_none());
+        assert_eq!(
+            model
+                .global_args
+                .get("V")
+                .and_then(|v| v.value.clone())
+                .as_deref(),
+            Some("2")
+        );
     }
 
     #[test]

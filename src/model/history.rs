@@ -44,7 +44,13 @@ pub struct History {
     /// their text are stored as unknown, so the model's memory stays proportional to the file.
     stored: usize,
     budget: usize,
+    /// Values given from outside the file (`--build-arg`, a compose service's `build.args`):
+    /// they replace the value an `ARG` of that name declares.
+    given: BuildArgs,
 }
+
+/// Build arguments given to a build, by name.
+pub type BuildArgs = std::collections::BTreeMap<String, String>;
 
 impl History {
     /// An empty history whose stored values may add up to `budget` bytes beyond their text.
@@ -55,7 +61,23 @@ impl History {
             scopes: Vec::new(),
             stored: 0,
             budget,
+            given: BuildArgs::new(),
         }
+    }
+
+    /// The same history, with build arguments given from outside the file.
+    pub(crate) fn with_given(mut self, given: BuildArgs) -> History {
+        self.given = given;
+        self
+    }
+
+    pub(crate) fn given_args(&self) -> &BuildArgs {
+        &self.given
+    }
+
+    /// The value given from outside for the `ARG` named `name`, if any.
+    pub(crate) fn given(&self, name: &str) -> Option<&str> {
+        self.given.get(name).map(String::as_str)
     }
 
     fn end(&self) -> u32 {

@@ -8,6 +8,7 @@ pub(crate) use build::{EXPANSION_BUDGET, declare_args, declare_env};
 mod cache_state;
 pub mod effects;
 mod history;
+pub use history::BuildArgs;
 pub(crate) use history::{History, Point};
 pub mod layer;
 pub mod package_index;

@@ -6,13 +6,14 @@
 
 use super::excerpt::{Excerpt, cut_long_lines};
 use super::printable::printable;
-use super::{Report, rewritten_lines};
+use super::{FileReport, Report, rewritten_lines};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::span::LineIndex;
 use crate::span::Span;
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::{self, SimpleFile};
-use codespan_reporting::term::{self, termcolor::WriteColor};
+use codespan_reporting::term::termcolor::{Buffer, WriteColor};
+use codespan_reporting::term::{self};
 use std::io;
 use std::ops::Range;
 
@@ -30,6 +31,11 @@ pub fn write(report: &Report, out: &mut dyn WriteColor, quiet: bool) -> io::Resu
             .flat_map(|span| [span.start as usize, span.end as usize])
             .collect();
         let excerpt = Excerpt::new(&file.source, &points);
+        // A file linted as one build of several says which above its findings; their
+        // `file:line:column` stays the plain path, which editors and terminals can open.
+        if file.via.is_some() {
+            writeln!(out, "{}:", printable(&file.name_with_build()))?;
+        }
         let name = printable(&file.name);
         let shown = Shown {
             file: SimpleFile::new(name.as_ref(), excerpt.text.as_str()),
@@ -39,13 +45,52 @@ pub fn write(report: &Report, out: &mut dyn WriteColor, quiet: bool) -> io::Resu
         };
         for diagnostic in &file.diagnostics {
             let rendered = to_codespan(&file.source, &excerpt, diagnostic);
-            term::emit(out, &config, &shown, &rendered).map_err(into_io)?;
+            emit(out, &config, &shown, &rendered, diagnostic.severity)?;
         }
     }
     if !quiet {
         writeln!(out, "{}", summary(report))?;
     }
     Ok(())
+}
+
+/// Renders one finding, its header naming the severity as the configuration does (`info[…]`,
+/// `style[…]`): codespan only knows `note` and `help`, so its word is replaced in the header line.
+fn emit(
+    out: &mut dyn WriteColor,
+    config: &term::Config,
+    shown: &Shown<'_>,
+    rendered: &cs::Diagnostic<()>,
+    severity: Severity,
+) -> io::Result<()> {
+    let mut buffer = if out.supports_color() {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
+    term::emit(&mut buffer, config, shown, rendered).map_err(into_io)?;
+    let bytes = buffer.into_inner();
+    let header_end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len());
+    let drawn = match rendered.severity {
+        cs::Severity::Note => "note",
+        cs::Severity::Help => "help",
+        _ => return out.write_all(&bytes),
+    };
+    let header = &bytes[..header_end];
+    match header
+        .windows(drawn.len())
+        .position(|w| w == drawn.as_bytes())
+    {
+        Some(at) => {
+            out.write_all(&header[..at])?;
+            out.write_all(severity.as_str().as_bytes())?;
+            out.write_all(&bytes[at + drawn.len()..])
+        }
+        None => out.write_all(&bytes),
+    }
 }
 
 /// The excerpt as codespan sees it, except for the column in a finding's `file:line:column`
@@ -113,7 +158,8 @@ fn to_codespan(source: &str, excerpt: &Excerpt, diagnostic: &Diagnostic) -> cs::
         .with_notes(notes)
 }
 
-/// codespan has no "info" or "style"; its note and help read the same way.
+/// codespan has no "info" or "style"; its note and help have the right place and colour, and
+/// [`emit`] puts the configuration's word in their place.
 fn severity(severity: Severity) -> cs::Severity {
     match severity {
         Severity::Error => cs::Severity::Error,
@@ -184,7 +230,13 @@ pub fn summary(report: &Report) -> String {
 
 /// `None` when no file was linted.
 fn findings_summary(report: &Report) -> Option<String> {
-    let checked = report.files().len();
+    // A file linted as several builds (compose services, bake targets) is one file.
+    let distinct = |files: &mut dyn Iterator<Item = &FileReport>| {
+        let mut names: Vec<&str> = files.map(|f| f.name.as_str()).collect();
+        names.dedup();
+        names.len()
+    };
+    let checked = distinct(&mut report.files().iter());
     if checked == 0 {
         return None;
     }
@@ -195,11 +247,12 @@ fn findings_summary(report: &Report) -> Option<String> {
             count(checked, "file", "files")
         ));
     }
-    let with_findings = report
-        .files()
-        .iter()
-        .filter(|file| !file.diagnostics.is_empty())
-        .count();
+    let with_findings = distinct(
+        &mut report
+            .files()
+            .iter()
+            .filter(|file| !file.diagnostics.is_empty()),
+    );
     let in_files = if with_findings == checked {
         count(checked, "file", "files")
     } else {
@@ -243,7 +296,6 @@ fn count(n: usize, one: &str, many: &str) -> String {
 mod tests {
     use super::*;
     use crate::diagnostic::Edit;
-    use crate::report::FileReport;
     use codespan_reporting::term::termcolor::NoColor;
 
     fn render(report: &Report, quiet: bool) -> String {
@@ -299,7 +351,7 @@ mod tests {
     }
 
     #[test]
-    fn info_and_style_read_as_note_and_help() {
+    fn info_and_style_are_named_as_the_configuration_names_them() {
         let source = "FROM a\n";
         let report = Report::new(vec![file(
             "Dockerfile",
@@ -310,12 +362,28 @@ mod tests {
             ],
         )]);
         let text = render(&report, false);
-        assert!(text.contains("note[LL999]"), "{text}");
-        assert!(text.contains("help[LL999]"), "{text}");
+        assert!(text.contains("info[LL999]: something is off"), "{text}");
+        assert!(text.contains("style[LL999]: something is off"), "{text}");
+        assert!(!text.contains("note[") && !text.contains("help["), "{text}");
         assert!(
             text.ends_with("2 findings (1 info, 1 style) in 1 file\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_severity_word_is_replaced_in_colour_too() {
+        let report = Report::new(vec![file(
+            "Dockerfile",
+            "FROM a\n",
+            vec![finding(Severity::Style, Span::new(0, 4))],
+        )]);
+        let mut out = Buffer::ansi();
+        write(&report, &mut out, true).expect("writing to memory");
+        let text = String::from_utf8(out.into_inner()).expect("UTF-8");
+        assert!(text.contains("style[LL999]"), "{text:?}");
+        assert!(text.contains('\u{1b}'), "coloured: {text:?}");
+        assert!(!text.contains("help["), "{text:?}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod gnu;
 pub mod human;
 pub mod json;
 mod location;
+pub mod markdown;
 mod preview;
 pub(crate) mod printable;
 #[cfg(test)]
@@ -43,6 +44,8 @@ pub enum Format {
     Gnu,
     /// GitHub Actions workflow commands, which annotate the lines of a pull request.
     Github,
+    /// A Markdown table with a summary line, for a pull request comment or a CI job summary.
+    Markdown,
 }
 
 /// One linted file.
@@ -53,6 +56,9 @@ pub struct FileReport {
     pub source: String,
     /// Sorted by line, column and code.
     pub diagnostics: Vec<Diagnostic>,
+    /// Which build of the file this is, when a compose or bake file names it
+    /// (`compose.yaml service api`): a file built several ways is reported once per way.
+    pub via: Option<String>,
 }
 
 impl FileReport {
@@ -63,6 +69,22 @@ impl FileReport {
             name,
             source,
             diagnostics,
+            via: None,
+        }
+    }
+
+    /// The same report, said to be of the build `via` names.
+    pub fn with_via(mut self, via: Option<String>) -> FileReport {
+        self.via = via;
+        self
+    }
+
+    /// The file's name with its build, for formats meant for people:
+    /// `Dockerfile (via compose.yaml service api)`.
+    pub fn name_with_build(&self) -> String {
+        match &self.via {
+            Some(via) => format!("{} (via {via})", self.name),
+            None => self.name.clone(),
         }
     }
 }
@@ -126,16 +148,47 @@ pub struct Options {
     pub stream: Stream,
 }
 
-/// Writes `report` in `format` to the stream `options` names.
-pub fn print(format: Format, report: &Report, options: Options) -> io::Result<()> {
-    let write: fn(&Report, &mut dyn Write) -> io::Result<()> = match format {
-        Format::Human => return print_human(report, options),
+/// Writes a whole report in one machine format.
+type Writer = fn(&Report, &mut dyn Write) -> io::Result<()>;
+
+/// The writer of a format other than `human`.
+fn writer(format: Format) -> Option<Writer> {
+    Some(match format {
+        Format::Human => return None,
         Format::Json => json::write,
         Format::Sarif => sarif::write,
         Format::Checkstyle => checkstyle::write,
         Format::Codeclimate => codeclimate::write,
         Format::Gnu => gnu::write,
         Format::Github => github::write,
+        Format::Markdown => markdown::write,
+    })
+}
+
+/// Writes `report` in `format` to `path` (created, or emptied first): the human format without
+/// colour. What a terminal should still see is the caller's to print.
+pub fn write_file(
+    format: Format,
+    report: &Report,
+    path: &std::path::Path,
+    quiet: bool,
+) -> io::Result<()> {
+    let mut out = io::BufWriter::new(std::fs::File::create(path)?);
+    match writer(format) {
+        Some(write) => write(report, &mut out)?,
+        None => human::write(
+            report,
+            &mut codespan_reporting::term::termcolor::NoColor::new(&mut out),
+            quiet,
+        )?,
+    }
+    out.flush()
+}
+
+/// Writes `report` in `format` to the stream `options` names.
+pub fn print(format: Format, report: &Report, options: Options) -> io::Result<()> {
+    let Some(write) = writer(format) else {
+        return print_human(report, options);
     };
     // Machine formats ignore colour and `--quiet`: their readers want the same bytes every time.
     let mut out: io::BufWriter<Box<dyn Write>> = io::BufWriter::new(match options.stream {

@@ -1,6 +1,7 @@
 //! DL3006 untagged-image: a `FROM` image without a tag or digest.
 
-use super::{ImageRef, expand, from_parts, global_args, image_ref, stages};
+use super::{ImageRef, expand, from_parts, global_args_given, image_ref, stages};
+use crate::model::BuildArgs;
 use crate::rules::{Context, Rule};
 use crate::span::Span;
 use crate::syntax::Dockerfile;
@@ -15,8 +16,8 @@ pub(super) struct BaseImage {
     pub reference: String,
 }
 
-pub(super) fn base_images(dockerfile: &Dockerfile) -> Vec<BaseImage> {
-    let args = global_args(dockerfile);
+pub(super) fn base_images(dockerfile: &Dockerfile, given: &BuildArgs) -> Vec<BaseImage> {
+    let args = global_args_given(dockerfile, given);
     let stages = stages(dockerfile);
     let mut found = Vec::new();
     for stage in &stages {
@@ -47,11 +48,14 @@ pub(super) fn check_base_images(
     cx: &mut Context<'_, '_>,
     judge: impl Fn(&ImageRef<'_>, &str, &str) -> Option<String>,
 ) {
-    for image in base_images(cx.dockerfile) {
+    let given = &cx.model.build_args;
+    for image in base_images(cx.dockerfile, given) {
         let via = if image.written == image.reference {
             String::new()
-        } else {
+        } else if given.is_empty() {
             format!(" (`{}` through its ARG default)", image.written)
+        } else {
+            format!(" (`{}` with this build's arguments)", image.written)
         };
         if let Some(message) = judge(&image_ref(&image.reference), &image.reference, &via) {
             cx.report(image.span, message);

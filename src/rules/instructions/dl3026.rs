@@ -14,7 +14,7 @@ impl Rule for UntrustedRegistry {
         if trusted.is_empty() {
             return;
         }
-        let mut images: Vec<(Span, String)> = base_images(cx.dockerfile)
+        let mut images: Vec<(Span, String)> = base_images(cx.dockerfile, &cx.model.build_args)
             .into_iter()
             .map(|image| (image.span, image.reference))
             .collect();

@@ -314,12 +314,23 @@ pub fn platform_flags(dockerfile: &Dockerfile) -> impl Iterator<Item = &Flag> {
 /// earlier `ARG`s put in as the build does: `ARG BASE=$REGISTRY/app`; a default naming a
 /// variable without a known value is unknown): the only variables a `FROM` line can use.
 pub fn global_args(dockerfile: &Dockerfile) -> GlobalArgs {
+    global_args_given(dockerfile, &crate::model::BuildArgs::new())
+}
+
+/// [`global_args`] of a build given these build arguments: a given value replaces the one the
+/// `ARG` declares.
+pub fn global_args_given(dockerfile: &Dockerfile, given: &crate::model::BuildArgs) -> GlobalArgs {
     let mut args = GlobalArgs::default();
     for instruction in dockerfile.instructions() {
         match (&instruction.keyword, &instruction.args) {
             (Keyword::From, _) => break,
             (Keyword::Arg, Args::Words(words)) => {
                 for word in words {
+                    let declared = word.text.split_once('=').map_or(&*word.text, |(n, _)| n);
+                    if let Some(value) = given.get(declared) {
+                        args.declare(declared, Some(value.clone()));
+                        continue;
+                    }
                     let (name, value) = match word.text.split_once('=') {
                         // Single quotes keep `$` literal.
                         Some((name, value)) if value.starts_with('\'') => {
