@@ -37,5 +37,7 @@ pub fn options_for(path: Option<&Path>) -> Result<LintOptions, String> {
     Ok(LintOptions {
         build_context: BuildContext::for_dockerfile(dir, path),
         config,
+        // Compose and bake builds are not read by the server yet: the file's own ARG defaults.
+        ..LintOptions::default()
     })
 }
