@@ -31,6 +31,7 @@ fn options_for(path: &Path) -> LintOptions {
     LintOptions {
         build_context: BuildContext::for_dockerfile(path.parent().unwrap(), path),
         config: Default::default(),
+        ..LintOptions::default()
     }
 }
 
