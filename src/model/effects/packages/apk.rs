@@ -58,6 +58,8 @@ pub(super) fn apply(command: &Command, rec: &mut Recorder) {
     }
     if caches {
         rec.cache(command, Cache::Apk);
+    } else if parsed.has(&["no-cache"]) && !parsed.has(&["no-network"]) {
+        rec.kept_out(command, Cache::Apk);
     }
 }
 

@@ -150,6 +150,8 @@ fn install(
     if manager == Manager::Pip && !no_cache {
         let dir = parsed.value(&["cache-dir"]);
         cache_unless_moved(command, Cache::Pip, dir, &["PIP_CACHE_DIR"], rec);
+    } else if manager == Manager::Pip && parsed.has(NO_CACHE_DIR) {
+        rec.kept_out(command, Cache::Pip);
     }
 }
 

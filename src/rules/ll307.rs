@@ -1,0 +1,189 @@
+//! LL307 prefer-cache-mount
+//!
+//! A package manager that downloads into its cache and then loses it (the same RUN deletes it,
+//! or an option such as `--no-cache-dir` keeps it from being written) downloads everything again
+//! on every rebuild of the step. A BuildKit cache mount on the cache directory keeps the files
+//! out of the layer just the same, and a builder that keeps its cache reuses them.
+//!
+//! The rule reports only where the mount cannot change what a later step sees: caches the step
+//! removes itself or never writes, and pure download caches (pip, npm, yarn, apt's `.deb`
+//! files) that no later step needs. A cache a later step may read (apt's lists, apk's index,
+//! Go's and Cargo's module stores) counts only when the step deletes it itself. Cache mounts
+//! need BuildKit, so the rule speaks only to files that already use it (see
+//! [`super::buildkit_evidence`]).
+
+use super::{Context, Rule, buildkit_evidence};
+use crate::model::{Cache, CacheFill, Effects, Step};
+use crate::syntax::Keyword;
+
+pub struct PreferCacheMount;
+
+/// How the step loses the cache it downloads into.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Loss {
+    /// The same RUN removes it after filling it.
+    Deleted,
+    /// An option keeps the manager from writing it (`--no-cache-dir`, `apk add --no-cache`).
+    Option,
+    /// It stays in the layer, shipped with the image (a pure download cache: nothing later
+    /// needs it, so a mount changes no later step).
+    Left,
+}
+
+impl Rule for PreferCacheMount {
+    fn check(&self, cx: &mut Context<'_, '_>) {
+        if buildkit_evidence(cx.dockerfile).is_none() {
+            return;
+        }
+        // ONBUILD triggers run in another file's build, on a builder this file can't see.
+        for stage in &cx.model.stages {
+            for (_, step) in stage.layers() {
+                if step.instruction.keyword != Keyword::Run {
+                    continue;
+                }
+                let Some(effects) = step.effects.as_deref() else {
+                    continue;
+                };
+                let found = losses(step, effects);
+                if let Some(&(_, first, _)) = found.first() {
+                    let message = message(step, &found);
+                    cx.report(first.span, message);
+                }
+            }
+        }
+    }
+}
+
+/// The caches the step downloads into and loses, one entry per cache, in script order.
+fn losses<'e>(step: &Step<'_>, effects: &'e Effects) -> Vec<(Cache, &'e CacheFill, Loss)> {
+    let home = step.home.as_deref().unwrap_or("/root");
+    let filled = effects.caches.iter().filter_map(|fill| {
+        let loss = if effects.cleans_after(fill, home) {
+            Loss::Deleted
+        } else {
+            Loss::Left
+        };
+        mountable(fill.cache, loss).then_some((fill.cache, fill, loss))
+    });
+    let kept_out = effects
+        .kept_out
+        .iter()
+        .filter(|fill| mountable(fill.cache, Loss::Option))
+        .map(|fill| (fill.cache, fill, Loss::Option));
+    let mut found: Vec<(Cache, &CacheFill, Loss)> = Vec::new();
+    for (cache, fill, loss) in filled.chain(kept_out) {
+        if !found.iter().any(|(c, _, _)| *c == cache) {
+            found.push((cache, fill, loss));
+        }
+    }
+    found.sort_by_key(|(_, fill, _)| fill.span.start);
+    found
+}
+
+/// Whether a cache mount is sure to help and to change nothing a later step sees.
+fn mountable(cache: Cache, loss: Loss) -> bool {
+    match cache {
+        // Download caches: a later step that wants a package downloads it again.
+        Cache::Pip | Cache::Npm | Cache::Yarn | Cache::AptArchives => true,
+        // apk's cache holds the index a later `apk add` reads; its `--no-cache` reads the
+        // index into memory and keeps nothing, so the mount loses nothing either.
+        Cache::Apk => loss != Loss::Left,
+        // Stores a later step may install or build from: only when this step removes them.
+        Cache::AptLists | Cache::Go | Cache::Cargo => loss == Loss::Deleted,
+        // rpm managers keep no packages by default (keepcache=0), and gem's and composer's
+        // cache directories depend on settings the model does not follow.
+        Cache::Yum | Cache::Dnf | Cache::Zypper | Cache::Gem | Cache::Composer => false,
+    }
+}
+
+/// The mount flags for a cache, for a user whose home is `home`.
+fn mounts(cache: Cache, home: &str) -> Vec<String> {
+    let home = home.trim_end_matches('/');
+    let cache_mount = |target: &str| format!("--mount=type=cache,target={target}");
+    // apt locks its directories: builds sharing the cache must take turns.
+    let locked = |target: &str| format!("{},sharing=locked", cache_mount(target));
+    match cache {
+        Cache::AptLists => vec![locked("/var/lib/apt/lists")],
+        Cache::AptArchives => vec![locked("/var/cache/apt")],
+        // apk keeps downloaded packages only when /etc/apk/cache exists; the mount makes it.
+        Cache::Apk => vec![cache_mount("/etc/apk/cache")],
+        Cache::Pip => vec![cache_mount(&format!("{home}/.cache/pip"))],
+        Cache::Npm => vec![cache_mount(&format!("{home}/.npm"))],
+        // yarn 1 puts root's cache under /usr/local/share.
+        Cache::Yarn if home == "/root" => vec![cache_mount("/usr/local/share/.cache/yarn")],
+        Cache::Yarn => vec![cache_mount(&format!("{home}/.cache/yarn"))],
+        Cache::Go => vec![
+            cache_mount(&format!("{home}/.cache/go-build")),
+            cache_mount("/go/pkg/mod"),
+        ],
+        Cache::Cargo => vec![cache_mount("/usr/local/cargo/registry")],
+        Cache::Yum | Cache::Dnf | Cache::Zypper | Cache::Gem | Cache::Composer => Vec::new(),
+    }
+}
+
+fn name(cache: Cache) -> &'static str {
+    match cache {
+        Cache::AptLists => "apt's package lists",
+        Cache::AptArchives => "apt's downloaded .deb files",
+        Cache::Apk => "apk's packages and index",
+        Cache::Pip => "pip's downloads and wheels",
+        Cache::Npm => "npm's download cache",
+        Cache::Yarn => "yarn's download cache",
+        Cache::Go => "Go's module and build caches",
+        Cache::Cargo => "Cargo's registry",
+        Cache::Yum => "yum's cache",
+        Cache::Dnf => "dnf's cache",
+        Cache::Zypper => "zypper's cache",
+        Cache::Gem => "gem's cache",
+        Cache::Composer => "composer's cache",
+    }
+}
+
+fn message(step: &Step<'_>, found: &[(Cache, &CacheFill, Loss)]) -> String {
+    let home = step.home.as_deref().unwrap_or("/root");
+    let parts: Vec<String> = found
+        .iter()
+        .map(|(cache, _, loss)| {
+            let how = match loss {
+                Loss::Deleted => "which this RUN deletes again",
+                Loss::Option => "which an option keeps from being written",
+                Loss::Left => "which stays in this layer and ships",
+            };
+            format!("{} ({how})", name(*cache))
+        })
+        .collect();
+    let flags: Vec<String> = found
+        .iter()
+        .flat_map(|(cache, _, _)| mounts(*cache, home))
+        .collect();
+    let mut undo = Vec::new();
+    if found.iter().any(|(_, _, loss)| *loss == Loss::Deleted) {
+        undo.push("the cleanup");
+    }
+    if found.iter().any(|(_, _, loss)| *loss == Loss::Option) {
+        undo.push("the no-cache option");
+    }
+    let without = if undo.is_empty() {
+        String::new()
+    } else {
+        format!(" (and without {})", undo.join(" and "))
+    };
+    let mut message = format!(
+        "this RUN downloads into {}: with `RUN {}`{without} they stay out of the image and a \
+         builder that keeps its cache reuses them on the next build (a fresh CI runner starts \
+         empty and gains nothing)",
+        parts.join(", "),
+        flags.join(" "),
+    );
+    let archives = found
+        .iter()
+        .any(|(cache, _, _)| *cache == Cache::AptArchives);
+    if !archives && found.iter().any(|(cache, _, _)| *cache == Cache::AptLists) {
+        message.push_str(
+            "; a mount of /var/cache/apt would keep the .deb files too, but only once \
+             /etc/apt/apt.conf.d/docker-clean is removed: Docker's Debian and Ubuntu images \
+             delete them after every install",
+        );
+    }
+    message
+}

@@ -1,0 +1,261 @@
+//! LL308 build-tools-in-final-stage
+//!
+//! Compilers, `-dev` headers and `build-essential` installed in a stage that ships stay in the
+//! image, though the file uses them only to build. A builder stage that compiles, and a final
+//! stage that copies the result, leaves them out. The rule reports only with evidence on all
+//! counts: a system package install of known build tools in a stage that ships, nothing in the
+//! image's stages removing packages of that manager afterwards, a later command that builds
+//! (make, a compiler, `go build`, `cargo build`, pip or npm installing packages that may compile),
+//! and an image that runs a program (a `CMD` or `ENTRYPOINT` that is not a bare shell): a
+//! development or CI image, whose tools are its purpose, usually runs a shell or nothing.
+
+use super::runs::Cmd;
+use super::{Context, Rule};
+use crate::model::{Manager, PackageAction, PackageOp, Stage};
+use crate::span::Span;
+use crate::syntax::{Args, Keyword};
+
+pub struct BuildToolsInFinalStage;
+
+/// Where in the image's steps something happens: stage, step, byte offset.
+type At = (usize, usize, u32);
+
+impl Rule for BuildToolsInFinalStage {
+    fn check(&self, cx: &mut Context<'_, '_>) {
+        let shipping: Vec<&Stage<'_>> = cx.model.stages.iter().filter(|s| s.ships).collect();
+        if shipping.is_empty() || !runs_a_program(&shipping) {
+            return;
+        }
+        let builds = builds(cx, &shipping);
+        let mut found: Vec<(Span, String)> = Vec::new();
+        for stage in &shipping {
+            for (index, step) in stage.layers() {
+                let Some(effects) = step.effects.as_deref() else {
+                    continue;
+                };
+                for op in &effects.packages {
+                    let tools = build_tools(op);
+                    if tools.is_empty() {
+                        continue;
+                    }
+                    let at = (stage.index, index, op.span.start);
+                    if removed_after(&shipping, op.manager, at) {
+                        continue;
+                    }
+                    let Some((build_span, build_name)) = builds
+                        .iter()
+                        .find(|(build_at, _, _)| *build_at > at)
+                        .map(|(_, s, n)| (*s, n))
+                    else {
+                        continue;
+                    };
+                    let message = format!(
+                        "this install puts build tools ({}) in a stage that ships, and nothing \
+                         removes them; the file uses them to build (`{build_name}` on line {}): a \
+                         builder stage that builds, and a final stage that copies only the \
+                         result, may leave them out of the image (unless the program needs them \
+                         at run time)",
+                        shown(&tools),
+                        cx.line_of(build_span),
+                    );
+                    found.push((op.span, message));
+                }
+            }
+        }
+        for (span, message) in found {
+            cx.report(span, message);
+        }
+    }
+}
+
+/// The first few tools, for the message.
+fn shown(tools: &[String]) -> String {
+    const SHOWN: usize = 4;
+    let mut text = tools
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if tools.len() > SHOWN {
+        text.push_str(&format!(" and {} more", tools.len() - SHOWN));
+    }
+    text
+}
+
+/// The build tools a system package install installs, as written.
+fn build_tools(op: &PackageOp) -> Vec<String> {
+    let system = matches!(
+        op.manager,
+        Manager::Apt
+            | Manager::Apk
+            | Manager::Yum
+            | Manager::Dnf
+            | Manager::Microdnf
+            | Manager::Zypper
+    );
+    if !system || op.action != PackageAction::Install {
+        return Vec::new();
+    }
+    op.packages
+        .iter()
+        .filter(|spec| is_build_tool(spec))
+        .cloned()
+        .collect()
+}
+
+/// Whether a package spec (`gcc`, `libpq-dev=15.4-1`, `gcc-c++`, `g++-12:amd64`) names a
+/// compiler, a build system or a development package.
+fn is_build_tool(spec: &str) -> bool {
+    let name = spec
+        .split(['=', '<', '>', '~'])
+        .next()
+        .unwrap_or("")
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .trim_matches(['"', '\''])
+        .to_ascii_lowercase();
+    const TOOLS: &[&str] = &[
+        "build-essential",
+        "build-base",
+        "gcc",
+        "g++",
+        "gcc-c++",
+        "cpp",
+        "clang",
+        "gfortran",
+        "make",
+        "cmake",
+        "autoconf",
+        "automake",
+        "libtool",
+        "pkg-config",
+        "pkgconf",
+        "pkgconfig",
+        "ninja-build",
+        "meson",
+        "linux-headers",
+        "kernel-headers",
+        "kernel-devel",
+        "golang",
+        "golang-go",
+        "rustc",
+        "cargo",
+    ];
+    // Versioned compilers: gcc-12, g++-11, clang-15.
+    let versioned = ["gcc-", "g++-", "clang-"].iter().any(|prefix| {
+        name.strip_prefix(prefix).is_some_and(|rest| {
+            !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
+        })
+    });
+    let development = (name.ends_with("-dev") || name.ends_with("-devel")) && name.len() > 5;
+    TOOLS.contains(&name.as_str()) || versioned || development
+}
+
+/// Whether a package of `manager` is removed after `at` in the image's stages: the tools may be
+/// among them (`apk del .build-deps`, `apt-get purge gcc`), so the rule stays quiet.
+fn removed_after(shipping: &[&Stage<'_>], manager: Manager, at: At) -> bool {
+    shipping.iter().any(|stage| {
+        stage.layers().any(|(index, step)| {
+            step.effects.as_deref().is_some_and(|effects| {
+                effects.packages.iter().any(|op| {
+                    op.action == PackageAction::Remove
+                        && op.manager == manager
+                        && (stage.index, index, op.span.start) > at
+                })
+            })
+        })
+    })
+}
+
+/// The commands of the image's stages that build, in order: where, the command's span, and its
+/// first words for the message.
+fn builds(cx: &Context<'_, '_>, shipping: &[&Stage<'_>]) -> Vec<(At, Span, String)> {
+    let runs = cx.runs();
+    let mut found = Vec::new();
+    for stage in shipping {
+        for (index, step) in stage.layers() {
+            if step.instruction.keyword != Keyword::Run {
+                continue;
+            }
+            for run in runs.of(step.instruction) {
+                for command in run.commands() {
+                    if let Some(words) = building(&command) {
+                        let span = run.file_span(command.span);
+                        found.push(((stage.index, index, span.start), span, words));
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The command's name and subcommand when it builds something, or installs packages that may
+/// compile native code.
+fn building(command: &Cmd<'_>) -> Option<String> {
+    let name = command.name.as_str();
+    let first = command.args.first().map(|word| command.text(word));
+    let first = first.as_deref().unwrap_or("");
+    let builds = match name {
+        "make" | "gmake" | "cmake" | "ninja" | "meson" | "gcc" | "g++" | "cc" | "c++" | "clang"
+        | "clang++" | "configure" | "node-gyp" => true,
+        "go" | "cargo" => matches!(first, "build" | "install"),
+        "npm" | "pnpm" => matches!(first, "ci" | "install" | "i"),
+        "yarn" => matches!(first, "" | "install"),
+        "bundle" => first == "install",
+        "gem" => first == "install",
+        _ if name.starts_with("pip") => first == "install",
+        _ if name.starts_with("python") => {
+            first == "setup.py"
+                || (first == "-m"
+                    && command
+                        .args
+                        .get(1)
+                        .is_some_and(|w| command.text(w) == "pip")
+                    && command
+                        .args
+                        .get(2)
+                        .is_some_and(|w| command.text(w) == "install"))
+        }
+        _ => false,
+    };
+    builds.then(|| match first {
+        "" => name.to_string(),
+        _ if first.starts_with('-') && first != "-m" => name.to_string(),
+        _ => format!("{name} {first}"),
+    })
+}
+
+/// Whether the image runs a program: its `ENTRYPOINT` (or, without one, its `CMD`) is set in
+/// the file and is not a bare shell or a keep-alive (`sleep infinity`, `tail -f /dev/null`).
+fn runs_a_program(shipping: &[&Stage<'_>]) -> bool {
+    let last = |keyword: Keyword| {
+        shipping
+            .iter()
+            .flat_map(|stage| &stage.steps)
+            .filter(|step| step.instruction.keyword == keyword)
+            .last()
+            .map(|step| &step.instruction.args)
+    };
+    let Some(args) = last(Keyword::Entrypoint).or_else(|| last(Keyword::Cmd)) else {
+        return false;
+    };
+    let words: Vec<&str> = match args {
+        Args::Json(words) => words.iter().map(|w| w.text.as_str()).collect(),
+        Args::Text(word) => word.text.split_whitespace().collect(),
+        _ => return false,
+    };
+    let Some(program) = words.first() else {
+        return false;
+    };
+    let program = program.rsplit('/').next().unwrap_or(program);
+    match program {
+        "sh" | "bash" | "zsh" | "ash" | "dash" | "fish" => {
+            words.get(1).is_some_and(|arg| *arg == "-c") && words.len() > 2
+        }
+        "sleep" | "tail" | "cat" => false,
+        _ => true,
+    }
+}
