@@ -13,7 +13,7 @@
 //! [`super::buildkit_evidence`]).
 
 use super::{Context, Rule, buildkit_evidence};
-use crate::model::{Cache, CacheFill, Effects, Step};
+use crate::model::{Cache, CacheFill, Effects, PackageAction, Step};
 use crate::syntax::Keyword;
 
 pub struct PreferCacheMount;
@@ -72,12 +72,31 @@ fn losses<'e>(step: &Step<'_>, effects: &'e Effects) -> Vec<(Cache, &'e CacheFil
         .map(|fill| (fill.cache, fill, Loss::Option));
     let mut found: Vec<(Cache, &CacheFill, Loss)> = Vec::new();
     for (cache, fill, loss) in filled.chain(kept_out) {
+        if installs_local_files(effects, fill) {
+            continue;
+        }
         if !found.iter().any(|(c, _, _)| *c == cache) {
             found.push((cache, fill, loss));
         }
     }
     found.sort_by_key(|(_, fill, _)| fill.span.start);
     found
+}
+
+/// Whether the command that uses the cache installs only files already on disk (`apk add
+/// /tmp/packages/*.apk`, `pip install /wheels/*`): it downloads little or nothing to keep.
+fn installs_local_files(effects: &Effects, fill: &CacheFill) -> bool {
+    effects.packages.iter().any(|op| {
+        op.span == fill.span
+            && op.action == PackageAction::Install
+            && !op.packages.is_empty()
+            && op.packages.iter().all(|spec| {
+                spec.contains('/')
+                    || [".apk", ".deb", ".whl", ".tar.gz", ".zip", ".tgz"]
+                        .iter()
+                        .any(|ext| spec.ends_with(ext))
+            })
+    })
 }
 
 /// Whether a cache mount is sure to help and to change nothing a later step sees.
@@ -175,6 +194,13 @@ fn message(step: &Step<'_>, found: &[(Cache, &CacheFill, Loss)]) -> String {
         parts.join(", "),
         flags.join(" "),
     );
+    if home != "/root" {
+        message.push_str(&format!(
+            "; this RUN runs as a user whose home is {home}, and a cache mount belongs to root \
+             unless it says otherwise: add `uid=` and `gid=` of that user to the mount, or the \
+             tool cannot write to it"
+        ));
+    }
     let archives = found
         .iter()
         .any(|(cache, _, _)| *cache == Cache::AptArchives);

@@ -206,18 +206,14 @@ fn building(command: &Cmd<'_>) -> Option<String> {
         "yarn" => matches!(first, "" | "install"),
         "bundle" => first == "install",
         "gem" => first == "install",
-        _ if name.starts_with("pip") => first == "install",
+        _ if name.starts_with("pip") => first == "install" && installs_packages(command, 1),
         _ if name.starts_with("python") => {
+            let arg = |at: usize| command.args.get(at).map(|w| command.text(w));
             first == "setup.py"
                 || (first == "-m"
-                    && command
-                        .args
-                        .get(1)
-                        .is_some_and(|w| command.text(w) == "pip")
-                    && command
-                        .args
-                        .get(2)
-                        .is_some_and(|w| command.text(w) == "install"))
+                    && arg(1).as_deref() == Some("pip")
+                    && arg(2).as_deref() == Some("install")
+                    && installs_packages(command, 3))
         }
         _ => false,
     };
@@ -228,8 +224,34 @@ fn building(command: &Cmd<'_>) -> Option<String> {
     })
 }
 
-/// Whether the image runs a program: its `ENTRYPOINT` (or, without one, its `CMD`) is set in
-/// the file and is not a bare shell or a keep-alive (`sleep infinity`, `tail -f /dev/null`).
+/// Whether a pip install from argument `from` on installs something besides pip's own
+/// packaging tools (upgrading pip, setuptools or wheel compiles nothing).
+fn installs_packages(command: &Cmd<'_>, from: usize) -> bool {
+    const PACKAGING: &[&str] = &[
+        "pip",
+        "setuptools",
+        "wheel",
+        "uv",
+        "virtualenv",
+        "pipenv",
+        "poetry",
+    ];
+    command.args.iter().skip(from).any(|word| {
+        let text = command.text(word);
+        let name = text
+            .trim_matches(['"', '\''])
+            .split(['=', '<', '>', '~', '!', '['])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        !text.starts_with('-') && !PACKAGING.contains(&name.as_str())
+    })
+}
+
+/// Whether the image runs a program: its `CMD` (or, without one, its `ENTRYPOINT`) is set in
+/// the file and is not a bare shell, a bare interpreter (`python3`, `ghci`: the image of a
+/// language, whose headers and compilers are its purpose) or a keep-alive (`sleep infinity`). An
+/// `ENTRYPOINT` with a `CMD` is usually a wrapper that runs the `CMD`, so the `CMD` decides.
 fn runs_a_program(shipping: &[&Stage<'_>]) -> bool {
     let last = |keyword: Keyword| {
         shipping
@@ -239,23 +261,57 @@ fn runs_a_program(shipping: &[&Stage<'_>]) -> bool {
             .last()
             .map(|step| &step.instruction.args)
     };
-    let Some(args) = last(Keyword::Entrypoint).or_else(|| last(Keyword::Cmd)) else {
-        return false;
+    let words = |args: Option<&Args>| -> Vec<String> {
+        match args {
+            Some(Args::Json(words)) => words.iter().map(|w| w.text.clone()).collect(),
+            Some(Args::Text(word)) => word.text.split_whitespace().map(str::to_string).collect(),
+            _ => Vec::new(),
+        }
     };
-    let words: Vec<&str> = match args {
-        Args::Json(words) => words.iter().map(|w| w.text.as_str()).collect(),
-        Args::Text(word) => word.text.split_whitespace().collect(),
-        _ => return false,
+    let entrypoint = words(last(Keyword::Entrypoint));
+    let cmd = words(last(Keyword::Cmd));
+    // A `CMD` of options only is the arguments of the `ENTRYPOINT` (`tail` + `-f /dev/null`).
+    let words: Vec<&str> = match cmd.first() {
+        Some(first) if !first.starts_with('-') => cmd.iter().map(String::as_str).collect(),
+        _ => entrypoint.iter().chain(&cmd).map(String::as_str).collect(),
     };
     let Some(program) = words.first() else {
         return false;
     };
     let program = program.rsplit('/').next().unwrap_or(program);
+    // A shell or an interpreter runs a program only when given one (`sh -c …`, `python app.py`).
+    const INTERPRETERS: &[&str] = &[
+        "sh",
+        "bash",
+        "zsh",
+        "ash",
+        "dash",
+        "fish",
+        "python",
+        "python2",
+        "python3",
+        "ipython",
+        "node",
+        "ghci",
+        "irb",
+        "ruby",
+        "php",
+        "perl",
+        "iex",
+        "erl",
+        "R",
+        "julia",
+        "lua",
+        "jshell",
+        "pwsh",
+        "powershell",
+    ];
+    let interpreter = INTERPRETERS.contains(&program)
+        || (program.starts_with("python")
+            && program[6..].chars().all(|c| c.is_ascii_digit() || c == '.'));
     match program {
-        "sh" | "bash" | "zsh" | "ash" | "dash" | "fish" => {
-            words.get(1).is_some_and(|arg| *arg == "-c") && words.len() > 2
-        }
         "sleep" | "tail" | "cat" => false,
+        _ if interpreter => words[1..].iter().any(|word| !word.starts_with('-')),
         _ => true,
     }
 }
