@@ -11,7 +11,7 @@
 
 use super::runs::Cmd;
 use super::{Context, Rule};
-use crate::model::{Manager, PackageAction, PackageOp, Stage};
+use crate::model::{Base, Manager, PackageAction, PackageOp, Stage};
 use crate::span::Span;
 use crate::syntax::{Args, Keyword};
 
@@ -23,7 +23,7 @@ type At = (usize, usize, u32);
 impl Rule for BuildToolsInFinalStage {
     fn check(&self, cx: &mut Context<'_, '_>) {
         let shipping: Vec<&Stage<'_>> = cx.model.stages.iter().filter(|s| s.ships).collect();
-        if shipping.is_empty() || !runs_a_program(&shipping) {
+        if shipping.is_empty() || !runs_a_program(&shipping) || compiles_gpu_code(&shipping) {
             return;
         }
         let builds = builds(cx, &shipping);
@@ -66,6 +66,40 @@ impl Rule for BuildToolsInFinalStage {
             cx.report(span, message);
         }
     }
+}
+
+/// Whether the image is built to compile GPU code at run time: it starts from a CUDA `devel`
+/// image or installs the CUDA compiler. Kernels compiled just in time (Triton, NVRTC) need a
+/// host compiler and headers in the running image, so its build tools are not waste.
+fn compiles_gpu_code(shipping: &[&Stage<'_>]) -> bool {
+    let devel_base = shipping.iter().any(|stage| match &stage.base {
+        Base::Image(Some(name)) => {
+            let name = name.to_ascii_lowercase();
+            name.contains("cuda") && name.contains("devel")
+        }
+        _ => false,
+    });
+    let nvcc = shipping
+        .iter()
+        .flat_map(|stage| stage.layers())
+        .any(|(_, step)| {
+            step.effects.as_deref().is_some_and(|effects| {
+                effects.packages.iter().any(|op| {
+                    op.action == PackageAction::Install
+                        && op.packages.iter().any(|name| {
+                            [
+                                "cuda-nvcc",
+                                "cuda-toolkit",
+                                "nvidia-cuda-toolkit",
+                                "cuda-nvrtc",
+                            ]
+                            .iter()
+                            .any(|prefix| name.starts_with(prefix))
+                        })
+                })
+            })
+        });
+    devel_base || nvcc
 }
 
 /// The first few tools, for the message.
@@ -202,7 +236,16 @@ fn building(command: &Cmd<'_>) -> Option<String> {
         "make" | "gmake" | "cmake" | "ninja" | "meson" | "gcc" | "g++" | "cc" | "c++" | "clang"
         | "clang++" | "configure" | "node-gyp" => true,
         "go" | "cargo" => matches!(first, "build" | "install"),
-        "npm" | "pnpm" => matches!(first, "ci" | "install" | "i"),
+        // A global install (`npm install -g mocha`) adds a tool, not the project's dependencies.
+        "npm" | "pnpm" => {
+            matches!(first, "ci" | "install" | "i")
+                && !command.args.iter().any(|word| {
+                    matches!(
+                        command.text(word).as_ref(),
+                        "-g" | "--global" | "--location=global"
+                    )
+                })
+        }
         "yarn" => matches!(first, "" | "install"),
         "bundle" => first == "install",
         "gem" => first == "install",
