@@ -23,7 +23,7 @@ type At = (usize, usize, u32);
 impl Rule for BuildToolsInFinalStage {
     fn check(&self, cx: &mut Context<'_, '_>) {
         let shipping: Vec<&Stage<'_>> = cx.model.stages.iter().filter(|s| s.ships).collect();
-        if shipping.is_empty() || !runs_a_program(&shipping) || compiles_gpu_code(&shipping) {
+        if shipping.is_empty() || !runs_a_program(&shipping) || compiles_at_run_time(&shipping) {
             return;
         }
         let builds = builds(cx, &shipping);
@@ -68,10 +68,11 @@ impl Rule for BuildToolsInFinalStage {
     }
 }
 
-/// Whether the image is built to compile GPU code at run time: it starts from a CUDA `devel`
-/// image or installs the CUDA compiler. Kernels compiled just in time (Triton, NVRTC) need a
-/// host compiler and headers in the running image, so its build tools are not waste.
-fn compiles_gpu_code(shipping: &[&Stage<'_>]) -> bool {
+/// Whether the image is built to compile code at run time, so its build tools are not waste:
+/// it starts from a CUDA `devel` image or installs the CUDA compiler (kernels compiled just in
+/// time, by Triton or NVRTC, need a host compiler and headers), or it installs `kmod` or `dkms`
+/// (a kernel module is built against the kernel the container runs on).
+fn compiles_at_run_time(shipping: &[&Stage<'_>]) -> bool {
     let devel_base = shipping.iter().any(|stage| match &stage.base {
         Base::Image(Some(name)) => {
             let name = name.to_ascii_lowercase();
@@ -79,7 +80,15 @@ fn compiles_gpu_code(shipping: &[&Stage<'_>]) -> bool {
         }
         _ => false,
     });
-    let nvcc = shipping
+    const RUN_TIME_COMPILERS: &[&str] = &[
+        "cuda-nvcc",
+        "cuda-toolkit",
+        "nvidia-cuda-toolkit",
+        "cuda-nvrtc",
+        "kmod",
+        "dkms",
+    ];
+    let installed = shipping
         .iter()
         .flat_map(|stage| stage.layers())
         .any(|(_, step)| {
@@ -87,19 +96,14 @@ fn compiles_gpu_code(shipping: &[&Stage<'_>]) -> bool {
                 effects.packages.iter().any(|op| {
                     op.action == PackageAction::Install
                         && op.packages.iter().any(|name| {
-                            [
-                                "cuda-nvcc",
-                                "cuda-toolkit",
-                                "nvidia-cuda-toolkit",
-                                "cuda-nvrtc",
-                            ]
-                            .iter()
-                            .any(|prefix| name.starts_with(prefix))
+                            RUN_TIME_COMPILERS
+                                .iter()
+                                .any(|prefix| name.starts_with(prefix))
                         })
                 })
             })
         });
-    devel_base || nvcc
+    devel_base || installed
 }
 
 /// The first few tools, for the message.
