@@ -40,3 +40,47 @@ pub fn buildkit_evidence(dockerfile: &Dockerfile) -> Option<Span> {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::buildkit_evidence;
+    use crate::syntax::parse;
+
+    fn evidence_line(source: &str) -> Option<usize> {
+        let dockerfile = parse(source);
+        buildkit_evidence(&dockerfile).map(|span| dockerfile.line_of(span.start))
+    }
+
+    #[test]
+    fn each_kind_of_evidence_is_found_where_it_is() {
+        assert_eq!(
+            evidence_line("# syntax=docker/dockerfile:1\nFROM alpine\n"),
+            Some(1)
+        );
+        assert_eq!(evidence_line("# check=skip=all\nFROM alpine\n"), Some(1));
+        assert_eq!(
+            evidence_line("FROM alpine\nRUN true\nCOPY --link a /a\n"),
+            Some(3)
+        );
+        assert_eq!(
+            evidence_line("FROM alpine\nADD --checksum=sha256:00 https://x/y /y\n"),
+            Some(2)
+        );
+        assert_eq!(
+            evidence_line("FROM alpine\nRUN --network=none true\n"),
+            Some(2)
+        );
+        assert_eq!(
+            evidence_line("FROM alpine\nRUN <<EOF\ntrue\nEOF\n"),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn a_file_the_legacy_builder_builds_has_none() {
+        // `--chown` and `--from` are older than BuildKit; a comment is not a directive after
+        // the first instruction.
+        let legacy = "FROM alpine\nCOPY --chown=1 --from=0 a /a\n# syntax=docker/dockerfile:1\n";
+        assert_eq!(evidence_line(legacy), None);
+    }
+}
