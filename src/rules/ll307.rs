@@ -13,7 +13,9 @@
 //! [`super::buildkit_evidence`]).
 
 use super::{Context, Rule, buildkit_evidence};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::{Cache, CacheFill, Effects, PackageAction, Step};
+use crate::span::Span;
 use crate::syntax::Keyword;
 
 pub struct PreferCacheMount;
@@ -47,7 +49,8 @@ impl Rule for PreferCacheMount {
                 let found = losses(step, effects);
                 if let Some(&(_, first, _)) = found.first() {
                     let message = message(step, &found);
-                    cx.report(first.span, message);
+                    let fix = fix(cx, step, effects, &found);
+                    cx.report(first.span, message).fix = fix;
                 }
             }
         }
@@ -212,4 +215,83 @@ fn message(step: &Step<'_>, found: &[(Cache, &CacheFill, Loss)]) -> String {
         );
     }
     message
+}
+
+/// The rewrite: the mounts go right after `RUN`, and each no-cache option that kept a mounted
+/// cache out is dropped. Offered only when nothing else needs removing (a cleanup command in
+/// the middle of a script is not cut out), as root (a mount belongs to root, so another user's
+/// tool could not write to it), and when every option is a plain word of the file. Unsafe: the
+/// image loses the cache directory's empty mount point or a cache it shipped, and a builder that
+/// keeps no cache gains nothing.
+fn fix(
+    cx: &Context<'_, '_>,
+    step: &Step<'_>,
+    effects: &Effects,
+    found: &[(Cache, &CacheFill, Loss)],
+) -> Option<Fix> {
+    let home = step.home.as_deref().unwrap_or("/root");
+    if home != "/root" || found.iter().any(|(_, _, loss)| *loss == Loss::Deleted) {
+        return None;
+    }
+    let flags: Vec<String> = found
+        .iter()
+        .flat_map(|(cache, _, _)| mounts(*cache, home))
+        .collect();
+    let mut edits = vec![Edit {
+        span: Span::empty(step.instruction.keyword_span.end as usize),
+        content: format!(" {}", flags.join(" ")),
+    }];
+    for (cache, _, loss) in found {
+        if *loss != Loss::Option {
+            continue;
+        }
+        for fill in effects.kept_out.iter().filter(|f| f.cache == *cache) {
+            edits.push(option_removal(cx, step, fill, *cache)?);
+        }
+    }
+    edits.sort_by_key(|edit| edit.span.start);
+    edits.dedup_by_key(|edit| edit.span.start);
+    Some(Fix {
+        title: "Add a cache mount and drop the no-cache option".into(),
+        applicability: Applicability::Unsafe,
+        edits,
+    })
+}
+
+/// The deletion of the option that keeps `cache` out in the command at `fill`, with the blanks
+/// after it on its line; `None` unless the option is written out whole as one word of the file.
+fn option_removal(
+    cx: &Context<'_, '_>,
+    step: &Step<'_>,
+    fill: &CacheFill,
+    cache: Cache,
+) -> Option<Edit> {
+    let option = match cache {
+        Cache::Pip => "--no-cache-dir",
+        Cache::Apk => "--no-cache",
+        _ => return None,
+    };
+    let source = &cx.dockerfile.source;
+    for run in cx.runs().of(step.instruction) {
+        for command in run.commands() {
+            let span = run.file_span(command.span);
+            if !(span.start <= fill.span.start && fill.span.start < span.end.max(span.start + 1)) {
+                continue;
+            }
+            let word = command
+                .args
+                .iter()
+                .map(|word| run.file_span(word.span))
+                .find(|at| source.get(at.range()) == Some(option))?;
+            let blanks = source[word.end as usize..]
+                .bytes()
+                .take_while(|b| *b == b' ' || *b == b'\t')
+                .count();
+            return Some(Edit {
+                span: Span::new(word.start as usize, word.end as usize + blanks),
+                content: String::new(),
+            });
+        }
+    }
+    None
 }
