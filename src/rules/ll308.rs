@@ -298,14 +298,15 @@ fn installs_packages(command: &Cmd<'_>, from: usize) -> bool {
 /// Whether the image runs a program: its `CMD` (or, without one, its `ENTRYPOINT`) is set in
 /// the file and is not a bare shell, a bare interpreter (`python3`, `ghci`: the image of a
 /// language, whose headers and compilers are its purpose) or a keep-alive (`sleep infinity`). An
-/// `ENTRYPOINT` with a `CMD` is usually a wrapper that runs the `CMD`, so the `CMD` decides.
+/// `ENTRYPOINT` with a `CMD` is usually a wrapper that runs the `CMD`, so the `CMD` decides,
+/// unless it holds only options: then they are the `ENTRYPOINT`'s arguments.
 fn runs_a_program(shipping: &[&Stage<'_>]) -> bool {
     let last = |keyword: Keyword| {
         shipping
             .iter()
-            .flat_map(|stage| &stage.steps)
-            .filter(|step| step.instruction.keyword == keyword)
-            .last()
+            .rev()
+            .flat_map(|stage| stage.steps.iter().rev())
+            .find(|step| step.instruction.keyword == keyword)
             .map(|step| &step.instruction.args)
     };
     let words = |args: Option<&Args>| -> Vec<String> {
