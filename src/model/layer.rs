@@ -127,6 +127,22 @@ pub enum Manager {
     Mix,
 }
 
+impl Manager {
+    /// Whether it installs the operating system's packages (apt, apk, the rpm family, zypper)
+    /// rather than a language's.
+    pub fn is_system(self) -> bool {
+        matches!(
+            self,
+            Manager::Apt
+                | Manager::Apk
+                | Manager::Yum
+                | Manager::Dnf
+                | Manager::Microdnf
+                | Manager::Zypper
+        )
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PackageAction {
     /// Refresh the package index (`apt-get update`, `apk update`, `yum makecache`, `zypper refresh`).

@@ -123,16 +123,7 @@ fn shown(tools: &[String]) -> String {
 
 /// The build tools a system package install installs, as written.
 fn build_tools(op: &PackageOp) -> Vec<String> {
-    let system = matches!(
-        op.manager,
-        Manager::Apt
-            | Manager::Apk
-            | Manager::Yum
-            | Manager::Dnf
-            | Manager::Microdnf
-            | Manager::Zypper
-    );
-    if !system || op.action != PackageAction::Install {
+    if !op.manager.is_system() || op.action != PackageAction::Install {
         return Vec::new();
     }
     op.packages
