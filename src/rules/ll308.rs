@@ -14,6 +14,7 @@ use super::{Context, Rule};
 use crate::model::{Base, Manager, PackageAction, PackageOp, Stage};
 use crate::span::Span;
 use crate::syntax::{Args, Keyword};
+use std::collections::HashMap;
 
 pub struct BuildToolsInFinalStage;
 
@@ -27,6 +28,7 @@ impl Rule for BuildToolsInFinalStage {
             return;
         }
         let builds = builds(cx, &shipping);
+        let removals = last_removals(&shipping);
         let mut found: Vec<(Span, String)> = Vec::new();
         for stage in &shipping {
             for (index, step) in stage.layers() {
@@ -39,14 +41,16 @@ impl Rule for BuildToolsInFinalStage {
                         continue;
                     }
                     let at = (stage.index, index, op.span.start);
-                    if removed_after(&shipping, op.manager, at) {
+                    if removals
+                        .get(&op.manager)
+                        .is_some_and(|removal| *removal > at)
+                    {
                         continue;
                     }
-                    let Some((build_span, build_name)) = builds
-                        .iter()
-                        .find(|(build_at, _, _)| *build_at > at)
-                        .map(|(_, s, n)| (*s, n))
-                    else {
+                    // `builds` is in file order: the first build after the install, found by a
+                    // binary search (a scan per install would be quadratic in a long file).
+                    let next = builds.partition_point(|(build_at, _, _)| *build_at <= at);
+                    let Some((_, build_span, build_name)) = builds.get(next) else {
                         continue;
                     };
                     let message = format!(
@@ -56,7 +60,7 @@ impl Rule for BuildToolsInFinalStage {
                          result, may leave them out of the image (unless the program needs them \
                          at run time)",
                         shown(&tools),
-                        cx.line_of(build_span),
+                        cx.line_of(*build_span),
                     );
                     found.push((op.span, message));
                 }
@@ -182,20 +186,24 @@ fn is_build_tool(spec: &str) -> bool {
     TOOLS.contains(&name.as_str()) || versioned || development
 }
 
-/// Whether a package of `manager` is removed after `at` in the image's stages: the tools may be
-/// among them (`apk del .build-deps`, `apt-get purge gcc`), so the rule stays quiet.
-fn removed_after(shipping: &[&Stage<'_>], manager: Manager, at: At) -> bool {
-    shipping.iter().any(|stage| {
-        stage.layers().any(|(index, step)| {
-            step.effects.as_deref().is_some_and(|effects| {
-                effects.packages.iter().any(|op| {
-                    op.action == PackageAction::Remove
-                        && op.manager == manager
-                        && (stage.index, index, op.span.start) > at
-                })
-            })
-        })
-    })
+/// Where each manager last removes a package in the image's stages. An install followed by a
+/// removal of the same manager is not reported: the tools may be among what it removes (`apk
+/// del .build-deps`, `apt-get purge gcc`), and the rule does not guess.
+fn last_removals(shipping: &[&Stage<'_>]) -> HashMap<Manager, At> {
+    let mut last = HashMap::new();
+    for stage in shipping {
+        for (index, step) in stage.layers() {
+            let Some(effects) = step.effects.as_deref() else {
+                continue;
+            };
+            for op in &effects.packages {
+                if op.action == PackageAction::Remove {
+                    last.insert(op.manager, (stage.index, index, op.span.start));
+                }
+            }
+        }
+    }
+    last
 }
 
 /// The commands of the image's stages that build, in order: where, the command's span, and its
@@ -218,6 +226,7 @@ fn builds(cx: &Context<'_, '_>, shipping: &[&Stage<'_>]) -> Vec<(At, Span, Strin
             }
         }
     }
+    found.sort_by_key(|(at, _, _)| *at);
     found
 }
 
