@@ -48,7 +48,7 @@ impl Rule for PreferCacheMount {
                 };
                 let found = losses(step, effects);
                 if let Some(&(_, first, _)) = found.first() {
-                    let message = message(step, &found);
+                    let message = message(step, stage.ships, &found);
                     let fix = fix(cx, step, effects, &found);
                     cx.report(first.span, message).fix = fix;
                 }
@@ -161,7 +161,7 @@ fn name(cache: Cache) -> &'static str {
     }
 }
 
-fn message(step: &Step<'_>, found: &[(Cache, &CacheFill, Loss)]) -> String {
+fn message(step: &Step<'_>, ships: bool, found: &[(Cache, &CacheFill, Loss)]) -> String {
     let home = step.home.as_deref().unwrap_or("/root");
     let parts: Vec<String> = found
         .iter()
@@ -169,7 +169,9 @@ fn message(step: &Step<'_>, found: &[(Cache, &CacheFill, Loss)]) -> String {
             let how = match loss {
                 Loss::Deleted => "which this RUN deletes again",
                 Loss::Option => "which an option keeps from being written",
-                Loss::Left => "which stays in this layer and ships",
+                Loss::Left if ships => "which stays in this layer and ships",
+                // A builder stage's layers stay in the build cache, not in the image.
+                Loss::Left => "which stays in this builder stage's layer",
             };
             format!("{} ({how})", name(*cache))
         })
@@ -191,9 +193,9 @@ fn message(step: &Step<'_>, found: &[(Cache, &CacheFill, Loss)]) -> String {
         format!(" (and without {})", undo.join(" and "))
     };
     let mut message = format!(
-        "this RUN downloads into {}: with `RUN {}`{without} they stay out of the image and a \
-         builder that keeps its cache reuses them on the next build (a fresh CI runner starts \
-         empty and gains nothing)",
+        "this RUN downloads into {}: with `RUN {}`{without}, they stay out of every layer and a \
+         builder that keeps its cache reuses them the next time this step runs (a fresh CI \
+         runner starts empty and gains nothing)",
         parts.join(", "),
         flags.join(" "),
     );
