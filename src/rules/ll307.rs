@@ -254,7 +254,11 @@ fn fix(
     edits.sort_by_key(|edit| edit.span.start);
     edits.dedup_by_key(|edit| edit.span.start);
     Some(Fix {
-        title: "Add a cache mount and drop the no-cache option".into(),
+        title: if edits.len() > 1 {
+            "Add the cache mounts and drop the no-cache options they replace".into()
+        } else {
+            "Add the cache mounts".into()
+        },
         applicability: Applicability::Unsafe,
         edits,
     })
