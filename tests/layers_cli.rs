@@ -258,3 +258,34 @@ fn bad_usage_is_exit_status_2() {
     assert!(out.status.success());
     assert!(stdout(&out).contains("stage 1 debug: FROM alpine:3.20 (line 5), the target"));
 }
+
+/// The table is the report's map: LL307 and LL308 show on the steps they are about.
+#[test]
+fn the_cache_mount_and_build_tool_findings_sit_on_their_steps() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dockerfile = "# syntax=docker/dockerfile:1\nFROM python:3.12-slim\n\
+                      RUN apt-get update && apt-get install -y gcc libpq-dev && rm -rf /var/lib/apt/lists/*\n\
+                      COPY requirements.txt .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n";
+    fs::write(dir.path().join("Dockerfile"), dockerfile).unwrap();
+    fs::write(dir.path().join("requirements.txt"), "flask\n").unwrap();
+    let out = layerlint(dir.path(), &["layers", "Dockerfile", "--format", "json"]);
+    assert!(out.status.success(), "{out:?}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let steps = doc["stages"][0]["steps"].as_array().unwrap();
+    let codes = |step: &serde_json::Value| -> Vec<String> {
+        step["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|code| code.as_str().map(str::to_string))
+            .collect()
+    };
+    // The apt step downloads lists it deletes (LL307) and installs gcc that ships (LL308).
+    let apt = codes(&steps[0]);
+    assert!(apt.contains(&"LL307".to_string()), "{apt:?}");
+    assert!(apt.contains(&"LL308".to_string()), "{apt:?}");
+    // pip leaves its download cache in the layer (LL307 too); it builds nothing itself.
+    let pip = codes(&steps[2]);
+    assert!(pip.contains(&"LL307".to_string()), "{pip:?}");
+    assert!(!pip.contains(&"LL308".to_string()), "{pip:?}");
+}

@@ -3,7 +3,7 @@
 
 use super::effects::{ShellEnv, script_effects};
 use super::history::{BuildArgs, History, Point};
-use super::layer::{Effects, Guard, Input, PathEffect};
+use super::layer::{CacheFill, Effects, Guard, Input, PathEffect};
 use super::paths;
 use super::stage::{Base, Stage, Step};
 use super::vars::{Lookup, VarKind, Vars, expand};
@@ -556,10 +556,13 @@ fn merge(into: &mut Effects, from: Effects) {
         Guard::Scope(scope) => Guard::Scope(moved(scope)),
         other => other,
     };
-    into.caches.extend(from.caches.into_iter().map(|mut fill| {
+    let shift_fill = |mut fill: CacheFill| {
         fill.guard = shifted(fill.guard);
         fill
-    }));
+    };
+    into.caches.extend(from.caches.into_iter().map(shift_fill));
+    into.kept_out
+        .extend(from.kept_out.into_iter().map(shift_fill));
     into.packages
         .extend(from.packages.into_iter().map(|mut op| {
             op.guard = shifted(op.guard);

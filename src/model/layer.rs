@@ -127,6 +127,22 @@ pub enum Manager {
     Mix,
 }
 
+impl Manager {
+    /// Whether it installs the operating system's packages (apt, apk, the rpm family, zypper)
+    /// rather than a language's.
+    pub fn is_system(self) -> bool {
+        matches!(
+            self,
+            Manager::Apt
+                | Manager::Apk
+                | Manager::Yum
+                | Manager::Dnf
+                | Manager::Microdnf
+                | Manager::Zypper
+        )
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PackageAction {
     /// Refresh the package index (`apt-get update`, `apk update`, `yum makecache`, `zypper refresh`).
@@ -187,6 +203,10 @@ pub struct Effects {
     pub scopes: Vec<u32>,
     pub touches: Vec<PathEffect>,
     pub caches: Vec<CacheFill>,
+    /// Caches a command would fill but keeps out of the layer by an option of its own (`pip
+    /// install --no-cache-dir`, `apk add --no-cache`): each build downloads everything again,
+    /// which a cache mount would spare (LL307). Not recorded under a mount of the cache.
+    pub kept_out: Vec<CacheFill>,
     pub packages: Vec<PackageOp>,
     pub inputs: Vec<Input>,
     /// Parts of the script the model could not read (a non-sh shell, opaque syntax, a command

@@ -60,7 +60,7 @@ fn check_stage<'m, 'a>(
                     broad[stage.index].dependency_finding(index, op)
                 }
                 PackageAction::Install
-                    if is_system(op.manager) && reads_nothing_from_context(cx, step) =>
+                    if op.manager.is_system() && reads_nothing_from_context(cx, step) =>
                 {
                     broad[stage.index].system_finding(index)
                 }
@@ -104,7 +104,9 @@ fn parent_finding<'b, 's, 'a>(
 ) -> Option<(&'s Stage<'a>, &'b BroadCopy<'s, 'a>)> {
     let wanted = match op.action {
         PackageAction::InstallDependencies if !op.reads.is_empty() => Want::Manifests,
-        PackageAction::Install if is_system(op.manager) && reads_nothing_from_context(cx, step) => {
+        PackageAction::Install
+            if op.manager.is_system() && reads_nothing_from_context(cx, step) =>
+        {
             Want::WholeContext
         }
         _ => return None,
@@ -207,18 +209,6 @@ fn report_parent(
         install.instruction.span,
         "re-runs on every change to what the COPY in the parent stage brings",
     );
-}
-
-fn is_system(manager: Manager) -> bool {
-    matches!(
-        manager,
-        Manager::Apt
-            | Manager::Apk
-            | Manager::Yum
-            | Manager::Dnf
-            | Manager::Microdnf
-            | Manager::Zypper
-    )
 }
 
 /// A stage's broad copies, found once, so that each install looks up its candidates instead of

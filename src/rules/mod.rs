@@ -3,6 +3,7 @@
 
 mod append;
 pub(crate) mod buildkit;
+mod buildkit_features;
 mod caches;
 mod commands;
 mod declared;
@@ -24,6 +25,8 @@ mod ll303;
 mod ll304;
 mod ll305;
 mod ll306;
+mod ll307;
+mod ll308;
 pub mod merge;
 mod origin;
 mod packages;
@@ -32,6 +35,8 @@ pub mod runs;
 mod shell;
 
 pub use registry::{Example, RuleDoc, all, find};
+
+use buildkit_features::buildkit_evidence;
 
 use crate::config::Config;
 use crate::diagnostic::{Applicability, Diagnostic, Severity};

@@ -169,6 +169,8 @@ registry! {
     "LL304" => super::ll304::CopyBustsDependencyCache,
     "LL305" => super::ll305::VolatileArgBustsCache,
     "LL306" => super::ll306::ContextCopyWithoutDockerignore,
+    "LL307" => super::ll307::PreferCacheMount,
+    "LL308" => super::ll308::BuildToolsInFinalStage,
     "ConsistentInstructionCasing" => super::buildkit::consistent_instruction_casing::ConsistentInstructionCasing,
     "CopyIgnoredFile" => super::buildkit::copy_ignored_file::CopyIgnoredFile,
     "DuplicateStageName" => super::buildkit::duplicate_stage_name::DuplicateStageName,

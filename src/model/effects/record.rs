@@ -161,19 +161,35 @@ impl<'e> Recorder<'e> {
 
     /// The command fills a package cache, unless the cache lives under a mount.
     pub fn cache(&mut self, command: &Command, cache: Cache) {
+        if let Some(fill) = self.unmounted(command, cache) {
+            self.effects.caches.push(fill);
+        }
+    }
+
+    /// The command would fill a package cache but an option of its own keeps it out of the
+    /// layer; nothing is recorded when the cache lives under a mount.
+    pub fn kept_out(&mut self, command: &Command, cache: Cache) {
+        if let Some(fill) = self.unmounted(command, cache) {
+            self.effects.kept_out.push(fill);
+        }
+    }
+
+    /// The command's use of `cache`, unless the cache lives under a mount or in a home the
+    /// model can't place.
+    fn unmounted(&self, command: &Command, cache: Cache) -> Option<CacheFill> {
         let home = match command.env_var("HOME") {
             EnvValue::Known(home) => home,
             EnvValue::Unset => self.env.home.to_string(),
             // The program's home is not known: only caches outside it can be placed.
-            EnvValue::Unknown if lives_in_home(cache) => return,
+            EnvValue::Unknown if lives_in_home(cache) => return None,
             EnvValue::Unknown => self.env.home.to_string(),
         };
         let mounted = cache.dirs(&home).iter().any(|dir| self.is_mounted(dir));
-        if !mounted {
-            let span = command.span;
-            let guard = command.guard;
-            self.effects.caches.push(CacheFill { cache, span, guard });
-        }
+        (!mounted).then_some(CacheFill {
+            cache,
+            span: command.span,
+            guard: command.guard,
+        })
     }
 
     /// Whether an explicitly chosen cache directory is under a mount.

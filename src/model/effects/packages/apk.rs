@@ -58,6 +58,8 @@ pub(super) fn apply(command: &Command, rec: &mut Recorder) {
     }
     if caches {
         rec.cache(command, Cache::Apk);
+    } else if parsed.has(&["no-cache"]) && !parsed.has(&["no-network"]) {
+        rec.kept_out(command, Cache::Apk);
     }
 }
 
@@ -83,6 +85,11 @@ mod tests {
         assert_eq!(actions(&effects), [PackageAction::Install]);
         assert_eq!(effects.packages[0].packages, ["curl"]);
         assert!(effects.caches.is_empty());
+        let kept: Vec<_> = effects.kept_out.iter().map(|c| c.cache).collect();
+        assert_eq!(kept, [Cache::Apk]);
+        // `--no-network` downloads nothing: nothing to keep out either.
+        let offline = TestEnv::new().run("apk add --no-network --no-cache curl");
+        assert!(offline.kept_out.is_empty());
     }
 
     #[test]

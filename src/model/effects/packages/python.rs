@@ -150,6 +150,8 @@ fn install(
     if manager == Manager::Pip && !no_cache {
         let dir = parsed.value(&["cache-dir"]);
         cache_unless_moved(command, Cache::Pip, dir, &["PIP_CACHE_DIR"], rec);
+    } else if manager == Manager::Pip && parsed.has(NO_CACHE_DIR) {
+        rec.kept_out(command, Cache::Pip);
     }
 }
 
@@ -322,6 +324,14 @@ mod tests {
         let effects = TestEnv::new().run("pip install --no-cache-dir flask");
         assert_eq!(effects.packages.len(), 1);
         assert!(effects.caches.is_empty());
+        // What it keeps out is recorded, for the cache-mount advice (LL307).
+        let kept: Vec<_> = effects.kept_out.iter().map(|c| c.cache).collect();
+        assert_eq!(kept, [Cache::Pip]);
+        // The environment variable is a setting of the image, not of the command: not recorded.
+        let by_env = TestEnv::new()
+            .var("PIP_NO_CACHE_DIR", Some("1"))
+            .run("pip install flask");
+        assert!(by_env.caches.is_empty() && by_env.kept_out.is_empty());
     }
 
     #[test]
