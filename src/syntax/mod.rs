@@ -1,6 +1,7 @@
 //! Dockerfile text → lossless, spanned syntax tree; and the shell splitter for `RUN` scripts.
 
 mod ast;
+mod build_errors;
 pub(crate) mod directive;
 pub mod dump;
 mod heredoc;
@@ -11,6 +12,7 @@ pub mod mount;
 pub mod reference;
 pub mod script;
 pub mod shell;
+pub mod substitution;
 mod validate;
 pub mod vars;
 mod words;

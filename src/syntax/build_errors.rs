@@ -1,0 +1,595 @@
+//! What BuildKit refuses when it turns a well-formed file into a build, found without building.
+//!
+//! Every instruction here parses; BuildKit stops later, while it converts the stages (its
+//! `dockerfile2llb`): when it expands variables, when it links `COPY --from` to stages, when it
+//! reads a `FROM --platform`. `docker build --check` converts every stage, so each of these fails
+//! it whatever the target. Only what BuildKit's sources show to fail is reported here; a value
+//! that a build argument could change is left alone (InvalidDefaultArgInFrom warns about those).
+
+use super::ast::{Args, ErrorKind, Instruction, Keyword, SyntaxError, Word};
+use super::substitution::{BadSubstitution, first_bad};
+use super::vars::{BUILTIN_ARGS, references};
+use crate::span::Span;
+
+/// Adds the build-time errors of the file's instructions; `broken` are the indexes of the
+/// instructions already known to be malformed, which are not judged again.
+pub fn check(
+    instructions: &[&Instruction],
+    broken: &[usize],
+    escape: char,
+    out: &mut Vec<SyntaxError>,
+) {
+    let sound = |index: &usize| !instructions[*index].malformed && !broken.contains(index);
+    let stages = Stages::of(instructions, &sound);
+    let mut report = |span: Span, message: String| {
+        out.push(SyntaxError {
+            span,
+            message,
+            kind: ErrorKind::Build,
+        })
+    };
+    for (index, ins) in instructions.iter().enumerate().filter(|(i, _)| sound(i)) {
+        substitutions(ins, escape, &mut report);
+        match ins.keyword {
+            Keyword::Copy => copy_from(ins, stages.stage_of(index), &stages, escape, &mut report),
+            Keyword::From => {
+                blank_base(ins, &stages.meta_args, escape, &mut report);
+                platform(ins, &mut report);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The stages of the file, as `COPY --from` resolves names and indexes.
+struct Stages {
+    /// The index of each stage's `FROM` among the instructions.
+    starts: Vec<usize>,
+    /// Each stage's name, lower-cased (stage names are not case-sensitive).
+    names: Vec<Option<String>>,
+    /// For each stage, the stages of the file its `COPY --from`s copy from.
+    copies_from: Vec<Vec<usize>>,
+    /// Some `COPY --from` or `RUN --mount=from=` names an image, which BuildKit appends to its
+    /// list of stages: an index past the file's stages may then name it.
+    names_images: bool,
+    /// The names the `ARG`s before the first `FROM` declare.
+    meta_args: Vec<String>,
+}
+
+impl Stages {
+    fn of(instructions: &[&Instruction], sound: &impl Fn(&usize) -> bool) -> Stages {
+        let mut stages = Stages {
+            starts: Vec::new(),
+            names: Vec::new(),
+            copies_from: Vec::new(),
+            names_images: false,
+            meta_args: Vec::new(),
+        };
+        for (index, ins) in instructions.iter().enumerate() {
+            match (&ins.keyword, &ins.args) {
+                (Keyword::From, Args::Words(words)) => {
+                    stages.starts.push(index);
+                    stages.names.push(match words.as_slice() {
+                        [_, _, name] => Some(name.text.to_ascii_lowercase()),
+                        _ => None,
+                    });
+                }
+                (Keyword::Arg, Args::Words(words)) if stages.starts.is_empty() => {
+                    for word in words {
+                        let name = word.text.split_once('=').map_or(&*word.text, |(n, _)| n);
+                        stages.meta_args.push(name.to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+        stages.copies_from = vec![Vec::new(); stages.starts.len()];
+        for (index, ins) in instructions.iter().enumerate().filter(|(i, _)| sound(i)) {
+            let from = match ins.keyword {
+                Keyword::Copy => ins.flag("from").and_then(|f| f.value.clone()),
+                Keyword::Run => {
+                    let mounts_from = ins
+                        .flags
+                        .iter()
+                        .filter(|f| f.name == "mount")
+                        .any(|f| f.value.as_deref().is_some_and(|v| v.contains("from=")));
+                    stages.names_images |= mounts_from;
+                    None
+                }
+                _ => None,
+            };
+            let (Some(from), Some(stage)) = (from, stages.stage_of(index)) else {
+                continue;
+            };
+            match stages.resolve(&from) {
+                Some(Ok(target)) => stages.copies_from[stage].push(target),
+                Some(Err(_)) => {}
+                None => stages.names_images = true,
+            }
+        }
+        stages
+    }
+
+    /// The stage an instruction belongs to; `None` before the first `FROM`.
+    fn stage_of(&self, index: usize) -> Option<usize> {
+        self.starts
+            .partition_point(|&start| start <= index)
+            .checked_sub(1)
+    }
+
+    /// What a `--from` value names: `Some(Ok(stage))` a stage of the file, `Some(Err(index))` an
+    /// index that names no stage of the file, `None` an image (or a name used by two stages,
+    /// which is not judged).
+    fn resolve(&self, from: &str) -> Option<Result<usize, i64>> {
+        // BuildKit reads a number (`strconv.Atoi`: a sign and leading zeros allowed) as an index.
+        if let Ok(index) = from.parse::<i64>() {
+            return Some(
+                usize::try_from(index)
+                    .ok()
+                    .filter(|&i| i < self.starts.len())
+                    .ok_or(index),
+            );
+        }
+        let lower = from.to_ascii_lowercase();
+        let mut named = self
+            .names
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| name.as_deref() == Some(lower.as_str()));
+        match (named.next(), named.next()) {
+            (Some((stage, _)), None) => Some(Ok(stage)),
+            _ => None,
+        }
+    }
+
+    /// Whether stage `from` depends on stage `to` through `COPY --from` links.
+    fn copies_from_transitively(&self, from: usize, to: usize) -> bool {
+        let mut seen = vec![false; self.starts.len()];
+        let mut pending = vec![from];
+        while let Some(stage) = pending.pop() {
+            if stage == to {
+                return true;
+            }
+            if !std::mem::replace(&mut seen[stage], true) {
+                pending.extend(&self.copies_from[stage]);
+            }
+        }
+        false
+    }
+}
+
+/// The substitution errors in the words BuildKit expands: `ARG` defaults, the `FROM` image and
+/// platform, `ENV` and `LABEL` pairs, `COPY`/`ADD` paths and `--chown`, `WORKDIR`, `USER`,
+/// `VOLUME`, `STOPSIGNAL`. `RUN`, `CMD` and the like are left to the shell, which expands them
+/// itself; `ONBUILD` triggers run in another build.
+fn substitutions(ins: &Instruction, escape: char, report: &mut impl FnMut(Span, String)) {
+    let mut word = |word: &Word, skip: usize, context: &str| {
+        let Some(bad) = first_bad(&word.text[skip..], escape) else {
+            return false;
+        };
+        let span = word_span(ins, word, skip, &bad);
+        report(span, format!("{}{context}", bad.message));
+        true
+    };
+    match &ins.args {
+        Args::Words(words) if ins.keyword == Keyword::Arg => {
+            for w in words {
+                if let Some((name, _)) = w.text.split_once('=') {
+                    let context = format!(
+                        " (BuildKit expands this default unless --build-arg {name}=… replaces it)"
+                    );
+                    if word(w, name.len() + 1, &context) {
+                        return;
+                    }
+                }
+            }
+        }
+        Args::Words(words) if ins.keyword == Keyword::From => {
+            word(&words[0], 0, "");
+        }
+        Args::Words(words) | Args::Json(words) if expands_words(ins.keyword) => {
+            for w in words {
+                if word(w, 0, "") {
+                    return;
+                }
+            }
+        }
+        Args::Text(w)
+            if matches!(
+                ins.keyword,
+                Keyword::Workdir | Keyword::User | Keyword::Stopsignal
+            ) =>
+        {
+            word(w, 0, "");
+        }
+        Args::KeyValues(pairs) if matches!(ins.keyword, Keyword::Env | Keyword::Label) => {
+            for pair in pairs {
+                if word(&pair.key, 0, "") || word(&pair.value, 0, "") {
+                    return;
+                }
+            }
+        }
+        _ => {}
+    }
+    let expanded_flags: &[&str] = match ins.keyword {
+        Keyword::From => &["platform"],
+        Keyword::Copy | Keyword::Add => &["chown"],
+        _ => &[],
+    };
+    for flag in ins
+        .flags
+        .iter()
+        .filter(|f| expanded_flags.contains(&f.name.as_str()))
+    {
+        if let Some(bad) = flag.value.as_deref().and_then(|v| first_bad(v, escape)) {
+            report(
+                flag.value_span,
+                format!("{} (in --{})", bad.message, flag.name),
+            );
+        }
+    }
+}
+
+fn expands_words(keyword: Keyword) -> bool {
+    matches!(keyword, Keyword::Copy | Keyword::Add | Keyword::Volume)
+}
+
+/// Where a bad substitution found at `skip` bytes into a word lies in the file: exactly for a
+/// word as written, the whole string for a JSON one (its text is decoded).
+fn word_span(ins: &Instruction, word: &Word, skip: usize, bad: &BadSubstitution) -> Span {
+    if matches!(ins.args, Args::Json(_)) {
+        return word.span;
+    }
+    let at = word.offset as usize + skip;
+    ins.map_span(at + bad.range.start, at + bad.range.end)
+}
+
+/// `COPY --from`: BuildKit takes the value as written, a stage name, an index or an image. A
+/// value that its lexer would change (a variable, a quote, an escape) is refused; so is a stage
+/// that copies from itself or from a stage defined after it (BuildKit converts stages in file
+/// order, and a loop of copies is a circular dependency).
+fn copy_from(
+    ins: &Instruction,
+    stage: Option<usize>,
+    stages: &Stages,
+    escape: char,
+    report: &mut impl FnMut(Span, String),
+) {
+    let Some(flag) = ins.flag("from") else {
+        return;
+    };
+    let Some(value) = flag.value.as_deref() else {
+        return;
+    };
+    if let Some(bad) = first_bad(value, escape) {
+        report(flag.value_span, format!("{} (in --from)", bad.message));
+        return;
+    }
+    if lexer_changes(value, escape) {
+        report(
+            flag.value_span,
+            format!(
+                "COPY --from={value}: BuildKit does not expand variables (or quotes) in --from; \
+                 name the image in a FROM stage built from a global ARG and copy from that stage"
+            ),
+        );
+        return;
+    }
+    let Some(current) = stage else {
+        return;
+    };
+    let target = match stages.resolve(value) {
+        Some(Ok(target)) => target,
+        Some(Err(index)) if index < 0 || !stages.names_images => {
+            report(
+                flag.value_span,
+                format!(
+                    "COPY --from={value}: no stage has index {index} (this file has {} stages, \
+                     numbered from 0)",
+                    stages.starts.len()
+                ),
+            );
+            return;
+        }
+        _ => return,
+    };
+    if target == current {
+        report(
+            flag.value_span,
+            format!("COPY --from={value}: a stage cannot copy from itself (circular dependency)"),
+        );
+    } else if target > current && stages.copies_from_transitively(target, current) {
+        report(
+            flag.value_span,
+            format!(
+                "COPY --from={value}: circular dependency: that stage copies from this one, \
+                 directly or through other stages"
+            ),
+        );
+    } else if target > current {
+        report(
+            flag.value_span,
+            format!(
+                "COPY --from={value}: that stage is defined after this one; BuildKit copies only \
+                 from a stage defined before the current stage"
+            ),
+        );
+    }
+}
+
+/// Whether BuildKit's lexer, with no variables set, gives back other text than `text`: it
+/// removes quotes and escapes and replaces every `$name` or `${…}`.
+fn lexer_changes(text: &str, escape: char) -> bool {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' || c == '"' || c == escape {
+            return true;
+        }
+        if c == '$'
+            && chars
+                .peek()
+                .is_some_and(|&n| n == '{' || n.is_alphanumeric() || "_@*#?-$!".contains(n))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// `FROM $NAME` where no global `ARG` declares any of the variables used: no build argument
+/// can set them, so the base name is the text around them, and BuildKit refuses an empty one.
+fn blank_base(
+    ins: &Instruction,
+    meta_args: &[String],
+    escape: char,
+    report: &mut impl FnMut(Span, String),
+) {
+    let Args::Words(words) = &ins.args else {
+        return;
+    };
+    let image = &words[0];
+    let text = &image.text;
+    if !text.contains('$') || text.contains(['\'', '"', escape]) {
+        return;
+    }
+    let found = references(text, escape);
+    let fixed = |name: &str| {
+        !BUILTIN_ARGS.contains(&name) && !meta_args.iter().any(|declared| declared == name)
+    };
+    if !found
+        .iter()
+        .all(|r| r.modifier.is_none() && fixed(&text[r.name.clone()]))
+    {
+        return;
+    }
+    let covered: usize = found.iter().map(|r| r.range.len()).sum();
+    if covered == text.len() {
+        report(
+            image.span,
+            format!(
+                "base name ({text}) is empty: no ARG before the first FROM declares the variable, \
+                 so no build argument can set it"
+            ),
+        );
+    }
+}
+
+/// `FROM --platform=…` with a literal value BuildKit's platform parser rejects.
+fn platform(ins: &Instruction, report: &mut impl FnMut(Span, String)) {
+    let Some(flag) = ins.flag("platform") else {
+        return;
+    };
+    let Some(value) = flag.value.as_deref().filter(|v| !v.contains('$')) else {
+        return;
+    };
+    if let Some(problem) = platform_problem(value) {
+        report(
+            flag.value_span,
+            format!("invalid platform {value:?}: {problem}"),
+        );
+    }
+}
+
+/// Why containerd's platform parser (which BuildKit uses) rejects `value`, when it surely does.
+fn platform_problem(value: &str) -> Option<&'static str> {
+    if value.is_empty() {
+        return Some("the platform is empty");
+    }
+    if value.contains('*') {
+        return Some("wildcards are not supported");
+    }
+    let parts: Vec<&str> = value.split('/').collect();
+    if parts.len() > 3 {
+        return Some("expected os[/arch[/variant]]");
+    }
+    // Newer parsers accept an OS version in parentheses on the first part: not judged.
+    if value.contains('(') {
+        return None;
+    }
+    let component = |part: &&str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    if !parts.iter().all(component) {
+        return Some("each part must be letters, digits, `_` or `-`");
+    }
+    if let [single] = parts.as_slice() {
+        let lower = single.to_ascii_lowercase();
+        if !KNOWN_OS_OR_ARCH.contains(&lower.as_str()) {
+            return Some("a single part must be a known operating system or architecture");
+        }
+    }
+    None
+}
+
+/// The operating systems and architectures (with the spellings normalised to them) that Go and
+/// containerd know, for a `--platform` of one part.
+const KNOWN_OS_OR_ARCH: &[&str] = &[
+    "aix",
+    "android",
+    "darwin",
+    "macos",
+    "dragonfly",
+    "freebsd",
+    "hurd",
+    "illumos",
+    "ios",
+    "js",
+    "linux",
+    "nacl",
+    "netbsd",
+    "openbsd",
+    "plan9",
+    "solaris",
+    "wasip1",
+    "windows",
+    "zos",
+    "386",
+    "i386",
+    "amd64",
+    "x86_64",
+    "x86-64",
+    "amd64p32",
+    "arm",
+    "armhf",
+    "armel",
+    "armbe",
+    "arm64",
+    "aarch64",
+    "arm64be",
+    "loong64",
+    "mips",
+    "mipsle",
+    "mips64",
+    "mips64le",
+    "mips64p32",
+    "mips64p32le",
+    "ppc",
+    "ppc64",
+    "ppc64le",
+    "riscv",
+    "riscv64",
+    "s390",
+    "s390x",
+    "sparc",
+    "sparc64",
+    "wasm",
+];
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::{ErrorKind, parse};
+
+    /// The build-time errors of a file, as (line, start of message).
+    fn errors(source: &str) -> Vec<(usize, String)> {
+        let df = parse(source);
+        df.errors
+            .iter()
+            .filter(|e| e.kind == ErrorKind::Build)
+            .map(|e| (df.line_of(e.span.start), e.message.clone()))
+            .collect()
+    }
+
+    fn lines(source: &str) -> Vec<usize> {
+        errors(source).into_iter().map(|(line, _)| line).collect()
+    }
+
+    #[test]
+    fn unsupported_modifiers_where_buildkit_expands() {
+        let source = "ARG A=${templateOption:x}\nFROM alpine:3.20\nARG INSTALL=\"${templateOption:installZsh}\"\n\
+                      ENV V=${VERSION:0:3}\nWORKDIR /${A=b}\nCOPY [\"${A:x}\", \"/d\"]\nLABEL k=${#A}\n";
+        assert_eq!(lines(source), [1, 3, 4, 5, 6, 7]);
+        let df = parse(source);
+        let first = &df.errors[0];
+        assert_eq!(df.text(first.span), "${templateOption:x}");
+    }
+
+    #[test]
+    fn shell_instructions_and_quoted_text_are_not_expanded() {
+        let source = "FROM alpine:3.20\nRUN echo ${A:x}\nCMD echo ${#A}\nENV B='${A:x}'\n\
+                      ONBUILD ENV C=${A:x}\nENV D=${A:-x} E=${A//-/_} F=${A%%.*}\n";
+        assert_eq!(lines(source), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn copy_from_with_variables_or_quotes_is_refused() {
+        let source = "FROM alpine:3.20 AS base\nFROM alpine:3.20\nARG SRC=base\nCOPY --from=$SRC /a /a\n\
+                      COPY --from=stage_${X} /a /a\nCOPY --from=base /a /b\n";
+        let found = errors(source);
+        assert_eq!(found.iter().map(|e| e.0).collect::<Vec<_>>(), [4, 5]);
+        assert!(
+            found[0].1.contains("does not expand variables"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn copies_from_itself_or_a_later_stage() {
+        let source = "FROM alpine:3.20 AS a\nCOPY --from=a /x /x\nCOPY --from=b /y /y\n\
+                      FROM alpine:3.20 AS b\nCOPY --from=0 /z /z\nCOPY --from=1 /w /w\n\
+                      FROM alpine:3.20 AS c\nCOPY --from=A /v /v\nCOPY --from=7 /u /u\n";
+        let found = errors(source);
+        let at: Vec<usize> = found.iter().map(|e| e.0).collect();
+        assert_eq!(at, [2, 3, 6, 9], "{found:?}");
+        assert!(found[0].1.contains("itself"));
+        // b copies from a, which copies from b: a loop.
+        assert!(found[1].1.contains("circular"), "{found:?}");
+        assert!(found[3].1.contains("no stage has index 7"));
+    }
+
+    #[test]
+    fn forward_copy_without_a_loop_and_image_indexes() {
+        let source =
+            "FROM alpine:3.20 AS a\nCOPY --from=b /y /y\nFROM alpine:3.20 AS b\nRUN true\n";
+        let found = errors(source);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].1.contains("defined after"), "{found:?}");
+        // An image named by --from takes the next index: index 2 may be it.
+        let with_image =
+            "FROM alpine:3.20\nCOPY --from=nginx:1 /a /a\nFROM alpine:3.20\nCOPY --from=2 /b /b\n";
+        assert!(errors(with_image).is_empty());
+    }
+
+    #[test]
+    fn blank_base_only_when_no_build_argument_can_fill_it() {
+        assert_eq!(lines("FROM $UNDECLARED\n"), [1]);
+        assert_eq!(lines("FROM ${A}${B}\n"), [1]);
+        // Declared: a --build-arg may set it (InvalidDefaultArgInFrom warns instead).
+        assert!(lines("ARG BASE\nFROM $BASE\n").is_empty());
+        assert!(lines("FROM ${BASE:-alpine}\n").is_empty());
+        assert!(lines("FROM $TARGETPLATFORM\n").is_empty());
+        assert!(lines("FROM img:$TAG\n").is_empty());
+    }
+
+    #[test]
+    fn literal_platforms() {
+        for bad in [
+            "linux/amd64,linux/arm64",
+            "linux/",
+            "foo",
+            "a/b/c/d",
+            "linux/*",
+        ] {
+            assert_eq!(
+                lines(&format!("FROM --platform={bad} alpine:3.20\n")),
+                [1],
+                "{bad}"
+            );
+        }
+        for good in [
+            "linux/amd64",
+            "linux/arm/v7",
+            "arm64",
+            "windows",
+            "$BUILDPLATFORM",
+            "linux/$ARCH",
+        ] {
+            assert!(
+                lines(&format!("FROM --platform={good} alpine:3.20\n")).is_empty(),
+                "{good}"
+            );
+        }
+    }
+}
