@@ -382,101 +382,13 @@ fn platform(ins: &Instruction, report: &mut impl FnMut(Span, String)) {
     let Some(value) = flag.value.as_deref().filter(|v| !v.contains('$')) else {
         return;
     };
-    if let Some(problem) = platform_problem(value) {
+    if let Some(problem) = super::platform::problem(value) {
         report(
             flag.value_span,
             format!("invalid platform {value:?}: {problem}"),
         );
     }
 }
-
-/// Why containerd's platform parser (which BuildKit uses) rejects `value`, when it surely does.
-fn platform_problem(value: &str) -> Option<&'static str> {
-    if value.is_empty() {
-        return Some("the platform is empty");
-    }
-    if value.contains('*') {
-        return Some("wildcards are not supported");
-    }
-    let parts: Vec<&str> = value.split('/').collect();
-    if parts.len() > 3 {
-        return Some("expected os[/arch[/variant]]");
-    }
-    // Newer parsers accept an OS version in parentheses on the first part: not judged.
-    if value.contains('(') {
-        return None;
-    }
-    let component = |part: &&str| {
-        !part.is_empty()
-            && part
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    };
-    if !parts.iter().all(component) {
-        return Some("each part must be letters, digits, `_` or `-`");
-    }
-    if let [single] = parts.as_slice() {
-        let lower = single.to_ascii_lowercase();
-        if !KNOWN_OS_OR_ARCH.contains(&lower.as_str()) {
-            return Some("a single part must be a known operating system or architecture");
-        }
-    }
-    None
-}
-
-/// The operating systems and architectures (with the spellings normalised to them) that Go and
-/// containerd know, for a `--platform` of one part.
-const KNOWN_OS_OR_ARCH: &[&str] = &[
-    "aix",
-    "android",
-    "darwin",
-    "macos",
-    "dragonfly",
-    "freebsd",
-    "hurd",
-    "illumos",
-    "ios",
-    "js",
-    "linux",
-    "nacl",
-    "netbsd",
-    "openbsd",
-    "plan9",
-    "solaris",
-    "wasip1",
-    "windows",
-    "zos",
-    "386",
-    "i386",
-    "amd64",
-    "x86_64",
-    "x86-64",
-    "amd64p32",
-    "arm",
-    "armhf",
-    "armel",
-    "armbe",
-    "arm64",
-    "aarch64",
-    "arm64be",
-    "loong64",
-    "mips",
-    "mipsle",
-    "mips64",
-    "mips64le",
-    "mips64p32",
-    "mips64p32le",
-    "ppc",
-    "ppc64",
-    "ppc64le",
-    "riscv",
-    "riscv64",
-    "s390",
-    "s390x",
-    "sparc",
-    "sparc64",
-    "wasm",
-];
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ mod instruction;
 mod json;
 mod lines;
 pub mod mount;
+pub mod platform;
 pub mod reference;
 pub mod script;
 pub mod shell;
