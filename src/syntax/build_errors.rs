@@ -10,6 +10,7 @@ use super::ast::{Args, ErrorKind, Instruction, Keyword, SyntaxError, Word};
 use super::substitution::{BadSubstitution, first_bad};
 use super::vars::{BUILTIN_ARGS, references};
 use crate::span::Span;
+use std::collections::HashMap;
 
 /// Adds the build-time errors of the file's instructions; `broken` are the indexes of the
 /// instructions already known to be malformed, which are not judged again.
@@ -19,7 +20,11 @@ pub fn check(
     escape: char,
     out: &mut Vec<SyntaxError>,
 ) {
-    let sound = |index: &usize| !instructions[*index].malformed && !broken.contains(index);
+    let mut is_broken = vec![false; instructions.len()];
+    for &index in broken {
+        is_broken[index] = true;
+    }
+    let sound = |index: &usize| !instructions[*index].malformed && !is_broken[*index];
     let stages = Stages::of(instructions, &sound);
     let mut report = |span: Span, message: String| {
         out.push(SyntaxError {
@@ -31,6 +36,8 @@ pub fn check(
     for (index, ins) in instructions.iter().enumerate().filter(|(i, _)| sound(i)) {
         substitutions(ins, escape, &mut report);
         match ins.keyword {
+            Keyword::Stopsignal => stop_signal(ins, escape, &mut report),
+            Keyword::Volume => empty_volume(ins, &mut report),
             Keyword::Copy => copy_from(ins, stages.stage_of(index), &stages, escape, &mut report),
             Keyword::From => {
                 blank_base(ins, &stages.meta_args, escape, &mut report);
@@ -45,8 +52,9 @@ pub fn check(
 struct Stages {
     /// The index of each stage's `FROM` among the instructions.
     starts: Vec<usize>,
-    /// Each stage's name, lower-cased (stage names are not case-sensitive).
-    names: Vec<Option<String>>,
+    /// Each stage name, lower-cased (stage names are not case-sensitive), with the stage that
+    /// has it, or `None` when two stages have it.
+    names: HashMap<String, Option<usize>>,
     /// For each stage, the stages of the file its `COPY --from`s copy from.
     copies_from: Vec<Vec<usize>>,
     /// Some `COPY --from` or `RUN --mount=from=` names an image, which BuildKit appends to its
@@ -54,25 +62,32 @@ struct Stages {
     names_images: bool,
     /// The names the `ARG`s before the first `FROM` declare.
     meta_args: Vec<String>,
+    /// For each stage, its loop of copies (see [`loops`]).
+    loops: Vec<usize>,
 }
 
 impl Stages {
     fn of(instructions: &[&Instruction], sound: &impl Fn(&usize) -> bool) -> Stages {
         let mut stages = Stages {
             starts: Vec::new(),
-            names: Vec::new(),
+            names: HashMap::new(),
             copies_from: Vec::new(),
             names_images: false,
             meta_args: Vec::new(),
+            loops: Vec::new(),
         };
         for (index, ins) in instructions.iter().enumerate() {
             match (&ins.keyword, &ins.args) {
                 (Keyword::From, Args::Words(words)) => {
+                    if let [_, _, name] = words.as_slice() {
+                        let stage = stages.starts.len();
+                        stages
+                            .names
+                            .entry(name.text.to_ascii_lowercase())
+                            .and_modify(|named| *named = None)
+                            .or_insert(Some(stage));
+                    }
                     stages.starts.push(index);
-                    stages.names.push(match words.as_slice() {
-                        [_, _, name] => Some(name.text.to_ascii_lowercase()),
-                        _ => None,
-                    });
                 }
                 (Keyword::Arg, Args::Words(words)) if stages.starts.is_empty() => {
                     for word in words {
@@ -107,6 +122,7 @@ impl Stages {
                 None => stages.names_images = true,
             }
         }
+        stages.loops = loops(&stages.copies_from);
         stages
     }
 
@@ -130,32 +146,67 @@ impl Stages {
                     .ok_or(index),
             );
         }
-        let lower = from.to_ascii_lowercase();
-        let mut named = self
-            .names
-            .iter()
-            .enumerate()
-            .filter(|(_, name)| name.as_deref() == Some(lower.as_str()));
-        match (named.next(), named.next()) {
-            (Some((stage, _)), None) => Some(Ok(stage)),
-            _ => None,
-        }
+        self.names
+            .get(&from.to_ascii_lowercase())
+            .copied()
+            .flatten()
+            .map(Ok)
     }
 
-    /// Whether stage `from` depends on stage `to` through `COPY --from` links.
-    fn copies_from_transitively(&self, from: usize, to: usize) -> bool {
-        let mut seen = vec![false; self.starts.len()];
-        let mut pending = vec![from];
-        while let Some(stage) = pending.pop() {
-            if stage == to {
-                return true;
-            }
-            if !std::mem::replace(&mut seen[stage], true) {
-                pending.extend(&self.copies_from[stage]);
+    /// Whether two stages copy from each other, directly or through other stages.
+    fn in_one_loop(&self, a: usize, b: usize) -> bool {
+        self.loops[a] == self.loops[b]
+    }
+}
+
+/// For each stage, a representative of the stages it forms a loop of copies with (its strongly
+/// connected component, by Kosaraju's two passes): one pass over the links for the whole file,
+/// however many `COPY --from` ask.
+fn loops(edges: &[Vec<usize>]) -> Vec<usize> {
+    let n = edges.len();
+    let mut finished = Vec::with_capacity(n);
+    let mut seen = vec![false; n];
+    for root in 0..n {
+        if std::mem::replace(&mut seen[root], true) {
+            continue;
+        }
+        let mut stack = vec![(root, 0)];
+        while let Some(top) = stack.len().checked_sub(1) {
+            let (node, next) = stack[top];
+            if let Some(&child) = edges[node].get(next) {
+                stack[top].1 += 1;
+                if !std::mem::replace(&mut seen[child], true) {
+                    stack.push((child, 0));
+                }
+            } else {
+                finished.push(node);
+                stack.pop();
             }
         }
-        false
     }
+    let mut reverse = vec![Vec::new(); n];
+    for (from, targets) in edges.iter().enumerate() {
+        for &to in targets {
+            reverse[to].push(from);
+        }
+    }
+    let mut component = vec![usize::MAX; n];
+    for &root in finished.iter().rev() {
+        if component[root] != usize::MAX {
+            continue;
+        }
+        component[root] = root;
+        let mut pending = vec![root];
+        while let Some(node) = pending.pop() {
+            for &previous in &reverse[node] {
+                if component[previous] == usize::MAX {
+                    component[previous] = root;
+                    pending.push(previous);
+                }
+            }
+        }
+    }
+    component
 }
 
 /// The substitution errors in the words BuildKit expands: `ARG` defaults, the `FROM` image and
@@ -298,7 +349,7 @@ fn copy_from(
             flag.value_span,
             format!("COPY --from={value}: a stage cannot copy from itself (circular dependency)"),
         );
-    } else if target > current && stages.copies_from_transitively(target, current) {
+    } else if target > current && stages.in_one_loop(target, current) {
         report(
             flag.value_span,
             format!(
@@ -371,6 +422,62 @@ fn blank_base(
                  so no build argument can set it"
             ),
         );
+    }
+}
+
+/// Whether a word is literal text for BuildKit's lexer: no variable, quote or escape to process.
+fn literal(text: &str, escape: char) -> bool {
+    !text.contains(['$', '\'', '"', escape])
+}
+
+/// `STOPSIGNAL` with a literal value that is neither a number nor a signal name BuildKit knows
+/// (with or without `SIG`, any case); `0` is refused too.
+fn stop_signal(ins: &Instruction, escape: char, report: &mut impl FnMut(Span, String)) {
+    let Args::Text(word) = &ins.args else {
+        return;
+    };
+    let value = word.text.trim();
+    if value.is_empty() || !literal(value, escape) {
+        return;
+    }
+    let known = match value.parse::<i64>() {
+        Ok(number) => number != 0,
+        Err(_) => {
+            let upper = value.to_ascii_uppercase();
+            SIGNALS.contains(&upper.strip_prefix("SIG").unwrap_or(&upper))
+        }
+    };
+    if !known {
+        report(
+            word.span,
+            format!("invalid signal {value:?} for STOPSIGNAL"),
+        );
+    }
+}
+
+/// The signal names BuildKit's signal table holds on Linux, with the few more of the BSDs and
+/// macOS, so that no name valid on some builder is reported.
+const SIGNALS: &[&str] = &[
+    "ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL", "INT", "IO", "IOT", "KILL",
+    "PIPE", "POLL", "PROF", "PWR", "QUIT", "SEGV", "STKFLT", "STOP", "SYS", "TERM", "TRAP", "TSTP",
+    "TTIN", "TTOU", "UNUSED", "URG", "USR1", "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ", "RTMIN",
+    "RTMIN+1", "RTMIN+2", "RTMIN+3", "RTMIN+4", "RTMIN+5", "RTMIN+6", "RTMIN+7", "RTMIN+8",
+    "RTMIN+9", "RTMIN+10", "RTMIN+11", "RTMIN+12", "RTMIN+13", "RTMIN+14", "RTMIN+15", "RTMAX-14",
+    "RTMAX-13", "RTMAX-12", "RTMAX-11", "RTMAX-10", "RTMAX-9", "RTMAX-8", "RTMAX-7", "RTMAX-6",
+    "RTMAX-5", "RTMAX-4", "RTMAX-3", "RTMAX-2", "RTMAX-1", "RTMAX", "EMT", "INFO", "LWP", "THR",
+    "LIBRT",
+];
+
+/// `VOLUME` with an empty path (`VOLUME [""]`, `VOLUME ""`): BuildKit refuses it.
+fn empty_volume(ins: &Instruction, report: &mut impl FnMut(Span, String)) {
+    let empty = |word: &Word| match &ins.args {
+        Args::Json(_) => word.text.is_empty(),
+        _ => matches!(word.text.as_str(), "\"\"" | "''"),
+    };
+    if let Args::Words(words) | Args::Json(words) = &ins.args {
+        for word in words.iter().filter(|w| empty(w)) {
+            report(word.span, "VOLUME with an empty path".to_string());
+        }
     }
 }
 
@@ -452,6 +559,27 @@ mod tests {
     }
 
     #[test]
+    fn a_long_loop_of_copies_is_one_loop() {
+        // Stage i copies from stage i + 1, and the last from the first: every forward copy is
+        // part of the loop; the last stage's copy goes backwards and is fine on its own.
+        let n = 5000;
+        let mut source = String::new();
+        for i in 0..n {
+            source.push_str(&format!(
+                "FROM alpine:3.20 AS s{i}\nCOPY --from=s{} /a /a\n",
+                (i + 1) % n
+            ));
+        }
+        let found = errors(&source);
+        assert_eq!(found.len(), n - 1);
+        assert!(
+            found.iter().all(|(_, m)| m.contains("circular")),
+            "{:?}",
+            &found[..2]
+        );
+    }
+
+    #[test]
     fn forward_copy_without_a_loop_and_image_indexes() {
         let source =
             "FROM alpine:3.20 AS a\nCOPY --from=b /y /y\nFROM alpine:3.20 AS b\nRUN true\n";
@@ -473,6 +601,14 @@ mod tests {
         assert!(lines("FROM ${BASE:-alpine}\n").is_empty());
         assert!(lines("FROM $TARGETPLATFORM\n").is_empty());
         assert!(lines("FROM img:$TAG\n").is_empty());
+    }
+
+    #[test]
+    fn stop_signals_and_empty_volumes() {
+        let source = "FROM alpine:3.20\nSTOPSIGNAL SIGTREM\nSTOPSIGNAL 0\nSTOPSIGNAL sigquit\n\
+                      STOPSIGNAL 9\nSTOPSIGNAL RTMIN+3\nSTOPSIGNAL $SIG\nVOLUME [\"/data\", \"\"]\n\
+                      VOLUME \"\" /logs\nVOLUME /cache\n";
+        assert_eq!(lines(source), [2, 3, 8, 9]);
     }
 
     #[test]

@@ -25,10 +25,11 @@ pub fn first_bad(text: &str, escape: char) -> Option<BadSubstitution> {
         chars: text.char_indices().collect(),
         at: 0,
         escape,
+        depth: 0,
     };
     match lexer.word(None) {
         Err(Stop::Bad(bad)) => Some(bad),
-        Ok(()) | Err(Stop::Unclosed) => None,
+        Ok(()) | Err(Stop::Unclosed | Stop::TooDeep) => None,
     }
 }
 
@@ -37,7 +38,13 @@ enum Stop {
     Bad(BadSubstitution),
     /// The text ended before a closing character (`}`, `/` or a quote).
     Unclosed,
+    /// Substitutions nested deeper than [`MAX_DEPTH`]: not judged (no real file nests so deep,
+    /// and the scan must not run out of stack on a hostile one).
+    TooDeep,
 }
+
+/// How deep `${a:-${b:-…}}` may nest before the lexer gives up without a verdict.
+const MAX_DEPTH: usize = 64;
 
 struct Lexer<'a> {
     text: &'a str,
@@ -45,6 +52,8 @@ struct Lexer<'a> {
     /// Index into `chars`.
     at: usize,
     escape: char,
+    /// How many `${` the lexer is inside.
+    depth: usize,
 }
 
 impl Lexer<'_> {
@@ -135,6 +144,17 @@ impl Lexer<'_> {
             return Ok(());
         }
         self.next();
+        if self.depth == MAX_DEPTH {
+            return Err(Stop::TooDeep);
+        }
+        self.depth += 1;
+        let result = self.braced(start);
+        self.depth -= 1;
+        result
+    }
+
+    /// The rest of a `${…}` substitution, after the `${` that starts at byte `start`.
+    fn braced(&mut self, start: usize) -> Result<(), Stop> {
         let bad = |lexer: &Self, message: String| {
             Stop::Bad(BadSubstitution {
                 range: start..lexer.offset(),
@@ -155,7 +175,7 @@ impl Lexer<'_> {
         self.name();
         let unclosed = |lexer: &Self, stop: Stop, closer: char| match stop {
             Stop::Unclosed => bad(lexer, format!("a `${{` is never closed with `{closer}`")),
-            bad @ Stop::Bad(_) => bad,
+            other => other,
         };
         match self.next() {
             Some('}') => Ok(()),
@@ -262,6 +282,17 @@ mod tests {
     fn escape_character_follows_the_directive() {
         assert_eq!(first_bad("`${A:x}", '`'), None);
         assert_eq!(first_bad("\\${A:x}", '`').map(|b| b.range), Some(1..7));
+    }
+
+    #[test]
+    fn deep_nesting_is_not_judged_and_does_not_overflow() {
+        let deep = format!("{}x{}", "${A:-".repeat(100_000), "}".repeat(100_000));
+        assert_eq!(first_bad(&deep, '\\'), None);
+        let unclosed = "${A:-".repeat(100_000);
+        assert_eq!(first_bad(&unclosed, '\\'), None);
+        // Within the limit, a bad one deep inside is still found.
+        let nested = format!("{}${{B:x}}{}", "${A:-".repeat(10), "}".repeat(10));
+        assert_eq!(bad(&nested).as_deref(), Some("${B:x}"));
     }
 
     #[test]
