@@ -40,8 +40,8 @@ pub fn check(
             Keyword::Volume => empty_volume(ins, &mut report),
             Keyword::Copy => copy_from(ins, stages.stage_of(index), &stages, escape, &mut report),
             Keyword::From => {
-                blank_base(ins, &stages.meta_args, escape, &mut report);
-                platform(ins, &mut report);
+                fixed_base(ins, &stages, escape, &mut report);
+                platform(ins, &stages.meta_args, escape, &mut report);
             }
             _ => {}
         }
@@ -387,11 +387,40 @@ fn lexer_changes(text: &str, escape: char) -> bool {
     false
 }
 
-/// `FROM $NAME` where no global `ARG` declares any of the variables used: no build argument
-/// can set them, so the base name is the text around them, and BuildKit refuses an empty one.
-fn blank_base(
+/// The value of `text` in every build, when it has variables and none of them can be set: each
+/// is used plainly (`$NAME`, `${NAME}`), is no platform argument and is declared by no `ARG`
+/// before the first `FROM`, so no build argument reaches it and it is empty. `None` otherwise,
+/// or when quotes or escapes would need BuildKit's lexer.
+fn fixed_expansion(text: &str, meta_args: &[String], escape: char) -> Option<String> {
+    if !text.contains('$')
+        || text.contains(['\'', '"', escape])
+        || first_bad(text, escape).is_some()
+    {
+        return None;
+    }
+    let found = references(text, escape);
+    let settable = |name: &str| BUILTIN_ARGS.contains(&name) || meta_args.iter().any(|a| a == name);
+    if found
+        .iter()
+        .any(|r| r.modifier.is_some() || settable(&text[r.name.clone()]))
+    {
+        return None;
+    }
+    let mut out = String::new();
+    let mut at = 0;
+    for r in &found {
+        out.push_str(&text[at..r.range.start]);
+        at = r.range.end;
+    }
+    out.push_str(&text[at..]);
+    Some(out)
+}
+
+/// A `FROM` whose base name is fixed (see [`fixed_expansion`]) and empty, or not an image
+/// reference (and no stage's name): BuildKit refuses it whatever the build arguments.
+fn fixed_base(
     ins: &Instruction,
-    meta_args: &[String],
+    stages: &Stages,
     escape: char,
     report: &mut impl FnMut(Span, String),
 ) {
@@ -399,27 +428,26 @@ fn blank_base(
         return;
     };
     let image = &words[0];
-    let text = &image.text;
-    if !text.contains('$') || text.contains(['\'', '"', escape]) {
+    let Some(expanded) = fixed_expansion(&image.text, &stages.meta_args, escape) else {
         return;
-    }
-    let found = references(text, escape);
-    let fixed = |name: &str| {
-        !BUILTIN_ARGS.contains(&name) && !meta_args.iter().any(|declared| declared == name)
     };
-    if !found
-        .iter()
-        .all(|r| r.modifier.is_none() && fixed(&text[r.name.clone()]))
-    {
-        return;
-    }
-    let covered: usize = found.iter().map(|r| r.range.len()).sum();
-    if covered == text.len() {
+    let text = &image.text;
+    if expanded.is_empty() {
         report(
             image.span,
             format!(
                 "base name ({text}) is empty: no ARG before the first FROM declares the variable, \
                  so no build argument can set it"
+            ),
+        );
+    } else if let Some(problem) = super::reference::problem(&expanded)
+        .filter(|_| !stages.names.contains_key(&expanded.to_ascii_lowercase()))
+    {
+        report(
+            image.span,
+            format!(
+                "{problem}: {text} is always {expanded:?}, not a valid image reference (no ARG \
+                 before the first FROM declares its variables, so no build argument can set them)"
             ),
         );
     }
@@ -481,18 +509,37 @@ fn empty_volume(ins: &Instruction, report: &mut impl FnMut(Span, String)) {
     }
 }
 
-/// `FROM --platform=…` with a literal value BuildKit's platform parser rejects.
-fn platform(ins: &Instruction, report: &mut impl FnMut(Span, String)) {
+/// `FROM --platform=…` with a value BuildKit's platform parser rejects: a literal one, or one
+/// whose variables no build argument can set (see [`fixed_expansion`]).
+fn platform(
+    ins: &Instruction,
+    meta_args: &[String],
+    escape: char,
+    report: &mut impl FnMut(Span, String),
+) {
     let Some(flag) = ins.flag("platform") else {
         return;
     };
-    let Some(value) = flag.value.as_deref().filter(|v| !v.contains('$')) else {
+    let Some(value) = flag.value.as_deref() else {
         return;
     };
-    if let Some(problem) = super::platform::problem(value) {
+    let expanded = if value.contains('$') {
+        match fixed_expansion(value, meta_args, escape) {
+            Some(expanded) => expanded,
+            None => return,
+        }
+    } else {
+        value.to_string()
+    };
+    if let Some(problem) = super::platform::problem(&expanded) {
+        let shown = if expanded == value {
+            format!("{value:?}")
+        } else {
+            format!("{value:?} (always {expanded:?})")
+        };
         report(
             flag.value_span,
-            format!("invalid platform {value:?}: {problem}"),
+            format!("invalid platform {shown}: {problem}"),
         );
     }
 }
@@ -600,7 +647,18 @@ mod tests {
         assert!(lines("ARG BASE\nFROM $BASE\n").is_empty());
         assert!(lines("FROM ${BASE:-alpine}\n").is_empty());
         assert!(lines("FROM $TARGETPLATFORM\n").is_empty());
-        assert!(lines("FROM img:$TAG\n").is_empty());
+        assert!(lines("ARG TAG\nFROM img:$TAG\n").is_empty());
+        // Undeclared, the tag is always empty: `img:` is no reference.
+        assert_eq!(lines("FROM img:$TAG\n"), [1]);
+        // Always `build`, an earlier stage's name: fine.
+        assert!(lines("FROM alpine:3.20 AS build\nFROM ${X}build\n").is_empty());
+        assert_eq!(
+            lines(
+                "FROM --platform=$UNDECLARED alpine:3.20\nFROM --platform=linux/$NOPE alpine:3.20\n"
+            ),
+            [1, 2]
+        );
+        assert!(lines("ARG P\nFROM --platform=$P alpine:3.20\n").is_empty());
     }
 
     #[test]
@@ -632,7 +690,7 @@ mod tests {
             "arm64",
             "windows",
             "$BUILDPLATFORM",
-            "linux/$ARCH",
+            "linux/$TARGETARCH",
         ] {
             assert!(
                 lines(&format!("FROM --platform={good} alpine:3.20\n")).is_empty(),
