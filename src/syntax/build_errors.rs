@@ -6,7 +6,7 @@
 //! it whatever the target. Only what BuildKit's sources show to fail is reported here; a value
 //! that a build argument could change is left alone (InvalidDefaultArgInFrom warns about those).
 
-use super::ast::{Args, ErrorKind, Instruction, Keyword, SyntaxError, Word};
+use super::ast::{Args, ErrorKind, Flag, Instruction, Keyword, SyntaxError, Word};
 use super::substitution::{BadSubstitution, first_bad};
 use super::vars::{BUILTIN_ARGS, references};
 use crate::span::Span;
@@ -306,10 +306,7 @@ fn copy_from(
     escape: char,
     report: &mut impl FnMut(Span, String),
 ) {
-    let Some(flag) = ins.flag("from") else {
-        return;
-    };
-    let Some(value) = flag.value.as_deref() else {
+    let Some((flag, value)) = flag_value(ins, "from") else {
         return;
     };
     if let Some(bad) = first_bad(value, escape) {
@@ -366,6 +363,12 @@ fn copy_from(
             ),
         );
     }
+}
+
+/// A flag of the instruction that has a value, with the value.
+fn flag_value<'i>(ins: &'i Instruction, name: &str) -> Option<(&'i Flag, &'i str)> {
+    let flag = ins.flag(name)?;
+    Some((flag, flag.value.as_deref()?))
 }
 
 /// Whether BuildKit's lexer, with no variables set, gives back other text than `text`: it
@@ -517,10 +520,7 @@ fn platform(
     escape: char,
     report: &mut impl FnMut(Span, String),
 ) {
-    let Some(flag) = ins.flag("platform") else {
-        return;
-    };
-    let Some(value) = flag.value.as_deref() else {
+    let Some((flag, value)) = flag_value(ins, "platform") else {
         return;
     };
     let expanded = if value.contains('$') {
