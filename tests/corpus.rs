@@ -26,10 +26,10 @@ fn corpus_parses_losslessly_with_sound_spans() {
         }
         if let Some(e) = df.errors.first() {
             let line = layerlint::LineIndex::new(&source).line_of(e.span.start as usize) + 1;
-            let kind = if e.kind == ErrorKind::Parse {
-                "parser"
-            } else {
-                "instruction"
+            let kind = match e.kind {
+                ErrorKind::Parse => "parser",
+                ErrorKind::Instruction => "instruction",
+                ErrorKind::Build => "build",
             };
             rejected.push(format!("{}:{line}: {kind}: {}", path.display(), e.message));
         }

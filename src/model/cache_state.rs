@@ -19,7 +19,7 @@ impl Effects {
         });
         cleaned || {
             let dirs = cache.dirs(home);
-            self.deletes.iter().any(|d| deletes_cache(d, &dirs))
+            self.deletes.iter().any(|d| deletes_cache(d, cache, &dirs))
         }
     }
 
@@ -46,7 +46,7 @@ impl Effects {
             .map(|(d, scope)| (d, Guard::Scope(*scope)));
         unconditional
             .chain(guarded)
-            .any(|(d, guard)| after(d.span.start, guard) && deletes_cache(d, &dirs))
+            .any(|(d, guard)| after(d.span.start, guard) && deletes_cache(d, fill.cache, &dirs))
     }
 
     /// The first fill of `cache` that is still there when the script ends.
@@ -58,7 +58,13 @@ impl Effects {
     }
 }
 
-fn deletes_cache(delete: &PathEffect, dirs: &[String]) -> bool {
+/// Whether `delete` removes one of the cache's directories. dnf's list holds /var/cache/yum only
+/// because hadolint accepts deleting it by hand after `dnf`; `microdnf clean all` empties that
+/// directory as microdnf's own cache and leaves dnf's (/var/cache/dnf), so it does not count.
+fn deletes_cache(delete: &PathEffect, cache: Cache, dirs: &[String]) -> bool {
+    if cache == Cache::Dnf && delete.via == "microdnf" {
+        return false;
+    }
     dirs.iter().any(|dir| {
         removes(&delete.path, delete.recursive, dir)
             || removes(&delete.path, delete.recursive, &format!("{dir}/x"))

@@ -28,6 +28,9 @@ pub enum Cache {
     Yum,
     /// `/var/cache/dnf`.
     Dnf,
+    /// `/var/cache/yum`: microdnf (libdnf) keeps its cache there, not in dnf's directory.
+    /// Where dnf5 stands in for microdnf (Fedora 40 on), `/var/cache/libdnf5`.
+    Microdnf,
     /// `/var/cache/zypp`.
     Zypper,
     /// `~/.cache/pip`.
@@ -56,12 +59,15 @@ impl Cache {
             Cache::AptArchives => vec!["/var/cache/apt/archives".into()],
             Cache::Apk => vec!["/var/cache/apk".into(), "/etc/apk/cache".into()],
             Cache::Yum => vec!["/var/cache/yum".into()],
-            // dnf5 (Fedora 41 on) keeps its cache in /var/cache/libdnf5.
+            // dnf5 (Fedora 41 on) keeps its cache in /var/cache/libdnf5. /var/cache/yum is not
+            // dnf's, but hadolint accepts deleting it by hand as a dnf cleanup, and so does the
+            // model (see `cache_state::deletes_cache`).
             Cache::Dnf => vec![
                 "/var/cache/dnf".into(),
                 "/var/cache/yum".into(),
                 "/var/cache/libdnf5".into(),
             ],
+            Cache::Microdnf => vec!["/var/cache/yum".into(), "/var/cache/libdnf5".into()],
             Cache::Zypper => vec!["/var/cache/zypp".into()],
             Cache::Pip => vec![at(".cache/pip")],
             Cache::Npm => vec![at(".npm")],

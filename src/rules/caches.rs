@@ -12,6 +12,8 @@ use std::collections::HashMap;
 /// apt's downloaded archives, kept once `/etc/apt/apt.conf.d/docker-clean` is removed.
 const KEPT_ARCHIVES: &str = "the downloaded .deb files (/var/cache/apt/archives), which apt keeps once /etc/apt/apt.conf.d/docker-clean is removed";
 const ARCHIVES_CLEANUP: &str = "apt-get clean";
+/// microdnf's own cleanup: a microdnf image (ubi-minimal) has no `dnf` to run `dnf clean all`.
+const MICRODNF_CURE: Cure = Cure::Cleanup("microdnf clean all");
 
 /// The layer a cache is left in, for the message.
 #[derive(Clone, Copy)]
@@ -47,6 +49,15 @@ pub struct CacheRule {
 }
 
 impl CacheRule {
+    /// The cure for one of the rule's caches: a second cache may need its own tool's cleanup.
+    fn cure_for(&self, cache: Cache) -> &Cure {
+        match cache {
+            Cache::AptArchives => &Cure::Cleanup(ARCHIVES_CLEANUP),
+            Cache::Microdnf => &MICRODNF_CURE,
+            _ => &self.cure,
+        }
+    }
+
     pub fn check(&self, cx: &mut Context<'_, '_>) {
         // Installs in later layers that use the apt lists a layer leaves: removing those lists
         // would break them.
@@ -169,7 +180,7 @@ impl CacheRule {
         let archives = fill.cache == Cache::AptArchives;
         let what = if archives { KEPT_ARCHIVES } else { self.what };
         let user = user.filter(|_| !archives);
-        let cure_text = match &self.cure {
+        let cure_text = match self.cure_for(fill.cache) {
             _ if archives => format!("end the same RUN with `{ARCHIVES_CLEANUP}`"),
             Cure::Option {
                 after,
@@ -229,11 +240,7 @@ impl CacheRule {
     }
 
     fn fix(&self, cx: &Context<'_, '_>, step: &Step<'_>, fill: &CacheFill) -> Option<Fix> {
-        let cure = match &self.cure {
-            _ if fill.cache == Cache::AptArchives => &Cure::Cleanup(ARCHIVES_CLEANUP),
-            cure => cure,
-        };
-        match cure {
+        match self.cure_for(fill.cache) {
             Cure::Option { after, option, .. } => {
                 // The finding is one per layer, so its fix cures every command of the layer that
                 // fills the cache: curing only the first would take one round per command.
@@ -276,7 +283,7 @@ fn quoted_command(text: &str, cache: Cache) -> String {
         Cache::AptLists | Cache::AptArchives => &["apt"],
         Cache::Apk => &["apk"],
         Cache::Yum => &["yum"],
-        Cache::Dnf => &["dnf"],
+        Cache::Dnf | Cache::Microdnf => &["dnf"],
         Cache::Zypper => &["zypper"],
         Cache::Pip => &["pip"],
         Cache::Npm => &["npm"],

@@ -9,8 +9,8 @@ use crate::model::Cache;
 pub struct DnfCacheLeft;
 
 const RULE: CacheRule = CacheRule {
-    caches: &[Cache::Dnf],
-    what: "the dnf cache (/var/cache/dnf, or /var/cache/libdnf5 for dnf5)",
+    caches: &[Cache::Dnf, Cache::Microdnf],
+    what: "the dnf cache (/var/cache/dnf, /var/cache/libdnf5 for dnf5, /var/cache/yum for microdnf)",
     cure: Cure::Cleanup("dnf clean all"),
 };
 

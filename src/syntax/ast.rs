@@ -46,6 +46,10 @@ pub enum ErrorKind {
     /// The file parses, but Docker rejects the instruction when it builds (an unknown
     /// instruction, an unknown flag, a missing argument).
     Instruction,
+    /// Every instruction parses, but BuildKit refuses the file when it turns it into a build:
+    /// a substitution its lexer cannot read, `COPY --from` with a variable or from a later stage.
+    /// The instruction's arguments are sound, so rules still read it.
+    Build,
 }
 
 #[derive(Clone, Debug)]

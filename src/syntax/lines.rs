@@ -114,6 +114,7 @@ impl<'a> Reader<'a> {
             })
             .collect();
         let broken = super::validate::validate_file(&instructions, &mut self.errors);
+        super::build_errors::check(&instructions, &broken, self.escape, &mut self.errors);
         let mut index = 0;
         for item in &mut self.items {
             if let Item::Instruction(instruction) = item {

@@ -1,6 +1,7 @@
 //! Dockerfile text → lossless, spanned syntax tree; and the shell splitter for `RUN` scripts.
 
 mod ast;
+mod build_errors;
 pub(crate) mod directive;
 pub mod dump;
 mod heredoc;
@@ -8,9 +9,11 @@ mod instruction;
 mod json;
 mod lines;
 pub mod mount;
+pub mod platform;
 pub mod reference;
 pub mod script;
 pub mod shell;
+pub mod substitution;
 mod validate;
 pub mod vars;
 mod words;

@@ -12,6 +12,20 @@ use nom::{
 };
 use std::ops::Range;
 
+/// The arguments BuildKit defines for every build (the platform of the builder and the target),
+/// usable in `FROM` without a declaration and never reported as undefined.
+pub const BUILTIN_ARGS: &[&str] = &[
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "TARGETSTAGE",
+];
+
 /// One reference, with ranges relative to the text that was scanned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VarRef {

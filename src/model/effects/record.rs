@@ -231,6 +231,12 @@ fn effect(via: &str, path: String, recursive: bool, span: Span) -> PathEffect {
 fn lives_in_home(cache: Cache) -> bool {
     !matches!(
         cache,
-        Cache::AptLists | Cache::AptArchives | Cache::Apk | Cache::Yum | Cache::Dnf | Cache::Zypper
+        Cache::AptLists
+            | Cache::AptArchives
+            | Cache::Apk
+            | Cache::Yum
+            | Cache::Dnf
+            | Cache::Microdnf
+            | Cache::Zypper
     )
 }

@@ -97,3 +97,25 @@ fn a_shared_check_reported_on_other_lines_is_still_one_finding() {
     let found = lint(file, Some("select: [MultipleInstructionsDisallowed]\n"));
     assert_eq!(found.iter().map(|f| f.1).collect::<Vec<_>>(), [2]);
 }
+
+#[test]
+fn a_file_refused_while_converting_keeps_the_checks_made_before() {
+    // The global ARG's default cannot be expanded: BuildKit stops before it reads any stage,
+    // so the stage's platform check is not made; the parse-time legacy ENV warning still is.
+    let source =
+        "ARG V=${templateOption:v}\nFROM --platform=linux/amd64 alpine:3.20 AS app\nENV A b\n";
+    let select = "select: [LL001, FromPlatformFlagConstDisallowed, LegacyKeyValueFormat]\n";
+    let found = lint(source, Some(select));
+    assert_eq!(
+        codes(&found),
+        ["LL001", "LegacyKeyValueFormat"],
+        "{found:?}"
+    );
+    // The same stage without the refusal gets its platform check.
+    let fine = source.replacen("${templateOption:v}", "3.20", 1);
+    let found = lint(&fine, Some(select));
+    assert!(
+        codes(&found).contains(&"FromPlatformFlagConstDisallowed"),
+        "{found:?}"
+    );
+}

@@ -4,27 +4,9 @@
 use super::platform_flags;
 use crate::rules::instructions::from_parts;
 use crate::rules::{Context, Rule};
+use crate::syntax::platform::SYSTEMS;
 
 pub struct FromPlatformFlagConstDisallowed;
-
-/// Operating systems a one-part platform (`--platform=windows`) can name.
-const SYSTEMS: &[&str] = &[
-    "aix",
-    "android",
-    "darwin",
-    "dragonfly",
-    "freebsd",
-    "illumos",
-    "ios",
-    "js",
-    "linux",
-    "netbsd",
-    "openbsd",
-    "plan9",
-    "solaris",
-    "wasip1",
-    "windows",
-];
 
 impl Rule for FromPlatformFlagConstDisallowed {
     fn check(&self, cx: &mut Context<'_, '_>) {

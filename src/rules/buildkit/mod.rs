@@ -105,32 +105,56 @@ const WHILE_PARSING: &[&str] = &[
     "InvalidDefinitionDescription",
 ];
 
+/// The checks BuildKit runs on the whole parsed file before it converts any stage: a file it
+/// refuses only while converting (a build-time LL001) still gets them everywhere.
+const BEFORE_CONVERTING: &[&str] = &[
+    "ConsistentInstructionCasing",
+    "DuplicateStageName",
+    "ReservedStageName",
+    "InvalidDefaultArgInFrom",
+];
+
 /// BuildKit stops at the first instruction it cannot parse (an unknown instruction, a bad flag,
 /// a bad stage name; LL001 reports it): the checks of a file it cannot read are not run, except
 /// the parse-time ones on the instructions up to the error. A file whose text cannot be split
 /// into instructions at all (an unterminated heredoc) gets none. An invalid image name is not
-/// such an error: BuildKit meets it only when it resolves the image, after its checks.
+/// such an error: BuildKit meets it only when it resolves the image, after its checks. A file
+/// that parses but is refused while BuildKit converts it (a bad substitution, `COPY --from` a
+/// variable) keeps the checks made before converting, and the others up to the error's line (BuildKit
+/// runs an instruction's own checks before it fails on it).
 pub fn drop_after_build_error(dockerfile: &Dockerfile, findings: &mut Vec<Diagnostic>) {
-    let stops = |error: &&crate::syntax::SyntaxError| !in_from_image(dockerfile, error.span);
-    let Some(first) = dockerfile
-        .errors
-        .iter()
-        .filter(stops)
-        .map(|e| e.span.start)
-        .min()
-    else {
-        return;
+    let first = |build: bool| {
+        dockerfile
+            .errors
+            .iter()
+            .filter(|e| (e.kind == ErrorKind::Build) == build)
+            .filter(|e| !in_from_image(dockerfile, e.span))
+            .map(|e| dockerfile.line_of(e.span.start))
+            .min()
     };
-    let parse_failed = dockerfile.errors.iter().any(|e| e.kind == ErrorKind::Parse);
-    let error_line = dockerfile.line_of(first);
-    findings.retain(|finding| {
-        let Some(doc) = crate::rules::find(finding.code).filter(|d| is_buildkit_check(d)) else {
-            return true;
-        };
-        !parse_failed
-            && WHILE_PARSING.contains(&doc.code.as_str())
-            && dockerfile.line_of(finding.span.start) <= error_line
-    });
+    let is_check =
+        |finding: &Diagnostic| crate::rules::find(finding.code).filter(|d| is_buildkit_check(d));
+    if let Some(error_line) = first(false) {
+        let parse_failed = dockerfile.errors.iter().any(|e| e.kind == ErrorKind::Parse);
+        findings.retain(|finding| {
+            let Some(doc) = is_check(finding) else {
+                return true;
+            };
+            !parse_failed
+                && WHILE_PARSING.contains(&doc.code.as_str())
+                && dockerfile.line_of(finding.span.start) <= error_line
+        });
+    } else if let Some(error_line) = first(true) {
+        findings.retain(|finding| {
+            let Some(doc) = is_check(finding) else {
+                return true;
+            };
+            let code = doc.code.as_str();
+            WHILE_PARSING.contains(&code)
+                || BEFORE_CONVERTING.contains(&code)
+                || dockerfile.line_of(finding.span.start) <= error_line
+        });
+    }
 }
 
 /// Whether a span lies in the image name of a `FROM`.
@@ -178,19 +202,7 @@ pub fn used_names(text: &str, escape: char) -> Vec<&str> {
         .collect()
 }
 
-/// The arguments BuildKit defines for every build (the platform of the builder and the target),
-/// usable in `FROM` without a declaration and never reported as undefined.
-pub const BUILTIN_ARGS: &[&str] = &[
-    "BUILDPLATFORM",
-    "BUILDOS",
-    "BUILDARCH",
-    "BUILDVARIANT",
-    "TARGETPLATFORM",
-    "TARGETOS",
-    "TARGETARCH",
-    "TARGETVARIANT",
-    "TARGETSTAGE",
-];
+pub use crate::syntax::vars::BUILTIN_ARGS;
 
 /// The values BuildKit gives them on the usual builder (linux/amd64), for expanding a `FROM`
 /// as a plain `docker build` would.

@@ -38,7 +38,7 @@ pub(super) fn yum(command: &Command, rec: &mut Recorder) {
     let (manager, cache) = match command.name {
         "yum" => (Manager::Yum, Cache::Yum),
         "dnf" => (Manager::Dnf, Cache::Dnf),
-        _ => (Manager::Microdnf, Cache::Dnf),
+        _ => (Manager::Microdnf, Cache::Microdnf),
     };
     let parsed = options::parse(command.args, &YUM);
     let operands = parsed.operands();
@@ -226,7 +226,30 @@ mod tests {
         );
         assert_eq!(effects.packages[0].packages, ["Development Tools"]);
         let caches: Vec<_> = effects.caches.iter().map(|c| c.cache).collect();
-        assert_eq!(caches, [Cache::Dnf, Cache::Dnf]);
+        // microdnf fills its own cache (/var/cache/yum), not dnf's.
+        assert_eq!(caches, [Cache::Dnf, Cache::Microdnf]);
+    }
+
+    #[test]
+    fn microdnf_cleans_its_own_cache_not_dnfs() {
+        let left = |script: &str, cache: Cache| {
+            TestEnv::new().run(script).leaves(cache, "/root").is_some()
+        };
+        assert!(left("dnf install -y a && microdnf clean all", Cache::Dnf));
+        assert!(!left(
+            "microdnf install -y a && microdnf clean all",
+            Cache::Microdnf
+        ));
+        assert!(!left("dnf install -y a && dnf clean all", Cache::Dnf));
+        // hadolint accepts deleting /var/cache/yum by hand after dnf, and so does the model.
+        assert!(!left(
+            "dnf install -y a && rm -rf /var/cache/yum/*",
+            Cache::Dnf
+        ));
+        assert!(left(
+            "microdnf install -y a && rm -rf /var/cache/dnf",
+            Cache::Microdnf
+        ));
     }
 
     #[test]
