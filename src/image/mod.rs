@@ -116,3 +116,6 @@ pub fn read(path: &Path, limits: Limits) -> Result<Image, ImageError> {
         totals,
     })
 }
+
+#[cfg(test)]
+mod tests;
