@@ -59,7 +59,9 @@ fn raw_entry(name: &str, bytes: &[u8]) -> Vec<u8> {
 
 /// A docker-archive with these layer blobs, in a temporary file.
 fn docker_archive(layers: &[Vec<u8>]) -> tempfile::NamedTempFile {
-    let names: Vec<String> = (0..layers.len()).map(|i| format!("l{i}/layer.tar")).collect();
+    let names: Vec<String> = (0..layers.len())
+        .map(|i| format!("l{i}/layer.tar"))
+        .collect();
     let history: Vec<String> = (0..layers.len())
         .map(|i| format!(r#"{{"created_by":"/bin/sh -c step {i}"}}"#))
         .collect();
@@ -182,18 +184,17 @@ fn gzip_and_zstd_layers_in_an_oci_layout_directory() {
     let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(&plain).unwrap();
     let gz = gz.finish().unwrap();
-    let zst = zstd::encode_all(
-        &layer_tar(&[Item::File("f", &[2; 10_000], 0o644)])[..],
-        3,
-    )
-    .unwrap();
+    let zst = zstd::encode_all(&layer_tar(&[Item::File("f", &[2; 10_000], 0o644)])[..], 3).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let blobs = dir.path().join("blobs/sha256");
     std::fs::create_dir_all(&blobs).unwrap();
     let put = |hex: &str, bytes: &[u8]| std::fs::write(blobs.join(hex), bytes).unwrap();
     put("aa", &gz);
     put("bb", &zst);
-    put("cc", br#"{"history":[{"created_by":"one"},{"created_by":"two"}]}"#);
+    put(
+        "cc",
+        br#"{"history":[{"created_by":"one"},{"created_by":"two"}]}"#,
+    );
     put(
         "dd",
         br#"{"config":{"digest":"sha256:cc"},"layers":[{"digest":"sha256:aa"},{"digest":"sha256:bb"}]}"#,
@@ -217,10 +218,7 @@ fn gzip_and_zstd_layers_in_an_oci_layout_directory() {
 fn absolute_and_parent_paths_are_refused() {
     for name in ["/etc/passwd", "a/../../etc/passwd"] {
         let err = measure(&[raw_entry(name, b"x")]).unwrap_err();
-        assert!(
-            matches!(err, ImageError::Hostile { .. }),
-            "{name}: {err}"
-        );
+        assert!(matches!(err, ImageError::Hostile { .. }), "{name}: {err}");
     }
     let escape = layer_tar(&[Item::Link("a", "../../etc/shadow")]);
     assert!(matches!(
