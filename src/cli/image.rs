@@ -57,6 +57,7 @@ fn measure(args: &ImageArgs) -> Result<bool, String> {
     let failures = gate.failures(&measured.totals);
     let shown = args.image.display().to_string();
     let report = Report {
+        version: 1,
         image: &shown,
         measured: &measured,
         dockerfile: attribution.as_ref().map(|attribution| Dockerfile {

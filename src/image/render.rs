@@ -9,6 +9,8 @@ use std::fmt::Write as _;
 /// Everything one run reports.
 #[derive(Serialize)]
 pub struct Report<'a> {
+    /// The schema's version (docs/image-json.md).
+    pub version: u32,
     /// The archive as named on the command line.
     pub image: &'a str,
     #[serde(flatten)]
