@@ -34,32 +34,33 @@ fn skipped() -> bool {
 
 /// Builds `dockerfile` and writes the image to `archive`.
 fn build(dockerfile: &Path, archive: &Path) {
-    let out = Command::new("bash")
-        .arg(format!("{TOOLS}/build-and-inspect.sh"))
-        .arg(dockerfile)
-        .env("LAYERLINT_SAVE_ARCHIVE", archive)
-        .output()
-        .expect("bash runs");
+    succeed(
+        Command::new("bash")
+            .arg(format!("{TOOLS}/build-and-inspect.sh"))
+            .arg(dockerfile)
+            .env("LAYERLINT_SAVE_ARCHIVE", archive),
+    );
+}
+
+/// Runs a command that must succeed; its standard output.
+fn succeed(command: &mut Command) -> Vec<u8> {
+    let out = command.output().expect("the command starts");
     assert!(
         out.status.success(),
-        "the build failed:\n{}",
+        "{command:?} failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    out.stdout
 }
 
 /// total, final and wasted bytes as the shell script computes them.
 fn independent(archive: &Path) -> (u64, u64, u64) {
-    let out = Command::new("bash")
-        .arg(format!("{TOOLS}/layer-waste.sh"))
-        .arg(archive)
-        .output()
-        .expect("bash runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = succeed(
+        Command::new("bash")
+            .arg(format!("{TOOLS}/layer-waste.sh"))
+            .arg(archive),
     );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = String::from_utf8(stdout).unwrap();
     let value = |key: &str| -> u64 {
         text.lines()
             .find_map(|l| l.strip_prefix(key)?.trim().parse().ok())
@@ -69,18 +70,13 @@ fn independent(archive: &Path) -> (u64, u64, u64) {
 }
 
 fn layerlint_json(archive: &Path, dockerfile: &Path) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_layerlint"))
-        .args(["image", "--format", "json", "--dockerfile"])
-        .arg(dockerfile)
-        .arg(archive)
-        .output()
-        .expect("layerlint runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = succeed(
+        Command::new(env!("CARGO_BIN_EXE_layerlint"))
+            .args(["image", "--format", "json", "--dockerfile"])
+            .arg(dockerfile)
+            .arg(archive),
     );
-    serde_json::from_slice(&out.stdout).expect("JSON")
+    serde_json::from_slice(&stdout).expect("JSON")
 }
 
 fn costs(report: &serde_json::Value) -> Vec<(String, u64, u64)> {
@@ -136,15 +132,12 @@ fn the_seed_wastes_about_3_mb_on_its_chmod_and_rm_lines_and_none_after_fix() {
     );
     assert_eq!(report["dockerfile"]["missed"].as_array().unwrap().len(), 0);
 
-    let fix = Command::new(env!("CARGO_BIN_EXE_layerlint"))
-        .args(["check", "--fix", "--no-fail"])
-        .arg(&dockerfile)
-        .output()
-        .unwrap();
-    assert!(
-        fix.status.success(),
-        "{}",
-        String::from_utf8_lossy(&fix.stderr)
+    gate_exits_as_documented(&before, &dockerfile, work.path());
+
+    succeed(
+        Command::new(env!("CARGO_BIN_EXE_layerlint"))
+            .args(["check", "--fix", "--no-fail"])
+            .arg(&dockerfile),
     );
     let after = work.path().join("after.tar");
     build(&dockerfile, &after);
@@ -192,4 +185,50 @@ fn waste_the_rules_miss_is_listed_and_overwrites_are_measured() {
     if !line4_reported {
         assert!(missed.contains(&(4, 1000)), "{missed:?}");
     }
+}
+
+/// The CI limits on the seed's 3 MiB of waste: exit 0 under them, 1 over them (flags or a
+/// `.dive-ci` file), and the Markdown view names the findings with their bytes.
+fn gate_exits_as_documented(archive: &Path, dockerfile: &Path, dir: &Path) {
+    let exit = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_layerlint"))
+            .arg("image")
+            .args(args)
+            .arg(archive)
+            .current_dir(dir)
+            .output()
+            .expect("layerlint runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    assert_eq!(exit(&["--max-wasted-bytes", "4MiB"]).0, Some(0));
+    let (code, text) = exit(&["--max-wasted-bytes", "3MB"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        text.contains("FAIL: wasted bytes 3145728 > --max-wasted-bytes 3000000"),
+        "{text}"
+    );
+    assert_eq!(exit(&["--max-wasted-percent", "10"]).0, Some(1));
+    let ci = dir.join("ci.yaml");
+    std::fs::write(&ci, "rules:\n  lowestEfficiency: 0.9\n").unwrap();
+    assert_eq!(exit(&["--ci-config", ci.to_str().unwrap()]).0, Some(1));
+    // A .dive-ci in the current directory is read too, and flags win over it.
+    std::fs::write(dir.join(".dive-ci"), "rules:\n  highestWastedBytes: 1MB\n").unwrap();
+    assert_eq!(exit(&[]).0, Some(1));
+    assert_eq!(exit(&["--max-wasted-bytes", "1GB"]).0, Some(0));
+    std::fs::remove_file(dir.join(".dive-ci")).unwrap();
+    let (code, markdown) = exit(&[
+        "--format",
+        "markdown",
+        "--dockerfile",
+        dockerfile.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0));
+    assert!(
+        markdown.contains("- line 9: **LL302**: 1.0 MB"),
+        "{markdown}"
+    );
+    assert_eq!(exit(&["--max-layer-bytes", "1kB"]).0, Some(2));
 }

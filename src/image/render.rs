@@ -94,6 +94,44 @@ fn summary(image: &Image) -> String {
     )
 }
 
+/// The cells of a layer's row after its index: line, stored, files, added, changed, deleted,
+/// wasted, created by.
+fn row(report: &Report<'_>, layer: &super::Layer) -> [String; 8] {
+    let t = &layer.tally;
+    [
+        line_of(report, layer.index).unwrap_or_default(),
+        bytes(layer.stored_bytes),
+        bytes(t.file_bytes),
+        t.added.to_string(),
+        t.changed.to_string(),
+        t.deleted.to_string(),
+        bytes(t.wasted_bytes),
+        created_by(layer.created_by.as_deref(), 60),
+    ]
+}
+
+/// The Dockerfile part as (line, sentence) pairs: the measured findings, then the missed waste.
+type Sentences = (Vec<(usize, String)>, Vec<(usize, String)>);
+
+fn sentences(attribution: &Attribution, code: impl Fn(&str) -> String) -> Sentences {
+    let costs = attribution
+        .costs
+        .iter()
+        .map(|c| {
+            (
+                c.line,
+                format!("{}: {} {}", code(&c.code), bytes(c.bytes), c.what),
+            )
+        })
+        .collect();
+    let missed = attribution
+        .missed
+        .iter()
+        .map(|m| (m.line, format!("{} {}", bytes(m.bytes), m.what)))
+        .collect();
+    (costs, missed)
+}
+
 pub fn human(report: &Report<'_>) -> String {
     let image = report.measured;
     let mut out = String::new();
@@ -104,34 +142,32 @@ pub fn human(report: &Report<'_>) -> String {
         image.format,
         image.layers.len()
     );
-    let with_lines = report.dockerfile.is_some();
-    let _ = writeln!(
-        out,
-        "{:>3} {:>5} {:>9} {:>9} {:>6} {:>7} {:>7} {:>9}  created by",
-        "#",
-        if with_lines { "line" } else { "" },
+    let line_header = if report.dockerfile.is_some() {
+        "line"
+    } else {
+        ""
+    };
+    let header = [
+        line_header,
         "stored",
         "files",
         "added",
         "changed",
         "deleted",
-        "wasted"
-    );
-    for layer in &image.layers {
-        let t = &layer.tally;
+        "wasted",
+        "created by",
+    ]
+    .map(str::to_string);
+    let mut write_row = |index: &str, c: &[String; 8]| {
         let _ = writeln!(
             out,
-            "{:>3} {:>5} {:>9} {:>9} {:>6} {:>7} {:>7} {:>9}  {}",
-            layer.index,
-            line_of(report, layer.index).unwrap_or_default(),
-            bytes(layer.stored_bytes),
-            bytes(t.file_bytes),
-            t.added,
-            t.changed,
-            t.deleted,
-            bytes(t.wasted_bytes),
-            created_by(layer.created_by.as_deref(), 60)
+            "{index:>3} {:>5} {:>9} {:>9} {:>6} {:>7} {:>7} {:>9}  {}",
+            c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]
         );
+    };
+    write_row("#", &header);
+    for layer in &image.layers {
+        write_row(&layer.index.to_string(), &row(report, layer));
     }
     let _ = writeln!(out, "\n{}", summary(image));
     if !image.largest_waste.is_empty() {
@@ -160,34 +196,23 @@ pub fn human(report: &Report<'_>) -> String {
                 "\nline numbers ending in ? are paired by position only: the history does not show the instruction"
             );
         }
-        let _ = writeln!(out, "\nfindings of `check`, measured in the image:");
-        if a.costs.is_empty() {
-            let _ = writeln!(out, "  (none with a measurable cost)");
-        }
-        for cost in &a.costs {
-            let _ = writeln!(
-                out,
-                "  {}:{}: {}: {} {}",
-                dockerfile.file,
-                cost.line,
-                cost.code,
-                bytes(cost.bytes),
-                cost.what
-            );
-        }
-        let _ = writeln!(out, "\nwaste no rule reported:");
-        if a.missed.is_empty() {
-            let _ = writeln!(out, "  (none)");
-        }
-        for missed in &a.missed {
-            let _ = writeln!(
-                out,
-                "  {}:{}: {} {}",
-                dockerfile.file,
-                missed.line,
-                bytes(missed.bytes),
-                missed.what
-            );
+        let (costs, missed) = sentences(a, str::to_string);
+        let sections = [
+            (
+                "findings of `check`, measured in the image:",
+                costs,
+                "(none with a measurable cost)",
+            ),
+            ("waste no rule reported:", missed, "(none)"),
+        ];
+        for (title, lines, none) in sections {
+            let _ = writeln!(out, "\n{title}");
+            if lines.is_empty() {
+                let _ = writeln!(out, "  {none}");
+            }
+            for (line, sentence) in lines {
+                let _ = writeln!(out, "  {}:{line}: {sentence}", dockerfile.file);
+            }
         }
     }
     for failure in report.gate_failures {
@@ -205,46 +230,36 @@ pub fn markdown(report: &Report<'_>) -> String {
         "| # | line | stored | files | added | changed | deleted | wasted | created by |\n|--:|--:|--:|--:|--:|--:|--:|--:|---|"
     );
     for layer in &image.layers {
-        let t = &layer.tally;
+        let [
+            line,
+            stored,
+            files,
+            added,
+            changed,
+            deleted,
+            wasted,
+            created,
+        ] = row(report, layer);
+        let created = created.replace(['|', '`'], "'");
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | `{}` |",
-            layer.index,
-            line_of(report, layer.index).unwrap_or_default(),
-            bytes(layer.stored_bytes),
-            bytes(t.file_bytes),
-            t.added,
-            t.changed,
-            t.deleted,
-            bytes(t.wasted_bytes),
-            created_by(layer.created_by.as_deref(), 60).replace(['|', '`'], "'")
+            "| {} | {line} | {stored} | {files} | {added} | {changed} | {deleted} | {wasted} | `{created}` |",
+            layer.index
         );
     }
     if let Some(dockerfile) = &report.dockerfile {
-        let a = dockerfile.attribution;
-        let _ = writeln!(out, "\n**Findings, measured**\n");
-        for cost in &a.costs {
-            let _ = writeln!(
-                out,
-                "- line {}: **{}**: {} {}",
-                cost.line,
-                cost.code,
-                bytes(cost.bytes),
-                cost.what
-            );
-        }
-        let _ = writeln!(out, "\n**Waste no rule reported**\n");
-        if a.missed.is_empty() {
-            let _ = writeln!(out, "- none");
-        }
-        for missed in &a.missed {
-            let _ = writeln!(
-                out,
-                "- line {}: {} {}",
-                missed.line,
-                bytes(missed.bytes),
-                missed.what
-            );
+        let (costs, missed) = sentences(dockerfile.attribution, |code| format!("**{code}**"));
+        for (title, lines) in [
+            ("Findings, measured", costs),
+            ("Waste no rule reported", missed),
+        ] {
+            let _ = writeln!(out, "\n**{title}**\n");
+            if lines.is_empty() {
+                let _ = writeln!(out, "- none");
+            }
+            for (line, sentence) in lines {
+                let _ = writeln!(out, "- line {line}: {sentence}");
+            }
         }
     }
     for failure in report.gate_failures {
