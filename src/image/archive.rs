@@ -34,6 +34,8 @@ impl Archive {
         let file = File::open(path).map_err(io(shown.clone()))?;
         let mut tar = tar::Archive::new(BufReader::new(file));
         let mut members = HashMap::new();
+        // `docker save` stores a layer that two images share once, and links the other name to it.
+        let mut links: Vec<(String, String)> = Vec::new();
         let entries = tar.entries_with_seek().map_err(io(shown.clone()))?;
         for entry in entries {
             let entry = entry.map_err(io(format!("{shown}: not a readable tar")))?;
@@ -43,12 +45,28 @@ impl Archive {
                     limit: MAX_MEMBERS.to_string(),
                 });
             }
-            if !entry.header().entry_type().is_file() {
-                continue;
-            }
             let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
             let name = name.trim_start_matches("./").to_string();
-            members.insert(name, (entry.raw_file_position(), entry.size()));
+            let kind = entry.header().entry_type();
+            if kind.is_file() {
+                members.insert(name, (entry.raw_file_position(), entry.size()));
+            } else if kind.is_symlink() || kind.is_hard_link() {
+                let target = entry.link_name_bytes().unwrap_or_default();
+                let target = String::from_utf8_lossy(&target).into_owned();
+                // A symbolic link is relative to its own directory, a hard link to the root.
+                let base = match name.rsplit_once('/') {
+                    Some((dir, _)) if kind.is_symlink() => dir,
+                    _ => "",
+                };
+                let resolved = resolve(base, &target);
+                links.push((name, resolved));
+            }
+        }
+        // One step, never a chain: a link to a link stays unresolved, so loops cannot hang.
+        for (name, target) in links {
+            if let Some(&place) = members.get(&target) {
+                members.entry(name).or_insert(place);
+            }
         }
         if members.is_empty() {
             return Err(ImageError::Layout(format!(
@@ -106,6 +124,25 @@ impl Archive {
     }
 }
 
+/// `target` read from directory `base` inside the archive, `..` applied (never above the root).
+fn resolve(base: &str, target: &str) -> String {
+    let mut parts: Vec<&str> = if target.starts_with('/') {
+        Vec::new()
+    } else {
+        base.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
 /// A member name as a path that stays inside the layout directory: relative, no `..`.
 fn safe_relative(name: &str) -> Option<&Path> {
     let path = Path::new(name);
@@ -121,6 +158,13 @@ fn safe_relative(name: &str) -> Option<&Path> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_between_members_resolve_inside_the_archive() {
+        assert_eq!(resolve("abc", "../def/layer.tar"), "def/layer.tar");
+        assert_eq!(resolve("", "../../etc/passwd"), "etc/passwd");
+        assert_eq!(resolve("a/b", "/x"), "x");
+    }
 
     #[test]
     fn layout_names_cannot_leave_the_directory() {

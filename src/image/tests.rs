@@ -271,3 +271,34 @@ fn the_default_cap_scales_with_the_stored_size() {
     assert_eq!(limits.cap_for(1000), super::EXPANSION_FLOOR);
     assert_eq!(limits.cap_for(1 << 30), 100 << 30);
 }
+
+#[test]
+fn a_layer_stored_once_and_linked_is_read_under_both_names() {
+    let layer = layer_tar(&[Item::File("f", &[1; 700], 0o644)]);
+    let manifest = r#"[{"Config":"c.json","Layers":["a/layer.tar","b/layer.tar"]}]"#;
+    let mut outer = tar::Builder::new(Vec::new());
+    for (name, bytes) in [
+        ("manifest.json", manifest.as_bytes()),
+        ("c.json", b"{}".as_slice()),
+        ("a/layer.tar", &layer),
+    ] {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_cksum();
+        outer.append_data(&mut header, name, bytes).unwrap();
+    }
+    let mut header = tar::Header::new_gnu();
+    header.set_entry_type(tar::EntryType::Symlink);
+    header.set_size(0);
+    header.set_mode(0o777);
+    outer
+        .append_link(&mut header, "b/layer.tar", "../a/layer.tar")
+        .unwrap();
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    file.write_all(&outer.into_inner().unwrap()).unwrap();
+    let image = read(file.path(), Limits::default()).unwrap();
+    assert_eq!(image.layers.len(), 2);
+    // The same file written twice with the same metadata: one unchanged copy.
+    assert_eq!(image.layers[1].tally.unchanged_bytes, 700);
+    assert_eq!(image.totals.wasted_bytes, 700);
+}
