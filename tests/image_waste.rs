@@ -232,3 +232,68 @@ fn gate_exits_as_documented(archive: &Path, dockerfile: &Path, dir: &Path) {
     );
     assert_eq!(exit(&["--max-layer-bytes", "1kB"]).0, Some(2));
 }
+
+/// The apt lists an `apt-get update` leaves (DL3009) and a later `rm` cannot take back,
+/// measured on the Debian base of tests/tools/debian-base.sh: both costs must equal the bytes
+/// GNU tar lists under var/lib/apt/lists in the update's layer.
+#[test]
+fn apt_lists_left_by_update_are_the_bytes_of_dl3009_and_ll302() {
+    if skipped() {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let dockerfile = work.path().join("Dockerfile");
+    std::fs::write(
+        &dockerfile,
+        "FROM debian:bookworm\n\
+         RUN apt-get update && apt-get install -y --no-install-recommends hello\n\
+         RUN rm -rf /var/lib/apt/lists/*\n",
+    )
+    .unwrap();
+    let archive = work.path().join("image.tar");
+    let out = Command::new("bash")
+        .arg(format!("{TOOLS}/build-and-inspect-debian.sh"))
+        .arg(&dockerfile)
+        .env("LAYERLINT_SAVE_ARCHIVE", &archive)
+        .output()
+        .expect("bash runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if out.status.code() == Some(4) {
+        let reason = stderr.lines().last().unwrap_or("no Debian base here");
+        skip::skip("the Debian image-waste test (tests/image_waste.rs)", reason);
+        return;
+    }
+    assert!(out.status.success(), "the Debian build failed:\n{stderr}");
+    let report = layerlint_json(&archive, &dockerfile);
+    let (total, fin, wasted) = independent(&archive);
+    assert_eq!(report["totals"]["total_bytes"].as_u64(), Some(total));
+    assert_eq!(report["totals"]["final_bytes"].as_u64(), Some(fin));
+    assert_eq!(report["totals"]["wasted_bytes"].as_u64(), Some(wasted));
+    let layers = report["layers"].as_array().unwrap().len();
+    let update_layer = (layers - 2).to_string();
+    let lists = succeed(
+        Command::new("bash")
+            .arg(format!("{TOOLS}/layer-waste.sh"))
+            .arg(&archive)
+            .arg(&update_layer)
+            .arg("var/lib/apt/lists"),
+    );
+    let lists: u64 = String::from_utf8(lists).unwrap().trim().parse().unwrap();
+    assert!(lists > 1_000_000, "apt lists of only {lists} bytes");
+    let costs = costs(&report);
+    assert!(
+        costs.contains(&("DL3009".to_string(), 2, lists)),
+        "{costs:?} vs {lists}"
+    );
+    // The `rm` on line 3: LL302's cost when the rule reports it, else listed as missed.
+    let missed = &report["dockerfile"]["missed"];
+    let listed = missed
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["line"].as_u64() == Some(3) && m["bytes"].as_u64() == Some(lists));
+    assert!(
+        costs.contains(&("LL302".to_string(), 3, lists)) || listed,
+        "{costs:?} {missed} vs {lists}"
+    );
+}

@@ -4,10 +4,20 @@
 # an opaque marker supersedes what lower layers put under its directory). Counts only regular
 # files' sizes, as `layerlint image` does.
 #
-# usage: layer-waste.sh ARCHIVE    prints: total N, final N, wasted N (one a line)
+# usage: layer-waste.sh ARCHIVE              prints: total N, final N, wasted N (one a line)
+#        layer-waste.sh ARCHIVE INDEX DIR    prints the bytes of regular files under DIR (relative,
+#                                            e.g. var/lib/apt/lists) in layer INDEX (0 = bottom)
 set -euo pipefail
 archive=$1
 layers=$(tar -xOf "$archive" manifest.json | python3 -c 'import json,sys; print("\n".join(json.load(sys.stdin)[0]["Layers"]))')
+if [ $# -eq 3 ]; then
+    layer=$(sed -n "$(($2 + 1))p" <<<"$layers")
+    tar -xOf "$archive" "$layer" | tar -tvf - | awk -v dir="$3/" '
+        { path = $6; sub(/^\.\//, "", path) }
+        substr($1, 1, 1) == "-" && index(path, dir) == 1 { sum += $3 }
+        END { printf "%d\n", sum }'
+    exit 0
+fi
 index=0
 while IFS= read -r layer; do
     # One line per entry: the layer's index, the type letter, the size, the path.
