@@ -302,3 +302,50 @@ fn a_layer_stored_once_and_linked_is_read_under_both_names() {
     assert_eq!(image.layers[1].tally.unchanged_bytes, 700);
     assert_eq!(image.totals.wasted_bytes, 700);
 }
+
+#[test]
+fn a_huge_sparse_file_stops_at_the_cap() {
+    // A GNU sparse entry: 512 stored bytes at offset 0 of a 4 GiB file, the rest a hole that the
+    // reader expands to zeros. 1.5 kB of archive.
+    let octal = |n: u64| {
+        let mut field = [0u8; 12];
+        field[..11].copy_from_slice(format!("{n:011o}").as_bytes());
+        field
+    };
+    let mut header = tar::Header::new_gnu();
+    header.set_path("huge").unwrap();
+    header.set_entry_type(tar::EntryType::GNUSparse);
+    header.set_size(512);
+    header.set_mode(0o644);
+    let gnu = header.as_gnu_mut().unwrap();
+    gnu.sparse[0].offset = octal(0);
+    gnu.sparse[0].numbytes = octal(512);
+    // The hole runs to the end: the map closes with an empty chunk there, as GNU tar writes it.
+    gnu.sparse[1].offset = octal(4 << 30);
+    gnu.sparse[1].numbytes = octal(0);
+    gnu.realsize = octal(4 << 30);
+    header.set_cksum();
+    let mut layer = header.as_bytes().to_vec();
+    layer.extend_from_slice(&[1u8; 512]);
+    layer.extend_from_slice(&[0u8; 1024]);
+    let limits = Limits {
+        max_layer_bytes: Some(8 << 20),
+    };
+    let err = read(docker_archive(&[layer]).path(), limits).unwrap_err();
+    assert!(matches!(err, ImageError::Limit { .. }), "{err}");
+}
+
+#[test]
+fn a_symbolic_link_out_of_the_root_is_only_text() {
+    let mut header = tar::Header::new_gnu();
+    header.set_entry_type(tar::EntryType::Symlink);
+    header.set_size(0);
+    header.set_mode(0o777);
+    let mut builder = tar::Builder::new(Vec::new());
+    builder
+        .append_link(&mut header, "etc/escape", "../../../../etc/shadow")
+        .unwrap();
+    let image = measure(&[builder.into_inner().unwrap()]).unwrap();
+    assert_eq!(image.layers[0].tally.added, 1);
+    assert_eq!(image.totals.total_bytes, 0);
+}
