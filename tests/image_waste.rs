@@ -42,6 +42,14 @@ fn build(dockerfile: &Path, archive: &Path) {
     );
 }
 
+/// A temporary directory holding a Dockerfile with this text.
+fn dockerfile_in_temp_dir(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let work = tempfile::tempdir().unwrap();
+    let dockerfile = work.path().join("Dockerfile");
+    std::fs::write(&dockerfile, text).unwrap();
+    (work, dockerfile)
+}
+
 /// Runs a command that must succeed; its standard output.
 fn succeed(command: &mut Command) -> Vec<u8> {
     let out = command.output().expect("the command starts");
@@ -67,6 +75,16 @@ fn independent(archive: &Path) -> (u64, u64, u64) {
             .unwrap_or_else(|| panic!("no {key} in {text}"))
     };
     (value("total"), value("final"), value("wasted"))
+}
+
+/// Asserts that layerlint's totals equal the script's; the wasted bytes.
+fn totals_agree(report: &serde_json::Value, archive: &Path) -> u64 {
+    let (total, fin, wasted) = independent(archive);
+    let totals = &report["totals"];
+    assert_eq!(totals["total_bytes"].as_u64(), Some(total));
+    assert_eq!(totals["final_bytes"].as_u64(), Some(fin));
+    assert_eq!(totals["wasted_bytes"].as_u64(), Some(wasted));
+    wasted
 }
 
 fn layerlint_json(archive: &Path, dockerfile: &Path) -> serde_json::Value {
@@ -106,11 +124,7 @@ fn the_seed_wastes_about_3_mb_on_its_chmod_and_rm_lines_and_none_after_fix() {
     build(&dockerfile, &before);
 
     let report = layerlint_json(&before, &dockerfile);
-    let (total, fin, wasted) = independent(&before);
-    let totals = &report["totals"];
-    assert_eq!(totals["total_bytes"].as_u64(), Some(total));
-    assert_eq!(totals["final_bytes"].as_u64(), Some(fin));
-    assert_eq!(totals["wasted_bytes"].as_u64(), Some(wasted));
+    let wasted = totals_agree(&report, &before);
     // Three 1 MiB copies: /data/one re-added by the first chmod and deleted by rm, /data/two
     // re-added by the second chmod.
     assert_eq!(wasted, 3 << 20);
@@ -152,25 +166,18 @@ fn waste_the_rules_miss_is_listed_and_overwrites_are_measured() {
     if skipped() {
         return;
     }
-    let work = tempfile::tempdir().unwrap();
-    let dockerfile = work.path().join("Dockerfile");
     // Line 3 overwrites line 2's file with other bytes (no rule reports overwrites); line 4
     // deletes through a variable the model cannot follow.
-    std::fs::write(
-        &dockerfile,
+    let (work, dockerfile) = dockerfile_in_temp_dir(
         "FROM busybox\n\
          RUN head -c 300000 /dev/urandom > /big\n\
          RUN head -c 1000 /dev/urandom > /big\n\
          RUN F=/big; rm \"$F\"\n",
-    )
-    .unwrap();
+    );
     let archive = work.path().join("image.tar");
     build(&dockerfile, &archive);
     let report = layerlint_json(&archive, &dockerfile);
-    let (total, fin, wasted) = independent(&archive);
-    assert_eq!(report["totals"]["total_bytes"].as_u64(), Some(total));
-    assert_eq!(report["totals"]["final_bytes"].as_u64(), Some(fin));
-    assert_eq!(report["totals"]["wasted_bytes"].as_u64(), Some(wasted));
+    let wasted = totals_agree(&report, &archive);
     assert_eq!(wasted, 301_000);
     let missed: Vec<(u64, u64)> = report["dockerfile"]["missed"]
         .as_array()
@@ -241,15 +248,11 @@ fn apt_lists_left_by_update_are_the_bytes_of_dl3009_and_ll302() {
     if skipped() {
         return;
     }
-    let work = tempfile::tempdir().unwrap();
-    let dockerfile = work.path().join("Dockerfile");
-    std::fs::write(
-        &dockerfile,
+    let (work, dockerfile) = dockerfile_in_temp_dir(
         "FROM debian:bookworm\n\
          RUN apt-get update && apt-get install -y --no-install-recommends hello\n\
          RUN rm -rf /var/lib/apt/lists/*\n",
-    )
-    .unwrap();
+    );
     let archive = work.path().join("image.tar");
     let out = Command::new("bash")
         .arg(format!("{TOOLS}/build-and-inspect-debian.sh"))
@@ -265,10 +268,7 @@ fn apt_lists_left_by_update_are_the_bytes_of_dl3009_and_ll302() {
     }
     assert!(out.status.success(), "the Debian build failed:\n{stderr}");
     let report = layerlint_json(&archive, &dockerfile);
-    let (total, fin, wasted) = independent(&archive);
-    assert_eq!(report["totals"]["total_bytes"].as_u64(), Some(total));
-    assert_eq!(report["totals"]["final_bytes"].as_u64(), Some(fin));
-    assert_eq!(report["totals"]["wasted_bytes"].as_u64(), Some(wasted));
+    totals_agree(&report, &archive);
     let layers = report["layers"].as_array().unwrap().len();
     let update_layer = (layers - 2).to_string();
     let lists = succeed(

@@ -124,23 +124,12 @@ impl Archive {
     }
 }
 
-/// `target` read from directory `base` inside the archive, `..` applied (never above the root).
+/// `target` read from directory `base` inside the archive, `..` applied (never above the root):
+/// the model's lexical path resolution, on the archive's relative names.
 fn resolve(base: &str, target: &str) -> String {
-    let mut parts: Vec<&str> = if target.starts_with('/') {
-        Vec::new()
-    } else {
-        base.split('/').filter(|p| !p.is_empty()).collect()
-    };
-    for part in target.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    parts.join("/")
+    crate::model::paths::resolve(&format!("/{base}"), target)
+        .trim_start_matches('/')
+        .to_string()
 }
 
 /// A member name as a path that stays inside the layout directory: relative, no `..`.
