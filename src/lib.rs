@@ -7,6 +7,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod files;
 pub mod fix;
+pub mod image;
 pub mod model;
 pub mod project;
 pub mod report;

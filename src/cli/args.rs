@@ -77,6 +77,10 @@ pub enum Command {
     /// their cache keys read, the findings on each; with --changed, --since or --build-arg, which
     /// steps a change rebuilds
     Layers(LayersArgs),
+    /// Measure a built image archive (docker save, buildah push docker-archive:, OCI layout):
+    /// per-layer sizes, wasted bytes, efficiency; with --dockerfile, the bytes behind each
+    /// finding; CI limits exit 1 when exceeded
+    Image(ImageArgs),
     /// List every rule: code, name, category, default severity, fix
     Rules,
     /// Print one rule's documentation (by code, name or alias)
@@ -222,6 +226,46 @@ pub struct LayersArgs {
     /// Whose cache rules the simulation follows
     #[arg(long, value_enum, default_value_t = BuilderKind::Buildkit)]
     pub builder: BuilderKind,
+}
+
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// The image archive: a docker-archive tar, an OCI layout directory, or an OCI layout tar
+    pub image: PathBuf,
+
+    /// The Dockerfile the image was built from: layers are matched to its lines, and check's
+    /// findings are given the bytes the image shows
+    #[arg(long, value_name = "FILE")]
+    pub dockerfile: Option<PathBuf>,
+
+    /// The stage the image was built for (default: the Dockerfile's last stage)
+    #[arg(long, value_name = "STAGE", requires = "dockerfile")]
+    pub target: Option<String>,
+
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = LayersFormat::Human)]
+    pub format: LayersFormat,
+
+    /// Exit 1 when more bytes than this are wasted (20MB, 1GiB, 300000)
+    #[arg(long, value_name = "N")]
+    pub max_wasted_bytes: Option<String>,
+
+    /// Exit 1 when more than this percentage (0-100) of the file bytes is wasted
+    #[arg(long, value_name = "P")]
+    pub max_wasted_percent: Option<f64>,
+
+    /// Exit 1 when the efficiency (0-1, final bytes / all file bytes) is lower
+    #[arg(long, value_name = "E")]
+    pub min_efficiency: Option<f64>,
+
+    /// Read limits from this dive CI file (default: ./.dive-ci when present); flags win
+    #[arg(long, value_name = "FILE")]
+    pub ci_config: Option<PathBuf>,
+
+    /// Decompressed bytes one layer may expand to before reading stops with an error
+    /// [default: 100 x the layer's stored size, at least 1 GiB]
+    #[arg(long, value_name = "N")]
+    pub max_layer_bytes: Option<String>,
 }
 
 /// `layerlint layers --format`.

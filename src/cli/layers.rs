@@ -89,7 +89,7 @@ fn layers(args: &LayersArgs, color: ColorPolicy) -> Result<(), String> {
 }
 
 /// How `check` would lint the file: its configuration, found the same way, and the context.
-fn options(
+pub(super) fn options(
     input: &Input,
     build_context: layerlint::project::BuildContext,
 ) -> Result<LintOptions, String> {

@@ -8,6 +8,7 @@ mod diff;
 mod docs;
 mod dump;
 mod fix;
+mod image;
 mod layers;
 mod output;
 mod rules;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check(args) => check::run(&args, color),
         Command::Dump(args) => dump::run(&args, color),
         Command::Layers(args) => layers::run(&args, color),
+        Command::Image(args) => image::run(&args),
         Command::Rules => rules::list(),
         Command::Rule(args) => rules::show(&args.rule),
         Command::Completions(args) => docs::completions(args.shell),

@@ -29,6 +29,9 @@
 # /etc/resolv.conf, /run/.containerenv) are left out. What varies between two builds of the same
 # file (logs, caches, machine ids) is printed too: the test decides what it may ignore.
 #
+# With LAYERLINT_SAVE_ARCHIVE=FILE in the environment, the image is also written to FILE as a
+# docker-archive, for `layerlint image`.
+#
 # Storage: overlay, in a private throwaway store (so that parallel builds share no cache and all
 # they make goes at the end), with the shared store holding the base added read-only. The kernel
 # here has native overlay diffs; on vfs a Debian build would copy the whole 120 MB tree for every
@@ -192,6 +195,10 @@ main() {
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/layerlint-inspect-debian.XXXXXX")
     trap cleanup EXIT
     build "$dockerfile" "$context"
+    # tests/image_waste.rs measures the built image itself: it asks for the archive here.
+    if [ -n "${LAYERLINT_SAVE_ARCHIVE:-}" ]; then
+        private_buildah push --quiet "$IMAGE" "docker-archive:$LAYERLINT_SAVE_ARCHIVE" >/dev/null
+    fi
     print_layers
     print_config
     print_files

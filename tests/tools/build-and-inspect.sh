@@ -32,6 +32,9 @@
 # (/etc/hostname, /etc/hosts, /etc/resolv.conf, /run/.containerenv): what a RUN writes to them
 # never reaches a layer, and they are empty placeholders in every image.
 #
+# With LAYERLINT_SAVE_ARCHIVE=FILE in the environment, the image is also written to FILE as a
+# docker-archive (as `docker save` writes it), for `layerlint image`.
+#
 # Each run builds in a private, throwaway container store seeded with the base image, so the
 # layers, intermediate images and containers of the build can all be removed at the end without
 # touching anything else in the shared store, and parallel runs cannot see each other's cache.
@@ -263,6 +266,10 @@ main() {
     trap cleanup EXIT
     seed_private_store
     build "$dockerfile" "$context"
+    # tests/image_waste.rs measures the built image itself: it asks for the archive here.
+    if [ -n "${LAYERLINT_SAVE_ARCHIVE:-}" ]; then
+        private_buildah push --quiet "$IMAGE" "docker-archive:$LAYERLINT_SAVE_ARCHIVE" >/dev/null
+    fi
     print_layers
     print_config
     print_files
