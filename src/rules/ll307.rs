@@ -114,7 +114,12 @@ fn mountable(cache: Cache, loss: Loss) -> bool {
         Cache::AptLists | Cache::Go | Cache::Cargo => loss == Loss::Deleted,
         // rpm managers keep no packages by default (keepcache=0), and gem's and composer's
         // cache directories depend on settings the model does not follow.
-        Cache::Yum | Cache::Dnf | Cache::Zypper | Cache::Gem | Cache::Composer => false,
+        Cache::Yum
+        | Cache::Dnf
+        | Cache::Microdnf
+        | Cache::Zypper
+        | Cache::Gem
+        | Cache::Composer => false,
     }
 }
 
@@ -139,7 +144,12 @@ fn mounts(cache: Cache, home: &str) -> Vec<String> {
             cache_mount("/go/pkg/mod"),
         ],
         Cache::Cargo => vec![cache_mount("/usr/local/cargo/registry")],
-        Cache::Yum | Cache::Dnf | Cache::Zypper | Cache::Gem | Cache::Composer => Vec::new(),
+        Cache::Yum
+        | Cache::Dnf
+        | Cache::Microdnf
+        | Cache::Zypper
+        | Cache::Gem
+        | Cache::Composer => Vec::new(),
     }
 }
 
@@ -155,6 +165,7 @@ fn name(cache: Cache) -> &'static str {
         Cache::Cargo => "Cargo's registry",
         Cache::Yum => "yum's cache",
         Cache::Dnf => "dnf's cache",
+        Cache::Microdnf => "microdnf's cache",
         Cache::Zypper => "zypper's cache",
         Cache::Gem => "gem's cache",
         Cache::Composer => "composer's cache",
