@@ -96,11 +96,16 @@ struct Builder<'a> {
     trigger_scripts: Vec<script::RunScript<'a>>,
     /// Stage names to indices, so a `FROM` finds its base without a walk over every stage.
     stage_names: HashMap<String, usize>,
+    /// How many instructions follow each `FROM` before the next (the first entry: those before
+    /// any `FROM`), so that a stage's steps are allocated once; and how many `FROM`s were read.
+    stage_sizes: Vec<usize>,
+    froms: usize,
 }
 
 impl<'a> Builder<'a> {
     fn new(dockerfile: &'a Dockerfile) -> Self {
-        let mut history = History::new(EXPANSION_BUDGET);
+        let declared = declarations(dockerfile.lintable());
+        let mut history = History::with_capacity(EXPANSION_BUDGET, declared);
         let globals = history.open(None);
         Builder {
             dockerfile,
@@ -114,7 +119,14 @@ impl<'a> Builder<'a> {
             scripts: script::run_scripts(dockerfile),
             trigger_scripts: Vec::new(),
             stage_names: HashMap::new(),
+            stage_sizes: stage_sizes(dockerfile),
+            froms: 0,
         }
+    }
+
+    /// Room for the steps of the stage that the `FROM`s read so far open.
+    fn steps_with_room<T>(&self) -> Vec<T> {
+        Vec::with_capacity(self.stage_sizes.get(self.froms).copied().unwrap_or(0))
     }
 
     fn run(mut self) -> Model<'a> {
@@ -122,6 +134,7 @@ impl<'a> Builder<'a> {
             match (instruction.keyword, self.state.is_some()) {
                 (Keyword::From, _) => {
                     self.seen_from = true;
+                    self.froms += 1;
                     self.start_stage(instruction);
                 }
                 (Keyword::Arg, false) => declare_args(
@@ -200,11 +213,11 @@ impl<'a> Builder<'a> {
             from: None,
             name: None,
             base: Base::Image(None),
-            steps: Vec::new(),
+            steps: self.steps_with_room(),
             ships: false,
             triggers: Vec::new(),
         });
-        self.points.push((Vec::new(), Vec::new()));
+        self.points.push((self.steps_with_room(), Vec::new()));
         self.state = Some(StageState {
             workdir: None,
             vars: self.history.open(Some(self.globals)),
@@ -261,11 +274,11 @@ impl<'a> Builder<'a> {
             from: Some(from),
             name,
             base,
-            steps: Vec::new(),
+            steps: self.steps_with_room(),
             ships: false,
             triggers: Vec::new(),
         });
-        self.points.push((Vec::new(), Vec::new()));
+        self.points.push((self.steps_with_room(), Vec::new()));
         self.state = Some(state);
     }
 
@@ -402,6 +415,33 @@ fn home_of(scope: &dyn Lookup, user: Option<&str>) -> Option<String> {
 
 /// An `ARG`: each name in turn, a default expanded with the names before it. In a stage, a name
 /// without a default takes the global value, if there is one.
+/// The instruction count of each stretch between `FROM`s: before the first, then after each.
+fn stage_sizes(dockerfile: &Dockerfile) -> Vec<usize> {
+    let mut sizes = vec![0];
+    for instruction in dockerfile.lintable() {
+        match (instruction.keyword, sizes.last_mut()) {
+            (Keyword::From, _) => sizes.push(0),
+            (_, Some(size)) => *size += 1,
+            (_, None) => {}
+        }
+    }
+    sizes
+}
+
+/// How many declarations the `ARG`s and `ENV`s among `instructions` make: room to reserve in a
+/// [`History`] before reading them.
+pub(crate) fn declarations<'i>(instructions: impl Iterator<Item = &'i Instruction>) -> usize {
+    instructions
+        .map(
+            |instruction| match (&instruction.keyword, &instruction.args) {
+                (Keyword::Arg, Args::Words(words)) => words.len(),
+                (Keyword::Env, Args::KeyValues(pairs)) => pairs.len(),
+                _ => 0,
+            },
+        )
+        .sum()
+}
+
 pub(crate) fn declare_args(
     history: &mut History,
     point: &mut Point,
