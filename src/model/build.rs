@@ -754,6 +754,23 @@ mod tests {
     }
 
     #[test]
+    fn each_stage_gets_room_for_exactly_its_steps() {
+        // Global ARGs, a fragment, stages of different lengths, one built FROM another.
+        let df = parse(
+            "ARG A=1\nRUN early\nARG B\nFROM alpine AS one\nENV X=1\nRUN a\nRUN b\nFROM one\nFROM debian\nARG C\nRUN c\n",
+        );
+        let model = Model::build(&df);
+        let sizes: Vec<(usize, usize)> = model
+            .stages
+            .iter()
+            .map(|s| (s.steps.len(), s.steps.capacity()))
+            .collect();
+        // The fragment's room counts the instructions before the first FROM, global ARG
+        // included: at most one step too many.
+        assert_eq!(sizes, [(2, 3), (3, 3), (0, 0), (2, 2)]);
+    }
+
+    #[test]
     fn workdir_tracking() {
         let df = parse(
             "FROM alpine\nRUN a\nWORKDIR /app\nWORKDIR src\nENV D=/opt\nWORKDIR $D/x\nRUN b\nFROM php:8\nRUN c\n",

@@ -727,6 +727,33 @@ mod tests {
     }
 
     #[test]
+    fn the_last_script_sees_what_came_before_it_and_trailing_declarations_change_nothing() {
+        // The walk ends at the last script, here a trigger after the last RUN; what follows it
+        // must not change what any script reads.
+        let head = "FROM a\nARG P=1\nRUN x $P\nENV V=2\nONBUILD RUN y $V $P\n";
+        let values = |source: &str| {
+            let df = parse(source);
+            let scripts = script::run_scripts(&df);
+            let all = Runs::new(&df, &scripts);
+            all.runs
+                .iter()
+                .map(|run| {
+                    let cmd = run.commands().remove(0);
+                    let words = cmd.args.iter();
+                    words.map(|w| run.values(cmd.source, w).join(" ")).collect()
+                })
+                .collect::<Vec<Vec<String>>>()
+        };
+        let expected = [
+            vec!["1".to_string()],
+            vec!["2".to_string(), "1".to_string()],
+        ];
+        assert_eq!(values(head), expected);
+        let trailing = format!("{head}ENV V=9 W=3\nARG P=8\nARG Q\nLABEL x=y\n");
+        assert_eq!(values(&trailing), expected);
+    }
+
+    #[test]
     fn wrappers_are_looked_through() {
         let (df, _) = runs("RUN sudo -u app env A=1 apt-get install x\n");
         let scripts = script::run_scripts(&df);
