@@ -67,20 +67,23 @@ fn fix_with(
         return FixOutcome::refused(source, original, FixRefusal::Unparsable);
     }
     let mut text = source.to_string();
-    let mut findings = original.clone();
+    // The findings of the text once a round changed it; until then the original's, which a
+    // refusal hands back (kept once rather than copied: a large file has thousands).
+    let mut changed: Option<Vec<Diagnostic>> = None;
     let mut fixed = BTreeMap::new();
     let mut rounds = 0;
     loop {
+        let findings = changed.as_deref().unwrap_or(&original);
         let Round {
             text: next,
             applied,
-        } = apply_round(&text, &findings, level);
+        } = apply_round(&text, findings, level);
         // A fix whose edits rewrite text to itself changes nothing: that is settled, too.
         if applied.is_empty() || next == text {
             return FixOutcome {
                 text,
                 fixed,
-                remaining: findings,
+                remaining: changed.unwrap_or(original),
                 refusal: None,
             };
         }
@@ -101,7 +104,7 @@ fn fix_with(
             *fixed.entry(code).or_insert(0) += 1;
         }
         text = next;
-        findings = next_findings;
+        changed = Some(next_findings);
         rounds += 1;
     }
 }

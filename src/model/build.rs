@@ -105,11 +105,16 @@ struct Builder<'a> {
     trigger_scripts: Vec<script::RunScript<'a>>,
     /// Stage names to indices, so a `FROM` finds its base without a walk over every stage.
     stage_names: HashMap<String, usize>,
+    /// How many instructions follow each `FROM` before the next (the first entry: those before
+    /// any `FROM`), so that a stage's steps are allocated once; and how many `FROM`s were read.
+    stage_sizes: Vec<usize>,
+    froms: usize,
 }
 
 impl<'a> Builder<'a> {
     fn new(dockerfile: &'a Dockerfile, args: BuildArgs) -> Self {
-        let mut history = History::new(EXPANSION_BUDGET).with_given(args);
+        let declared = declarations(dockerfile.lintable());
+        let mut history = History::with_capacity(EXPANSION_BUDGET, declared).with_given(args);
         let globals = history.open(None);
         Builder {
             dockerfile,
@@ -123,7 +128,14 @@ impl<'a> Builder<'a> {
             scripts: script::run_scripts(dockerfile),
             trigger_scripts: Vec::new(),
             stage_names: HashMap::new(),
+            stage_sizes: stage_sizes(dockerfile),
+            froms: 0,
         }
+    }
+
+    /// Room for the steps of the stage that the `FROM`s read so far open.
+    fn steps_with_room<T>(&self) -> Vec<T> {
+        Vec::with_capacity(self.stage_sizes.get(self.froms).copied().unwrap_or(0))
     }
 
     fn run(mut self) -> Model<'a> {
@@ -131,6 +143,7 @@ impl<'a> Builder<'a> {
             match (instruction.keyword, self.state.is_some()) {
                 (Keyword::From, _) => {
                     self.seen_from = true;
+                    self.froms += 1;
                     self.start_stage(instruction);
                 }
                 (Keyword::Arg, false) => declare_args(
@@ -211,11 +224,11 @@ impl<'a> Builder<'a> {
             from: None,
             name: None,
             base: Base::Image(None),
-            steps: Vec::new(),
+            steps: self.steps_with_room(),
             ships: false,
             triggers: Vec::new(),
         });
-        self.points.push((Vec::new(), Vec::new()));
+        self.points.push((self.steps_with_room(), Vec::new()));
         self.state = Some(StageState {
             workdir: None,
             vars: self.history.open(Some(self.globals)),
@@ -272,11 +285,11 @@ impl<'a> Builder<'a> {
             from: Some(from),
             name,
             base,
-            steps: Vec::new(),
+            steps: self.steps_with_room(),
             ships: false,
             triggers: Vec::new(),
         });
-        self.points.push((Vec::new(), Vec::new()));
+        self.points.push((self.steps_with_room(), Vec::new()));
         self.state = Some(state);
     }
 
@@ -413,6 +426,33 @@ fn home_of(scope: &dyn Lookup, user: Option<&str>) -> Option<String> {
 
 /// An `ARG`: each name in turn, a default expanded with the names before it. In a stage, a name
 /// without a default takes the global value, if there is one.
+/// The instruction count of each stretch between `FROM`s: before the first, then after each.
+fn stage_sizes(dockerfile: &Dockerfile) -> Vec<usize> {
+    let mut sizes = vec![0];
+    for instruction in dockerfile.lintable() {
+        match (instruction.keyword, sizes.last_mut()) {
+            (Keyword::From, _) => sizes.push(0),
+            (_, Some(size)) => *size += 1,
+            (_, None) => {}
+        }
+    }
+    sizes
+}
+
+/// How many declarations the `ARG`s and `ENV`s among `instructions` make: room to reserve in a
+/// [`History`] before reading them.
+pub(crate) fn declarations<'i>(instructions: impl Iterator<Item = &'i Instruction>) -> usize {
+    instructions
+        .map(
+            |instruction| match (&instruction.keyword, &instruction.args) {
+                (Keyword::Arg, Args::Words(words)) => words.len(),
+                (Keyword::Env, Args::KeyValues(pairs)) => pairs.len(),
+                _ => 0,
+            },
+        )
+        .sum()
+}
+
 pub(crate) fn declare_args(
     history: &mut History,
     point: &mut Point,
@@ -735,6 +775,23 @@ mod tests {
         let ships: Vec<bool> = model.stages.iter().map(|s| s.ships).collect();
         assert_eq!(ships, [true, false, true]);
         assert_eq!(model.stage_named("BUILD").map(|s| s.index), Some(1));
+    }
+
+    #[test]
+    fn each_stage_gets_room_for_exactly_its_steps() {
+        // Global ARGs, a fragment, stages of different lengths, one built FROM another.
+        let df = parse(
+            "ARG A=1\nRUN early\nARG B\nFROM alpine AS one\nENV X=1\nRUN a\nRUN b\nFROM one\nFROM debian\nARG C\nRUN c\n",
+        );
+        let model = Model::build(&df);
+        let sizes: Vec<(usize, usize)> = model
+            .stages
+            .iter()
+            .map(|s| (s.steps.len(), s.steps.capacity()))
+            .collect();
+        // The fragment's room counts the instructions before the first FROM, global ARG
+        // included: at most one step too many.
+        assert_eq!(sizes, [(2, 3), (3, 3), (0, 0), (2, 2)]);
     }
 
     #[test]

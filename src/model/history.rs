@@ -54,10 +54,18 @@ pub type BuildArgs = std::collections::BTreeMap<String, String>;
 
 impl History {
     /// An empty history whose stored values may add up to `budget` bytes beyond their text.
+    #[cfg(test)]
     pub(crate) fn new(budget: usize) -> History {
+        History::with_capacity(budget, 0)
+    }
+
+    /// Like [`History::new`], with room for `declarations` entries made up front: in a file of a
+    /// million `ENV`s, growing the list by doubling would hold the old and the new list at once
+    /// and leave up to half of the last one unused.
+    pub(crate) fn with_capacity(budget: usize, declarations: usize) -> History {
         History {
-            entries: Vec::new(),
-            by_name: HashMap::new(),
+            entries: Vec::with_capacity(declarations),
+            by_name: HashMap::with_capacity(declarations),
             scopes: Vec::new(),
             stored: 0,
             budget,

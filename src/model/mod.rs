@@ -4,7 +4,7 @@
 
 mod apt_archives;
 mod build;
-pub(crate) use build::{EXPANSION_BUDGET, declare_args, declare_env};
+pub(crate) use build::{EXPANSION_BUDGET, declarations, declare_args, declare_env};
 mod cache_state;
 pub mod effects;
 mod history;

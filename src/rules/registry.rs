@@ -4,7 +4,7 @@
 use super::Rule;
 use crate::diagnostic::{Applicability, Severity};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{LazyLock, OnceLock};
 
 /// A rule's documentation and defaults, as written in `rules/<CODE>.yaml`. The test vectors
@@ -265,6 +265,22 @@ pub fn all() -> impl Iterator<Item = (&'static RuleDoc, &'static dyn Rule)> {
 
 /// A rule by code or name (either case), or by one of its aliases.
 pub fn find(code_or_name: &str) -> Option<&'static RuleDoc> {
+    // Findings name their rule by its exact code, and the report looks each one up: a table of
+    // the codes answers those without comparing against every rule.
+    static BY_CODE: LazyLock<HashMap<&'static str, &'static RuleDoc>> = LazyLock::new(|| {
+        REGISTRY
+            .iter()
+            .filter_map(|(doc, _)| Some((doc.code.as_str(), search(&doc.code)?)))
+            .collect()
+    });
+    match BY_CODE.get(code_or_name) {
+        Some(doc) => Some(doc),
+        None => search(code_or_name),
+    }
+}
+
+/// [`find`] by comparing with every rule.
+fn search(code_or_name: &str) -> Option<&'static RuleDoc> {
     REGISTRY.iter().map(|(doc, _)| doc).find(|doc| {
         doc.code.eq_ignore_ascii_case(code_or_name)
             || doc.name.eq_ignore_ascii_case(code_or_name)

@@ -5,7 +5,9 @@
 //!
 //! Built once per file (see [`Context::runs`](super::Context::runs)).
 
-use crate::model::{EXPANSION_BUDGET, History, Point, Vars, declare_args, declare_env};
+use crate::model::{
+    EXPANSION_BUDGET, History, Point, Vars, declarations, declare_args, declare_env,
+};
 use crate::span::Span;
 use crate::syntax::script::{self, Dialect, RunScript};
 use crate::syntax::shell::{self, Word};
@@ -66,10 +68,24 @@ impl<'a> Runs<'a> {
                 .collect(),
         );
         let escape = dockerfile.escape;
+        // Declarations after the last script are read by no script: the walk ends there, so a
+        // file that ends in thousands of ENVs (or has no RUN at all) does not store them again
+        // beside the model's history. No ARG name first declared past it was declared before
+        // any script either.
+        let last_script = model_scripts.last().map(|s| s.instruction);
+        let walked = dockerfile
+            .lintable()
+            .enumerate()
+            .filter(|(_, i)| {
+                last_script.is_some_and(|last| std::ptr::eq(*i, last)) || is_trigger_run(i)
+            })
+            .last()
+            .map_or(0, |(at, _)| at + 1);
         let mut runs = Vec::new();
         // Declarations are stored once and each script keeps a point in them (see the model's
         // history): a copy of the scope per script would be quadratic in a file of many ENVs.
-        let mut history = History::new(EXPANSION_BUDGET);
+        let declared = declarations(dockerfile.lintable().take(walked));
+        let mut history = History::with_capacity(EXPANSION_BUDGET, declared);
         let mut globals = history.open(None);
         let mut scope = globals;
         let mut points: Vec<Point> = Vec::new();
@@ -83,7 +99,7 @@ impl<'a> Runs<'a> {
         let mut args_first: HashMap<String, usize> = HashMap::new();
         let mut args_before = 0;
         let mut next_script = 0;
-        for instruction in dockerfile.lintable() {
+        for instruction in dockerfile.lintable().take(walked) {
             match instruction.keyword {
                 Keyword::From => {
                     if stage > 0 {
@@ -163,7 +179,7 @@ impl<'a> Runs<'a> {
                 next_script += 1;
             }
             if let Args::Onbuild(inner) = &instruction.args {
-                if inner.keyword == Keyword::Run && !inner.malformed {
+                if is_trigger_run(instruction) {
                     for found in script::posix_scripts_of(dockerfile, inner) {
                         runs.push(snapshot(found, inner, true));
                     }
@@ -196,6 +212,11 @@ impl<'a> Runs<'a> {
             .get(&std::ptr::from_ref(instruction))
             .map_or(&[], |range| &self.runs[range.clone()])
     }
+}
+
+/// Whether `instruction` is an `ONBUILD RUN` whose trigger holds scripts to read.
+fn is_trigger_run(instruction: &Instruction) -> bool {
+    matches!(&instruction.args, Args::Onbuild(inner) if inner.keyword == Keyword::Run && !inner.malformed)
 }
 
 impl Run<'_> {
@@ -703,6 +724,33 @@ mod tests {
         assert_eq!(values(&all.runs[0]), ["1.0", ""]);
         // `V` is an ENV of another stage: empty here. `W` was declared as an ARG earlier: unknown.
         assert_eq!(values(&all.runs[1]), ["", ""]);
+    }
+
+    #[test]
+    fn the_last_script_sees_what_came_before_it_and_trailing_declarations_change_nothing() {
+        // The walk ends at the last script, here a trigger after the last RUN; what follows it
+        // must not change what any script reads.
+        let head = "FROM a\nARG P=1\nRUN x $P\nENV V=2\nONBUILD RUN y $V $P\n";
+        let values = |source: &str| {
+            let df = parse(source);
+            let scripts = script::run_scripts(&df);
+            let all = Runs::new(&df, &scripts);
+            all.runs
+                .iter()
+                .map(|run| {
+                    let cmd = run.commands().remove(0);
+                    let words = cmd.args.iter();
+                    words.map(|w| run.values(cmd.source, w).join(" ")).collect()
+                })
+                .collect::<Vec<Vec<String>>>()
+        };
+        let expected = [
+            vec!["1".to_string()],
+            vec!["2".to_string(), "1".to_string()],
+        ];
+        assert_eq!(values(head), expected);
+        let trailing = format!("{head}ENV V=9 W=3\nARG P=8\nARG Q\nLABEL x=y\n");
+        assert_eq!(values(&trailing), expected);
     }
 
     #[test]
