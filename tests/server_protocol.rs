@@ -600,3 +600,38 @@ fn it_asks_to_watch_side_files_and_relints_when_a_dockerignore_is_saved() {
         "{relinted:#}"
     );
 }
+
+#[test]
+fn a_compose_file_gives_the_build_context_and_saving_it_relints() {
+    let dir = workspace();
+    let api = dir.path().join("docker/api");
+    std::fs::create_dir_all(&api).unwrap();
+    let path = api.join("Dockerfile");
+    // The context is the workspace root, whose .dockerignore leaves app.conf out; the
+    // Dockerfile's own directory has no .dockerignore.
+    std::fs::write(dir.path().join(".dockerignore"), "app.conf\n").unwrap();
+    std::fs::write(dir.path().join("app.conf"), "x\n").unwrap();
+    let text = "FROM alpine:3.20\nCOPY app.conf /etc/app.conf\n";
+    std::fs::write(&path, text).unwrap();
+    let mut client = Client::start(BIN, dir.path(), &[]);
+    client.initialize(&[], json!({ "debounceMs": 0 }));
+    let uri = uri_of(&path);
+    client.open(&uri, "dockerfile", text);
+    assert!(!codes(&client.diagnostics(&uri)).contains(&"CopyIgnoredFile".to_string()));
+
+    let compose = dir.path().join("compose.yaml");
+    std::fs::write(
+        &compose,
+        "services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/api/Dockerfile\n",
+    )
+    .unwrap();
+    client.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": uri_of(&compose) } }),
+    );
+    let relinted = client.diagnostics(&uri);
+    assert!(
+        codes(&relinted).contains(&"CopyIgnoredFile".to_string()),
+        "{relinted:#}"
+    );
+}

@@ -17,6 +17,11 @@ use crate::model::BuildArgs;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Whether a file name is one this module reads builds from (a compose or bake file).
+pub fn is_build_file(name: &str) -> bool {
+    compose::NAMES.contains(&name) || bake::NAMES.contains(&name)
+}
+
 /// One build of a Dockerfile.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Build {

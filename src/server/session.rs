@@ -270,6 +270,12 @@ impl<W: Write> Session<W> {
             "**/.hadolint.yml",
             "**/.dockerignore",
             "**/*.dockerignore",
+            "**/compose.yaml",
+            "**/compose.yml",
+            "**/docker-compose.yaml",
+            "**/docker-compose.yml",
+            "**/docker-bake.hcl",
+            "**/docker-bake.json",
         ]
         .iter()
         .map(|glob| serde_json::json!({ "globPattern": glob }))
@@ -511,12 +517,14 @@ impl<W: Write> Session<W> {
     }
 }
 
-/// A configuration or ignore file: saving one changes the findings of open documents.
+/// A configuration, ignore, compose or bake file: saving one changes the findings of open
+/// documents.
 fn is_side_file(name: &str) -> bool {
     matches!(
         name,
         ".layerlint.yaml" | ".layerlint.yml" | ".hadolint.yaml" | ".hadolint.yml" | ".dockerignore"
     ) || name.ends_with(".dockerignore")
+        || crate::project::builds::is_build_file(name)
 }
 
 fn params<P: serde::de::DeserializeOwned>(value: Value) -> Result<P, (ErrorCode, String)> {

@@ -1,15 +1,17 @@
 //! The lint options for one open document, found as `layerlint check` finds them for a file on
 //! disk: the nearest `.layerlint.yaml` / `.hadolint.yaml` (else hadolint's personal
-//! configuration), hadolint's `HADOLINT_*` variables on top, and the file's directory as its
-//! build context.
+//! configuration), hadolint's `HADOLINT_*` variables on top, and as its build context the first
+//! build a compose or bake file around it declares (its context and build arguments), else the
+//! file's directory.
 //!
 //! Nothing is cached: the files are looked up on every lint (well under a millisecond), so an
-//! edited configuration or `.dockerignore` is read the next time the document is linted, and a
+//! edited configuration, compose file or `.dockerignore` is read the next time the document is linted, and a
 //! watched-file notification needs only to re-lint.
 
 use crate::LintOptions;
 use crate::config::{self, Config};
 use crate::project::BuildContext;
+use crate::project::builds::Builds;
 use std::path::Path;
 
 /// The options for a document at `path` (`None`: not a file, so the defaults and no context).
@@ -34,10 +36,19 @@ pub fn options_for(path: Option<&Path>) -> Result<LintOptions, String> {
     // The notes this returns (a variable with a value layerlint cannot use) are for a terminal;
     // the variable is left out either way.
     let _notes = config::environment::apply(&mut config, |name| std::env::var(name).ok());
-    Ok(LintOptions {
-        build_context: BuildContext::for_dockerfile(dir, path),
-        config,
-        // Compose and bake builds are not read by the server yet: the file's own ARG defaults.
-        ..LintOptions::default()
+    // As `check --fix` does for a file several builds use: the first build, since an editor shows
+    // one set of findings per file.
+    let builds = Builds::around(&[path]);
+    Ok(match builds.of(path).first() {
+        Some(build) => LintOptions {
+            build_context: BuildContext::for_dockerfile(&build.context, path),
+            config,
+            build_args: build.args.clone(),
+        },
+        None => LintOptions {
+            build_context: BuildContext::for_dockerfile(dir, path),
+            config,
+            ..LintOptions::default()
+        },
     })
 }
