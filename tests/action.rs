@@ -178,7 +178,11 @@ fn readme_inputs(workflow: &Value) -> BTreeMap<String, String> {
     let step = jobs
         .values()
         .flat_map(|job| job["steps"].as_sequence().cloned().unwrap_or_default())
-        .find(|s| s["uses"].as_str().is_some_and(|u| u.contains("/layerlint@")))
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.contains("/layerlint@"))
+        })
         .expect("a step uses the layerlint action");
     let with = step["with"].as_mapping().cloned().unwrap_or_default();
     with.iter()

@@ -1,0 +1,77 @@
+//! Running the tools the distribution tests drive (git, pre-commit, maturin, buildah): whether a
+//! tool is here, a run that must succeed, and a committed git repository to run hooks in.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// True when `tool --version` runs and succeeds.
+pub fn available(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Standard output then standard error, for assertion messages.
+pub fn output_text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Runs `command`, failing the test with its output when it fails.
+pub fn run_ok(command: &mut Command) -> Output {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    assert!(
+        output.status.success(),
+        "{command:?}:\n{}",
+        output_text(&output)
+    );
+    output
+}
+
+/// A git repository holding `files` (relative path, content) in one commit, as pre-commit wants.
+pub fn committed_repository(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = super::project(files);
+    let git = |args: &[&str]| {
+        run_ok(
+            Command::new("git")
+                .args([
+                    "-c",
+                    "user.name=layerlint",
+                    "-c",
+                    "user.email=layerlint@example.com",
+                ])
+                .args(args)
+                .current_dir(dir.path()),
+        )
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "init"]);
+    dir
+}
+
+/// The files under `dir`, at any depth, that `wanted` accepts.
+pub fn files_under(dir: &Path, wanted: &dyn Fn(&Path) -> bool) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&next) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                pending.push(path);
+            } else if wanted(&path) {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
