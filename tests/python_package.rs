@@ -11,7 +11,7 @@
 mod common;
 mod skip;
 
-use common::process::{available, committed_repository, files_under, output_text, run_ok};
+use common::process::{available, committed_repository, output_text, run_ok};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
@@ -129,20 +129,29 @@ fn the_python_hook_installs_with_pip_and_lints_through_pre_commit() {
         ("notes.txt", b"RUNN is not a Dockerfile here\n"),
     ]);
     let dir = project.path();
-    let home = tempfile::tempdir().expect("tempdir");
+    // No other layerlint on PATH: the one that runs is the one pip put in the hook's environment.
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let path = std::env::join_paths(
+        std::env::split_paths(&path).filter(|d| !d.join("layerlint").exists()),
+    )
+    .expect("PATH");
 
     let output = {
         let _one = BUILD.lock().unwrap_or_else(|e| e.into_inner());
+        // try-repo builds the hook environment in a store of its own, removed afterwards.
         Command::new("pre-commit")
             .args(["try-repo", ROOT, "layerlint-python", "--all-files"])
             .current_dir(dir)
-            // A hook store of its own: the environment is built here, from this checkout.
-            .env("PRE_COMMIT_HOME", home.path())
+            .env("PATH", path)
             .env("CARGO_TARGET_DIR", target_dir())
             .output()
             .expect("pre-commit runs")
     };
     let text = output_text(&output);
+    assert!(
+        text.contains("- hook id: layerlint-python") && text.contains("Installing environment"),
+        "the python hook was installed and ran:\n{text}"
+    );
     assert!(
         !output.status.success(),
         "the hook must fail on a syntax error:\n{text}"
@@ -155,11 +164,17 @@ fn the_python_hook_installs_with_pip_and_lints_through_pre_commit() {
         !text.contains("notes.txt"),
         "only Dockerfiles are linted:\n{text}"
     );
-    // The hook ran the binary pip installed into pre-commit's Python environment.
-    let envs = files_under(home.path(), &|p| p.ends_with("bin/layerlint"));
-    assert_eq!(
-        envs.len(),
-        1,
-        "one pip-installed layerlint: {envs:?}\n{text}"
-    );
+    // The hook is declared as a pip-installed one.
+    let hooks: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(Path::new(ROOT).join(".pre-commit-hooks.yaml")).expect("hooks"),
+    )
+    .expect("hooks YAML");
+    let hook = hooks
+        .as_sequence()
+        .and_then(|h| {
+            h.iter()
+                .find(|h| h["id"].as_str() == Some("layerlint-python"))
+        })
+        .expect("the layerlint-python hook");
+    assert_eq!(hook["language"].as_str(), Some("python"));
 }

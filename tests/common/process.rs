@@ -1,7 +1,6 @@
 //! Running the tools the distribution tests drive (git, pre-commit, maturin, buildah): whether a
 //! tool is here, a run that must succeed, and a committed git repository to run hooks in.
 
-use std::path::Path;
 use std::process::{Command, Output};
 
 /// True when `tool --version` runs and succeeds.
@@ -54,24 +53,4 @@ pub fn committed_repository(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     git(&["add", "."]);
     git(&["commit", "-q", "-m", "init"]);
     dir
-}
-
-/// The files under `dir`, at any depth, that `wanted` accepts.
-pub fn files_under(dir: &Path, wanted: &dyn Fn(&Path) -> bool) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(next) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&next) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                pending.push(path);
-            } else if wanted(&path) {
-                found.push(path);
-            }
-        }
-    }
-    found
 }
