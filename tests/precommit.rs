@@ -6,7 +6,7 @@
 mod common;
 mod skip;
 
-use common::process::{available, committed_repository};
+use common::process::{assert_hook_failed_on_runn, available, committed_repository};
 use std::process::Command;
 
 #[test]
@@ -40,23 +40,7 @@ fn the_hooks_lint_and_fix_through_pre_commit() {
         .current_dir(dir)
         .output()
         .expect("pre-commit runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        !output.status.success(),
-        "the hook must fail on a syntax error:\n{text}"
-    );
-    assert!(
-        text.contains("LL001") && text.contains("RUNN"),
-        "the finding is shown:\n{text}"
-    );
-    assert!(
-        !text.contains("README.md"),
-        "only Dockerfiles are linted:\n{text}"
-    );
+    let text = assert_hook_failed_on_runn(&output, "README.md");
     // layerlint-fix merged the Containerfile's two RUNs and left the broken file alone.
     let fixed = std::fs::read_to_string(dir.join("web/Containerfile")).expect("read");
     assert_eq!(

@@ -11,7 +11,9 @@
 mod common;
 mod skip;
 
-use common::process::{available, committed_repository, output_text, run_ok};
+use common::process::{
+    assert_hook_failed_on_runn, available, committed_repository, output_text, run_ok,
+};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
@@ -147,22 +149,10 @@ fn the_python_hook_installs_with_pip_and_lints_through_pre_commit() {
             .output()
             .expect("pre-commit runs")
     };
-    let text = output_text(&output);
+    let text = assert_hook_failed_on_runn(&output, "notes.txt");
     assert!(
         text.contains("- hook id: layerlint-python") && text.contains("Installing environment"),
         "the python hook was installed and ran:\n{text}"
-    );
-    assert!(
-        !output.status.success(),
-        "the hook must fail on a syntax error:\n{text}"
-    );
-    assert!(
-        text.contains("LL001") && text.contains("RUNN"),
-        "the finding is shown:\n{text}"
-    );
-    assert!(
-        !text.contains("notes.txt"),
-        "only Dockerfiles are linted:\n{text}"
     );
     // The hook is declared as a pip-installed one.
     let hooks: serde_yaml::Value = serde_yaml::from_str(

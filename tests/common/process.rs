@@ -54,3 +54,23 @@ pub fn committed_repository(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     git(&["commit", "-q", "-m", "init"]);
     dir
 }
+
+/// Asserts what a hook run on `committed_repository`'s project shows: it failed on the Dockerfile
+/// whose `RUNN` line is a syntax error (LL001), and never named `not_a_dockerfile`. Returns the
+/// run's text for further assertions.
+pub fn assert_hook_failed_on_runn(output: &Output, not_a_dockerfile: &str) -> String {
+    let text = output_text(output);
+    assert!(
+        !output.status.success(),
+        "the hook must fail on a syntax error:\n{text}"
+    );
+    assert!(
+        text.contains("LL001") && text.contains("RUNN"),
+        "the finding is shown:\n{text}"
+    );
+    assert!(
+        !text.contains(not_a_dockerfile),
+        "only Dockerfiles are linted:\n{text}"
+    );
+    text
+}
