@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod image;
+pub mod process;
 
 use layerlint::syntax::{self, Args, Dockerfile, Instruction, Item, Word};
 use std::fs;
