@@ -16,6 +16,11 @@ use std::fmt::Write as _;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The instruction mix of `benches/compare.sh`, deterministic (shared with the benchmarks).
+#[path = "../benches/support/mixed.rs"]
+mod support;
+use support::mixed;
+
 /// Far above what these inputs take in a debug build on a loaded machine.
 const HANG_GUARD: Duration = Duration::from_secs(60);
 
@@ -221,33 +226,6 @@ fn many_workdir_and_run_pairs() {
     let model = Model::build(&dockerfile);
     let last = model.stages[0].steps.last().map(|s| s.workdir.clone());
     assert_eq!(last, Some(Some(format!("/w{}", count - 1))));
-}
-
-/// The instruction mix of `benches/compare.sh`, deterministic.
-fn mixed(count: usize) -> String {
-    let mut out = String::from("FROM debian:bookworm-slim AS base\nWORKDIR /app\n");
-    let mut seed: u64 = 42;
-    for i in 1..count - 1 {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let p = i.saturating_sub(3);
-        let line = match (seed >> 33) % 8 {
-            0 => format!("RUN apt-get update && apt-get install -y pkg{i}"),
-            1 => format!(
-                "RUN curl -fsSLo /tmp/f{i}.tgz https://example.com/f{i}.tgz && tar -xzf /tmp/f{i}.tgz -C /opt"
-            ),
-            2 => format!("RUN rm -rf /tmp/f{p}.tgz"),
-            3 => format!("COPY src{i}/ /app/src{i}/"),
-            4 => format!("ENV V{i}=x{i}"),
-            5 => format!("RUN chmod -R 755 /app/src{p}"),
-            6 => format!("LABEL l{i}=v"),
-            _ => format!("RUN pip install pkg{i}"),
-        };
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! The generated Dockerfile of the size benchmarks (benches/scale.rs, benches/server_latency.rs).
+//! The generated Dockerfile of the size benchmarks (benches/scale.rs, benches/server_latency.rs)
+//! and of tests/hostile_size.rs.
 
 /// `count` instructions: a `FROM`, a `WORKDIR`, then the eight kinds of compare.sh picked by a
 /// fixed pseudo-random sequence, so every run lints the same text.
