@@ -376,3 +376,54 @@ fn option_removal(
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::Diagnostic;
+
+    fn ll307(source: &str) -> Vec<Diagnostic> {
+        crate::lint(source)
+            .into_iter()
+            .filter(|d| d.code == "LL307")
+            .collect()
+    }
+
+    /// The cleanups that cannot be cut whole leave the finding without a fix, since a cleanup
+    /// that stays would empty the new mount on every build.
+    #[test]
+    fn a_cleanup_that_cannot_be_cut_means_no_fix() {
+        for run in [
+            "apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/* /tmp/*",
+            "apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/* || true",
+            "apt-get update && apt-get install -y curl | tee log && rm -rf /var/lib/apt/lists/* | cat",
+            "apt-get update && apt-get install -y curl && (rm -rf /var/lib/apt/lists/*)",
+            "apk add curl && rm -rf /var/cache/apk/*",
+        ] {
+            let source = format!("# syntax=docker/dockerfile:1\nFROM debian\nRUN {run}\n");
+            let found = ll307(&source);
+            assert_eq!(found.len(), 1, "{run}");
+            assert!(found[0].fix.is_none(), "{run}");
+        }
+    }
+
+    #[test]
+    fn a_cut_cleanup_takes_one_connector_with_it() {
+        let source = "# syntax=docker/dockerfile:1\nFROM debian\n\
+                      RUN apt-get update && rm -rf /var/lib/apt/lists/* && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n";
+        let found = ll307(source);
+        let fix = found[0].fix.as_ref().expect("a fix");
+        let cut: Vec<&str> = fix
+            .edits
+            .iter()
+            .filter(|e| e.content.is_empty())
+            .map(|e| &source[e.span.range()])
+            .collect();
+        assert_eq!(
+            cut,
+            [
+                " && rm -rf /var/lib/apt/lists/*",
+                " && rm -rf /var/lib/apt/lists/*"
+            ]
+        );
+    }
+}
