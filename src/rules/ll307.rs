@@ -112,8 +112,15 @@ fn mountable(cache: Cache, loss: Loss) -> bool {
         // apk's cache holds the index a later `apk add` reads; its `--no-cache` reads the
         // index into memory and keeps nothing, so the mount loses nothing either.
         Cache::Apk => loss != Loss::Left,
-        // Stores a later step may install or build from: only when this step removes them.
-        Cache::AptLists | Cache::Go | Cache::Cargo => loss == Loss::Deleted,
+        // Stores a later step may install or build from (an offline build after `pnpm fetch`,
+        // `mvn dependency:go-offline` or `dotnet restore`): only when this step removes them.
+        Cache::AptLists
+        | Cache::Go
+        | Cache::Cargo
+        | Cache::Pnpm
+        | Cache::Maven
+        | Cache::Gradle
+        | Cache::Nuget => loss == Loss::Deleted,
         // rpm managers keep no packages by default (keepcache=0), and gem's and composer's
         // cache directories depend on settings the model does not follow.
         Cache::Yum
@@ -146,6 +153,10 @@ fn mounts(cache: Cache, home: &str) -> Vec<String> {
             cache_mount("/go/pkg/mod"),
         ],
         Cache::Cargo => vec![cache_mount("/usr/local/cargo/registry")],
+        Cache::Pnpm => vec![cache_mount(&format!("{home}/.local/share/pnpm/store"))],
+        Cache::Maven => vec![cache_mount(&format!("{home}/.m2/repository"))],
+        Cache::Gradle => vec![cache_mount(&format!("{home}/.gradle/caches"))],
+        Cache::Nuget => vec![cache_mount(&format!("{home}/.nuget/packages"))],
         Cache::Yum
         | Cache::Dnf
         | Cache::Microdnf
@@ -171,6 +182,10 @@ fn name(cache: Cache) -> &'static str {
         Cache::Zypper => "zypper's cache",
         Cache::Gem => "gem's cache",
         Cache::Composer => "composer's cache",
+        Cache::Pnpm => "pnpm's store",
+        Cache::Maven => "Maven's local repository",
+        Cache::Gradle => "Gradle's caches",
+        Cache::Nuget => "NuGet's packages folder",
     }
 }
 
