@@ -47,6 +47,14 @@ pub enum Cache {
     Gem,
     /// `~/.composer/cache` / `~/.cache/composer`.
     Composer,
+    /// pnpm's content-addressed store, `~/.local/share/pnpm/store` (without `PNPM_HOME`).
+    Pnpm,
+    /// Maven's local repository, `~/.m2/repository`.
+    Maven,
+    /// Gradle's dependency and build caches, `~/.gradle/caches`.
+    Gradle,
+    /// NuGet's global packages folder, `~/.nuget/packages`.
+    Nuget,
 }
 
 impl Cache {
@@ -80,6 +88,10 @@ impl Cache {
             Cache::Cargo => vec!["/usr/local/cargo/registry".into(), at(".cargo/registry")],
             Cache::Gem => vec![at(".gem"), "/usr/local/bundle/cache".into()],
             Cache::Composer => vec![at(".composer/cache"), at(".cache/composer")],
+            Cache::Pnpm => vec![at(".local/share/pnpm/store")],
+            Cache::Maven => vec![at(".m2/repository")],
+            Cache::Gradle => vec![at(".gradle/caches")],
+            Cache::Nuget => vec![at(".nuget/packages")],
         }
     }
 }

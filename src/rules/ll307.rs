@@ -14,9 +14,11 @@
 
 use super::{Context, Rule, buildkit_evidence};
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::model::{Cache, CacheFill, Effects, PackageAction, Step};
+use crate::model::{Cache, CacheFill, Effects, Manager, PackageAction, Step};
 use crate::span::Span;
 use crate::syntax::Keyword;
+
+mod cleanup;
 
 pub struct PreferCacheMount;
 
@@ -110,8 +112,15 @@ fn mountable(cache: Cache, loss: Loss) -> bool {
         // apk's cache holds the index a later `apk add` reads; its `--no-cache` reads the
         // index into memory and keeps nothing, so the mount loses nothing either.
         Cache::Apk => loss != Loss::Left,
-        // Stores a later step may install or build from: only when this step removes them.
-        Cache::AptLists | Cache::Go | Cache::Cargo => loss == Loss::Deleted,
+        // Stores a later step may install or build from (an offline build after `pnpm fetch`,
+        // `mvn dependency:go-offline` or `dotnet restore`): only when this step removes them.
+        Cache::AptLists
+        | Cache::Go
+        | Cache::Cargo
+        | Cache::Pnpm
+        | Cache::Maven
+        | Cache::Gradle
+        | Cache::Nuget => loss == Loss::Deleted,
         // rpm managers keep no packages by default (keepcache=0), and gem's and composer's
         // cache directories depend on settings the model does not follow.
         Cache::Yum
@@ -144,6 +153,10 @@ fn mounts(cache: Cache, home: &str) -> Vec<String> {
             cache_mount("/go/pkg/mod"),
         ],
         Cache::Cargo => vec![cache_mount("/usr/local/cargo/registry")],
+        Cache::Pnpm => vec![cache_mount(&format!("{home}/.local/share/pnpm/store"))],
+        Cache::Maven => vec![cache_mount(&format!("{home}/.m2/repository"))],
+        Cache::Gradle => vec![cache_mount(&format!("{home}/.gradle/caches"))],
+        Cache::Nuget => vec![cache_mount(&format!("{home}/.nuget/packages"))],
         Cache::Yum
         | Cache::Dnf
         | Cache::Microdnf
@@ -169,6 +182,10 @@ fn name(cache: Cache) -> &'static str {
         Cache::Zypper => "zypper's cache",
         Cache::Gem => "gem's cache",
         Cache::Composer => "composer's cache",
+        Cache::Pnpm => "pnpm's store",
+        Cache::Maven => "Maven's local repository",
+        Cache::Gradle => "Gradle's caches",
+        Cache::Nuget => "NuGet's packages folder",
     }
 }
 
@@ -230,12 +247,13 @@ fn message(step: &Step<'_>, ships: bool, found: &[(Cache, &CacheFill, Loss)]) ->
     message
 }
 
-/// The rewrite: the mounts go right after `RUN`, and each no-cache option that kept a mounted
-/// cache out is dropped. Offered only when nothing else needs removing (a cleanup command in
-/// the middle of a script is not cut out), as root (a mount belongs to root, so another user's
-/// tool could not write to it), and when every option is a plain word of the file. Unsafe: the
-/// image loses the cache directory's empty mount point or a cache it shipped, and a builder that
-/// keeps no cache gains nothing.
+/// The rewrite: the mounts go right after `RUN`, each no-cache option that kept a mounted
+/// cache out is dropped, and each cleanup that deleted a mounted cache is cut out of its `&&`
+/// chain (under the mount it would only empty the builder's cache; see [`cleanup`]). Offered
+/// only when every such cleanup can be cut whole, as root (a mount belongs to root, so another
+/// user's tool could not write to it), and when every option is a plain word of the file.
+/// Unsafe: the image loses the cache directory's empty mount point or a cache it shipped, and a
+/// builder that keeps no cache gains nothing.
 fn fix(
     cx: &Context<'_, '_>,
     step: &Step<'_>,
@@ -243,7 +261,7 @@ fn fix(
     found: &[(Cache, &CacheFill, Loss)],
 ) -> Option<Fix> {
     let home = step.home.as_deref().unwrap_or("/root");
-    if home != "/root" || found.iter().any(|(_, _, loss)| *loss == Loss::Deleted) {
+    if home != "/root" {
         return None;
     }
     let flags: Vec<String> = found
@@ -262,17 +280,78 @@ fn fix(
             edits.push(option_removal(cx, step, fill, *cache)?);
         }
     }
+    let cuts = found.iter().any(|(_, _, loss)| *loss == Loss::Deleted);
+    if cuts {
+        edits.extend(cleanup_removal(cx, step, effects, found, home)?);
+    }
     edits.sort_by_key(|edit| edit.span.start);
     edits.dedup_by_key(|edit| edit.span.start);
+    let options = found.iter().any(|(_, _, loss)| *loss == Loss::Option);
+    let title = match (options, cuts) {
+        (false, false) => "Add the cache mounts",
+        (true, false) => "Add the cache mounts and drop the no-cache options they replace",
+        (false, true) => "Add the cache mounts and drop the cleanup they make useless",
+        (true, true) => "Add the cache mounts and drop the no-cache options and cleanup",
+    };
     Some(Fix {
-        title: if edits.len() > 1 {
-            "Add the cache mounts and drop the no-cache options they replace".into()
-        } else {
-            "Add the cache mounts".into()
-        },
+        title: title.into(),
         applicability: Applicability::Unsafe,
         edits,
     })
+}
+
+/// The cuts of every command that deleted a mounted cache; `None` when one of them cannot be cut
+/// (the fix would then leave a cleanup that empties the new mount on every build).
+fn cleanup_removal(
+    cx: &Context<'_, '_>,
+    step: &Step<'_>,
+    effects: &Effects,
+    found: &[(Cache, &CacheFill, Loss)],
+    home: &str,
+) -> Option<Vec<Edit>> {
+    let targets: Vec<String> = found
+        .iter()
+        .flat_map(|(cache, _, _)| mount_targets(*cache, home))
+        .collect();
+    let mounted = |cache: Cache| found.iter().any(|(c, _, _)| *c == cache);
+    // A manager's own clean empties only its cache directory, which the mount then holds.
+    let cleans = |manager: Manager| match manager {
+        Manager::Apt => mounted(Cache::AptArchives),
+        Manager::Pip => mounted(Cache::Pip),
+        Manager::Npm => mounted(Cache::Npm),
+        Manager::Yarn => mounted(Cache::Yarn),
+        _ => false,
+    };
+    let mut edits = Vec::new();
+    let mut cut_out = Vec::new();
+    for run in cx.runs().of(step.instruction) {
+        let cut = cleanup::cut(&cx.dockerfile.source, run, effects, &targets, cleans)?;
+        edits.extend(cut.edits);
+        cut_out.extend(cut.commands);
+    }
+    // What the script still runs must delete none of the mounted caches.
+    let kept = |span: Span| !cut_out.iter().any(|cut| cut.contains(span));
+    let mut rest = effects.clone();
+    rest.deletes.retain(|d| kept(d.span));
+    rest.guarded_deletes.retain(|(d, _)| kept(d.span));
+    rest.packages.retain(|p| kept(p.span));
+    let still_cleaned = found
+        .iter()
+        .any(|(_, fill, loss)| *loss == Loss::Deleted && rest.cleans_after(fill, home));
+    (!still_cleaned && !edits.is_empty()).then_some(edits)
+}
+
+/// The directories the mounts for a cache cover.
+fn mount_targets(cache: Cache, home: &str) -> Vec<String> {
+    mounts(cache, home)
+        .iter()
+        .filter_map(|flag| {
+            let target = flag
+                .split(',')
+                .find_map(|part| part.strip_prefix("target="))?;
+            Some(target.to_string())
+        })
+        .collect()
 }
 
 /// The deletion of the option that keeps `cache` out in the command at `fill`, with the blanks
@@ -311,4 +390,55 @@ fn option_removal(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Diagnostic;
+
+    fn ll307(source: &str) -> Vec<Diagnostic> {
+        crate::lint(source)
+            .into_iter()
+            .filter(|d| d.code == "LL307")
+            .collect()
+    }
+
+    /// The cleanups that cannot be cut whole leave the finding without a fix, since a cleanup
+    /// that stays would empty the new mount on every build.
+    #[test]
+    fn a_cleanup_that_cannot_be_cut_means_no_fix() {
+        for run in [
+            "apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/* /tmp/*",
+            "apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/* || true",
+            "apt-get update && apt-get install -y curl | tee log && rm -rf /var/lib/apt/lists/* | cat",
+            "apt-get update && apt-get install -y curl && (rm -rf /var/lib/apt/lists/*)",
+            "apk add curl && rm -rf /var/cache/apk/*",
+        ] {
+            let source = format!("# syntax=docker/dockerfile:1\nFROM debian\nRUN {run}\n");
+            let found = ll307(&source);
+            assert_eq!(found.len(), 1, "{run}");
+            assert!(found[0].fix.is_none(), "{run}");
+        }
+    }
+
+    #[test]
+    fn a_cut_cleanup_takes_one_connector_with_it() {
+        let source = "# syntax=docker/dockerfile:1\nFROM debian\n\
+                      RUN apt-get update && rm -rf /var/lib/apt/lists/* && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n";
+        let found = ll307(source);
+        let fix = found[0].fix.as_ref().expect("a fix");
+        let cut: Vec<&str> = fix
+            .edits
+            .iter()
+            .filter(|e| e.content.is_empty())
+            .map(|e| &source[e.span.range()])
+            .collect();
+        assert_eq!(
+            cut,
+            [
+                " && rm -rf /var/lib/apt/lists/*",
+                " && rm -rf /var/lib/apt/lists/*"
+            ]
+        );
+    }
 }

@@ -16,6 +16,8 @@ use crate::span::Span;
 use crate::syntax::{Args, Keyword};
 use std::collections::HashMap;
 
+mod shape;
+
 pub struct BuildToolsInFinalStage;
 
 /// Where in the image's steps something happens: stage, step, byte offset.
@@ -29,7 +31,7 @@ impl Rule for BuildToolsInFinalStage {
         }
         let builds = builds(cx, &shipping);
         let removals = last_removals(&shipping);
-        let mut found: Vec<(Span, String)> = Vec::new();
+        let mut found: Vec<(Span, String, crate::diagnostic::Fix)> = Vec::new();
         for stage in &shipping {
             for (index, step) in stage.layers() {
                 let Some(effects) = step.effects.as_deref() else {
@@ -62,12 +64,13 @@ impl Rule for BuildToolsInFinalStage {
                         shown(&tools),
                         cx.line_of(*build_span),
                     );
-                    found.push((op.span, message));
+                    let sketch = shape::suggestion(cx, stage, op.span, *build_span);
+                    found.push((op.span, message, sketch));
                 }
             }
         }
-        for (span, message) in found {
-            cx.report(span, message);
+        for (span, message, sketch) in found {
+            cx.report(span, message).fix = Some(sketch);
         }
     }
 }
@@ -361,5 +364,37 @@ fn runs_a_program(shipping: &[&Stage<'_>]) -> bool {
         "sleep" | "tail" | "cat" => false,
         _ if interpreter => words[1..].iter().any(|word| !word.starts_with('-')),
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod sketch_tests {
+    use crate::Applicability;
+
+    /// The suggestion is never applied, quotes the file's own install and build, and leaves
+    /// what the build makes as a marked placeholder rather than a guessed path.
+    #[test]
+    fn the_two_stage_sketch_is_display_only_and_marks_what_it_cannot_know() {
+        let source = "FROM python:3.12-slim AS app\n\
+                      RUN apt-get update && apt-get install -y gcc libpq-dev\n\
+                      RUN pip install psycopg2\n\
+                      CMD [\"python\", \"app.py\"]\n";
+        let found: Vec<_> = crate::lint(source)
+            .into_iter()
+            .filter(|d| d.code == "LL308")
+            .collect();
+        assert_eq!(found.len(), 1);
+        let fix = found[0].fix.as_ref().expect("a suggestion");
+        assert_eq!(fix.applicability, Applicability::DisplayOnly);
+        assert!(fix.edits.is_empty());
+        for part in [
+            "FROM python:3.12-slim AS build",
+            "RUN apt-get install -y gcc libpq-dev  (line 2)",
+            "RUN pip install psycopg2  (line 3)",
+            "FROM python:3.12-slim AS app",
+            "COPY --from=build <artifacts> <artifacts>",
+        ] {
+            assert!(fix.title.contains(part), "{part} in {}", fix.title);
+        }
     }
 }

@@ -1,11 +1,13 @@
-//! Language toolchains: `gem`/`bundle`, `go`, `cargo`, `composer`, `dotnet`, `mvn`, `mix`.
+//! Language toolchains: `gem`/`bundle`, `go`, `cargo`, `composer`, `dotnet`, `mvn`, `gradle`,
+//! `mix`.
 
 use super::super::command::Command;
 use super::super::options::{self, Spec};
 use super::super::record::Recorder;
 use super::super::state::EnvValue;
 use super::{
-    cache_contents, cache_unless_moved, clean, install_dependencies, package_names, reads_in,
+    cache_contents, cache_in_default_place, cache_unless_moved, clean, install_dependencies,
+    package_names, reads_in,
 };
 use crate::model::layer::{Cache, Manager, PackageAction};
 use crate::model::paths;
@@ -224,6 +226,7 @@ pub(super) fn dotnet(command: &Command, rec: &mut Recorder) {
         long: &[
             "configfile",
             "lock-file-path",
+            "output",
             "packages",
             "runtime",
             "source",
@@ -235,6 +238,17 @@ pub(super) fn dotnet(command: &Command, rec: &mut Recorder) {
     let Some((subcommand, rest)) = operands.split_first() else {
         return;
     };
+    // Building restores first unless told not to; NuGet puts what it downloads in its global
+    // packages folder.
+    let restores = match subcommand.text() {
+        Some("restore") => true,
+        Some("build" | "publish" | "test" | "pack" | "run") => !parsed.has(&["no-restore"]),
+        _ => false,
+    };
+    if restores {
+        let moved = parsed.has(&["packages"]);
+        cache_in_default_place(command, Cache::Nuget, moved, &["NUGET_PACKAGES"], rec);
+    }
     if subcommand.text() != Some("restore") {
         return;
     }
@@ -264,6 +278,19 @@ pub(super) fn maven(command: &Command, rec: &mut Recorder) {
         ],
     };
     let parsed = options::parse(command.args, &MAVEN);
+    // Any goal may download plugins and dependencies into the local repository, unless offline;
+    // `-Dmaven.repo.local`, a settings file or MAVEN_OPTS may put that repository elsewhere.
+    let online = !parsed.has(&["o", "offline"]);
+    if online && !parsed.operands().is_empty() {
+        let moved = parsed.has(&["s", "settings", "gs", "global-settings"])
+            || parsed.values(&["D"]).iter().any(|define| {
+                define
+                    .text()
+                    .is_some_and(|text| text.starts_with("maven.repo.local"))
+            });
+        let variables = ["MAVEN_OPTS", "MAVEN_ARGS"];
+        cache_in_default_place(command, Cache::Maven, moved, &variables, rec);
+    }
     let resolves = parsed
         .operands()
         .iter()
@@ -293,6 +320,30 @@ pub(super) fn maven(command: &Command, rec: &mut Recorder) {
     rec.package(command, Manager::Maven, action, Vec::new(), reads);
 }
 
+/// `gradle TASK…` (or the wrapper) downloads dependencies and keeps build outputs in
+/// `~/.gradle/caches`, unless offline or pointed at another user home.
+pub(super) fn gradle(command: &Command, rec: &mut Recorder) {
+    const GRADLE: Spec = Spec {
+        short: "bcDgIpPx",
+        long: &[
+            "build-file",
+            "exclude-task",
+            "gradle-user-home",
+            "include-build",
+            "init-script",
+            "project-cache-dir",
+            "project-dir",
+            "settings-file",
+        ],
+    };
+    let parsed = options::parse(command.args, &GRADLE);
+    if parsed.operands().is_empty() || parsed.has(&["offline"]) {
+        return;
+    }
+    let moved = parsed.has(&["g", "gradle-user-home"]);
+    cache_in_default_place(command, Cache::Gradle, moved, &["GRADLE_USER_HOME"], rec);
+}
+
 /// `mix deps.get` fetches what mix.exs and mix.lock declare.
 pub(super) fn mix(command: &Command, rec: &mut Recorder) {
     let parsed = options::parse(command.args, &Spec::NONE);
@@ -312,6 +363,48 @@ mod tests {
             .iter()
             .map(|op| (op.manager, op.action, op.reads.clone()))
             .collect()
+    }
+
+    #[test]
+    fn builds_fill_their_dependency_caches_in_the_default_place() {
+        for (script, cache) in [
+            ("mvn -B package", Cache::Maven),
+            ("./mvnw dependency:go-offline", Cache::Maven),
+            ("gradle build --no-daemon", Cache::Gradle),
+            ("./gradlew bootJar", Cache::Gradle),
+            ("dotnet restore", Cache::Nuget),
+            ("dotnet publish -c Release -o /app", Cache::Nuget),
+        ] {
+            let effects = TestEnv::new().workdir("/src").run(script);
+            assert_eq!(caches(&effects), [cache], "{script}");
+        }
+    }
+
+    #[test]
+    fn a_dependency_cache_that_may_have_moved_or_downloads_nothing_is_not_recorded() {
+        for script in [
+            "mvn -o package",
+            "mvn -Dmaven.repo.local=/repo package",
+            "mvn -s /settings.xml package",
+            "mvn --version",
+            "gradle --offline build",
+            "gradle -g /cache build",
+            "gradle --version",
+            "dotnet publish --no-restore -o /app",
+            "dotnet restore --packages /pkgs",
+        ] {
+            let effects = TestEnv::new().workdir("/src").run(script);
+            assert!(caches(&effects).is_empty(), "{script}");
+        }
+        let moved = TestEnv::new()
+            .var("GRADLE_USER_HOME", Some("/cache"))
+            .run("gradle build");
+        assert!(caches(&moved).is_empty());
+        let mounted = TestEnv::new()
+            .mount("/root/.m2")
+            .workdir("/src")
+            .run("mvn package");
+        assert!(caches(&mounted).is_empty());
     }
 
     fn strings(items: &[&str]) -> Vec<String> {

@@ -40,6 +40,7 @@ pub(super) fn apply(command: &Command, rec: &mut Recorder) {
         "composer" => languages::composer(command, rec),
         "dotnet" => languages::dotnet(command, rec),
         "mvn" | "mvnw" => languages::maven(command, rec),
+        "gradle" | "gradlew" => languages::gradle(command, rec),
         "mix" => languages::mix(command, rec),
         name if python::is_pip(name) => python::pip(command, Manager::Pip, rec),
         name if python::is_python(name) => python::python_module(command, rec),
@@ -150,5 +151,24 @@ fn flag_variable_set(command: &Command, name: &str) -> bool {
         EnvValue::Unset => false,
         EnvValue::Unknown => true,
         EnvValue::Known(value) => !value.is_empty(),
+    }
+}
+
+/// Records a fill of `cache` in its default place, unless an option (`moved_by_option`) or one
+/// of `variables` may put it elsewhere: the tool's own settings are not followed, so a cache
+/// that may have moved is not recorded at all rather than placed by guess.
+fn cache_in_default_place(
+    command: &Command,
+    cache: Cache,
+    moved_by_option: bool,
+    variables: &[&str],
+    rec: &mut Recorder,
+) {
+    let moved = moved_by_option
+        || variables
+            .iter()
+            .any(|name| command.env_var(name) != EnvValue::Unset);
+    if !moved {
+        rec.cache(command, cache);
     }
 }

@@ -1,13 +1,17 @@
 //! JavaScript: `npm`, `yarn`, `pnpm`.
 //!
 //! npm's cache is `~/.npm` and yarn's `~/.cache/yarn` (or `/usr/local/share/.cache/yarn` for
-//! root in the official images); pnpm's store has no place in the model and is not recorded.
+//! root in the official images); pnpm's store is `~/.local/share/pnpm/store` unless `PNPM_HOME`,
+//! `XDG_DATA_HOME` or a store option moves it (then it is not recorded).
 
 use super::super::command::Command;
 use super::super::options::{self, Spec};
 use super::super::record::Recorder;
 use super::super::words::Arg;
-use super::{cache_contents, cache_dirs, cache_unless_moved, clean, package_names, reads_in};
+use super::{
+    cache_contents, cache_dirs, cache_in_default_place, cache_unless_moved, clean, package_names,
+    reads_in,
+};
 use crate::model::layer::{Cache, Manager, PackageAction};
 
 const NPM_MANIFESTS: [&str; 3] = ["package.json", "package-lock.json", "npm-shrinkwrap.json"];
@@ -195,6 +199,17 @@ pub(super) fn pnpm(command: &Command, rec: &mut Recorder) {
         Some(dir) => rec.path(command, dir),
         None => command.cwd.map(str::to_string),
     };
+    let downloads = matches!(subcommand.text(), Some("install" | "i" | "add" | "fetch"));
+    if downloads && !parsed.has(&["offline"]) {
+        let variables = [
+            "PNPM_HOME",
+            "XDG_DATA_HOME",
+            "npm_config_store_dir",
+            "NPM_CONFIG_STORE_DIR",
+        ];
+        let moved = parsed.has(&["store-dir"]);
+        cache_in_default_place(command, Cache::Pnpm, moved, &variables, rec);
+    }
     match subcommand.text().unwrap_or("") {
         "install" | "i" if rest.is_empty() => {
             let manifests = ["package.json", "pnpm-lock.yaml"];
@@ -272,6 +287,31 @@ mod tests {
         assert_eq!(TestEnv::new().run("yarn --no-progress").packages.len(), 1);
         // `yarn install react` fails: yarn wants `yarn add`.
         assert!(TestEnv::new().run("yarn install react").caches.is_empty());
+    }
+
+    #[test]
+    fn pnpm_fills_its_store_unless_it_may_live_elsewhere() {
+        for script in [
+            "pnpm install --frozen-lockfile",
+            "pnpm fetch",
+            "pnpm add left-pad",
+        ] {
+            let effects = TestEnv::new().workdir("/app").run(script);
+            assert_eq!(caches(&effects), [Cache::Pnpm], "{script}");
+        }
+        for script in [
+            "pnpm install --offline",
+            "pnpm install --store-dir /store",
+            "pnpm run build",
+        ] {
+            let effects = TestEnv::new().workdir("/app").run(script);
+            assert!(caches(&effects).is_empty(), "{script}");
+        }
+        let moved = TestEnv::new()
+            .var("PNPM_HOME", Some("/pnpm"))
+            .workdir("/app")
+            .run("pnpm install");
+        assert!(caches(&moved).is_empty());
     }
 
     #[test]
