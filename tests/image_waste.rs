@@ -289,7 +289,9 @@ fn apt_lists_left_by_update_and_deleted_later_are_the_bytes_of_dl3009() {
     // The `rm` on line 3 removes those lists: DL3009's waste (its message names the late
     // cleanup), so neither LL302 nor a miss on line 3 counts them again.
     assert!(
-        !costs.iter().any(|(code, line, _)| code == "LL302" && *line == 3),
+        !costs
+            .iter()
+            .any(|(code, line, _)| code == "LL302" && *line == 3),
         "{costs:?}"
     );
     let missed = report["dockerfile"]["missed"].as_array().unwrap();
