@@ -9,51 +9,46 @@
 
 use super::super::caches::has_family_rule;
 use super::super::{Context, origin};
-use crate::model::{Cache, CacheFill, Stage};
+use crate::model::{CacheFill, Stage};
 
 pub fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
-    let layers: Vec<usize> = stage.layers().map(|(index, _)| index).collect();
-    for (at, &later) in layers.iter().enumerate() {
-        let Some(effects) = &stage.steps[later].effects else {
+    // One walk down the layers, keeping for each cache the latest layer that left it and that no
+    // layer since has cleaned: a few caches per step, never a look back over earlier steps.
+    let mut left: Vec<(usize, &CacheFill)> = Vec::new();
+    for (later, step) in stage.layers() {
+        let Some(effects) = &step.effects else {
             continue;
         };
-        if effects.deletes.is_empty() && effects.packages.is_empty() {
-            continue;
-        }
-        // One finding per deleting step and cache, pointing at the latest layer that left it.
-        let mut reported: Vec<Cache> = Vec::new();
-        for &earlier in layers[..at].iter().rev() {
-            let step = &stage.steps[earlier];
-            let Some(filled) = &step.effects else {
-                continue;
-            };
-            let home = step.home.as_deref().unwrap_or("/root");
-            for fill in &filled.caches {
-                if has_family_rule(fill.cache) || reported.contains(&fill.cache) {
-                    continue;
-                }
-                if filled.leaves(fill.cache, home) != Some(fill) {
-                    continue;
-                }
-                // Removed between the two layers: this deletion hides nothing of it.
-                let between =
-                    &layers[layers.iter().position(|&i| i == earlier).unwrap_or(0) + 1..at];
-                let gone = between.iter().any(|&i| {
-                    stage.steps[i]
-                        .effects
-                        .as_ref()
-                        .is_some_and(|e| e.cleans(fill.cache, home))
-                });
-                if gone {
-                    reported.push(fill.cache);
-                    continue;
-                }
-                let Some(cleanup) = effects.cleanup_of(fill.cache, home) else {
+        if !effects.deletes.is_empty() || !effects.packages.is_empty() {
+            let home = step.home.as_deref();
+            for (earlier, fill) in std::mem::take(&mut left) {
+                let filler = &stage.steps[earlier];
+                let Some(filler_home) = filler.home.as_deref() else {
                     continue;
                 };
-                reported.push(fill.cache);
-                report(cx, stage, earlier, later, fill, cleanup, home);
+                if !effects.cleans(fill.cache, filler_home) {
+                    left.push((earlier, fill));
+                    continue;
+                }
+                // Another user's `npm cache clean` empties that user's cache, not this one; a
+                // home the model does not know (a numeric USER) is not guessed.
+                if home != Some(filler_home) {
+                    continue;
+                }
+                if let Some(cleanup) = effects.cleanup_of(fill.cache, filler_home) {
+                    report(cx, stage, earlier, later, fill, cleanup, filler_home);
+                }
             }
+        }
+        let Some(home) = step.home.as_deref() else {
+            continue;
+        };
+        for fill in &effects.caches {
+            if has_family_rule(fill.cache) || effects.leaves(fill.cache, home) != Some(fill) {
+                continue;
+            }
+            left.retain(|(_, other)| other.cache != fill.cache);
+            left.push((later, fill));
         }
     }
 }
