@@ -52,6 +52,9 @@ pub struct Attribution {
     pub matches: Vec<Match>,
     pub costs: Vec<Cost>,
     pub missed: Vec<Missed>,
+    /// Waste no Dockerfile can avoid: a package manager's bookkeeping files (its database, its
+    /// logs, the linker cache) that each install rewrites (see [`super::bookkeeping`]).
+    pub unavoidable: Vec<Missed>,
 }
 
 /// Pairs the image's top layers with the layer steps of the plan's target (and the stages it
@@ -59,7 +62,13 @@ pub struct Attribution {
 pub fn attribute(image: &Image, plan: &Plan) -> Attribution {
     let steps = layer_steps(plan);
     let mut attribution = Attribution::default();
-    let pairs = image.layers.iter().rev().zip(steps.iter().rev());
+    let mut pairs: Vec<_> = image.layers.iter().rev().zip(steps.iter().rev()).collect();
+    // Bottom up, so that a layer sees the caches the findings below it reported.
+    pairs.reverse();
+    // The package caches a finding of the cache family reports as left in a layer below, as the
+    // layer tars name them (no leading `/`): a later deletion under one is that finding's waste
+    // (its message names the late cleanup), not a miss.
+    let mut reported: Vec<String> = Vec::new();
     for (layer, step) in pairs {
         let sure = layer
             .created_by
@@ -71,11 +80,22 @@ pub fn attribute(image: &Image, plan: &Plan) -> Attribution {
             instruction: format!("{} {}", step.instruction, step.text.trim()),
             sure,
         });
-        costs(layer, step, &mut attribution);
+        costs(layer, step, &reported, &mut attribution);
+        if CACHE_CODES
+            .iter()
+            .any(|code| step.findings.iter().any(|c| c == code))
+        {
+            for dir in &step.caches {
+                let dir = dir.trim_matches('/').to_string();
+                if !reported.contains(&dir) {
+                    reported.push(dir);
+                }
+            }
+        }
     }
-    attribution.matches.reverse();
     attribution.costs.sort_by_key(|c| (c.line, c.code.clone()));
     attribution.missed.sort_by_key(|m| m.line);
+    attribution.unavoidable.sort_by_key(|m| m.line);
     attribution
 }
 
@@ -128,7 +148,7 @@ fn squeeze(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn costs(layer: &super::Layer, step: &StepPlan, out: &mut Attribution) {
+fn costs(layer: &super::Layer, step: &StepPlan, reported: &[String], out: &mut Attribution) {
     let tally = &layer.tally;
     let has = |code: &str| step.findings.iter().any(|c| c == code);
     let mut cost = |code: &str, bytes: u64, what: String| {
@@ -168,27 +188,45 @@ fn costs(layer: &super::Layer, step: &StepPlan, out: &mut Attribution) {
             format!("of {} ship in this layer", step.caches.join(", ")),
         );
     }
+    let entry = |bytes: u64, what: &str| Missed {
+        line: step.line,
+        layer: layer.index,
+        bytes,
+        what: what.to_string(),
+    };
     let mut missed = |bytes: u64, what: &str| {
         if bytes > 0 {
-            out.missed.push(Missed {
-                line: step.line,
-                layer: layer.index,
-                bytes,
-                what: what.to_string(),
-            });
+            out.missed.push(entry(bytes, what));
         }
     };
     if !has("LL302") {
-        missed(deleted, "deleted here, still shipped by the layers below");
+        // What this layer deleted of caches a finding below already charges to its own line.
+        let late_cleanup: u64 = reported
+            .iter()
+            .filter_map(|dir| tally.deleted_dir_bytes.get(dir))
+            .sum();
+        missed(
+            deleted.saturating_sub(late_cleanup),
+            "deleted here, still shipped by the layers below",
+        );
     }
     if !has("LL303") {
         missed(
-            copied,
+            copied.saturating_sub(tally.bookkeeping_copied_bytes),
             "copied again with the same bytes (only mode or owner changed, or nothing)",
         );
     }
     missed(
-        tally.replaces_bytes,
+        tally
+            .replaces_bytes
+            .saturating_sub(tally.bookkeeping_replaced_bytes),
         "of earlier layers' files overwritten here with other bytes",
     );
+    let bookkeeping = tally.bookkeeping_replaced_bytes + tally.bookkeeping_copied_bytes;
+    if bookkeeping > 0 {
+        out.unavoidable.push(entry(
+            bookkeeping,
+            "of package-manager bookkeeping (package database, logs, linker cache) rewritten here, as every install does",
+        ));
+    }
 }

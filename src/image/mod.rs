@@ -7,6 +7,7 @@
 
 pub mod archive;
 pub mod attribute;
+pub mod bookkeeping;
 pub mod error;
 pub mod gate;
 pub mod layer;

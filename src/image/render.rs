@@ -110,8 +110,13 @@ fn row(report: &Report<'_>, layer: &super::Layer) -> [String; 8] {
     ]
 }
 
-/// The Dockerfile part as (line, sentence) pairs: the measured findings, then the missed waste.
-type Sentences = (Vec<(usize, String)>, Vec<(usize, String)>);
+/// The Dockerfile part as (line, sentence) pairs: the measured findings, the missed waste, then
+/// the waste no Dockerfile can avoid.
+type Sentences = (
+    Vec<(usize, String)>,
+    Vec<(usize, String)>,
+    Vec<(usize, String)>,
+);
 
 fn sentences(attribution: &Attribution, code: impl Fn(&str) -> String) -> Sentences {
     let costs = attribution
@@ -124,12 +129,16 @@ fn sentences(attribution: &Attribution, code: impl Fn(&str) -> String) -> Senten
             )
         })
         .collect();
-    let missed = attribution
-        .missed
-        .iter()
-        .map(|m| (m.line, format!("{} {}", bytes(m.bytes), m.what)))
-        .collect();
-    (costs, missed)
+    let listed = |list: &[super::attribute::Missed]| {
+        list.iter()
+            .map(|m| (m.line, format!("{} {}", bytes(m.bytes), m.what)))
+            .collect()
+    };
+    (
+        costs,
+        listed(&attribution.missed),
+        listed(&attribution.unavoidable),
+    )
 }
 
 pub fn human(report: &Report<'_>) -> String {
@@ -196,8 +205,8 @@ pub fn human(report: &Report<'_>) -> String {
                 "\nline numbers ending in ? are paired by position only: the history does not show the instruction"
             );
         }
-        let (costs, missed) = sentences(a, str::to_string);
-        let sections = [
+        let (costs, missed, unavoidable) = sentences(a, str::to_string);
+        let mut sections = vec![
             (
                 "findings of `check`, measured in the image:",
                 costs,
@@ -205,6 +214,9 @@ pub fn human(report: &Report<'_>) -> String {
             ),
             ("waste no rule reported:", missed, "(none)"),
         ];
+        if !unavoidable.is_empty() {
+            sections.push(("waste no Dockerfile can avoid:", unavoidable, ""));
+        }
         for (title, lines, none) in sections {
             let _ = writeln!(out, "\n{title}");
             if lines.is_empty() {
@@ -248,11 +260,16 @@ pub fn markdown(report: &Report<'_>) -> String {
         );
     }
     if let Some(dockerfile) = &report.dockerfile {
-        let (costs, missed) = sentences(dockerfile.attribution, |code| format!("**{code}**"));
-        for (title, lines) in [
+        let (costs, missed, unavoidable) =
+            sentences(dockerfile.attribution, |code| format!("**{code}**"));
+        let mut sections = vec![
             ("Findings, measured", costs),
             ("Waste no rule reported", missed),
-        ] {
+        ];
+        if !unavoidable.is_empty() {
+            sections.push(("Waste no Dockerfile can avoid", unavoidable));
+        }
+        for (title, lines) in sections {
             let _ = writeln!(out, "\n**{title}**\n");
             if lines.is_empty() {
                 let _ = writeln!(out, "- none");

@@ -349,3 +349,43 @@ fn a_symbolic_link_out_of_the_root_is_only_text() {
     assert_eq!(image.layers[0].tally.added, 1);
     assert_eq!(image.totals.total_bytes, 0);
 }
+
+/// The apt lists an update leaves and a later RUN deletes are DL3009's waste (its finding on the
+/// update's line names the late cleanup), not a miss on the cleanup's line; dpkg's status file,
+/// rewritten by the install, is unavoidable; a deletion of the base's own file is still missed.
+#[test]
+fn a_late_cache_cleanup_is_credited_and_bookkeeping_is_unavoidable() {
+    let image = measure(&[
+        layer_tar(&[
+            Item::File("var/lib/dpkg/status", &[1; 100], 0o644),
+            Item::File("opt/old", &[2; 300], 0o644),
+        ]),
+        layer_tar(&[
+            Item::File("var/lib/apt/lists/index", &[3; 5000], 0o644),
+            Item::File("var/lib/dpkg/status", &[4; 150], 0o644),
+            Item::File("usr/bin/curl", &[5; 700], 0o755),
+        ]),
+        layer_tar(&[
+            Item::File("var/lib/apt/lists/.wh.index", b"", 0o644),
+            Item::File("opt/.wh.old", b"", 0o644),
+        ]),
+    ])
+    .unwrap();
+    let source = "FROM debian:bookworm\n\
+                  RUN apt-get update && apt-get install -y curl\n\
+                  RUN rm -rf /var/lib/apt/lists/* /opt/old\n";
+    let plan = crate::advisor::plan_source(source, &crate::LintOptions::default(), None, None)
+        .expect("a plan");
+    let a = super::attribute::attribute(&image, &plan);
+    let lines = |list: &[super::attribute::Missed]| -> Vec<(usize, u64)> {
+        list.iter().map(|m| (m.line, m.bytes)).collect()
+    };
+    let costs: Vec<(&str, usize, u64)> = a
+        .costs
+        .iter()
+        .map(|c| (c.code.as_str(), c.line, c.bytes))
+        .collect();
+    assert!(costs.contains(&("DL3009", 2, 5000)), "{costs:?}");
+    assert_eq!(lines(&a.missed), [(3, 300)], "{:?}", a.missed);
+    assert_eq!(lines(&a.unavoidable), [(2, 100)], "{:?}", a.unavoidable);
+}

@@ -72,10 +72,28 @@ pub struct LayerTally {
     pub metadata_only_bytes: u64,
     /// Bytes this layer copied again unchanged.
     pub unchanged_bytes: u64,
+    /// Of `replaces_bytes`, what a package manager's bookkeeping files held (its database, logs,
+    /// the linker cache: see [`super::bookkeeping`]), which every install rewrites.
+    pub bookkeeping_replaced_bytes: u64,
+    /// Of `metadata_only_bytes` and `unchanged_bytes`, what such bookkeeping files held.
+    pub bookkeeping_copied_bytes: u64,
     /// Bytes of regular files this layer added under each directory (every ancestor), to
     /// measure what a cache directory holds.
     #[serde(skip)]
     pub dir_bytes: HashMap<String, u64>,
+    /// Bytes of lower layers this layer's whiteouts removed, under each directory (every
+    /// ancestor), to tell a later cleanup of a cache another finding names from other deletions.
+    #[serde(skip)]
+    pub deleted_dir_bytes: HashMap<String, u64>,
+}
+
+/// Adds `bytes` to the count of every directory above `path`.
+fn add_to_ancestors(counts: &mut HashMap<String, u64>, path: &str, bytes: u64) {
+    let mut ancestor = path;
+    while let Some((parent, _)) = ancestor.rsplit_once('/') {
+        *counts.entry(parent.to_string()).or_default() += bytes;
+        ancestor = parent;
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -156,11 +174,7 @@ impl Tracker {
         let tally = &mut self.layers[layer];
         tally.file_bytes += bytes;
         if bytes > 0 {
-            let mut ancestor = entry.path.as_str();
-            while let Some((parent, _)) = ancestor.rsplit_once('/') {
-                *tally.dir_bytes.entry(parent.to_string()).or_default() += bytes;
-                ancestor = parent;
-            }
+            add_to_ancestors(&mut tally.dir_bytes, &entry.path, bytes);
         }
         let old = self.paths.insert(entry.path.clone(), record);
         match old {
@@ -219,10 +233,24 @@ impl Tracker {
         self.layers[paid_by].wasted_bytes += old.bytes;
         let tally = &mut self.layers[by];
         match kind {
-            WasteKind::Deleted => tally.deletes_bytes += old.bytes,
+            WasteKind::Deleted => {
+                tally.deletes_bytes += old.bytes;
+                add_to_ancestors(&mut tally.deleted_dir_bytes, &path, old.bytes);
+            }
             WasteKind::Replaced => tally.replaces_bytes += old.bytes,
             WasteKind::MetadataOnly => tally.metadata_only_bytes += old.bytes,
             WasteKind::Unchanged => tally.unchanged_bytes += old.bytes,
+        }
+        // A deletion of bookkeeping in a later layer could have run in the installing layer;
+        // a rewrite by the next install could not be avoided.
+        if super::bookkeeping::is_bookkeeping(&path) {
+            match kind {
+                WasteKind::Deleted => {}
+                WasteKind::Replaced => tally.bookkeeping_replaced_bytes += old.bytes,
+                WasteKind::MetadataOnly | WasteKind::Unchanged => {
+                    tally.bookkeeping_copied_bytes += old.bytes
+                }
+            }
         }
         self.top.push(WasteItem {
             path,

@@ -8,19 +8,29 @@ impl Effects {
     /// Whether the step surely removes the cache (a delete covering one of its directories, or
     /// the manager's own clean command for that cache, outside any condition).
     pub fn cleans(&self, cache: Cache, home: &str) -> bool {
+        self.cleanup_of(cache, home).is_some()
+    }
+
+    /// Where the step surely removes the cache (see [`Effects::cleans`]): the clean command or
+    /// the delete, for a finding to point at.
+    pub fn cleanup_of(&self, cache: Cache, home: &str) -> Option<crate::span::Span> {
         // Cheap checks first: most steps delete nothing and clean nothing.
         if self.deletes.is_empty() && self.packages.is_empty() {
-            return false;
+            return None;
         }
-        let cleaned = self.packages.iter().any(|p| {
+        let cleaned = self.packages.iter().find(|p| {
             p.action == PackageAction::Clean
                 && p.guard == Guard::Always
                 && clean_covers(p.manager, cache)
         });
-        cleaned || {
-            let dirs = cache.dirs(home);
-            self.deletes.iter().any(|d| deletes_cache(d, cache, &dirs))
+        if let Some(clean) = cleaned {
+            return Some(clean.span);
         }
+        let dirs = cache.dirs(home);
+        self.deletes
+            .iter()
+            .find(|d| deletes_cache(d, cache, &dirs))
+            .map(|d| d.span)
     }
 
     /// Whether something in the same script removes what `fill` put in the cache: a cleanup

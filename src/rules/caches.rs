@@ -15,6 +15,17 @@ const ARCHIVES_CLEANUP: &str = "apt-get clean";
 /// microdnf's own cleanup: a microdnf image (ubi-minimal) has no `dnf` to run `dnf clean all`.
 const MICRODNF_CURE: Cure = Cure::Cleanup("microdnf clean all");
 
+/// Whether one of the family's rules reports this cache when a layer leaves it (the `caches` of
+/// DL3009, DL3019, DL3032, DL3036, DL3040, DL3042 and DL3060). LL302 leaves these to the family,
+/// which names a later cleanup in its own finding, so one waste gets one finding.
+pub fn has_family_rule(cache: Cache) -> bool {
+    use Cache::*;
+    match cache {
+        AptLists | AptArchives | Apk | Yum | Dnf | Microdnf | Zypper | Pip | Yarn => true,
+        Npm | Go | Cargo | Gem | Composer => false,
+    }
+}
+
 /// The layer a cache is left in, for the message.
 #[derive(Clone, Copy)]
 enum Layer<'s, 'a> {

@@ -4,6 +4,8 @@
 //! whiteout, and the bytes stay in the layer that created them, pulled and stored with the image.
 //! Creating and deleting in the same `RUN` is the cure.
 
+mod caches;
+
 use super::ll303::source;
 use super::origin;
 use super::{Context, Rule};
@@ -18,6 +20,7 @@ impl Rule for DeletedInLaterLayer {
     fn check(&self, cx: &mut Context<'_, '_>) {
         for stage in cx.model.stages.iter().filter(|s| s.ships) {
             check_stage(cx, stage);
+            caches::check_stage(cx, stage);
         }
     }
 }

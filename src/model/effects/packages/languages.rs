@@ -6,8 +6,8 @@ use super::super::options::{self, Spec};
 use super::super::record::Recorder;
 use super::super::state::EnvValue;
 use super::{
-    cache_contents, cache_in_default_place, cache_unless_moved, clean, install_dependencies,
-    package_names, reads_in,
+    cache_contents, cache_dirs, cache_in_default_place, cache_unless_moved, clean,
+    install_dependencies, package_names, reads_in,
 };
 use crate::model::layer::{Cache, Manager, PackageAction};
 use crate::model::paths;
@@ -80,10 +80,28 @@ pub(super) fn bundle(command: &Command, rec: &mut Recorder) {
 }
 
 /// `go mod download` fetches what go.mod and go.sum declare; building fills the build and
-/// module caches.
+/// module caches; `go clean -cache` empties the build cache and `-modcache` the module cache.
 pub(super) fn go(command: &Command, rec: &mut Recorder) {
     let words: Vec<&str> = command.args.iter().map(|arg| arg.as_written()).collect();
     match words.as_slice() {
+        ["clean", flags @ ..] => {
+            // Cache::Go's first directory is the build cache, the others the module cache.
+            let dirs = cache_dirs(command, Cache::Go, rec);
+            let (build, modules) = dirs.split_at(1);
+            let mut removed: Vec<String> = Vec::new();
+            for (flag, dirs) in [("-cache", build), ("-modcache", modules)] {
+                if flags
+                    .iter()
+                    .any(|f| f.trim_start_matches('-') == &flag[1..])
+                {
+                    removed.extend(dirs.iter().map(|dir| format!("{dir}/*")));
+                }
+            }
+            if !removed.is_empty() {
+                clean(command, Manager::Go, &removed, rec);
+            }
+            return;
+        }
         ["mod", "download", ..] => {
             install_dependencies(command, Manager::Go, &["go.mod", "go.sum"], rec);
         }
@@ -443,6 +461,12 @@ mod tests {
             [(Manager::Go, DEPS, strings(&["/src/go.mod", "/src/go.sum"]))]
         );
         assert_eq!(caches(&effects), [Cache::Go, Cache::Go]);
+        let effects = TestEnv::new().run("go build ./... && go clean -cache");
+        let deleted: Vec<&str> = effects.deletes.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(deleted, ["/root/.cache/go-build/*"]);
+        assert!(effects.cleans(Cache::Go, "/root"));
+        let effects = TestEnv::new().run("go build ./... && go clean -testcache");
+        assert!(!effects.cleans(Cache::Go, "/root"));
         let effects = TestEnv::new()
             .mount("/root/.cache/go-build")
             .run("go build ./...");
