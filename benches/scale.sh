@@ -96,6 +96,8 @@ hostile = {
     "100,000-link ARG chain": "FROM alpine\nARG A0=x\n" + "".join(f"ARG A{i}=$A{i-1}\n" for i in range(1, 100000)),
     "50,000 stages": "".join(f"FROM alpine AS s{i}\nRUN echo {i}\n" for i in range(50000)),
     "50,000-stage FROM chain": "FROM alpine AS s0\n" + "".join(f"FROM s{i-1} AS s{i}\nRUN echo {i}\n" for i in range(1, 50000)),
+    # Each stage adds a variable to all it inherits: a copy of the scope per stage is quadratic.
+    "20,000-stage FROM chain, one ENV each": "FROM busybox AS s0\nENV V0=0\n" + "".join(f"FROM s{i-1} AS s{i}\nENV V{i}={i}\n" for i in range(1, 20000)),
     "40,000 WORKDIR+RUN pairs": "FROM alpine\n" + "".join(f"WORKDIR /w{i}\nRUN touch f{i}\n" for i in range(40000)),
     "one RUN of 8,000 ifs": "FROM alpine\nRUN K=/keep" + "".join(
         f" \\\n && if [ -f /c{i} ]; then X{i}=v{i}; K=/keep; fi" for i in range(8000)) + " && touch $K/f\n",

@@ -12,9 +12,54 @@ use layerlint::fix::fix_source;
 use layerlint::model::Model;
 use layerlint::model::vars::MAX_VALUE_LEN;
 use layerlint::{Applicability, LintOptions, lint};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::fmt::Write as _;
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+/// The system allocator, counting each thread's live bytes and their peak, so that a test can
+/// measure the memory of what it runs without the tests running beside it on other threads.
+struct PerThreadPeak;
+
+thread_local! {
+    static LIVE: Cell<usize> = const { Cell::new(0) };
+    static PEAK: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count(change: impl Fn(usize) -> usize) {
+    let _ = LIVE.try_with(|live| {
+        live.set(change(live.get()));
+        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(live.get())));
+    });
+}
+
+// SAFETY: every call goes to the system allocator unchanged; only counters are added.
+unsafe impl GlobalAlloc for PerThreadPeak {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count(|live| live.saturating_add(layout.size()));
+        // SAFETY: the caller's contract is passed on as is.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // Freed memory allocated by another thread may take this one below zero: saturate.
+        count(|live| live.saturating_sub(layout.size()));
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: PerThreadPeak = PerThreadPeak;
+
+/// The most memory `work` held at once on this thread, beyond what was live before it.
+fn peak_bytes_of(work: impl FnOnce()) -> usize {
+    let before = LIVE.with(Cell::get);
+    PEAK.with(|peak| peak.set(before));
+    work();
+    PEAK.with(Cell::get) - before
+}
 
 /// The instruction mix of `benches/compare.sh`, deterministic (shared with the benchmarks).
 #[path = "../benches/support/mixed.rs"]
@@ -185,6 +230,43 @@ fn a_long_chain_of_stages_inherits_from_the_first() {
     lint_and_fix(&source);
     assert_eq!(last_value(&source, "FIRST"), Some(Some("1".into())));
     assert_eq!(last_value(&source, "V1"), Some(Some("x".into())));
+}
+
+/// A `FROM` chain of `count` stages, each adding one variable to what it inherits.
+fn stage_chain(count: usize) -> String {
+    format!(
+        "FROM busybox AS s0\nENV V0=0\n{}",
+        lines(count - 1, |i| format!(
+            "FROM s{i} AS s{}\nENV V{}=x",
+            i + 1,
+            i + 1
+        ))
+    )
+}
+
+#[test]
+fn a_stage_chain_twice_as_long_takes_about_twice_the_memory() {
+    // Each stage of the chain sees every variable before it: a rule that keeps a copy of each
+    // stage's scope holds count²/2 names (at 10,000 stages, 2.8 GB for a 476 KB file), and
+    // doubling the chain quadruples its memory. Scopes shared with the parent grow with the
+    // file. Only the memory's growth is asserted, not an amount: allocations differ by build.
+    let short = peak_bytes_of(|| {
+        lint(&stage_chain(2_000));
+    });
+    let long = peak_bytes_of(|| {
+        lint(&stage_chain(4_000));
+    });
+    let growth = long as f64 / short as f64;
+    assert!(
+        growth < 3.0,
+        "peak memory {short} bytes at 2,000 stages, {long} at 4,000: {growth:.2}x"
+    );
+    // The findings are those of the chain: no variable is undefined in it.
+    assert!(
+        !lint(&stage_chain(50))
+            .iter()
+            .any(|d| d.code == "UndefinedVar")
+    );
 }
 
 #[test]

@@ -19,10 +19,26 @@ const MICRODNF_CURE: Cure = Cure::Cleanup("microdnf clean all");
 /// DL3009, DL3019, DL3032, DL3036, DL3040, DL3042 and DL3060). LL302 leaves these to the family,
 /// which names a later cleanup in its own finding, so one waste gets one finding.
 pub fn has_family_rule(cache: Cache) -> bool {
-    use Cache::*;
+    // No `_` arm: a new cache must be placed on one side or the other.
     match cache {
-        AptLists | AptArchives | Apk | Yum | Dnf | Microdnf | Zypper | Pip | Yarn => true,
-        Npm | Go | Cargo | Gem | Composer => false,
+        Cache::AptLists
+        | Cache::AptArchives
+        | Cache::Apk
+        | Cache::Yum
+        | Cache::Dnf
+        | Cache::Microdnf
+        | Cache::Zypper
+        | Cache::Pip
+        | Cache::Yarn => true,
+        Cache::Npm
+        | Cache::Pnpm
+        | Cache::Maven
+        | Cache::Gradle
+        | Cache::Nuget
+        | Cache::Go
+        | Cache::Cargo
+        | Cache::Gem
+        | Cache::Composer => false,
     }
 }
 

@@ -30,6 +30,7 @@ pub mod redundant_target_platform;
 pub mod reserved_stage_name;
 pub mod secrets_used_in_arg_or_env;
 pub mod stage_name_casing;
+pub mod stage_tree;
 pub mod undefined_arg_in_from;
 pub mod undefined_var;
 pub mod workdir_relative_path;

@@ -9,11 +9,11 @@
 //! shell, at run time).
 
 use super::known_images::environment;
-use super::{BUILTIN_ARGS, did_you_mean, suggestion, used_names, walk_stages};
+use super::stage_tree::{NameSet, walk_stage_tree};
+use super::{BUILTIN_ARGS, did_you_mean, suggestion, used_names};
 use crate::rules::instructions::stages;
 use crate::rules::{Context, Rule};
 use crate::syntax::{Args, Instruction, Keyword, Word};
-use std::collections::HashSet;
 
 pub struct UndefinedVar;
 
@@ -26,14 +26,16 @@ impl Rule for UndefinedVar {
                 .from
                 .and_then(crate::rules::instructions::from_parts)?;
             let names = environment(&base.image.text)?;
-            Some(names.iter().map(|n| n.to_string()).collect::<HashSet<_>>())
+            Some(names.iter().map(|n| n.to_string()).collect::<NameSet>())
         };
-        walk_stages(&stages, start, |env, instruction| {
+        // One set of names for the whole walk, not a copy per stage: a chain of stages each
+        // built on the one before would otherwise keep every name once per stage.
+        walk_stage_tree(&stages, start, |env, instruction| {
             let Some(defined) = env else {
                 return;
             };
             let mut undefined: Vec<String> = Vec::new();
-            let mut note = |text: &str, defined: &HashSet<String>| {
+            let mut note = |text: &str, defined: &NameSet| {
                 for name in used_names(text, escape) {
                     if !defined.contains(name)
                         && !BUILTIN_ARGS.contains(&name)
@@ -49,7 +51,7 @@ impl Rule for UndefinedVar {
                     for word in words {
                         let (name, value) = word.text.split_once('=').unwrap_or((&word.text, ""));
                         note(value, defined);
-                        defined.insert(name.to_string());
+                        defined.insert(name);
                     }
                 }
                 // An ENV's values are all expanded with the variables from before it.
@@ -57,7 +59,9 @@ impl Rule for UndefinedVar {
                     for pair in pairs {
                         note(&pair.value.text, defined);
                     }
-                    defined.extend(pairs.iter().map(|p| p.key.text.clone()));
+                    for pair in pairs {
+                        defined.insert(&pair.key.text);
+                    }
                 }
                 _ => {
                     for word in expanded_words(instruction) {
@@ -67,8 +71,7 @@ impl Rule for UndefinedVar {
             }
             for name in undefined {
                 // A hint is a courtesy: not worth a scan of a huge environment per name.
-                let options =
-                    (defined.len() <= 1_000).then_some(defined.iter().map(String::as_str));
+                let options = (defined.len() <= 1_000).then_some(defined.iter());
                 let hint = did_you_mean(options.and_then(|o| suggestion(&name, o)), "$");
                 cx.report(
                     instruction.span,
