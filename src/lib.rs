@@ -30,6 +30,9 @@ pub struct LintOptions {
     /// Build arguments the build is given (a compose service's `build.args`): they replace the
     /// values the file's `ARG`s declare.
     pub build_args: model::BuildArgs,
+    /// The stage the build builds (`--target`, a compose service's `build.target`): what ships
+    /// is that stage and its bases, so the rules about what ships judge those. `None`: the last.
+    pub target: Option<String>,
 }
 
 /// Lints one Dockerfile's text with no build context and every rule at its default severity.
@@ -51,7 +54,8 @@ pub fn lint_with_found(
     found: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     let dockerfile = syntax::parse(source);
-    let model = model::Model::build_with_args(&dockerfile, &options.build_args);
+    let model =
+        model::Model::build_for(&dockerfile, &options.build_args, options.target.as_deref());
     // `# check=` lines: BuildKit's own in-file configuration of its checks.
     let checks = rules::buildkit::directive::read(&dockerfile);
     let enabled = |doc: &rules::RuleDoc| options.config.severity_if_on(doc, checks.turns_on(doc));

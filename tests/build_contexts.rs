@@ -250,6 +250,25 @@ fn a_target_the_dockerfile_lacks_is_named_and_the_file_still_linted() {
 }
 
 #[test]
+fn a_target_is_the_stage_that_ships() {
+    // apt's lists stay in the `build` stage's layer: that matters only when `build` ships.
+    let dockerfile = "FROM debian:12 AS build\nRUN apt-get update && apt-get install -y --no-install-recommends gcc=4:12.2.0-3\nFROM debian:12 AS runtime\nCMD [\"true\"]\n";
+    let dir = project(&[("Dockerfile", dockerfile)]);
+    let last = findings(&layerlint(dir.path(), &["-f", "json", "Dockerfile"]));
+    assert!(of(&last, "DL3009").is_empty(), "{last:?}");
+
+    fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  builder:\n    build:\n      context: .\n      target: build\n",
+    )
+    .expect("write");
+    let targeted = findings(&layerlint(dir.path(), &["-f", "json", "Dockerfile"]));
+    let dl3009 = of(&targeted, "DL3009");
+    assert_eq!(dl3009.len(), 1, "{targeted:?}");
+    assert_eq!(dl3009[0].1, "compose.yaml service builder");
+}
+
+#[test]
 fn malformed_compose_and_bake_files_warn_and_the_default_context_is_used() {
     let dir = node_project(&[
         ("compose.yaml", "services: [\n"),

@@ -286,6 +286,7 @@ fn check_input(
         build_context,
         config: settings.config,
         build_args: build_args.clone(),
+        target: build.and_then(|b| b.target.clone()),
     };
     let (report, fix) = fix::check_file(file, &options, mode, readonly_ok);
     let report = report.with_via(build.map(Build::via));

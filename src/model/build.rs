@@ -58,11 +58,19 @@ impl<'a> Model<'a> {
         Builder::new(dockerfile, BuildArgs::new()).run()
     }
 
-    /// The model of a build given these build arguments: each replaces the value its `ARG`
-    /// declares, as `docker build --build-arg` does. An argument no `ARG` declares changes
-    /// nothing, as in Docker.
-    pub fn build_with_args(dockerfile: &'a Dockerfile, args: &BuildArgs) -> Model<'a> {
-        Builder::new(dockerfile, args.clone()).run()
+    /// The model of one build: given these build arguments, each replacing the value its `ARG`
+    /// declares, as `docker build --build-arg` does (an argument no `ARG` declares changes
+    /// nothing, as in Docker), and building the stage `target` names (`docker build --target`):
+    /// what ships is that stage and the stages it is built `FROM`. With no target, or one the
+    /// file has no stage for (that build fails; `check` says so), the last stage is built.
+    pub fn build_for(
+        dockerfile: &'a Dockerfile,
+        args: &BuildArgs,
+        target: Option<&str>,
+    ) -> Model<'a> {
+        let mut builder = Builder::new(dockerfile, args.clone());
+        builder.target = target.map(str::to_ascii_lowercase);
+        builder.run()
     }
 
     pub fn stage_named(&self, name: &str) -> Option<&Stage<'a>> {
@@ -109,6 +117,8 @@ struct Builder<'a> {
     /// any `FROM`), so that a stage's steps are allocated once; and how many `FROM`s were read.
     stage_sizes: Vec<usize>,
     froms: usize,
+    /// The name of the stage built, in lower case (stage names are matched without case).
+    target: Option<String>,
 }
 
 impl<'a> Builder<'a> {
@@ -130,6 +140,7 @@ impl<'a> Builder<'a> {
             stage_names: HashMap::new(),
             stage_sizes: stage_sizes(dockerfile),
             froms: 0,
+            target: None,
         }
     }
 
@@ -186,7 +197,12 @@ impl<'a> Builder<'a> {
             }
         }
         super::apt_archives::mark_kept_archives(&mut self.stages, escape);
-        mark_shipped(&mut self.stages);
+        let built = self
+            .target
+            .as_ref()
+            .and_then(|name| self.stage_names.get(name).copied())
+            .or(self.stages.len().checked_sub(1));
+        mark_shipped(&mut self.stages, built);
         Model {
             dockerfile: self.dockerfile,
             global_args: Vars::at(history, self.globals),
@@ -736,9 +752,10 @@ fn is_remote(source: &str) -> bool {
     source.starts_with("http://") || source.starts_with("https://") || source.starts_with("git@")
 }
 
-/// A stage ships when it is the last one or the last one is built `FROM` it (directly or not).
-fn mark_shipped(stages: &mut [Stage<'_>]) {
-    let mut current = stages.len().checked_sub(1);
+/// A stage ships when it is the one built (the target, else the last) or that one is built
+/// `FROM` it (directly or not).
+fn mark_shipped(stages: &mut [Stage<'_>], built: Option<usize>) {
+    let mut current = built;
     while let Some(index) = current {
         stages[index].ships = true;
         current = match stages[index].base {
@@ -775,6 +792,21 @@ mod tests {
         let ships: Vec<bool> = model.stages.iter().map(|s| s.ships).collect();
         assert_eq!(ships, [true, false, true]);
         assert_eq!(model.stage_named("BUILD").map(|s| s.index), Some(1));
+    }
+
+    #[test]
+    fn a_target_ships_itself_and_its_bases_not_the_last_stage() {
+        let df =
+            parse("FROM alpine AS base\nFROM base AS build\nFROM alpine AS other\nFROM base\n");
+        let ships = |target: Option<&str>| -> Vec<bool> {
+            let model = Model::build_for(&df, &BuildArgs::new(), target);
+            model.stages.iter().map(|s| s.ships).collect()
+        };
+        assert_eq!(ships(None), [true, false, false, true]);
+        assert_eq!(ships(Some("BUILD")), [true, true, false, false]);
+        assert_eq!(ships(Some("other")), [false, false, true, false]);
+        // No such stage: that build fails; the model reads the file as its default build.
+        assert_eq!(ships(Some("missing")), [true, false, false, true]);
     }
 
     #[test]
@@ -828,7 +860,7 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let model = Model::build_with_args(&df, &given);
+        let model = Model::build_for(&df, &given, None);
         let vars = &model.stages[0].steps.last().expect("a step").vars;
         let value = |name: &str| vars.get(name).and_then(|v| v.value.clone());
         assert_eq!(value("V").as_deref(), Some("2"));

@@ -44,6 +44,7 @@ pub fn options_for(path: Option<&Path>) -> Result<LintOptions, String> {
             build_context: BuildContext::for_dockerfile(&build.context, path),
             config,
             build_args: build.args.clone(),
+            target: build.target.clone(),
         },
         None => LintOptions {
             build_context: BuildContext::for_dockerfile(dir, path),
