@@ -1222,7 +1222,7 @@ fn stdin_that_does_not_parse_is_printed_back_unchanged() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr
-            .starts_with("warning: standard input was not fixed: it has syntax errors"),
+            .starts_with("warning: standard input was not fixed: Docker would refuse it (LL001)"),
         "{}",
         run.stderr
     );
@@ -1235,7 +1235,7 @@ fn a_file_with_a_syntax_error_is_left_untouched_and_named() {
     assert_eq!(read(&dir, "broken.Dockerfile"), BROKEN);
     assert!(
         run.stderr.contains(
-            "warning: broken.Dockerfile was not fixed: it has syntax errors, and a file that does not fully parse is never rewritten"
+            "warning: broken.Dockerfile was not fixed: Docker would refuse it (LL001), and a file Docker refuses is never rewritten"
         ),
         "{}",
         run.stderr

@@ -6,8 +6,10 @@ use std::fmt;
 /// The reason fixing gave up and returned the original text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FixRefusal {
-    /// The input has syntax errors. Fixes are computed from a parse tree, and a tree with holes in
-    /// it could make a rewrite that looks right drop or duplicate what the parser skipped.
+    /// Docker would refuse the input (LL001): a syntax error, or a build-time refusal such as
+    /// `COPY --from=$VAR`. Fixes are computed from a parse tree, and a tree with holes in it could
+    /// make a rewrite that looks right drop or duplicate what the parser skipped; and a fix to a
+    /// file that cannot be built cannot be shown to keep its build.
     Unparsable,
     /// A round of these rules' fixes produced a syntax error the input did not have.
     BrokeSyntax { codes: BTreeSet<&'static str> },
@@ -37,7 +39,7 @@ impl fmt::Display for FixRefusal {
             FixRefusal::Unparsable => {
                 write!(
                     f,
-                    "it has syntax errors, and a file that does not fully parse is never rewritten"
+                    "Docker would refuse it (LL001), and a file Docker refuses is never rewritten"
                 )
             }
             // Both are bugs in a rule's fix, not in the user's file: say so, and whose.
