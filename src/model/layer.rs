@@ -58,6 +58,32 @@ pub enum Cache {
 }
 
 impl Cache {
+    /// Whether this is a system package manager's cache, kept in fixed system directories
+    /// (the others live under the user's home directory).
+    pub fn is_system(self) -> bool {
+        // No `_` arm: a new cache must be placed on one side or the other.
+        match self {
+            Cache::AptLists
+            | Cache::AptArchives
+            | Cache::Apk
+            | Cache::Yum
+            | Cache::Dnf
+            | Cache::Microdnf
+            | Cache::Zypper => true,
+            Cache::Pip
+            | Cache::Yarn
+            | Cache::Npm
+            | Cache::Pnpm
+            | Cache::Maven
+            | Cache::Gradle
+            | Cache::Nuget
+            | Cache::Go
+            | Cache::Cargo
+            | Cache::Gem
+            | Cache::Composer => false,
+        }
+    }
+
     /// The directories this cache lives in, for a user whose home is `home`.
     pub fn dirs(self, home: &str) -> Vec<String> {
         let home = home.trim_end_matches('/');

@@ -19,27 +19,8 @@ const MICRODNF_CURE: Cure = Cure::Cleanup("microdnf clean all");
 /// DL3009, DL3019, DL3032, DL3036, DL3040, DL3042 and DL3060). LL302 leaves these to the family,
 /// which names a later cleanup in its own finding, so one waste gets one finding.
 pub fn has_family_rule(cache: Cache) -> bool {
-    // No `_` arm: a new cache must be placed on one side or the other.
-    match cache {
-        Cache::AptLists
-        | Cache::AptArchives
-        | Cache::Apk
-        | Cache::Yum
-        | Cache::Dnf
-        | Cache::Microdnf
-        | Cache::Zypper
-        | Cache::Pip
-        | Cache::Yarn => true,
-        Cache::Npm
-        | Cache::Pnpm
-        | Cache::Maven
-        | Cache::Gradle
-        | Cache::Nuget
-        | Cache::Go
-        | Cache::Cargo
-        | Cache::Gem
-        | Cache::Composer => false,
-    }
+    // Every system package manager's cache, and of the others pip's (DL3042) and yarn's (DL3060).
+    cache.is_system() || matches!(cache, Cache::Pip | Cache::Yarn)
 }
 
 /// The layer a cache is left in, for the message.

@@ -181,7 +181,7 @@ impl<'e> Recorder<'e> {
             EnvValue::Known(home) => home,
             EnvValue::Unset => self.env.home.to_string(),
             // The program's home is not known: only caches outside it can be placed.
-            EnvValue::Unknown if lives_in_home(cache) => return None,
+            EnvValue::Unknown if !cache.is_system() => return None,
             EnvValue::Unknown => self.env.home.to_string(),
         };
         let mounted = cache.dirs(&home).iter().any(|dir| self.is_mounted(dir));
@@ -225,18 +225,4 @@ fn effect(via: &str, path: String, recursive: bool, span: Span) -> PathEffect {
         via: via.to_string(),
         span,
     }
-}
-
-/// Whether a cache's directories depend on the user's home directory.
-fn lives_in_home(cache: Cache) -> bool {
-    !matches!(
-        cache,
-        Cache::AptLists
-            | Cache::AptArchives
-            | Cache::Apk
-            | Cache::Yum
-            | Cache::Dnf
-            | Cache::Microdnf
-            | Cache::Zypper
-    )
 }
