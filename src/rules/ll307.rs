@@ -369,7 +369,7 @@ fn option_removal(
     };
     let source = &cx.dockerfile.source;
     for run in cx.runs().of(step.instruction) {
-        for command in run.commands() {
+        for command in cx.commands(run).iter() {
             let span = run.file_span(command.span);
             if !(span.start <= fill.span.start && fill.span.start < span.end.max(span.start + 1)) {
                 continue;

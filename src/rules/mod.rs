@@ -71,6 +71,10 @@ pub struct Shared<'m, 'a> {
     merger: std::cell::OnceCell<merge::Merger<'m, 'a>>,
     /// Each stage's index of what its steps create and delete.
     creations: std::cell::OnceCell<Vec<std::cell::OnceCell<origin::Creations<'m>>>>,
+    /// Each script's simple commands (by its index in `runs`), read when a rule first asks: about
+    /// twenty command rules walk every script, and reading them afresh each time was a tenth of
+    /// the lint of a file of thousands of `RUN`s.
+    commands: std::cell::OnceCell<Vec<std::cell::OnceCell<Vec<runs::Cmd<'m>>>>>,
 }
 
 impl<'m, 'a> Context<'m, 'a> {
@@ -82,6 +86,28 @@ impl<'m, 'a> Context<'m, 'a> {
         severity: Severity,
         shared: &'m Shared<'m, 'a>,
     ) -> Self {
+        Context::appending(
+            model,
+            build_context,
+            config,
+            doc,
+            severity,
+            shared,
+            Vec::new(),
+        )
+    }
+
+    /// A context whose findings go on the end of `found` (which [`Context::into_findings`] hands
+    /// back): the rules of one run fill one vector, rather than each its own that is then copied.
+    pub fn appending(
+        model: &'m Model<'a>,
+        build_context: &'m BuildContext,
+        config: &'m Config,
+        doc: &'static RuleDoc,
+        severity: Severity,
+        shared: &'m Shared<'m, 'a>,
+        found: Vec<Diagnostic>,
+    ) -> Self {
         Context {
             dockerfile: model.dockerfile,
             model,
@@ -89,7 +115,7 @@ impl<'m, 'a> Context<'m, 'a> {
             config,
             doc,
             severity,
-            found: Vec::new(),
+            found,
             shared,
         }
     }
@@ -162,6 +188,22 @@ impl<'m, 'a> Context<'m, 'a> {
         cells[stage].get_or_init(|| origin::Creations::new(&model.stages[stage]))
     }
 
+    /// The simple commands of `run` (see [`runs::Run::commands`]), read once per file and shared
+    /// by the rules. `run` must be one of [`Context::runs`]; any other script is read afresh.
+    pub fn commands(&self, run: &'m runs::Run<'a>) -> std::borrow::Cow<'m, [runs::Cmd<'m>]> {
+        let all = self.runs();
+        let Some(index) = all.index_of(run) else {
+            return std::borrow::Cow::Owned(run.commands());
+        };
+        let cells = self.shared.commands.get_or_init(|| {
+            all.runs
+                .iter()
+                .map(|_| std::cell::OnceCell::new())
+                .collect()
+        });
+        std::borrow::Cow::Borrowed(cells[index].get_or_init(|| run.commands()))
+    }
+
     pub fn into_findings(self) -> Vec<Diagnostic> {
         self.found
     }
@@ -180,9 +222,11 @@ pub fn check_all(
         let Some(severity) = enabled(doc) else {
             continue;
         };
-        let mut cx = Context::new(model, build_context, config, doc, severity, &shared);
+        let found = std::mem::take(&mut findings);
+        let mut cx =
+            Context::appending(model, build_context, config, doc, severity, &shared, found);
         rule.check(&mut cx);
-        findings.extend(cx.into_findings());
+        findings = cx.into_findings();
     }
     buildkit::drop_after_build_error(model.dockerfile, &mut findings);
     buildkit::drop_shared_duplicates(model.dockerfile, &mut findings);

@@ -206,6 +206,16 @@ impl<'a> Runs<'a> {
         }
     }
 
+    /// Where `run` is in [`Runs::runs`], when it is one of them (found by its address, so that a
+    /// rule holding a script finds what is stored about it without a search).
+    pub fn index_of(&self, run: &Run<'a>) -> Option<usize> {
+        let size = std::mem::size_of::<Run<'a>>().max(1);
+        let start = self.runs.as_ptr() as usize;
+        let offset = (std::ptr::from_ref(run) as usize).checked_sub(start)?;
+        let index = offset / size;
+        (offset % size == 0 && index < self.runs.len()).then_some(index)
+    }
+
     /// The scripts of one `RUN` instruction (or of the `RUN` inside an `ONBUILD`).
     pub fn of(&self, instruction: &Instruction) -> &[Run<'a>] {
         self.by_instruction

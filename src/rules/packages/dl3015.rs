@@ -13,7 +13,7 @@ impl Rule for AptRecommendsInstalled {
     fn check(&self, cx: &mut Context<'_, '_>) {
         let runs = cx.runs();
         for run in runs.runs.iter().filter(|r| r.is_posix()) {
-            for cmd in run.commands() {
+            for cmd in cx.commands(run).iter() {
                 if !(cmd.is("apt-get") || cmd.is("apt")) {
                     continue;
                 }

@@ -126,7 +126,7 @@ impl Pins<'_> {
             .iter()
             .filter(|r| r.is_posix() && (self.onbuild || !r.onbuild))
         {
-            for cmd in run.commands() {
+            for cmd in cx.commands(run).iter() {
                 let Some(words) = (self.packages)(&cmd) else {
                     continue;
                 };
@@ -191,7 +191,7 @@ pub fn check_switch(
 ) {
     let runs = cx.runs();
     for run in runs.runs.iter().filter(|r| r.is_posix()) {
-        for cmd in run.commands() {
+        for cmd in cx.commands(run).iter() {
             let Some(after) = needs(&cmd) else { continue };
             let span = run.file_span(cmd.name_word.span.cover(after.span));
             let edit = insert_after(run, &after, option);

@@ -23,7 +23,7 @@ impl Rule for PointlessCommand {
                 .script
                 .as_ref()
                 .is_some_and(|s| s.commands().any(|(_, context)| context.background));
-            for cmd in run.commands() {
+            for cmd in cx.commands(run).iter() {
                 if has_job && matches!(cmd.name.as_str(), "kill" | "ps") {
                     continue;
                 }

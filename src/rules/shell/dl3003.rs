@@ -9,7 +9,7 @@ impl Rule for CdInRun {
     fn check(&self, cx: &mut Context<'_, '_>) {
         let runs = cx.runs();
         for run in runs.runs.iter().filter(|r| r.is_posix()) {
-            for cmd in run.commands() {
+            for cmd in cx.commands(run).iter() {
                 if cmd.is("cd") {
                     let span = run.file_span(cmd.span);
                     cx.report(span, "Use WORKDIR to switch to a directory instead of `cd`");

@@ -63,7 +63,7 @@ impl Rule for CopiedArchiveExtracted {
                 }
                 Keyword::Run => {
                     for run in runs.of(instruction) {
-                        for cmd in run.commands() {
+                        for cmd in cx.commands(run).iter() {
                             if !cmd.is("tar") {
                                 continue;
                             }

@@ -40,7 +40,7 @@ impl Rule for UseraddHighUid {
     fn check(&self, cx: &mut Context<'_, '_>) {
         let runs = cx.runs();
         for run in runs.runs.iter().filter(|r| r.is_posix()) {
-            for cmd in run.commands() {
+            for cmd in cx.commands(run).iter() {
                 if !cmd.is("useradd") {
                     continue;
                 }

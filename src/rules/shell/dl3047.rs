@@ -21,7 +21,7 @@ impl Rule for WgetProgressBar {
     fn check(&self, cx: &mut Context<'_, '_>) {
         let runs = cx.runs();
         for run in runs.runs.iter().filter(|r| r.is_posix()) {
-            for cmd in run.commands() {
+            for cmd in cx.commands(run).iter() {
                 if !cmd.is("wget") {
                     continue;
                 }

@@ -20,7 +20,7 @@ impl Rule for WgetAndCurl {
             let Some(script) = &run.script.script else {
                 continue;
             };
-            let cmds = run.commands();
+            let cmds = cx.commands(run);
             for command in script.simple_commands() {
                 // The program, seen through wrappers, or one in a `$( … )` of its words
                 // (`V=$(curl …)`).
