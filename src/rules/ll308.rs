@@ -221,7 +221,7 @@ fn builds(cx: &Context<'_, '_>, shipping: &[&Stage<'_>]) -> Vec<(At, Span, Strin
             }
             for run in runs.of(step.instruction) {
                 for command in cx.commands(run).iter() {
-                    if let Some(words) = building(&command) {
+                    if let Some(words) = building(command) {
                         let span = run.file_span(command.span);
                         found.push(((stage.index, index, span.start), span, words));
                     }

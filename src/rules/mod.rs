@@ -263,3 +263,79 @@ fn no_safe_fixes_in_triggers(dockerfile: &Dockerfile, findings: &mut [Diagnostic
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_reads_the_same_stored_commands_of_a_script() {
+        let dockerfile = crate::syntax::parse(
+            "FROM debian:12\nRUN sudo apt-get install -y curl && cd /x\nONBUILD RUN env A=1 wget u\n",
+        );
+        let model = Model::build(&dockerfile);
+        let (context, config, shared) = (
+            BuildContext::default(),
+            Config::default(),
+            Shared::default(),
+        );
+        let (doc, _) = all().next().expect("rules are registered");
+        let first = Context::new(&model, &context, &config, doc, Severity::Error, &shared);
+        let second = Context::new(&model, &context, &config, doc, Severity::Error, &shared);
+        let runs = first.runs();
+        assert_eq!(runs.runs.len(), 2);
+        for run in &runs.runs {
+            let (a, b) = (first.commands(run), second.commands(run));
+            // Stored once: both contexts hand out the same slice, not copies.
+            assert!(matches!(
+                (&a, &b),
+                (std::borrow::Cow::Borrowed(_), std::borrow::Cow::Borrowed(_))
+            ));
+            assert!(std::ptr::eq(a.as_ptr(), b.as_ptr()));
+            let names =
+                |cmds: &[runs::Cmd<'_>]| cmds.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+            assert_eq!(names(&a), names(&run.commands()));
+        }
+        assert_eq!(names_of(&first, 0), ["apt-get", "cd"]);
+        assert_eq!(names_of(&first, 1), ["wget"]);
+    }
+
+    fn names_of(cx: &Context<'_, '_>, index: usize) -> Vec<String> {
+        let run = &cx.runs().runs[index];
+        cx.commands(run).iter().map(|c| c.name.clone()).collect()
+    }
+
+    #[test]
+    fn the_rules_findings_come_in_rule_order_as_one_list() {
+        // Two rules' findings, each rule's in the order it reported them, appended in turn.
+        let dockerfile = crate::syntax::parse("FROM debian\nRUN cd /a && cd /b\n");
+        let model = Model::build(&dockerfile);
+        let (context, config, shared) = (
+            BuildContext::default(),
+            Config::default(),
+            Shared::default(),
+        );
+        let (doc, _) = all().next().expect("rules are registered");
+        let mut found = Vec::new();
+        for (line, message) in [(1, "one"), (2, "two"), (2, "three")] {
+            let mut cx = Context::appending(
+                &model,
+                &context,
+                &config,
+                doc,
+                Severity::Info,
+                &shared,
+                found,
+            );
+            let span = dockerfile
+                .instructions()
+                .nth(line - 1)
+                .expect("two lines")
+                .span;
+            cx.report(span, message);
+            found = cx.into_findings();
+        }
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["one", "two", "three"]);
+    }
+}

@@ -712,6 +712,20 @@ mod tests {
     }
 
     #[test]
+    fn a_script_is_found_by_its_address_and_a_copy_is_not() {
+        let df = parse("FROM x\nRUN a\nRUN b && c\nONBUILD RUN d\n");
+        let scripts = script::run_scripts(&df);
+        let all = Runs::new(&df, &scripts);
+        assert_eq!(all.runs.len(), 3);
+        for (index, run) in all.runs.iter().enumerate() {
+            assert_eq!(all.index_of(run), Some(index));
+        }
+        // The same script read again lives elsewhere: not one of these.
+        let other = Runs::new(&df, &scripts);
+        assert_eq!(all.index_of(&other.runs[1]), None);
+    }
+
+    #[test]
     fn fragments_and_triggers_are_read() {
         let (_, count) = runs("RUN a\nONBUILD RUN b\nFROM x\nRUN c\nONBUILD RUN d && e\n");
         assert_eq!(count, 4);

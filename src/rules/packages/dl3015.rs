@@ -18,7 +18,7 @@ impl Rule for AptRecommendsInstalled {
                     continue;
                 }
                 let parsed = cmd.parse(&APT);
-                let Some((install, _)) = subcommand(&cmd, &parsed, &["install"]) else {
+                let Some((install, _)) = subcommand(cmd, &parsed, &["install"]) else {
                     continue;
                 };
                 let off = parsed.has(&["--no-install-recommends"])

@@ -30,7 +30,7 @@ impl Rule for AptInScript {
                     continue;
                 }
                 let parsed = cmd.parse(&APT);
-                let same = subcommand(&cmd, &parsed, SAME_IN_APT_GET).is_some();
+                let same = subcommand(cmd, &parsed, SAME_IN_APT_GET).is_some();
                 let span = run.file_span(cmd.name_word.span);
                 let literal = cmd.literal(&cmd.name_word);
                 let diagnostic = cx.report(

@@ -127,7 +127,7 @@ impl Pins<'_> {
             .filter(|r| r.is_posix() && (self.onbuild || !r.onbuild))
         {
             for cmd in cx.commands(run).iter() {
-                let Some(words) = (self.packages)(&cmd) else {
+                let Some(words) = (self.packages)(cmd) else {
                     continue;
                 };
                 let mut unpinned: Vec<(Word, String)> = Vec::new();
@@ -152,7 +152,7 @@ impl Pins<'_> {
                 };
                 let message = format!(
                     "Pin versions in `{}`: {list} {} not pinned (use `{}`)",
-                    (self.command)(&cmd),
+                    (self.command)(cmd),
                     if names.len() == 1 { "is" } else { "are" },
                     self.form
                 );
@@ -192,10 +192,10 @@ pub fn check_switch(
     let runs = cx.runs();
     for run in runs.runs.iter().filter(|r| r.is_posix()) {
         for cmd in cx.commands(run).iter() {
-            let Some(after) = needs(&cmd) else { continue };
+            let Some(after) = needs(cmd) else { continue };
             let span = run.file_span(cmd.name_word.span.cover(after.span));
             let edit = insert_after(run, &after, option);
-            cx.report(span, message(&cmd)).fix =
+            cx.report(span, message(cmd)).fix =
                 Some(fix(format!("Add `{option}`"), Applicability::Safe, edit));
         }
     }
