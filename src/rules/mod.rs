@@ -78,28 +78,9 @@ pub struct Shared<'m, 'a> {
 }
 
 impl<'m, 'a> Context<'m, 'a> {
-    pub fn new(
-        model: &'m Model<'a>,
-        build_context: &'m BuildContext,
-        config: &'m Config,
-        doc: &'static RuleDoc,
-        severity: Severity,
-        shared: &'m Shared<'m, 'a>,
-    ) -> Self {
-        Context::appending(
-            model,
-            build_context,
-            config,
-            doc,
-            severity,
-            shared,
-            Vec::new(),
-        )
-    }
-
     /// A context whose findings go on the end of `found` (which [`Context::into_findings`] hands
     /// back): the rules of one run fill one vector, rather than each its own that is then copied.
-    pub fn appending(
+    pub fn new(
         model: &'m Model<'a>,
         build_context: &'m BuildContext,
         config: &'m Config,
@@ -223,8 +204,7 @@ pub fn check_all(
             continue;
         };
         let found = std::mem::take(&mut findings);
-        let mut cx =
-            Context::appending(model, build_context, config, doc, severity, &shared, found);
+        let mut cx = Context::new(model, build_context, config, doc, severity, &shared, found);
         rule.check(&mut cx);
         findings = cx.into_findings();
     }
@@ -267,75 +247,78 @@ fn no_safe_fixes_in_triggers(dockerfile: &Dockerfile, findings: &mut [Diagnostic
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
+
+    /// Runs `check` with the model of `source`, an unknown context, the default configuration and
+    /// the first rule's documentation.
+    fn with_model(
+        source: &str,
+        check: impl FnOnce(&Model<'_>, &BuildContext, &Config, &'static RuleDoc),
+    ) {
+        let dockerfile = crate::syntax::parse(source);
+        let model = Model::build(&dockerfile);
+        let (doc, _) = all().next().expect("rules are registered");
+        check(&model, &BuildContext::default(), &Config::default(), doc);
+    }
 
     #[test]
     fn every_rule_reads_the_same_stored_commands_of_a_script() {
-        let dockerfile = crate::syntax::parse(
-            "FROM debian:12\nRUN sudo apt-get install -y curl && cd /x\nONBUILD RUN env A=1 wget u\n",
-        );
-        let model = Model::build(&dockerfile);
-        let (context, config, shared) = (
-            BuildContext::default(),
-            Config::default(),
-            Shared::default(),
-        );
-        let (doc, _) = all().next().expect("rules are registered");
-        let first = Context::new(&model, &context, &config, doc, Severity::Error, &shared);
-        let second = Context::new(&model, &context, &config, doc, Severity::Error, &shared);
-        let runs = first.runs();
-        assert_eq!(runs.runs.len(), 2);
-        for run in &runs.runs {
-            let (a, b) = (first.commands(run), second.commands(run));
-            // Stored once: both contexts hand out the same slice, not copies.
-            assert!(matches!(
-                (&a, &b),
-                (std::borrow::Cow::Borrowed(_), std::borrow::Cow::Borrowed(_))
-            ));
-            assert!(std::ptr::eq(a.as_ptr(), b.as_ptr()));
-            let names =
-                |cmds: &[runs::Cmd<'_>]| cmds.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
-            assert_eq!(names(&a), names(&run.commands()));
-        }
-        assert_eq!(names_of(&first, 0), ["apt-get", "cd"]);
-        assert_eq!(names_of(&first, 1), ["wget"]);
+        let source = "FROM debian:12\nRUN sudo apt-get install -y curl && cd /x\nONBUILD RUN env A=1 wget u\n";
+        with_model(source, |model, context, config, doc| {
+            let shared = Shared::default();
+            let context_of = || {
+                Context::new(
+                    model,
+                    context,
+                    config,
+                    doc,
+                    Severity::Error,
+                    &shared,
+                    Vec::new(),
+                )
+            };
+            let (first, second) = (context_of(), context_of());
+            let runs = first.runs();
+            assert_eq!(runs.runs.len(), 2);
+            for run in &runs.runs {
+                let (a, b) = (first.commands(run), second.commands(run));
+                // Stored once: both contexts hand out the same slice, not copies.
+                assert!(matches!((&a, &b), (Cow::Borrowed(_), Cow::Borrowed(_))));
+                assert!(std::ptr::eq(a.as_ptr(), b.as_ptr()));
+                assert_eq!(names(&a), names(&run.commands()));
+            }
+            assert_eq!(names(&first.commands(&runs.runs[0])), ["apt-get", "cd"]);
+            assert_eq!(names(&first.commands(&runs.runs[1])), ["wget"]);
+        });
     }
 
-    fn names_of(cx: &Context<'_, '_>, index: usize) -> Vec<String> {
-        let run = &cx.runs().runs[index];
-        cx.commands(run).iter().map(|c| c.name.clone()).collect()
+    fn names(commands: &[runs::Cmd<'_>]) -> Vec<String> {
+        commands.iter().map(|c| c.name.clone()).collect()
     }
 
     #[test]
     fn the_rules_findings_come_in_rule_order_as_one_list() {
-        // Two rules' findings, each rule's in the order it reported them, appended in turn.
-        let dockerfile = crate::syntax::parse("FROM debian\nRUN cd /a && cd /b\n");
-        let model = Model::build(&dockerfile);
-        let (context, config, shared) = (
-            BuildContext::default(),
-            Config::default(),
-            Shared::default(),
+        // Successive rules' findings, each rule's in the order it reported them, appended in turn.
+        with_model(
+            "FROM debian\nRUN cd /a && cd /b\n",
+            |model, context, config, doc| {
+                let shared = Shared::default();
+                let mut found = Vec::new();
+                for (line, message) in [(0, "one"), (1, "two"), (1, "three")] {
+                    let mut cx =
+                        Context::new(model, context, config, doc, Severity::Info, &shared, found);
+                    let span = model
+                        .dockerfile
+                        .instructions()
+                        .nth(line)
+                        .expect("two lines")
+                        .span;
+                    cx.report(span, message);
+                    found = cx.into_findings();
+                }
+                let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+                assert_eq!(messages, ["one", "two", "three"]);
+            },
         );
-        let (doc, _) = all().next().expect("rules are registered");
-        let mut found = Vec::new();
-        for (line, message) in [(1, "one"), (2, "two"), (2, "three")] {
-            let mut cx = Context::appending(
-                &model,
-                &context,
-                &config,
-                doc,
-                Severity::Info,
-                &shared,
-                found,
-            );
-            let span = dockerfile
-                .instructions()
-                .nth(line - 1)
-                .expect("two lines")
-                .span;
-            cx.report(span, message);
-            found = cx.into_findings();
-        }
-        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(messages, ["one", "two", "three"]);
     }
 }
