@@ -72,7 +72,7 @@ impl CacheRule {
         let lists = self
             .caches
             .contains(&Cache::AptLists)
-            .then(|| cx.model.package_index());
+            .then(|| cx.package_index());
         // The first install using each update's lists, by the update's step: one lookup per
         // fill instead of a scan of every use.
         let mut first_use: HashMap<(usize, usize), (Span, bool)> = HashMap::new();

@@ -29,7 +29,7 @@ impl Rule for UpdateInSeparateLayer {
 /// may bring newer packages than the image's old ones did.
 fn check_base_lists(cx: &mut Context<'_, '_>) {
     let model = cx.model;
-    for missing in model.package_index().without_index {
+    for missing in &cx.package_index().without_index {
         let step = &model.stages[missing.install_at.stage].steps[missing.install_at.step];
         let local_only = !missing.install.packages.is_empty()
             && missing
@@ -88,7 +88,7 @@ fn from_an_image(model: &crate::model::Model<'_>, mut stage: usize) -> bool {
 /// later install is reported here, and gets its own update.
 fn check_index_uses(cx: &mut Context<'_, '_>) {
     let model = cx.model;
-    for found in model.package_index().uses {
+    for found in &cx.package_index().uses {
         let update_effects = model.stages[found.update_at.stage].steps[found.update_at.step]
             .effects
             .as_ref();

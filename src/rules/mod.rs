@@ -75,6 +75,8 @@ pub struct Shared<'m, 'a> {
     /// twenty command rules walk every script, and reading them afresh each time was a tenth of
     /// the lint of a file of thousands of `RUN`s.
     commands: std::cell::OnceCell<Vec<std::cell::OnceCell<Vec<runs::Cmd<'m>>>>>,
+    /// Where each apt install finds its package lists, followed once for the rules that ask.
+    package_index: std::cell::OnceCell<crate::model::package_index::PackageIndex<'m>>,
 }
 
 impl<'m, 'a> Context<'m, 'a> {
@@ -183,6 +185,15 @@ impl<'m, 'a> Context<'m, 'a> {
                 .collect()
         });
         std::borrow::Cow::Borrowed(cells[index].get_or_init(|| run.commands()))
+    }
+
+    /// The model's [`package_index`](Model::package_index), followed once per file and shared
+    /// by the rules (the cache rules and LL301 each asked for it, walking every stage again).
+    pub fn package_index(&self) -> &'m crate::model::package_index::PackageIndex<'m> {
+        let cell: &'m std::cell::OnceCell<crate::model::package_index::PackageIndex<'m>> =
+            &self.shared.package_index;
+        let model: &'m Model<'a> = self.model;
+        cell.get_or_init(|| model.package_index())
     }
 
     pub fn into_findings(self) -> Vec<Diagnostic> {
