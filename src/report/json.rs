@@ -4,7 +4,7 @@ use super::Report;
 use super::location::{Columns, Locator, Range};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use serde::Serialize;
-use std::io::{self, Write};
+use std::io;
 
 #[derive(Serialize)]
 struct Finding<'a> {
@@ -47,13 +47,8 @@ pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
             ..finding(&file.name, &locator, diagnostic)
         }));
     }
-    // serde_json writes a token at a time: through `dyn Write` each is a call that cannot be
-    // inlined, which on a file of thousands of findings costs more than the escaping. A buffer of
-    // a known type takes the tokens and hands `out` large blocks.
-    let mut buffered = io::BufWriter::with_capacity(64 * 1024, out);
-    serde_json::to_writer_pretty(&mut buffered, &findings)?;
-    writeln!(buffered)?;
-    buffered.flush()
+    serde_json::to_writer_pretty(&mut *out, &findings)?;
+    writeln!(out)
 }
 
 fn finding<'a>(file: &'a str, locator: &Locator<'_>, diagnostic: &'a Diagnostic) -> Finding<'a> {
