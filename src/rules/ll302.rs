@@ -301,12 +301,15 @@ mod tests {
         let _ = std::fs::remove_dir_all(&root);
     }
 
-    fn ll302_messages(source: &str, options: &LintOptions) -> Vec<String> {
-        crate::lint_with(source, options)
+    /// The message of the one LL302 finding `source` gets.
+    fn the_message(source: &str, options: &LintOptions) -> String {
+        let mut found: Vec<String> = crate::lint_with(source, options)
             .into_iter()
             .filter(|d| d.code == "LL302")
             .map(|d| d.message)
-            .collect()
+            .collect();
+        assert_eq!(found.len(), 1, "{found:#?}");
+        found.remove(0)
     }
 
     #[test]
@@ -315,14 +318,12 @@ mod tests {
         // the path is a symbolic link in the context. Without the context, the claim "only
         // hides it" gets its alternative; the waste itself holds either way.
         let source = "FROM alpine\nCOPY app/files/ /\nCOPY app/files/opt/pkgs /opt/pkgs\nRUN pip install /opt/pkgs/a.whl && rm -r /opt/pkgs\n";
-        let found = ll302_messages(source, &LintOptions::default());
-        assert_eq!(found.len(), 1, "{found:#?}");
+        let found = the_message(source, &LintOptions::default());
         assert!(
-            found[0].contains("the COPY on line 2 had already brought /opt/pkgs")
-                && found[0].contains("symbolic link")
-                && found[0].contains("Either way the bytes stay in the layer from line 3"),
-            "{}",
-            found[0]
+            found.contains("the COPY on line 2 had already brought /opt/pkgs")
+                && found.contains("symbolic link")
+                && found.contains("Either way the bytes stay in the layer from line 3"),
+            "{found}"
         );
         // A plain directory in the context settles it: the usual claim, no alternative.
         let root =
@@ -334,20 +335,17 @@ mod tests {
             build_context: BuildContext::directory(&root),
             ..LintOptions::default()
         };
-        let found = ll302_messages(source, &options);
-        assert_eq!(found.len(), 1, "{found:#?}");
+        let found = the_message(source, &options);
         assert!(
-            found[0].contains("only hides it") && !found[0].contains("symbolic link"),
-            "{}",
-            found[0]
+            found.contains("only hides it") && !found.contains("symbolic link"),
+            "{found}"
         );
         let _ = std::fs::remove_dir_all(&root);
         // A copy from somewhere else to the same place is no sign of a link.
         let other =
             "FROM alpine\nCOPY app/files/ /\nCOPY wheels/ /opt/pkgs/\nRUN rm -r /opt/pkgs\n";
-        let found = ll302_messages(other, &LintOptions::default());
-        assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(!found[0].contains("symbolic link"), "{}", found[0]);
+        let found = the_message(other, &LintOptions::default());
+        assert!(!found.contains("symbolic link"), "{found}");
     }
 
     #[test]
@@ -355,18 +353,14 @@ mod tests {
         // dnf's history database exists before the layer that writes it (the base image's, or
         // an earlier install's); the later layer holds a whole copy all the same.
         let source = "FROM fedora:40\nRUN dnf install -y gcc && dnf clean all\nRUN dnf install -y make && dnf clean all\nRUN rm -rf /var/lib/dnf/history.sqlite\n";
-        let found = ll302_messages(source, &LintOptions::default());
-        assert_eq!(found.len(), 1, "{found:#?}");
+        let found = the_message(source, &LintOptions::default());
         assert!(
-            found[0].contains("which the RUN on line 3 last wrote")
-                && !found[0].contains("created"),
-            "{}",
-            found[0]
+            found.contains("which the RUN on line 3 last wrote") && !found.contains("created"),
+            "{found}"
         );
         let appended = "FROM alpine\nRUN echo a >> /etc/notes\nRUN rm /etc/notes\n";
-        let found = ll302_messages(appended, &LintOptions::default());
-        assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(found[0].contains("last wrote"), "{}", found[0]);
+        let found = the_message(appended, &LintOptions::default());
+        assert!(found.contains("last wrote"), "{found}");
     }
 
     #[test]
@@ -378,11 +372,11 @@ mod tests {
             .collect();
         assert_eq!(found.len(), 1, "{found:#?}");
         assert!(
-            found[0].message.contains(
+            found.message.contains(
                 "the files /tmp/scripts/*.sh and the files /tmp/scripts/*.env, which the COPY on line 2 created"
             ),
             "{}",
-            found[0].message
+            found.message
         );
     }
 }
