@@ -85,10 +85,7 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
                 )
             };
             let downloaded = creator.keyword == crate::syntax::Keyword::Add
-                && cx
-                    .text(creator.span)
-                    .split_whitespace()
-                    .any(|w| w.starts_with("http://") || w.starts_with("https://"));
+                && downloads(cx, origin.step, origin.created);
             let advice = if creator.keyword == crate::syntax::Keyword::Run {
                 "create and delete it in the same RUN".to_string()
             } else if downloaded {
@@ -186,6 +183,19 @@ fn through_context_symlink(
         }
     }
     false
+}
+
+/// Whether the `ADD` that brought `created` downloads it: its source is a URL, spelled out or
+/// through a variable (`ADD ${STRAP_URL} /tmp/strap.sh`). A download can't be bind-mounted.
+fn downloads(cx: &Context<'_, '_>, step: &crate::model::Step<'_>, created: &PathEffect) -> bool {
+    let Some(word) = source::word(step.instruction, created) else {
+        return false;
+    };
+    source::is_remote(&word.text)
+        || step
+            .vars
+            .expand(&word.text, cx.dockerfile.escape)
+            .is_some_and(|text| source::is_remote(&text))
 }
 
 /// Whether a command adds to a file in place rather than making it: an append, or a package
@@ -364,19 +374,24 @@ mod tests {
     }
 
     #[test]
+    fn a_download_named_by_a_variable_is_not_advised_as_a_bind_mount() {
+        let source = "FROM alpine\nARG TOOL_URL=https://example.com/tool.sh\nADD ${TOOL_URL} /tmp/tool.sh\nRUN sh /tmp/tool.sh\nRUN rm /tmp/tool.sh\n";
+        let found = the_message(source, &LintOptions::default());
+        assert!(
+            found.contains("download it in the RUN that uses it") && !found.contains("bind-mount"),
+            "{found}"
+        );
+    }
+
+    #[test]
     fn a_copy_of_several_sources_is_named_whole() {
         let source = "FROM alpine\nCOPY scripts/*.sh scripts/*.env /tmp/scripts/\nRUN sh /tmp/scripts/setup.sh\nRUN rm -rf /tmp/scripts\n";
-        let found: Vec<_> = crate::lint(source)
-            .into_iter()
-            .filter(|d| d.code == "LL302")
-            .collect();
-        assert_eq!(found.len(), 1, "{found:#?}");
+        let found = the_message(source, &LintOptions::default());
         assert!(
-            found.message.contains(
+            found.contains(
                 "the files /tmp/scripts/*.sh and the files /tmp/scripts/*.env, which the COPY on line 2 created"
             ),
-            "{}",
-            found.message
+            "{found}"
         );
     }
 }
