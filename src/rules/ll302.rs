@@ -322,6 +322,13 @@ mod tests {
         found.remove(0)
     }
 
+    /// Asserts that the one LL302 finding of `source`, with no build context, says `said` and
+    /// not `unsaid`.
+    fn says(source: &str, said: &str, unsaid: &str) {
+        let found = the_message(source, &LintOptions::default());
+        assert!(found.contains(said) && !found.contains(unsaid), "{found}");
+    }
+
     #[test]
     fn a_path_copied_twice_may_be_a_link_when_the_context_cannot_tell() {
         // The second COPY names a path the first one already brought: what authors write when
@@ -354,8 +361,7 @@ mod tests {
         // A copy from somewhere else to the same place is no sign of a link.
         let other =
             "FROM alpine\nCOPY app/files/ /\nCOPY wheels/ /opt/pkgs/\nRUN rm -r /opt/pkgs\n";
-        let found = the_message(other, &LintOptions::default());
-        assert!(!found.contains("symbolic link"), "{found}");
+        says(other, "only hides it", "symbolic link");
     }
 
     #[test]
@@ -363,24 +369,15 @@ mod tests {
         // dnf's history database exists before the layer that writes it (the base image's, or
         // an earlier install's); the later layer holds a whole copy all the same.
         let source = "FROM fedora:40\nRUN dnf install -y gcc && dnf clean all\nRUN dnf install -y make && dnf clean all\nRUN rm -rf /var/lib/dnf/history.sqlite\n";
-        let found = the_message(source, &LintOptions::default());
-        assert!(
-            found.contains("which the RUN on line 3 last wrote") && !found.contains("created"),
-            "{found}"
-        );
+        says(source, "which the RUN on line 3 last wrote", "created");
         let appended = "FROM alpine\nRUN echo a >> /etc/notes\nRUN rm /etc/notes\n";
-        let found = the_message(appended, &LintOptions::default());
-        assert!(found.contains("last wrote"), "{found}");
+        says(appended, "which the RUN on line 2 last wrote", "created");
     }
 
     #[test]
     fn a_download_named_by_a_variable_is_not_advised_as_a_bind_mount() {
         let source = "FROM alpine\nARG TOOL_URL=https://example.com/tool.sh\nADD ${TOOL_URL} /tmp/tool.sh\nRUN sh /tmp/tool.sh\nRUN rm /tmp/tool.sh\n";
-        let found = the_message(source, &LintOptions::default());
-        assert!(
-            found.contains("download it in the RUN that uses it") && !found.contains("bind-mount"),
-            "{found}"
-        );
+        says(source, "download it in the RUN that uses it", "bind-mount");
     }
 
     #[test]
