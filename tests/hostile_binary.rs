@@ -17,15 +17,15 @@
 
 #![cfg(unix)]
 
+mod bounded;
 mod skip;
 
 use layerlint::shellcheck::MAX_SCRIPTS_PER_FILE;
 use std::fmt::Write as _;
 use std::fs;
-use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Far above what the slowest shape takes in a debug build on a machine shared by several
 /// compiling engineers (about 20 s at load 18).
@@ -57,42 +57,21 @@ struct Run {
 
 /// Runs layerlint with `args` in `dir`, killing it and failing the test past [`HANG_GUARD`].
 fn layerlint(dir: &Path, args: &[&str]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_layerlint"))
-        .args(COMMON)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start layerlint");
-    // Read both pipes while waiting, so a long report cannot block the child.
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
-    let stderr = drain(Box::new(child.stderr.take().expect("stderr")));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for layerlint") {
-            break status;
-        }
-        if started.elapsed() > HANG_GUARD {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("layerlint {args:?} ran longer than {HANG_GUARD:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let ended = bounded::run(
+        Command::new(env!("CARGO_BIN_EXE_layerlint"))
+            .args(COMMON)
+            .args(args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+        HANG_GUARD,
+    );
     Run {
         // No code means a signal: a stack overflow or an abort on allocation.
-        code: status.code().unwrap_or(-1),
-        stdout: stdout.join().expect("stdout reader"),
-        stderr: stderr.join().expect("stderr reader"),
+        code: ended.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&ended.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&ended.stderr).into_owned(),
     }
 }
 
@@ -123,6 +102,31 @@ struct Shape {
     /// Codes that must not be reported (what the model would get wrong if it lost track).
     absent: &'static [&'static str],
     fix: Fix,
+}
+
+/// The summary of `--fix` when merging the tail was all there was to fix.
+const MERGED_ALONE: &str = "fixed 1 finding in 1 file (DL3059 ×1); none remain";
+
+/// What most shapes expect beside their findings: no finding ruled out, and a fix that merges
+/// the tail and leaves nothing (the base of `Shape { …, ..merging() }`).
+fn merging() -> Shape {
+    Shape {
+        name: "",
+        source: String::new(),
+        findings: Vec::new(),
+        absent: &[],
+        fix: Fix::Merges {
+            summary: MERGED_ALONE,
+        },
+    }
+}
+
+/// As [`merging`], with another summary of `--fix` (more fixed, or findings left).
+fn merging_with(summary: &'static str) -> Shape {
+    Shape {
+        fix: Fix::Merges { summary },
+        ..merging()
+    }
 }
 
 fn lines(count: usize, line: impl Fn(usize) -> String) -> String {
@@ -255,10 +259,7 @@ fn doubling_variable() -> Shape {
             "DL3059",
             "the RUNs on lines 31-33 commit 3 layers",
         )],
-        absent: &[],
-        fix: Fix::Merges {
-            summary: "fixed 1 finding in 1 file (DL3059 ×1); none remain",
-        },
+        ..merging()
     }
 }
 
@@ -275,9 +276,7 @@ fn many_envs() -> Shape {
             "the RUNs on lines 20002-20004 commit 3 layers",
         )],
         absent: &["UndefinedVar"],
-        fix: Fix::Merges {
-            summary: "fixed 1 finding in 1 file (DL3059 ×1); none remain",
-        },
+        ..merging()
     }
 }
 
@@ -294,9 +293,7 @@ fn arg_chain() -> Shape {
             "the RUNs on lines 20002-20004 commit 3 layers",
         )],
         absent: &["UndefinedVar"],
-        fix: Fix::Merges {
-            summary: "fixed 1 finding in 1 file (DL3059 ×1); none remain",
-        },
+        ..merging()
     }
 }
 
@@ -316,10 +313,7 @@ fn global_arg_chain() -> Shape {
             ),
             finding("20003:1", "DL3059", "the RUNs on lines 20002-20003"),
         ],
-        absent: &[],
-        fix: Fix::Merges {
-            summary: "fixed 1 finding in 1 file (DL3059 ×1); 1 remains",
-        },
+        ..merging_with("fixed 1 finding in 1 file (DL3059 ×1); 1 remains")
     }
 }
 
@@ -337,10 +331,7 @@ fn many_stages() -> Shape {
             "DL3059",
             "the RUNs on lines 20000-20002",
         )],
-        absent: &[],
-        fix: Fix::Merges {
-            summary: "fixed 1 finding in 1 file (DL3059 ×1); none remain",
-        },
+        ..merging()
     }
 }
 
@@ -362,9 +353,7 @@ fn stage_chain() -> Shape {
             "the RUNs on lines 29999-30001",
         )],
         absent: &["UndefinedVar"],
-        fix: Fix::Merges {
-            summary: "fixed 1 finding in 1 file (DL3059 ×1); none remain",
-        },
+        ..merging()
     }
 }
 
@@ -380,10 +369,7 @@ fn workdir_run_pairs() -> Shape {
             "DL3059",
             "the RUNs on lines 20001-20003",
         )],
-        absent: &[],
-        fix: Fix::Merges {
-            summary: "fixed 1 finding in 1 file (DL3059 ×1); none remain",
-        },
+        ..merging()
     }
 }
 
@@ -400,10 +386,7 @@ fn conditional_assignments() -> Shape {
             "DL3059",
             "the RUNs on lines 2-3004 commit 3 layers",
         )],
-        absent: &[],
-        fix: Fix::Merges {
-            summary: "fixed 1 finding in 1 file (DL3059 ×1); none remain",
-        },
+        ..merging()
     }
 }
 
@@ -431,10 +414,7 @@ fn downloads_and_deletions() -> Shape {
             ),
             finding("3:1", "DL3059", "the RUNs on lines 2-5005 commit 5 layers"),
         ],
-        absent: &[],
-        fix: Fix::Merges {
-            summary: "fixed 2 findings in 1 file (DL3059 ×1, LL302 ×1); none remain",
-        },
+        ..merging_with("fixed 2 findings in 1 file (DL3059 ×1, LL302 ×1); none remain")
     }
 }
 
@@ -448,48 +428,56 @@ fn unclosed_brackets() -> Shape {
             finding("4:1", "DL3059", "the RUNs on lines 3-4"),
         ],
         absent: &["LL001"],
-        fix: Fix::Merges {
-            summary: "fixed 1 finding in 1 file (DL3059 ×1); 1 remains",
+        ..merging_with("fixed 1 finding in 1 file (DL3059 ×1); 1 remains")
+    }
+}
+
+/// `ONBUILD` `count` times, each followed by `separator`, then `RUN x`: a trigger of a trigger of
+/// … of `RUN x`, which Docker refuses, so `--fix` must not write the file.
+fn onbuild_chain(
+    name: &'static str,
+    separator: &str,
+    count: usize,
+    findings: Vec<Expected>,
+) -> Shape {
+    Shape {
+        name,
+        source: format!(
+            "FROM alpine:3.20\n{}RUN x\n{TAIL}",
+            format!("ONBUILD{separator}").repeat(count)
+        ),
+        findings,
+        fix: Fix::Refuses {
+            because: "was not fixed: Docker would refuse it (LL001)",
         },
+        ..merging()
     }
 }
 
 fn onbuild_chain_on_continuations() -> Shape {
-    // `ONBUILD \` 20,000 times: one logical line, a trigger of a trigger of … of `RUN x`.
-    Shape {
-        name: "onbuild-lines",
-        source: format!(
-            "FROM alpine:3.20\n{}RUN x\n{TAIL}",
-            "ONBUILD \\\n".repeat(20_000)
-        ),
-        findings: vec![
+    // On continuation lines: one logical line of 20,000 levels.
+    onbuild_chain(
+        "onbuild-lines",
+        " \\\n",
+        20_000,
+        vec![
             finding("2:1", "DL3043", "`ONBUILD ONBUILD` is not allowed"),
             finding("3:1", "LL001", "Chaining ONBUILD via `ONBUILD ONBUILD`"),
             finding("20004:1", "DL3059", "the RUNs on lines 20003-20004"),
         ],
-        absent: &[],
-        fix: Fix::Refuses {
-            because: "was not fixed: Docker would refuse it (LL001)",
-        },
-    }
+    )
 }
 
 fn onbuild_chain_on_one_line() -> Shape {
-    Shape {
-        name: "onbuild-line",
-        source: format!(
-            "FROM alpine:3.20\n{}RUN x\n{TAIL}",
-            "ONBUILD ".repeat(3_000)
-        ),
-        findings: vec![
+    onbuild_chain(
+        "onbuild-line",
+        " ",
+        3_000,
+        vec![
             finding("2:9", "LL001", "Chaining ONBUILD via `ONBUILD ONBUILD`"),
             finding("4:1", "DL3059", "the RUNs on lines 3-4"),
         ],
-        absent: &[],
-        fix: Fix::Refuses {
-            because: "was not fixed: Docker would refuse it (LL001)",
-        },
-    }
+    )
 }
 
 fn nested_substitutions() -> Shape {
@@ -504,9 +492,7 @@ fn nested_substitutions() -> Shape {
         ),
         findings: vec![finding("5004:1", "DL3059", "the RUNs on lines 5003-5004")],
         absent: &["LL001"],
-        fix: Fix::Merges {
-            summary: "fixed 1 finding in 1 file (DL3059 ×1); none remain",
-        },
+        ..merging()
     }
 }
 
