@@ -68,8 +68,9 @@ impl Stage {
                 }
                 (left_out > 0).then(|| {
                     Said::Note(format!(
-                        "note: {left_out} RUN script{} not checked by ShellCheck: over 64 KiB, or command substitutions nested deeper than 8 levels (ShellCheck's time explodes on those)",
-                        if left_out == 1 { " was" } else { "s were" }
+                        "note: {left_out} RUN script{} not checked by ShellCheck: over 64 KiB, command substitutions nested deeper than 8 levels, or past the first {} of a file (to keep ShellCheck's time bounded)",
+                        if left_out == 1 { " was" } else { "s were" },
+                        shellcheck::MAX_SCRIPTS_PER_FILE
                     ))
                 })
             }

@@ -20,11 +20,18 @@ use crate::suppress::{self, Pragma};
 use crate::syntax::{self, script::run_scripts};
 use std::path::{Path, PathBuf};
 
+/// At most this many scripts of one file go to ShellCheck. Each costs ShellCheck a few
+/// milliseconds, so a generated file of 10,000 `RUN`s (400 KB) kept it busy for half a minute;
+/// the largest file of the corpus has 44 `RUN`s. The scripts past the limit are left out and
+/// counted like the costly ones.
+pub const MAX_SCRIPTS_PER_FILE: usize = 500;
+
 /// What ShellCheck is asked about one file, and what decides which of its findings stay.
 #[derive(Clone, Debug, Default)]
 pub struct FileScripts {
     scripts: Vec<script::Script>,
-    /// Scripts not handed to ShellCheck because its time on them could explode.
+    /// Scripts not handed to ShellCheck because its time on them could explode, or because
+    /// the file has more than [`MAX_SCRIPTS_PER_FILE`].
     pub left_out: usize,
     pragmas: Vec<Pragma>,
     config: Config,
@@ -37,11 +44,13 @@ pub fn collect(source: &str, config: &Config) -> FileScripts {
     let model_scripts = run_scripts(&dockerfile);
     let runs = Runs::new(&dockerfile, &model_scripts);
     let triggers = script::Triggers::of(&dockerfile);
-    let (left_out, scripts): (Vec<script::Script>, Vec<script::Script>) = runs
+    let (left_out, mut scripts): (Vec<script::Script>, Vec<script::Script>) = runs
         .runs
         .iter()
         .filter_map(|run| script::script_of(&dockerfile, run, &triggers))
         .partition(script::too_costly);
+    let past_the_limit = scripts.len().saturating_sub(MAX_SCRIPTS_PER_FILE);
+    scripts.truncate(MAX_SCRIPTS_PER_FILE);
     let pragmas = if scripts.is_empty() || config.disable_ignore_pragma {
         Vec::new()
     } else {
@@ -49,7 +58,7 @@ pub fn collect(source: &str, config: &Config) -> FileScripts {
     };
     FileScripts {
         scripts,
-        left_out: left_out.len(),
+        left_out: left_out.len() + past_the_limit,
         pragmas,
         config: config.clone(),
     }
@@ -101,4 +110,37 @@ pub fn check(binary: &Path, files: &[FileScripts]) -> Result<Vec<Vec<Diagnostic>
         found.push(kept);
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(count: usize) -> String {
+        (0..count).fold(String::from("FROM alpine:3.20\n"), |mut out, i| {
+            out.push_str(&format!("RUN echo {i}\n"));
+            out
+        })
+    }
+
+    #[test]
+    fn a_file_gives_shellcheck_at_most_the_limit_and_counts_the_rest() {
+        let config = Config::default();
+        let at_limit = collect(&runs(MAX_SCRIPTS_PER_FILE), &config);
+        assert_eq!(
+            (at_limit.scripts.len(), at_limit.left_out),
+            (MAX_SCRIPTS_PER_FILE, 0)
+        );
+        let past = collect(&runs(MAX_SCRIPTS_PER_FILE + 7), &config);
+        assert_eq!(
+            (past.scripts.len(), past.left_out),
+            (MAX_SCRIPTS_PER_FILE, 7)
+        );
+        // The first scripts of the file are the ones kept.
+        let first = past.scripts.first().map(|s| s.text.text().to_string());
+        assert!(
+            first.as_deref().is_some_and(|t| t.contains("echo 0")),
+            "{first:?}"
+        );
+    }
 }
