@@ -12,14 +12,17 @@
 //! copied: a chain of stages each built from the one two back would otherwise copy what it
 //! inherits again and again, quadratic in the chain's length. A lookup that misses in a run skips
 //! to the run its candidate could lie in along jump pointers (see [`Scope::jump`]), so a deep
-//! chain costs a logarithm per run that holds a declaration of the name, not a walk.
+//! chain costs a logarithm per run that holds a declaration of the name, not a walk; and what a
+//! lookup found at a point down a chain is remembered (`landings`), so the stages of a chain
+//! do not each walk the runs beside it again.
 
 use super::name_index::NameIndex;
 use super::vars::{Lookup, Var, VarKind};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, PoisonError};
 
 /// A scope: which stage's declarations, and how many of the file's declarations precede it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Point {
     scope: u32,
     at: u32,
@@ -57,6 +60,10 @@ pub struct History {
     /// Values given from outside the file (`--build-arg`, a compose service's `build.args`):
     /// they replace the value an `ARG` of that name declares.
     given: BuildArgs,
+    /// What lookups that went down a chain found, by the point they landed on and the name's
+    /// first position: without it, the stages of a chain that each read a name which every
+    /// stage beside the chain redeclares would each walk the whole chain (quadratic in time).
+    landings: Mutex<HashMap<(Point, u32), Option<u32>>>,
 }
 
 /// Build arguments given to a build, by name.
@@ -80,6 +87,7 @@ impl History {
             stored: 0,
             budget,
             given: BuildArgs::new(),
+            landings: Mutex::default(),
         }
     }
 
@@ -228,16 +236,51 @@ impl History {
 
     /// The declaration of `name` in scope at `point`.
     pub fn get(&self, name: &str, point: Point) -> Option<&Var> {
+        self.get_counted(name, point).0
+    }
+
+    /// [`History::get`], with how many points down a chain the lookup landed on that no earlier
+    /// lookup had.
+    fn get_counted(&self, name: &str, point: Point) -> (Option<&Var>, usize) {
         let positions = self.by_name.get(name, name_at(&self.entries));
-        let mut point = point;
+        // The name's first declaration stands for the name in the memo of landings.
+        let Some(&name_id) = positions.first() else {
+            return (None, 0);
+        };
+        let mut landed = Vec::new();
+        let found = self.find(positions, name_id, point, &mut landed);
+        let count = landed.len();
+        if count > 0 {
+            let mut memo = self.landings.lock().unwrap_or_else(PoisonError::into_inner);
+            memo.extend(landed.into_iter().map(|at| ((at, name_id), found)));
+        }
+        (found.and_then(|at| self.entries.get(at as usize)), count)
+    }
+
+    /// The position of the newest of `positions` in scope at `point`; every point down the chain
+    /// that the search landed on and had no answer for is added to `landed`.
+    fn find(
+        &self,
+        positions: &[u32],
+        name_id: u32,
+        mut point: Point,
+        landed: &mut Vec<Point>,
+    ) -> Option<u32> {
         loop {
             // The newest declaration of the name before the point, and the run it could be in.
-            let newest = positions[..positions.partition_point(|&i| i < point.at)].last()?;
-            if self.scope(point)?.start > *newest {
-                point = self.run_reaching(point, *newest)?;
+            let newest = *positions[..positions.partition_point(|&i| i < point.at)].last()?;
+            if self.scope(point)?.start > newest {
+                point = self.run_reaching(point, newest)?;
+                // What is in scope at a point down a chain is the same for every lookup that
+                // reaches it: a stage of a chain finds what the stage below it found.
+                let memo = self.landings.lock().unwrap_or_else(PoisonError::into_inner);
+                if let Some(&known) = memo.get(&(point, name_id)) {
+                    return known;
+                }
+                landed.push(point);
             }
-            if *newest < point.at {
-                return self.entries.get(*newest as usize);
+            if newest < point.at {
+                return Some(newest);
             }
             // It lies between two runs of the chain, in another stage's: look again below.
         }
@@ -419,6 +462,38 @@ mod tests {
         // A walk one scope at a time would take a step per run.
         let (_, steps) = history.run_reaching_counted(top, 0);
         assert!(steps < 40, "{steps} steps to the bottom");
+    }
+
+    #[test]
+    fn a_chain_reading_a_name_the_stages_beside_it_redeclare_looks_down_once() {
+        // Even stages chain from stage 0 (`X=even`); odd stages chain from stage 1 and each
+        // redeclare `X`, so from an even stage every newer `X` is out of scope. Each even stage
+        // reads `X` as it is built; its lookup lands on the stage two back and finds there what
+        // that stage's own lookup found: a walk down the whole chain would land on every even
+        // stage below (half a million landings here).
+        let count: usize = 2_000;
+        let mut history = History::new(0);
+        let mut finals: Vec<Point> = Vec::new();
+        let mut landings = 0;
+        for i in 0..count {
+            let mut point = history.open(i.checked_sub(2).map(|b| finals[b]));
+            match i {
+                0 => history.declare(&mut point, "X", Some("even".into()), VarKind::Env, 4),
+                _ if i % 2 == 1 => history.declare(&mut point, "X", None, VarKind::Env, 0),
+                _ => {
+                    let (var, landed) = history.get_counted("X", point);
+                    let seen = var.and_then(|v| v.value.clone());
+                    assert_eq!(seen.as_deref(), Some("even"), "stage {i}");
+                    landings += landed;
+                    history.declare(&mut point, "V", seen, VarKind::Env, 4);
+                }
+            }
+            finals.push(point);
+        }
+        assert!(landings <= count, "{landings} landings");
+        assert_eq!(value(&history, "X", finals[count - 2]), Some("even"));
+        let odd = history.get("X", finals[count - 1]);
+        assert_eq!(odd.map(|v| v.value.is_none()), Some(true));
     }
 
     #[test]
