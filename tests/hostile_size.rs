@@ -244,23 +244,30 @@ fn stage_chain(count: usize) -> String {
     )
 }
 
+/// Lints `source(2_000)` and `source(4_000)` (stages) and asserts that the second's peak memory
+/// is less than `limit` times the first's: about 2 for a cost linear in the file, about 4 for a
+/// quadratic one. Only the growth is asserted, not an amount: allocations differ by build.
+fn assert_memory_doubles_at_most(source: fn(usize) -> String, limit: f64) {
+    let short = peak_bytes_of(|| {
+        lint(&source(2_000));
+    });
+    let long = peak_bytes_of(|| {
+        lint(&source(4_000));
+    });
+    let growth = long as f64 / short as f64;
+    assert!(
+        growth < limit,
+        "peak memory {short} bytes at 2,000 stages, {long} at 4,000: {growth:.2}x"
+    );
+}
+
 #[test]
 fn a_stage_chain_twice_as_long_takes_about_twice_the_memory() {
     // Each stage of the chain sees every variable before it: a rule that keeps a copy of each
     // stage's scope holds count²/2 names (at 10,000 stages, 2.8 GB for a 476 KB file), and
     // doubling the chain quadruples its memory. Scopes shared with the parent grow with the
-    // file. Only the memory's growth is asserted, not an amount: allocations differ by build.
-    let short = peak_bytes_of(|| {
-        lint(&stage_chain(2_000));
-    });
-    let long = peak_bytes_of(|| {
-        lint(&stage_chain(4_000));
-    });
-    let growth = long as f64 / short as f64;
-    assert!(
-        growth < 3.0,
-        "peak memory {short} bytes at 2,000 stages, {long} at 4,000: {growth:.2}x"
-    );
+    // file.
+    assert_memory_doubles_at_most(stage_chain, 3.0);
     // The findings are those of the chain: no variable is undefined in it.
     assert!(
         !lint(&stage_chain(50))
@@ -318,17 +325,7 @@ fn a_chain_built_two_back_takes_about_twice_the_memory() {
     // inherits (every 8 stages, in both the model's history and the command rules') grew with
     // the square of the chain: from 2,000 to 4,000 stages, 36 MB to 132 MB in a debug build
     // (3.6x). Runs of declarations chained without copies grow with the file (1.97x).
-    let short = peak_bytes_of(|| {
-        lint(&chain_two_back(2_000));
-    });
-    let long = peak_bytes_of(|| {
-        lint(&chain_two_back(4_000));
-    });
-    let growth = long as f64 / short as f64;
-    assert!(
-        growth < 2.5,
-        "peak memory {short} bytes at 2,000 stages, {long} at 4,000: {growth:.2}x"
-    );
+    assert_memory_doubles_at_most(chain_two_back, 2.5);
     // What the even stages read is the even chain's `X`, through every odd stage's newer one.
     let source = chain_two_back(3_001);
     lint_and_fix(&source);
