@@ -279,7 +279,7 @@ fn a_stage_chain_twice_as_long_takes_about_twice_the_memory() {
 #[test]
 fn stages_built_from_an_earlier_stage_between_others() {
     // Each stage is built FROM the one two back, so its base's declarations are never right
-    // before its own: every lookup falls back, and deep chains are flattened.
+    // before its own: every lookup falls back, down a chain as deep as the file.
     // An odd count: the last stage is on the chain of even stages, from `s0`.
     let count = 2_001;
     let mut source = String::from("FROM alpine AS s0\nENV ROOT=r\nFROM alpine AS s1\nENV X=1\n");
