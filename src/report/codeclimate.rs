@@ -1,8 +1,9 @@
 //! `--format codeclimate`: the Code Climate issue list that GitLab's Code Quality reads (a
 //! `codequality` report artifact) to annotate merge requests.
 
-use super::Report;
 use super::location::{Columns, Locator, slashed};
+use super::pretty_array::PrettyArray;
+use super::{FileReport, Report};
 use crate::diagnostic::{Diagnostic, Severity};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -33,32 +34,42 @@ struct Lines {
 /// Writes the findings of `report` as a pretty-printed JSON array and a final newline, in the
 /// report's order.
 pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    let mut issues = Vec::new();
+    let mut array = PrettyArray::default();
     for file in report.files() {
-        let locator = Locator::new(&file.source, Columns::Chars);
-        let path = slashed(&file.name);
-        let mut fingerprints = Fingerprints::default();
-        for diagnostic in &file.diagnostics {
-            let flagged = locator.text(diagnostic.span);
-            let fingerprint = fingerprints.next(&path, diagnostic, flagged);
-            let range = locator.range(diagnostic.span);
-            issues.push(Issue {
-                description: &diagnostic.message,
-                check_name: diagnostic.code,
-                fingerprint,
-                severity: severity(diagnostic.severity),
-                location: Location {
-                    path: path.clone(),
-                    lines: Lines {
-                        begin: range.line,
-                        end: range.last_line(),
-                    },
-                },
-            });
-        }
+        write_file(file, &mut array, out)?;
     }
-    serde_json::to_writer_pretty(&mut *out, &issues)?;
-    writeln!(out)
+    array.finish(out)
+}
+
+/// Writes the issues of one file as elements of the array.
+pub(super) fn write_file(
+    file: &FileReport,
+    array: &mut PrettyArray,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let locator = Locator::new(&file.source, Columns::Chars);
+    let path = slashed(&file.name);
+    let mut fingerprints = Fingerprints::default();
+    for diagnostic in &file.diagnostics {
+        let flagged = locator.text(diagnostic.span);
+        let fingerprint = fingerprints.next(&path, diagnostic, flagged);
+        let range = locator.range(diagnostic.span);
+        let issue = Issue {
+            description: &diagnostic.message,
+            check_name: diagnostic.code,
+            fingerprint,
+            severity: severity(diagnostic.severity),
+            location: Location {
+                path: path.clone(),
+                lines: Lines {
+                    begin: range.line,
+                    end: range.last_line(),
+                },
+            },
+        };
+        array.push(out, &issue)?;
+    }
+    Ok(())
 }
 
 /// GitLab orders issues by these levels. An error (a Dockerfile Docker refuses, or a rule a team

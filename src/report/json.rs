@@ -1,7 +1,8 @@
 //! `--format json`: one array of findings in the shape CLI.md promises to scripts.
 
-use super::Report;
 use super::location::{Columns, Locator, Range};
+use super::pretty_array::PrettyArray;
+use super::{FileReport, Report};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use serde::Serialize;
 use std::io;
@@ -39,16 +40,28 @@ struct JsonEdit<'a> {
 /// Writes the findings of `report` as a pretty-printed JSON array and a final newline. The order
 /// is the report's: by file, then line, column and code.
 pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    let mut findings = Vec::new();
+    let mut array = PrettyArray::default();
     for file in report.files() {
-        let locator = Locator::new(&file.source, Columns::Chars);
-        findings.extend(file.diagnostics.iter().map(|diagnostic| Finding {
+        write_file(file, &mut array, out)?;
+    }
+    array.finish(out)
+}
+
+/// Writes the findings of one file as elements of the array.
+pub(super) fn write_file(
+    file: &FileReport,
+    array: &mut PrettyArray,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let locator = Locator::new(&file.source, Columns::Chars);
+    for diagnostic in &file.diagnostics {
+        let finding = Finding {
             via: file.via.as_deref(),
             ..finding(&file.name, &locator, diagnostic)
-        }));
+        };
+        array.push(out, &finding)?;
     }
-    serde_json::to_writer_pretty(&mut *out, &findings)?;
-    writeln!(out)
+    Ok(())
 }
 
 fn finding<'a>(file: &'a str, locator: &Locator<'_>, diagnostic: &'a Diagnostic) -> Finding<'a> {
@@ -83,7 +96,6 @@ fn json_fix<'a>(locator: &Locator<'_>, fix: &'a Fix) -> JsonFix<'a> {
 mod tests {
     use super::*;
     use crate::diagnostic::Edit;
-    use crate::report::FileReport;
     use crate::span::Span;
     use serde_json::{Value, json};
 
