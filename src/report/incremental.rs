@@ -35,6 +35,11 @@ impl Piecewise {
     }
 }
 
+/// Whether `format` can be written a file at a time.
+pub fn writes_piecewise(format: Format) -> bool {
+    Piecewise::of(format).is_some()
+}
+
 /// A report being written. Files must come in the report's order (sorted by name).
 pub struct IncrementalReport<W: WriteColor> {
     format: Piecewise,
@@ -47,11 +52,6 @@ pub struct IncrementalReport<W: WriteColor> {
 }
 
 impl<W: WriteColor> IncrementalReport<W> {
-    /// Whether `format` can be written a file at a time.
-    pub fn supports(format: Format) -> bool {
-        Piecewise::of(format).is_some()
-    }
-
     /// A report in `format` to `out` (`None` when the format cannot be written piecewise).
     /// Nothing is written yet.
     pub fn new(format: Format, out: W, quiet: bool) -> Option<IncrementalReport<W>> {
@@ -170,7 +170,8 @@ mod tests {
     #[test]
     fn sarif_and_markdown_need_the_whole_report() {
         for format in [Format::Sarif, Format::Markdown] {
-            assert!(!IncrementalReport::<NoColor<Vec<u8>>>::supports(format));
+            assert!(!writes_piecewise(format));
+            assert!(IncrementalReport::new(format, NoColor::new(Vec::new()), false).is_none());
         }
     }
 }

@@ -21,7 +21,7 @@ mod sample;
 pub mod sarif;
 mod totals;
 
-pub use incremental::IncrementalReport;
+pub use incremental::{IncrementalReport, writes_piecewise};
 pub use preview::rewritten_lines;
 pub use printable::printable;
 pub use totals::Totals;
