@@ -1,9 +1,9 @@
 //! `--format codeclimate`: the Code Climate issue list that GitLab's Code Quality reads (a
 //! `codequality` report artifact) to annotate merge requests.
 
+use super::FileReport;
 use super::location::{Columns, Locator, slashed};
 use super::pretty_array::PrettyArray;
-use super::{FileReport, Report};
 use crate::diagnostic::{Diagnostic, Severity};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -31,17 +31,8 @@ struct Lines {
     end: usize,
 }
 
-/// Writes the findings of `report` as a pretty-printed JSON array and a final newline, in the
-/// report's order.
-pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    let mut array = PrettyArray::default();
-    for file in report.files() {
-        write_file(file, &mut array, out)?;
-    }
-    array.finish(out)
-}
-
-/// Writes the issues of one file as elements of the array.
+/// Writes the issues of one file as elements of the array. The whole report is one
+/// pretty-printed JSON array and a final newline, in the report's order.
 pub(super) fn write_file(
     file: &FileReport,
     array: &mut PrettyArray,
@@ -141,11 +132,14 @@ impl Fnv1a {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{FileReport, sample};
+    use crate::report::{FileReport, Report, pretty_array, sample};
     use crate::span::Span;
 
     fn render(report: &Report) -> String {
-        sample::render(write, report)
+        sample::render(
+            |report, out| pretty_array::write_report(report, out, write_file),
+            report,
+        )
     }
 
     #[test]

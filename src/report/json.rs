@@ -1,8 +1,8 @@
 //! `--format json`: one array of findings in the shape CLI.md promises to scripts.
 
+use super::FileReport;
 use super::location::{Columns, Locator, Range};
 use super::pretty_array::PrettyArray;
-use super::{FileReport, Report};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use serde::Serialize;
 use std::io;
@@ -37,17 +37,9 @@ struct JsonEdit<'a> {
     content: &'a str,
 }
 
-/// Writes the findings of `report` as a pretty-printed JSON array and a final newline. The order
-/// is the report's: by file, then line, column and code.
-pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    let mut array = PrettyArray::default();
-    for file in report.files() {
-        write_file(file, &mut array, out)?;
-    }
-    array.finish(out)
-}
-
-/// Writes the findings of one file as elements of the array.
+/// Writes the findings of one file as elements of the array. The whole report is one
+/// pretty-printed JSON array and a final newline, in the report's order: by file, then line,
+/// column and code.
 pub(super) fn write_file(
     file: &FileReport,
     array: &mut PrettyArray,
@@ -95,6 +87,12 @@ fn json_fix<'a>(locator: &Locator<'_>, fix: &'a Fix) -> JsonFix<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Report;
+    use crate::report::pretty_array::write_report;
+
+    fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+        write_report(report, out, write_file)
+    }
     use crate::diagnostic::Edit;
     use crate::span::Span;
     use serde_json::{Value, json};

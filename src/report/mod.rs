@@ -160,10 +160,12 @@ type Writer = fn(&Report, &mut dyn Write) -> io::Result<()>;
 fn writer(format: Format) -> Option<Writer> {
     Some(match format {
         Format::Human => return None,
-        Format::Json => json::write,
+        Format::Json => |report, out| pretty_array::write_report(report, out, json::write_file),
         Format::Sarif => sarif::write,
         Format::Checkstyle => checkstyle::write,
-        Format::Codeclimate => codeclimate::write,
+        Format::Codeclimate => {
+            |report, out| pretty_array::write_report(report, out, codeclimate::write_file)
+        }
         Format::Gnu => gnu::write,
         Format::Github => github::write,
         Format::Markdown => markdown::write,

@@ -2,8 +2,25 @@
 //! `serde_json::to_writer_pretty` makes of the whole array: the JSON formats can then print a
 //! file's findings as soon as that file is linted, instead of holding every file until the end.
 
+use super::{FileReport, Report};
 use serde::Serialize;
 use std::io;
+
+/// Writes the elements of one file into the array.
+pub type FileElements = fn(&FileReport, &mut PrettyArray, &mut dyn io::Write) -> io::Result<()>;
+
+/// Writes a whole report as one array: the elements of each file, in the report's order.
+pub fn write_report(
+    report: &Report,
+    out: &mut dyn io::Write,
+    elements: FileElements,
+) -> io::Result<()> {
+    let mut array = PrettyArray::default();
+    for file in report.files() {
+        elements(file, &mut array, out)?;
+    }
+    array.finish(out)
+}
 
 /// The indentation serde_json's pretty printer uses for one level.
 const INDENT: &[u8] = b"  ";
