@@ -583,3 +583,53 @@ pub(super) fn directory_of(file: &Path) -> &Path {
         .filter(|parent| !parent.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use layerlint::Diagnostic;
+
+    fn report(name: &str, via: Option<&str>, messages: &[&str]) -> FileReport {
+        let found = messages
+            .iter()
+            .map(|m| Diagnostic::syntax_error(Span::new(0, 4), *m))
+            .collect();
+        FileReport::new(name.to_string(), "FROM a\n".to_string(), found)
+            .with_via(via.map(str::to_string))
+    }
+
+    fn messages(report: &FileReport) -> Vec<&str> {
+        report
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_later_build_lists_only_what_the_earlier_builds_of_its_file_did_not() {
+        let mut earlier = EarlierBuilds::default();
+        let mut reports = [
+            report("Dockerfile", Some("service a"), &["one", "two"]),
+            report("Dockerfile", Some("service b"), &["two", "three"]),
+            report("Dockerfile", Some("service c"), &["one", "three", "four"]),
+            // Another file starts afresh; a file without builds is left as it is.
+            report("other/Dockerfile", Some("service d"), &["one"]),
+            report("plain/Dockerfile", None, &["one"]),
+            report("plain/Dockerfile", None, &["one"]),
+        ];
+        reports.iter_mut().for_each(|r| earlier.show_once(r));
+        let kept: Vec<Vec<&str>> = reports.iter().map(messages).collect();
+        assert_eq!(
+            kept,
+            [
+                vec!["one", "two"],
+                vec!["three"],
+                vec!["four"],
+                vec!["one"],
+                vec!["one"],
+                vec!["one"],
+            ]
+        );
+    }
+}
