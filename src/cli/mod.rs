@@ -15,6 +15,7 @@ mod rules;
 mod server;
 mod settings;
 mod shellcheck;
+mod window;
 
 pub use args::{Cli, Command, with_default_command};
 
