@@ -439,11 +439,11 @@ fn find_word_end(command: &str, sub: &str) -> Option<usize> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use crate::lint;
 
-    /// The family's findings of one rule: (line, message).
-    fn findings(code: &str, source: &str) -> Vec<(usize, String)> {
+    /// The findings of one rule on `source`, as (line, message): shared with DL3059's tests.
+    pub(in crate::rules) fn findings(code: &str, source: &str) -> Vec<(usize, String)> {
         lint(source)
             .into_iter()
             .filter(|d| d.code == code)
