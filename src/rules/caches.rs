@@ -177,8 +177,17 @@ impl CacheRule {
             for (index, step) in stage.layers() {
                 let home = step.home.as_deref().unwrap_or("/root");
                 let fill = self.left_in(step);
+                // Any apk command of the layer that forces a fresh index (and is not cleaned up
+                // after) makes the layer hold one for sure.
+                let refreshes = step.effects.as_ref().is_some_and(|e| {
+                    e.caches.iter().any(|f| {
+                        f.cache == Cache::Apk
+                            && !e.cleans_after(f, home)
+                            && refreshes_apk_index(cx.text(f.span))
+                    })
+                });
                 let earlier_index = fill
-                    .filter(|f| f.cache == Cache::Apk && !refreshes_apk_index(cx.text(f.span)))
+                    .filter(|f| f.cache == Cache::Apk && !refreshes)
                     .and(apk_index_left);
                 if fill.is_some_and(|f| f.cache == Cache::Apk) {
                     apk_index_left = Some(step);
@@ -360,7 +369,7 @@ fn refreshes_apk_index(command: &str) -> bool {
 /// one (a fresh build reuses it; a cached earlier layer hours old does not).
 fn may_leave_apk_index(message: &str, line: usize) -> String {
     format!(
-        "{} (it may: apk fetches the index again only when the copy the layer of line {line} left is more than 4 hours old, as when that layer comes from the build cache)",
+        "{} (apk fetches the index again only when the copy the layer of line {line} left is more than 4 hours old, as when that layer comes from the build cache)",
         message.replacen(" leaves ", " may leave ", 1)
     )
 }
@@ -496,8 +505,12 @@ pub(super) mod tests {
             "{}",
             found[1].1
         );
-        // `apk update` always fetches a fresh index.
+        // `apk update` always fetches a fresh index, also after the `apk add` of its layer.
         assert!(found[2].1.contains("` leaves "), "{}", found[2].1);
+        let source = "FROM alpine:3.20\nRUN apk add curl\nRUN apk add git && apk update\n";
+        let found = findings("DL3019", source);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[1].1.contains("` leaves "), "{}", found[1].1);
         // After a layer that removed the cache, the next `apk add` fetches for sure.
         let source =
             "FROM alpine:3.20\nRUN apk add curl\nRUN rm -rf /var/cache/apk/*\nRUN apk add git\n";
