@@ -18,7 +18,11 @@ const MICRODNF_CURE: Cure = Cure::Cleanup("microdnf clean all");
 /// Images known to set `PIP_NO_CACHE_DIR` (to `off`, which every pip reads as "no cache"):
 /// Sentry's images, official and CentOS's. pip under them fills no cache, and the Dockerfile
 /// cannot show it, so their pip installs are not reported (seed 81 review).
-const IMAGES_WITHOUT_PIP_CACHE: &[&str] = &["sentry", "registry.centos.org/centos7/sentry"];
+const IMAGES_WITHOUT_PIP_CACHE: &[&str] = &[
+    "sentry",
+    "registry.centos.org/centos7/sentry",
+    "registry.centos.org/centos7/sentry-sso",
+];
 
 /// Whether the image named `image` (or built from such an image) keeps pip's cache off by
 /// its own `ENV`.
@@ -32,12 +36,7 @@ fn image_keeps_pip_cache_off(image: &str) -> bool {
     };
     let repo = repo.strip_prefix("docker.io/").unwrap_or(repo);
     let repo = repo.strip_prefix("library/").unwrap_or(repo);
-    IMAGES_WITHOUT_PIP_CACHE.iter().any(|known| {
-        repo == *known
-            || repo
-                .strip_prefix(known)
-                .is_some_and(|rest| rest.starts_with('-'))
-    })
+    IMAGES_WITHOUT_PIP_CACHE.contains(&repo)
 }
 
 /// The image at the root of the stage's chain of `FROM`s, when its name is known.
@@ -535,7 +534,14 @@ pub(super) mod tests {
         assert_eq!(findings("DL3042", source).len(), 1);
         let source = "FROM sentry:9 AS base\nFROM base\nRUN pip install gunicorn\n";
         assert!(findings("DL3042", source).is_empty());
-        let source = "FROM sentryish:1\nRUN pip install gunicorn\n";
-        assert_eq!(findings("DL3042", source).len(), 1);
+        for image in ["sentryish:1", "sentry-cli:2", "example.com/sentry:9"] {
+            let source = format!("FROM {image}\nRUN pip install gunicorn\n");
+            assert_eq!(findings("DL3042", &source).len(), 1, "{image}");
+        }
+        let digest = "0123456789abcdef".repeat(4);
+        let source = format!(
+            "FROM docker.io/library/sentry:8.22@sha256:{digest}\nRUN pip install gunicorn\n"
+        );
+        assert!(findings("DL3042", &source).is_empty());
     }
 }
