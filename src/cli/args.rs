@@ -106,6 +106,10 @@ pub struct ServerArgs {
     /// clients always pass it
     #[arg(long)]
     pub stdio: bool,
+
+    /// Do not run ShellCheck on RUN scripts (no SC findings)
+    #[arg(long)]
+    pub no_shellcheck: bool,
 }
 
 #[derive(Debug, Args)]

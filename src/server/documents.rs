@@ -3,6 +3,7 @@
 
 use super::positions::{Encoding, Positions};
 use crate::files::is_dockerfile_name;
+use crate::shellcheck::Remembered;
 use lsp_types::{TextDocumentContentChangeEvent, Url};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -22,6 +23,10 @@ pub struct Document {
     /// When its diagnostics are due: set by a change (after the debounce) or an open or save
     /// (at once); cleared when they are published.
     pub due: Option<Instant>,
+    /// What ShellCheck said of the scripts it last read in this document.
+    pub shellcheck: Remembered,
+    /// Whether ShellCheck runs before the next publication: set on open and save.
+    pub shellcheck_due: bool,
 }
 
 impl Document {
@@ -46,6 +51,8 @@ impl Document {
             version,
             text,
             due: None,
+            shellcheck: Remembered::default(),
+            shellcheck_due: false,
         }
     }
 

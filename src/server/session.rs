@@ -11,6 +11,7 @@ use super::documents::{Document, Documents};
 use super::lifeline;
 use super::positions::{Encoding, Positions};
 use super::settings::options_for;
+use super::shellcheck::ShellCheck;
 use super::transport::{Incoming, Writer};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{self as note, Notification as _};
@@ -59,10 +60,11 @@ pub struct Session<W: Write> {
     next_id: i32,
     /// The client can watch files for us: ask it to once it is initialized.
     watch_when_initialized: bool,
+    shellcheck: ShellCheck,
 }
 
 impl<W: Write> Session<W> {
-    pub fn new(writer: Writer<W>) -> Session<W> {
+    pub fn new(writer: Writer<W>, shellcheck: ShellCheck) -> Session<W> {
         Session {
             writer,
             encoding: Encoding::Utf16,
@@ -74,6 +76,7 @@ impl<W: Write> Session<W> {
             shut_down: false,
             next_id: 0,
             watch_when_initialized: false,
+            shellcheck,
         }
     }
 
@@ -218,6 +221,10 @@ impl<W: Write> Session<W> {
             .and_then(Value::as_str)
             .map(String::from);
         self.docs = DocsLink::new(docs_url);
+        // The client's setting can turn ShellCheck off, not on against `--no-shellcheck`.
+        if options.get("shellcheck").and_then(Value::as_bool) == Some(false) {
+            self.shellcheck = ShellCheck::Off;
+        }
         self.initialized = true;
         let capabilities = ServerCapabilities {
             position_encoding: Some(self.encoding.kind()),
@@ -317,6 +324,7 @@ impl<W: Write> Session<W> {
                 let mut document =
                     Document::new(item.uri, &item.language_id, item.version, item.text);
                 document.due = Some(now);
+                document.shellcheck_due = true;
                 self.documents.open(document);
             }
             note::DidChangeTextDocument::METHOD => {
@@ -349,6 +357,7 @@ impl<W: Write> Session<W> {
                     self.relint_all(now);
                 } else if let Some(document) = self.documents.get_mut(&p.text_document.uri) {
                     document.due = Some(now);
+                    document.shellcheck_due = true;
                 }
             }
             note::DidCloseTextDocument::METHOD => {
@@ -372,6 +381,7 @@ impl<W: Write> Session<W> {
     fn relint_all(&mut self, now: Instant) {
         for document in self.documents.iter_mut() {
             document.due = Some(now);
+            document.shellcheck_due = true;
         }
     }
 
@@ -397,12 +407,16 @@ impl<W: Write> Session<W> {
         }
     }
 
-    fn diagnostics_of(&self, uri: &Url) -> Option<(Vec<lsp_types::Diagnostic>, i32)> {
+    fn diagnostics_of(&mut self, uri: &Url) -> Option<(Vec<lsp_types::Diagnostic>, i32)> {
+        let options = options_for(self.documents.get(uri)?.path.as_deref());
+        if let Ok(options) = &options {
+            self.refresh_shellcheck(uri, &options.config);
+        }
         let document = self.documents.get(uri)?;
-        let diagnostics = match options_for(document.path.as_deref()) {
+        let diagnostics = match options {
             Ok(options) => {
                 let positions = Positions::new(&document.text, self.encoding);
-                crate::lint_with(&document.text, &options)
+                self.findings(document, &options)
                     .iter()
                     .map(|finding| diagnostics::to_lsp(finding, uri, &positions, &self.docs))
                     .collect()
@@ -410,6 +424,35 @@ impl<W: Write> Session<W> {
             Err(message) => vec![diagnostics::config_error(&message)],
         };
         Some((diagnostics, document.version))
+    }
+
+    /// Runs ShellCheck on the document when an open or a save asked for it.
+    fn refresh_shellcheck(&mut self, uri: &Url, config: &crate::config::Config) {
+        let Some(document) = self.documents.get_mut(uri) else {
+            return;
+        };
+        if std::mem::take(&mut document.shellcheck_due) {
+            self.shellcheck
+                .run(&document.text, config, &mut document.shellcheck);
+        }
+    }
+
+    /// The document's findings: layerlint's, and ShellCheck's on the scripts it has read, in the
+    /// order `check` reports them.
+    fn findings(
+        &self,
+        document: &Document,
+        options: &crate::LintOptions,
+    ) -> Vec<crate::Diagnostic> {
+        let mut findings = crate::lint_with(&document.text, options);
+        let said = self
+            .shellcheck
+            .findings(&document.text, &options.config, &document.shellcheck);
+        if !said.is_empty() {
+            findings.extend(said);
+            findings.sort_by_key(|d| (d.span.start, d.code, d.span.end));
+        }
+        findings
     }
 
     fn publish(&mut self, uri: Url, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {
@@ -436,7 +479,7 @@ impl<W: Write> Session<W> {
         ))?;
         let options =
             options_for(document.path.as_deref()).map_err(|m| (ErrorCode::RequestFailed, m))?;
-        let findings = crate::lint_with(&document.text, &options);
+        let findings = self.findings(document, &options);
         Ok((document, options, findings))
     }
 

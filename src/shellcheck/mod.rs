@@ -84,21 +84,73 @@ pub fn check(binary: &Path, files: &[FileScripts]) -> Result<Vec<Vec<Diagnostic>
         .flat_map(|file| file.scripts.iter().map(|s| s.text.text()))
         .collect();
     let mut comments = batch::check(binary, &texts)?.into_iter();
-    let mut found = Vec::with_capacity(files.len());
-    for file in files {
-        let mut diagnostics = Vec::new();
-        for script in &file.scripts {
-            let of_script = comments.next().unwrap_or_default();
-            diagnostics.extend(
-                of_script
-                    .iter()
-                    .filter_map(|comment| finding::finding(comment, script, &file.config)),
-            );
-        }
-        // A pragma that silences only SC codes is never reported as unused: layerlint has no
-        // rule of that code to say it is stale, as it has none for hadolint's own rules.
-        let (kept, _unused) = suppress::apply(diagnostics, &file.pragmas);
-        found.push(kept);
+    Ok(files
+        .iter()
+        .map(|file| findings_of(file, |_| comments.next().unwrap_or_default()))
+        .collect())
+}
+
+/// One file's findings, given ShellCheck's comments on each of its scripts, in order.
+fn findings_of(
+    file: &FileScripts,
+    mut comments_on: impl FnMut(&script::Script) -> Vec<batch::Comment>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for script in &file.scripts {
+        let of_script = comments_on(script);
+        diagnostics.extend(
+            of_script
+                .iter()
+                .filter_map(|comment| finding::finding(comment, script, &file.config)),
+        );
     }
-    Ok(found)
+    // A pragma that silences only SC codes is never reported as unused: layerlint has no
+    // rule of that code to say it is stale, as it has none for hadolint's own rules.
+    suppress::apply(diagnostics, &file.pragmas).0
+}
+
+/// ShellCheck's comments on the scripts it last read, by the script as it was handed over (the
+/// `#!` line and variables included): what it says depends on that text alone, so a script that
+/// is handed over again unchanged, wherever it now sits in the file, needs no new process. The
+/// language server keeps one per document, so that an edit shows exactly what ShellCheck said of
+/// the scripts it has read, without starting it on every keystroke.
+#[derive(Debug, Default)]
+pub struct Remembered {
+    comments: std::collections::HashMap<String, Vec<batch::Comment>>,
+}
+
+impl Remembered {
+    /// Runs ShellCheck on the scripts of `file` it has not read yet; then remembers what it said
+    /// of the file's scripts only, so what is kept stays the size of one file.
+    pub fn check(&mut self, binary: &Path, file: &FileScripts) -> Result<(), String> {
+        let new: Vec<&str> = file
+            .scripts
+            .iter()
+            .map(|s| s.text.text())
+            .filter(|text| !self.comments.contains_key(*text))
+            .collect();
+        let found = batch::check(binary, &new)?;
+        for (text, comments) in new.into_iter().zip(found) {
+            self.comments.insert(text.to_string(), comments);
+        }
+        let current: std::collections::HashSet<&str> =
+            file.scripts.iter().map(|s| s.text.text()).collect();
+        self.comments
+            .retain(|text, _| current.contains(text.as_str()));
+        Ok(())
+    }
+
+    /// The SC findings of `file` from what ShellCheck said before: a script it has not read
+    /// has none (yet), rather than findings of another script.
+    pub fn findings(&self, file: &FileScripts) -> Vec<Diagnostic> {
+        if self.comments.is_empty() {
+            return Vec::new();
+        }
+        findings_of(file, |script| {
+            self.comments
+                .get(script.text.text())
+                .cloned()
+                .unwrap_or_default()
+        })
+    }
 }
