@@ -67,7 +67,10 @@ impl ShellCheck {
         config: &Config,
         remembered: &Remembered,
     ) -> Vec<Diagnostic> {
-        if config.no_shellcheck || !matches!(self, ShellCheck::Ready(_)) {
+        if config.no_shellcheck
+            || !matches!(self, ShellCheck::Ready(_))
+            || !remembered.found_anything()
+        {
             return Vec::new();
         }
         remembered.findings(&crate::shellcheck::collect(text, config))

@@ -140,10 +140,16 @@ impl Remembered {
         Ok(())
     }
 
+    /// Whether ShellCheck found anything in the scripts remembered: when not, no text has SC
+    /// findings from them, and the scripts need not be extracted to say so.
+    pub fn found_anything(&self) -> bool {
+        self.comments.values().any(|comments| !comments.is_empty())
+    }
+
     /// The SC findings of `file` from what ShellCheck said before: a script it has not read
     /// has none (yet), rather than findings of another script.
     pub fn findings(&self, file: &FileScripts) -> Vec<Diagnostic> {
-        if self.comments.is_empty() {
+        if !self.found_anything() {
             return Vec::new();
         }
         findings_of(file, |script| {
