@@ -690,6 +690,10 @@ fn shellcheck_runs_on_open_and_save_and_its_findings_follow_the_edits_between() 
         return;
     }
     let (mut client, dir, uri, opened) = open(SC_TEXT);
+    // layerlint's findings come at once; ShellCheck's follow when it has read the scripts.
+    assert!(sc_findings(&opened).is_empty(), "{opened:#}");
+    let opened = client.diagnostics(&uri);
+    assert_eq!(opened["version"], 1);
     assert_eq!(sc_findings(&opened), [("SC2086".to_string(), 1, 9)]);
     // The same findings as `check`, SC ones included.
     let check = std::process::Command::new(BIN)
@@ -748,6 +752,8 @@ fn shellcheck_runs_on_open_and_save_and_its_findings_follow_the_edits_between() 
         json!({ "textDocument": { "uri": uri } }),
     );
     let saved = client.diagnostics(&uri);
+    assert!(sc_findings(&saved).is_empty(), "at once: {saved:#}");
+    let saved = client.diagnostics(&uri);
     assert_eq!(saved["version"], 5);
     assert_eq!(sc_findings(&saved), [("SC2086".to_string(), 2, 9)]);
 
@@ -771,19 +777,28 @@ fn shellcheck_is_off_with_the_flag_the_client_setting_or_the_configuration() {
     let path = dir.path().join("Dockerfile");
     std::fs::write(&path, SC_TEXT).unwrap();
     let uri = uri_of(&path);
-    let first_sc = |args: &[&str], options: Value| {
+    // The SC findings published after the open's first publication, if any come within
+    // `patience` (ShellCheck answers in tens of milliseconds; more under load).
+    let first_sc = |args: &[&str], options: Value, patience: u64| {
         let mut client = Client::start_with(BIN, dir.path(), args, &[]);
         client.initialize(&[], options);
         client.open(&uri, "dockerfile", SC_TEXT);
-        sc_findings(&client.diagnostics(&uri))
+        let first = client.diagnostics(&uri);
+        assert!(sc_findings(&first).is_empty(), "{first:#}");
+        client
+            .wait_up_to(Duration::from_secs(patience), |m| {
+                m["method"] == "textDocument/publishDiagnostics"
+            })
+            .map(|m| sc_findings(&m["params"]))
+            .unwrap_or_default()
     };
     assert_eq!(
-        first_sc(&[], json!({ "debounceMs": 0 })).len(),
+        first_sc(&[], json!({ "debounceMs": 0 }), 30).len(),
         1,
         "on by default"
     );
-    assert!(first_sc(&["--no-shellcheck"], json!({ "debounceMs": 0 })).is_empty());
-    assert!(first_sc(&[], json!({ "debounceMs": 0, "shellcheck": false })).is_empty());
+    assert!(first_sc(&["--no-shellcheck"], json!({ "debounceMs": 0 }), 1).is_empty());
+    assert!(first_sc(&[], json!({ "debounceMs": 0, "shellcheck": false }), 1).is_empty());
     std::fs::write(dir.path().join(".layerlint.yaml"), "shellcheck: false\n").unwrap();
-    assert!(first_sc(&[], json!({ "debounceMs": 0 })).is_empty());
+    assert!(first_sc(&[], json!({ "debounceMs": 0 }), 1).is_empty());
 }

@@ -25,8 +25,10 @@ pub struct Document {
     pub due: Option<Instant>,
     /// What ShellCheck said of the scripts it last read in this document.
     pub shellcheck: Remembered,
-    /// Whether ShellCheck runs before the next publication: set on open and save.
+    /// Whether ShellCheck is to run at the next publication: set on open and save.
     pub shellcheck_due: bool,
+    /// Whether a ShellCheck run for it has not answered yet (one at a time per document).
+    pub shellcheck_running: bool,
 }
 
 impl Document {
@@ -53,6 +55,7 @@ impl Document {
             due: None,
             shellcheck: Remembered::default(),
             shellcheck_due: false,
+            shellcheck_running: false,
         }
     }
 
@@ -94,6 +97,11 @@ impl Documents {
 
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Document> {
         self.open.values_mut()
+    }
+
+    /// Whether ShellCheck runs for any of them.
+    pub fn any_shellcheck_running(&self) -> bool {
+        self.open.values().any(|d| d.shellcheck_running)
     }
 
     /// The earliest time a document's diagnostics are due.

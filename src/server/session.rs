@@ -11,7 +11,7 @@ use super::documents::{Document, Documents};
 use super::lifeline;
 use super::positions::{Encoding, Positions};
 use super::settings::options_for;
-use super::shellcheck::ShellCheck;
+use super::shellcheck::{Checked, ShellCheck};
 use super::transport::{Incoming, Writer};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{self as note, Notification as _};
@@ -25,7 +25,7 @@ use lsp_types::{
 use serde_json::Value;
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
 /// How long diagnostics wait after a change for the next one, unless the client sets
@@ -33,6 +33,9 @@ use std::time::{Duration, Instant};
 /// spares the work for changes that come in a burst (a paste, a macro, fast typing); changes
 /// already queued are always applied before linting, whatever the debounce.
 pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(5);
+
+/// How often the loop looks for a ShellCheck thread's answer while one runs.
+const SHELLCHECK_LOOK: Duration = Duration::from_millis(2);
 
 /// The command that applies every safe fix of a document through `workspace/applyEdit`, for
 /// clients that run commands rather than code actions' edits.
@@ -61,6 +64,8 @@ pub struct Session<W: Write> {
     /// The client can watch files for us: ask it to once it is initialized.
     watch_when_initialized: bool,
     shellcheck: ShellCheck,
+    /// Where ShellCheck's threads answer, and where the loop looks for their answers.
+    shellcheck_done: (Sender<Checked>, Receiver<Checked>),
 }
 
 impl<W: Write> Session<W> {
@@ -77,6 +82,7 @@ impl<W: Write> Session<W> {
             next_id: 0,
             watch_when_initialized: false,
             shellcheck,
+            shellcheck_done: channel(),
         }
     }
 
@@ -84,16 +90,22 @@ impl<W: Write> Session<W> {
     pub fn run(mut self, incoming: Receiver<Incoming>) -> Ending {
         let mut next_poll = Instant::now() + lifeline::POLL;
         loop {
+            self.take_shellcheck_answers();
             // Queued messages first: changes that came together are linted once.
             let received = match incoming.try_recv() {
                 Ok(message) => Ok(message),
                 Err(TryRecvError::Disconnected) => Err(RecvTimeoutError::Disconnected),
                 Err(TryRecvError::Empty) => {
                     self.publish_due();
-                    let wake = self
+                    let mut wake = self
                         .documents
                         .next_due()
                         .map_or(next_poll, |due| due.min(next_poll));
+                    // A ShellCheck thread answers on another channel: look at it often while
+                    // one runs.
+                    if self.documents.any_shellcheck_running() {
+                        wake = wake.min(Instant::now() + SHELLCHECK_LOOK);
+                    }
                     incoming.recv_timeout(wake.saturating_duration_since(Instant::now()))
                 }
             };
@@ -426,14 +438,49 @@ impl<W: Write> Session<W> {
         Some((diagnostics, document.version))
     }
 
-    /// Runs ShellCheck on the document when an open or a save asked for it.
+    /// Starts ShellCheck on the document when an open or a save asked for it, unless a run for
+    /// it is still going (the request then waits for its answer).
     fn refresh_shellcheck(&mut self, uri: &Url, config: &crate::config::Config) {
         let Some(document) = self.documents.get_mut(uri) else {
             return;
         };
-        if std::mem::take(&mut document.shellcheck_due) {
-            self.shellcheck
-                .run(&document.text, config, &mut document.shellcheck);
+        if document.shellcheck_running || !std::mem::take(&mut document.shellcheck_due) {
+            return;
+        }
+        document.shellcheck_running = self.shellcheck.start(
+            uri,
+            &document.text,
+            config,
+            &document.shellcheck,
+            &self.shellcheck_done.0,
+        );
+    }
+
+    /// Keeps what finished ShellCheck runs said, and has their documents published again when
+    /// that adds findings (or when a save came while the run went on).
+    fn take_shellcheck_answers(&mut self) {
+        while let Ok(Checked { uri, said }) = self.shellcheck_done.1.try_recv() {
+            let Some(document) = self.documents.get_mut(&uri) else {
+                continue;
+            };
+            document.shellcheck_running = false;
+            let mut found = false;
+            match said {
+                Ok(said) => {
+                    found = said.found_anything();
+                    let config = options_for(document.path.as_deref())
+                        .map(|o| o.config)
+                        .unwrap_or_default();
+                    let now = crate::shellcheck::collect(&document.text, &config);
+                    document.shellcheck.remember(said, &now);
+                }
+                Err(why) => {
+                    eprintln!("layerlint server: ShellCheck could not run ({why}): no SC findings")
+                }
+            }
+            if found || document.shellcheck_due {
+                document.due = Some(Instant::now());
+            }
         }
     }
 

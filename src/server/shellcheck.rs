@@ -3,15 +3,19 @@
 //!
 //! ShellCheck is a separate process that costs tens of milliseconds to start, ten times or more
 //! a whole lint of a typical file, so it runs when a document is opened or saved (and when a
-//! configuration, ignore, compose or bake file changes), not on every keystroke. On a change the
-//! scripts are extracted again (cheap, no process) and each one ShellCheck has read, unchanged,
-//! gets what it said, placed where the script now is; one it has not read (being edited) has no
-//! SC finding until the next save. So nothing shown is stale, and typing starts no process.
+//! configuration, ignore, compose or bake file changes), not on every keystroke, and on a thread
+//! of its own: the document's other findings are published at once, and its SC findings follow
+//! when ShellCheck is done. On a change the scripts are extracted again (cheap, no process) and
+//! each one ShellCheck has read, unchanged, gets what it said, placed where the script now is;
+//! one it has not read (being edited) has no SC finding until the next save. So nothing shown is
+//! stale, and typing starts no process.
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::shellcheck::Remembered;
+use crate::shellcheck::{Remembered, Said};
+use lsp_types::Url;
 use std::path::PathBuf;
+use std::sync::mpsc::Sender;
 
 /// Whether ShellCheck runs in this session, and with which program.
 pub enum ShellCheck {
@@ -24,6 +28,12 @@ pub enum ShellCheck {
     Ready(PathBuf),
 }
 
+/// A ShellCheck run finished: what it said of a document's scripts (or why it could not run).
+pub struct Checked {
+    pub uri: Url,
+    pub said: Result<Said, String>,
+}
+
 impl ShellCheck {
     /// ShellCheck from `PATH`, unless `enabled` is false.
     pub fn new(enabled: bool) -> ShellCheck {
@@ -33,15 +43,24 @@ impl ShellCheck {
         crate::shellcheck::locate().map_or(ShellCheck::Missing { told: false }, ShellCheck::Ready)
     }
 
-    /// Runs ShellCheck on the scripts of `text` that `remembered` lacks (on an open or a save).
-    /// Nothing when ShellCheck is off or missing, or the configuration says `shellcheck: false`.
-    /// What goes wrong is logged on standard error, which clients show as the server's log.
-    pub fn run(&mut self, text: &str, config: &Config, remembered: &mut Remembered) {
+    /// Starts ShellCheck on a thread for the scripts of `text` that `remembered` lacks (on an
+    /// open or a save); its answer goes to `done`. Returns whether it started: not when every
+    /// script was read already, ShellCheck is off or missing, or the configuration says
+    /// `shellcheck: false`. A missing ShellCheck is logged once on standard error, which clients
+    /// show as the server's log.
+    pub fn start(
+        &mut self,
+        uri: &Url,
+        text: &str,
+        config: &Config,
+        remembered: &Remembered,
+        done: &Sender<Checked>,
+    ) -> bool {
         if config.no_shellcheck {
-            return;
+            return false;
         }
-        match self {
-            ShellCheck::Off => {}
+        let binary = match self {
+            ShellCheck::Off => return false,
             ShellCheck::Missing { told } => {
                 if !*told {
                     *told = true;
@@ -49,18 +68,28 @@ impl ShellCheck {
                         "layerlint server: `shellcheck` is not on PATH: RUN scripts are not checked by ShellCheck (no SC findings)"
                     );
                 }
+                return false;
             }
-            ShellCheck::Ready(binary) => {
-                let scripts = crate::shellcheck::collect(text, config);
-                if let Err(why) = remembered.check(binary, &scripts) {
-                    eprintln!("layerlint server: ShellCheck could not run ({why}): no SC findings");
-                }
-            }
+            ShellCheck::Ready(binary) => binary.clone(),
+        };
+        let unread = remembered.unread(&crate::shellcheck::collect(text, config));
+        if unread.is_empty() {
+            return false;
         }
+        let uri = uri.clone();
+        let done = done.clone();
+        let started = std::thread::Builder::new()
+            .name("layerlint-shellcheck".to_string())
+            .spawn(move || {
+                let said = crate::shellcheck::read(&binary, unread);
+                // The session may have ended meanwhile: nobody is waiting then.
+                let _ = done.send(Checked { uri, said });
+            });
+        started.is_ok()
     }
 
-    /// The SC findings of `text` under `config`, from what ShellCheck said of its scripts when it
-    /// last ran (no process is started).
+    /// The SC findings of `text` under `config`, from what ShellCheck said of its scripts
+    /// (no process is started).
     pub fn findings(
         &self,
         text: &str,

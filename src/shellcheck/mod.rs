@@ -119,25 +119,45 @@ pub struct Remembered {
     comments: std::collections::HashMap<String, Vec<batch::Comment>>,
 }
 
+/// What ShellCheck said of some scripts, by their text: made by [`read`] (on any thread), kept
+/// by [`Remembered::remember`].
+#[derive(Debug)]
+pub struct Said(Vec<(String, Vec<batch::Comment>)>);
+
+impl Said {
+    /// Whether ShellCheck found anything in these scripts.
+    pub fn found_anything(&self) -> bool {
+        self.0.iter().any(|(_, comments)| !comments.is_empty())
+    }
+}
+
+/// Runs the ShellCheck at `binary` on these scripts (texts from [`Remembered::unread`]).
+pub fn read(binary: &Path, scripts: Vec<String>) -> Result<Said, String> {
+    let texts: Vec<&str> = scripts.iter().map(String::as_str).collect();
+    let found = batch::check(binary, &texts)?;
+    Ok(Said(scripts.into_iter().zip(found).collect()))
+}
+
 impl Remembered {
-    /// Runs ShellCheck on the scripts of `file` it has not read yet; then remembers what it said
-    /// of the file's scripts only, so what is kept stays the size of one file.
-    pub fn check(&mut self, binary: &Path, file: &FileScripts) -> Result<(), String> {
-        let new: Vec<&str> = file
-            .scripts
-            .iter()
-            .map(|s| s.text.text())
-            .filter(|text| !self.comments.contains_key(*text))
-            .collect();
-        let found = batch::check(binary, &new)?;
-        for (text, comments) in new.into_iter().zip(found) {
-            self.comments.insert(text.to_string(), comments);
+    /// The scripts of `file` ShellCheck has not read, each once.
+    pub fn unread(&self, file: &FileScripts) -> Vec<String> {
+        let mut unread: Vec<String> = Vec::new();
+        for text in file.scripts.iter().map(|s| s.text.text()) {
+            if !self.comments.contains_key(text) && !unread.iter().any(|u| u == text) {
+                unread.push(text.to_string());
+            }
         }
+        unread
+    }
+
+    /// Keeps what ShellCheck said; forgets the scripts that are neither in `file` (the text as it
+    /// is now) nor just read, so what is kept stays about the size of one file.
+    pub fn remember(&mut self, said: Said, file: &FileScripts) {
         let current: std::collections::HashSet<&str> =
             file.scripts.iter().map(|s| s.text.text()).collect();
         self.comments
             .retain(|text, _| current.contains(text.as_str()));
-        Ok(())
+        self.comments.extend(said.0);
     }
 
     /// Whether ShellCheck found anything in the scripts remembered: when not, no text has SC
