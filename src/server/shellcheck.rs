@@ -44,10 +44,10 @@ impl ShellCheck {
     }
 
     /// Starts ShellCheck on a thread for the scripts of `text` that `remembered` lacks (on an
-    /// open or a save); its answer goes to `done`. Returns whether it started: not when every
-    /// script was read already, ShellCheck is off or missing, or the configuration says
-    /// `shellcheck: false`. A missing ShellCheck is logged once on standard error, which clients
-    /// show as the server's log.
+    /// open or a save: the scripts are extracted on that thread too, since a large file's take
+    /// a while); its answer goes to `done`. Returns whether it started: not when ShellCheck is
+    /// off or missing, or the configuration says `shellcheck: false`. A missing ShellCheck is
+    /// logged once on standard error, which clients show as the server's log.
     pub fn start(
         &mut self,
         uri: &Url,
@@ -72,15 +72,14 @@ impl ShellCheck {
             }
             ShellCheck::Ready(binary) => binary.clone(),
         };
-        let unread = remembered.unread(&crate::shellcheck::collect(text, config));
-        if unread.is_empty() {
-            return false;
-        }
-        let uri = uri.clone();
-        let done = done.clone();
+        let known = remembered.known();
+        let (uri, text, config, done) =
+            (uri.clone(), text.to_string(), config.clone(), done.clone());
         let started = std::thread::Builder::new()
             .name("layerlint-shellcheck".to_string())
             .spawn(move || {
+                let scripts = crate::shellcheck::collect(&text, &config);
+                let unread = crate::shellcheck::unread(&scripts, &known);
                 let said = crate::shellcheck::read(&binary, unread);
                 // The session may have ended meanwhile: nobody is waiting then.
                 let _ = done.send(Checked { uri, said });

@@ -131,7 +131,18 @@ impl Said {
     }
 }
 
-/// Runs the ShellCheck at `binary` on these scripts (texts from [`Remembered::unread`]).
+/// The scripts of `file` not among `known` (see [`Remembered::known`]), each once.
+pub fn unread(file: &FileScripts, known: &std::collections::HashSet<String>) -> Vec<String> {
+    let mut unread: Vec<String> = Vec::new();
+    for text in file.scripts.iter().map(|s| s.text.text()) {
+        if !known.contains(text) && !unread.iter().any(|u| u == text) {
+            unread.push(text.to_string());
+        }
+    }
+    unread
+}
+
+/// Runs the ShellCheck at `binary` on these scripts (texts from [`unread`]).
 pub fn read(binary: &Path, scripts: Vec<String>) -> Result<Said, String> {
     let texts: Vec<&str> = scripts.iter().map(String::as_str).collect();
     let found = batch::check(binary, &texts)?;
@@ -139,15 +150,9 @@ pub fn read(binary: &Path, scripts: Vec<String>) -> Result<Said, String> {
 }
 
 impl Remembered {
-    /// The scripts of `file` ShellCheck has not read, each once.
-    pub fn unread(&self, file: &FileScripts) -> Vec<String> {
-        let mut unread: Vec<String> = Vec::new();
-        for text in file.scripts.iter().map(|s| s.text.text()) {
-            if !self.comments.contains_key(text) && !unread.iter().any(|u| u == text) {
-                unread.push(text.to_string());
-            }
-        }
-        unread
+    /// The scripts ShellCheck has read (for [`unread`] on another thread).
+    pub fn known(&self) -> std::collections::HashSet<String> {
+        self.comments.keys().cloned().collect()
     }
 
     /// Keeps what ShellCheck said; forgets the scripts that are neither in `file` (the text as it
@@ -178,5 +183,77 @@ impl Remembered {
                 .cloned()
                 .unwrap_or_default()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What ShellCheck would say of `$X` in a script holding `echo $X` (SC2086), placed by the
+    /// script's own lines and 1-based columns.
+    fn quote_it(script: &str) -> batch::Comment {
+        let (line, text) = script
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains("echo $X"))
+            .expect("the echo line");
+        let column = text.find("$X").expect("$X") + 1;
+        batch::Comment {
+            file: String::new(),
+            line: line + 1,
+            end_line: line + 1,
+            column,
+            end_column: column + 2,
+            level: "info".into(),
+            code: 2086,
+            message: "Double quote to prevent globbing and word splitting.".into(),
+        }
+    }
+
+    #[test]
+    fn what_was_said_of_a_script_follows_it_and_only_it() {
+        let config = Config::default();
+        let text = "FROM a\nRUN echo $X\nRUN ls\nRUN echo $X\n";
+        let file = collect(text, &config);
+        let unread_now = unread(&file, &Default::default());
+        assert_eq!(unread_now.len(), 2, "the same script twice is read once");
+        let echo = unread_now
+            .iter()
+            .find(|s| s.contains("echo $X"))
+            .unwrap()
+            .clone();
+        let ls = unread_now
+            .iter()
+            .find(|s| s.contains("ls"))
+            .unwrap()
+            .clone();
+        let mut remembered = Remembered::default();
+        let said = Said(vec![
+            (echo.clone(), vec![quote_it(&echo)]),
+            (ls, Vec::new()),
+        ]);
+        assert!(said.found_anything());
+        remembered.remember(said, &file);
+        assert!(unread(&file, &remembered.known()).is_empty());
+        let places = |text: &str, remembered: &Remembered| -> Vec<String> {
+            remembered
+                .findings(&collect(text, &config))
+                .iter()
+                .map(|d| format!("{}@{}:{}", d.code, d.span.start, &text[d.span.range()]))
+                .collect()
+        };
+        assert_eq!(places(text, &remembered), ["SC2086@16:$X", "SC2086@35:$X"]);
+
+        // A line above moves them; an edited script (quoted) has nothing said of it.
+        let edited = "FROM a\nLABEL a=b\nRUN echo $X\nRUN ls\nRUN echo \"$X\"\n";
+        assert_eq!(places(edited, &remembered), ["SC2086@26:$X"]);
+        let file = collect(edited, &config);
+        assert_eq!(unread(&file, &remembered.known()).len(), 1);
+
+        // Remembering for the edited text forgets the scripts it no longer has.
+        remembered.remember(Said(Vec::new()), &collect("FROM a\nRUN ls\n", &config));
+        assert_eq!(remembered.known().len(), 1);
+        assert!(!remembered.found_anything());
     }
 }
