@@ -56,6 +56,6 @@ pub fn run(cli: Cli) -> Exit {
         Command::Rule(args) => rules::show(&args.rule),
         Command::Completions(args) => docs::completions(args.shell),
         Command::Man => docs::man_page(),
-        Command::Server(_) => server::run(),
+        Command::Server(args) => server::run(&args),
     }
 }
