@@ -265,11 +265,6 @@ mod tests {
         assert_eq!(remembered.known().len(), 1);
         assert!(!remembered.found_anything());
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     fn runs(count: usize) -> String {
         (0..count).fold(String::from("FROM alpine:3.20\n"), |mut out, i| {
