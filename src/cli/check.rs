@@ -170,6 +170,9 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
     };
     let mode = FixMode::of(args);
     let discovery = files::discover(&paths(args));
+    if discovery.inputs.len() == 1 {
+        super::pages::allow_huge();
+    }
     let resolved = match settings::resolve(args, &discovery.inputs) {
         Ok(resolved) => resolved,
         Err(err) => {

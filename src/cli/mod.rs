@@ -11,6 +11,7 @@ mod fix;
 mod image;
 mod layers;
 mod output;
+pub mod pages;
 mod rules;
 mod server;
 mod settings;
