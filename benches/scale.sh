@@ -98,6 +98,14 @@ hostile = {
     "50,000-stage FROM chain": "FROM alpine AS s0\n" + "".join(f"FROM s{i-1} AS s{i}\nRUN echo {i}\n" for i in range(1, 50000)),
     # Each stage adds a variable to all it inherits: a copy of the scope per stage is quadratic.
     "20,000-stage FROM chain, one ENV each": "FROM busybox AS s0\nENV V0=0\n" + "".join(f"FROM s{i-1} AS s{i}\nENV V{i}={i}\n" for i in range(1, 20000)),
+    # Each stage built FROM the one two back: no base ends right before the stage built on it,
+    # so every stage goes on from its base's point; a copy of the scope every few stages is
+    # quadratic in the chain.
+    "20,000-stage chain two back, one ENV each": "FROM busybox AS s0\nENV V0=0\nFROM busybox AS s1\nENV V1=1\n" + "".join(f"FROM s{i-2} AS s{i}\nENV V{i}={i}\n" for i in range(2, 20000)),
+    # The same, the odd stages redeclaring X and the even ones reading theirs: every lookup
+    # passes all the newer, out-of-scope X of the other chain.
+    "20,000-stage chain two back, reading X": "FROM busybox AS s0\nENV V0=0 X=even\nFROM busybox AS s1\n" + "".join(
+        f"FROM s{i-2} AS s{i}\n" + (f"ENV V{i}={i} X={i}\n" if i % 2 else f"ENV V{i}=$X\nRUN echo \"$X\" > /v{i}\n") for i in range(2, 20000)),
     "40,000 WORKDIR+RUN pairs": "FROM alpine\n" + "".join(f"WORKDIR /w{i}\nRUN touch f{i}\n" for i in range(40000)),
     "one RUN of 8,000 ifs": "FROM alpine\nRUN K=/keep" + "".join(
         f" \\\n && if [ -f /c{i} ]; then X{i}=v{i}; K=/keep; fi" for i in range(8000)) + " && touch $K/f\n",

@@ -13,6 +13,8 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // Before the first allocation: see cli/pages.rs.
+    cli::pages::start_small();
     let args = cli::with_default_command(std::env::args_os().collect());
     // clap prints usage errors itself and exits with 2, as CLI.md requires.
     let parsed = cli::Cli::parse_from(args);

@@ -339,3 +339,183 @@ fn hostile_compose_and_bake_files_cost_a_warning_not_a_hang() {
         run.stderr
     );
 }
+
+/// `layerlint layers ARGS -f json`, parsed.
+fn layers_json(dir: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["layers", "-f", "json"];
+    all.extend_from_slice(args);
+    let run = binary::layerlint(dir, &all);
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|err| panic!("not JSON ({err}): {}\n{}", run.stdout, run.stderr))
+}
+
+/// The context files the first `COPY` of stage `stage` reads, as the plan lists them.
+fn copied_files(plan: &Value, stage: usize) -> Vec<String> {
+    let steps = plan["stages"][stage]["steps"].as_array().expect("steps");
+    let copy = steps
+        .iter()
+        .find(|s| s["instruction"] == "COPY")
+        .expect("a COPY step");
+    copy["inputs"]["context"][0]["files"]
+        .as_array()
+        .map(|files| {
+            files
+                .iter()
+                .filter_map(|f| f.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A Dockerfile in docker/api whose first stage is the one compose builds, from a base image
+/// compose passes as a build argument.
+const LAYERS_DOCKERFILE: &str = "ARG BASE=node:latest\nFROM ${BASE} AS app\nWORKDIR /app\nCOPY . .\nRUN npm ci\nFROM alpine:3.20 AS other\nCMD [\"true\"]\n";
+
+const LAYERS_COMPOSE: &str = "services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/api/Dockerfile\n      target: app\n      args:\n        BASE: node:20.11.1\n";
+
+#[test]
+fn layers_takes_the_compose_build_s_context_arguments_and_target() {
+    let dir = project(&[
+        ("docker/api/Dockerfile", LAYERS_DOCKERFILE),
+        ("compose.yaml", LAYERS_COMPOSE),
+        ("package.json", "{}\n"),
+    ]);
+    let plan = layers_json(dir.path(), &["docker/api/Dockerfile"]);
+    assert_eq!(plan["context"], ".", "{plan:#}");
+    assert_eq!(plan["build"]["via"], "compose.yaml service api");
+    assert_eq!(plan["build"]["args"]["BASE"], "node:20.11.1");
+    assert_eq!(plan["build"]["target"], "app");
+    assert_eq!(plan["target"], 0, "the compose target, not the last stage");
+    assert_eq!(plan["stages"][0]["base"], "node:20.11.1");
+    assert_eq!(plan["stages"][1]["built"], false);
+    let files = copied_files(&plan, 0);
+    assert!(files.iter().any(|f| f == "package.json"), "{files:?}");
+
+    let human = binary::layerlint(dir.path(), &["layers", "docker/api/Dockerfile"]);
+    assert!(
+        human.stdout.contains(
+            "built as compose.yaml service api (build args: BASE=node:20.11.1; target: app)"
+        ),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn layers_flags_win_over_the_compose_build() {
+    let dir = project(&[
+        ("docker/api/Dockerfile", LAYERS_DOCKERFILE),
+        ("compose.yaml", LAYERS_COMPOSE),
+        ("package.json", "{}\n"),
+    ]);
+    // --target: another stage of the same build (its arguments stay).
+    let plan = layers_json(dir.path(), &["--target", "other", "docker/api/Dockerfile"]);
+    assert_eq!(plan["target"], 1, "{plan:#}");
+    assert_eq!(plan["stages"][0]["built"], false);
+    assert_eq!(plan["build"]["via"], "compose.yaml service api");
+
+    // --context: no compose build at all, as in `check`.
+    let plan = layers_json(
+        dir.path(),
+        &["--context", "docker/api", "docker/api/Dockerfile"],
+    );
+    assert!(plan.get("build").is_none(), "{plan:#}");
+    assert_eq!(plan["context"], "docker/api");
+    assert_eq!(plan["target"], 1, "the last stage");
+    assert_eq!(plan["stages"][0]["base"], "node:latest");
+    let files = copied_files(&plan, 0);
+    assert!(!files.iter().any(|f| f == "package.json"), "{files:?}");
+}
+
+#[test]
+fn layers_simulates_a_build_argument_against_the_bake_target_s_value() {
+    let dir = project(&[
+        (
+            "Dockerfile",
+            "FROM alpine:3.20\nARG VERSION=0\nRUN echo \"$VERSION\" > /version\n",
+        ),
+        (
+            "docker-bake.hcl",
+            "target \"app\" {\n  args = { VERSION = \"1\" }\n}\n",
+        ),
+    ]);
+    let run_cache = |arg: &str| {
+        let plan = layers_json(dir.path(), &["--build-arg", arg, "Dockerfile"]);
+        assert_eq!(
+            plan["build"]["via"], "docker-bake.hcl target app",
+            "{plan:#}"
+        );
+        let steps = plan["stages"][0]["steps"]
+            .as_array()
+            .expect("steps")
+            .clone();
+        let run = steps
+            .into_iter()
+            .find(|s| s["instruction"] == "RUN")
+            .expect("the RUN step");
+        run["cache"].clone()
+    };
+    // The cached build had VERSION=1 from the bake file: passing it again changes nothing.
+    assert_eq!(run_cache("VERSION=1")["state"], "cached");
+    let changed = run_cache("VERSION=2");
+    assert_eq!(changed["state"], "rebuilds", "{changed:#}");
+    let cause = changed["cause"].as_str().unwrap_or("");
+    assert!(cause.contains("(\"1\" → 2)"), "{cause}");
+}
+
+#[test]
+fn layers_shows_the_first_of_several_builds_or_the_one_named() {
+    let dir = project(&[
+        (
+            "Dockerfile",
+            "FROM alpine:3.20 AS a\nFROM alpine:3.20 AS b\n",
+        ),
+        (
+            "compose.yaml",
+            "services:\n  one:\n    build:\n      context: .\n      target: a\n  two:\n    build:\n      context: .\n      target: b\n",
+        ),
+    ]);
+    let run = binary::layerlint(dir.path(), &["layers", "-f", "json", "Dockerfile"]);
+    assert!(
+        run.stderr.contains(
+            "note: 2 builds of this file; shown as compose.yaml service one (choose another with --build NAME: compose.yaml service one; compose.yaml service two)"
+        ),
+        "{}",
+        run.stderr
+    );
+    let plan: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(plan["target"], 0);
+
+    let plan = layers_json(dir.path(), &["--build", "two", "Dockerfile"]);
+    assert_eq!(plan["target"], 1, "{plan:#}");
+    assert_eq!(plan["build"]["via"], "compose.yaml service two");
+
+    let run = binary::layerlint(dir.path(), &["layers", "--build", "three", "Dockerfile"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "--build three: no compose service or bake target of that name builds this file"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn layers_names_the_build_whose_target_is_missing() {
+    let dir = project(&[
+        ("Dockerfile", "FROM alpine:3.20 AS base\n"),
+        (
+            "compose.yaml",
+            "services:\n  a:\n    build:\n      context: .\n      target: runtime\n",
+        ),
+    ]);
+    let run = binary::layerlint(dir.path(), &["layers", "Dockerfile"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("compose.yaml service a: target runtime: no such stage in Dockerfile"),
+        "{}",
+        run.stderr
+    );
+}

@@ -1343,3 +1343,76 @@ fn a_directory_search_lints_dash_underscore_and_numbered_names() {
         run.stdout
     );
 }
+
+/// More files than the check writes at a time (128), named so that the order of their paths
+/// (`a/…` before `a-…`, component by component) is not the order of their names (`a-…` before
+/// `a/…`, character by character), with a path that cannot be read among them.
+fn many_files_in_two_orders() -> TempDir {
+    let misspelt: &[u8] = b"FROM alpine:3.20\nRUNN echo hi\n";
+    let names: Vec<String> = (0..150)
+        .flat_map(|i| {
+            [
+                format!("a/{i:03}/Dockerfile"),
+                format!("a-{i:03}/Dockerfile"),
+            ]
+        })
+        .collect();
+    let files: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), misspelt)).collect();
+    project(&files)
+}
+
+/// The files a report names, in the order it names them, each once.
+fn files_in_order(names: impl Iterator<Item = String>) -> Vec<String> {
+    let mut files: Vec<String> = names.collect();
+    files.dedup();
+    files
+}
+
+#[test]
+fn a_report_written_as_files_are_linted_keeps_the_whole_reports_order() {
+    let dir = many_files_in_two_orders();
+    let args = ["check", "--no-config", "--no-shellcheck", ".", "missing"];
+    // JSON is written a window of files at a time; SARIF only once every file is linted.
+    let json = layerlint(dir.path(), &[&args[..], &["--format", "json"]].concat());
+    let sarif = layerlint(dir.path(), &[&args[..], &["--format", "sarif"]].concat());
+    assert_eq!(json.code, 2, "{}", json.stderr);
+    assert_eq!(sarif.code, 2, "{}", sarif.stderr);
+    assert_eq!(json.stderr, sarif.stderr);
+    assert!(
+        json.stderr.contains("cannot read missing"),
+        "{}",
+        json.stderr
+    );
+    let from_json = files_in_order(
+        json.json()
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| f["file"].as_str().unwrap_or_default().to_string()),
+    );
+    let from_sarif = files_in_order(
+        sarif.json()["runs"][0]["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                let uri = &r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+                uri.as_str().unwrap_or_default().to_string()
+            }),
+    );
+    let mut by_name = from_json.clone();
+    by_name.sort();
+    assert_eq!(from_json.len(), 300);
+    assert_eq!(from_json, by_name, "files in the order of their names");
+    assert_eq!(from_json, from_sarif);
+    assert_eq!(from_json[0], "a-000/Dockerfile");
+    assert_eq!(from_json[150], "a/000/Dockerfile");
+    let human = layerlint(dir.path(), &args);
+    assert!(
+        human
+            .stdout
+            .ends_with("300 errors in 300 files; 1 path could not be checked\n"),
+        "{}",
+        human.stdout
+    );
+}

@@ -6,6 +6,12 @@
 //! no lists at all (their RUN did not update, and no earlier step of the file left any) must not
 //! be more after the fix than before. (Before the fix, such installs rely on the base image's
 //! lists: the model cannot see those, so they are counted, not judged.)
+//!
+//! Only apt is walked: it is the one manager here that refuses to install without an index an
+//! earlier command stored. apk fetches its index when /var/cache/apk holds none (apk-tools
+//! updates a missing or stale index by itself; `apk add --no-cache` relies on that), and yum,
+//! dnf, microdnf and zypper download their metadata whenever it is missing or expired, so a
+//! safe fix that removes their caches cannot leave a later install without an index.
 
 mod common;
 

@@ -12,7 +12,8 @@
 //! others were fragments without `FROM` and `ONBUILD RUN` triggers. With the instruction rules
 //! (src/rules/instructions/, 39 codes): 453 of 536 met.
 //!
-//! Measured 2026-11-27, all 1,008 cases scored: 977 met (96.9%), 31 listed. Fragments are a stage
+//! Measured 2026-11-27, all 1,008 cases scored: 977 met (96.9%), 31 listed; later the same day
+//! 978 met (97.0%), 30 listed, and the test asserts the 97% target. Fragments are a stage
 //! of the model and `ONBUILD RUN` triggers steps of their own, so the model-based rules (DL3009,
 //! DL3019, DL3032, DL3036, DL3040, DL3042, DL3059, DL3060) check them. Of the 31 listed, 30 are
 //! deliberate (pip's reading of `PIP_NO_CACHE_DIR=false` 12, `yarn install <pkg>` failing 8,
@@ -204,5 +205,12 @@ fn hadolint_spec_cases_are_met_or_listed_as_deviations() {
     assert!(
         stale.is_empty(),
         "listed as deviations but now met (remove them from the list): {stale:?}"
+    );
+    // Issue 10's target: every case scored (every rule is implemented) and at least 97% of them
+    // met without a listed deviation.
+    assert_eq!(pending, 0, "cases wait for rules: {missing_rules:?}");
+    assert!(
+        met * 100 >= scored * 97,
+        "{met} of {scored} cases met: under 97%"
     );
 }

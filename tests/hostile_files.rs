@@ -5,13 +5,13 @@
 
 #![cfg(unix)]
 
+mod bounded;
 mod common;
 mod skip;
 
 use common::project;
 
 use std::fs::{self, File};
-use std::io::Read;
 use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -42,46 +42,20 @@ impl Run {
 
 /// Runs layerlint in `dir`, killing it and failing the test if it outlives [`BOUND`].
 fn layerlint(dir: &Path, args: &[&str], stdin: Stdio) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_layerlint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(stdin)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start layerlint");
-    // Drain both pipes on threads, so a large output cannot block the child while we wait.
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let out = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = out.read_to_end(&mut bytes);
-        bytes
-    });
-    let err = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = err.read_to_end(&mut bytes);
-        bytes
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > BOUND {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("layerlint {args:?} ran longer than {BOUND:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let ended = bounded::run(
+        Command::new(env!("CARGO_BIN_EXE_layerlint"))
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .stdin(stdin)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+        BOUND,
+    );
     Run {
-        code: status.code().expect("exit code"),
-        stdout: out.join().expect("stdout thread"),
-        stderr: unwrapped(&String::from_utf8_lossy(
-            &err.join().expect("stderr thread"),
-        )),
+        code: ended.status.code().expect("exit code"),
+        stdout: ended.stdout,
+        stderr: unwrapped(&String::from_utf8_lossy(&ended.stderr)),
     }
 }
 

@@ -55,6 +55,7 @@ fn every_corpus_file_plans_and_renders() {
                 changed: &changed,
                 build_args: &build_args,
             }),
+            build: None,
         };
         let json = render::json(&plan, &header);
         let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");

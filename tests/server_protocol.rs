@@ -3,6 +3,7 @@
 //! survives bad input and ends.
 
 mod lsp_client;
+mod skip;
 
 use layerlint::fix::fix_source;
 use layerlint::project::BuildContext;
@@ -634,4 +635,170 @@ fn a_compose_file_gives_the_build_context_and_saving_it_relints() {
         codes(&relinted).contains(&"CopyIgnoredFile".to_string()),
         "{relinted:#}"
     );
+}
+
+/// A script ShellCheck finds fault with (SC2086: `$UNSET_THING` unquoted, at line 2, column 10).
+const SC_TEXT: &str = "FROM alpine:3.20\nRUN echo $UNSET_THING\n";
+
+/// The SC diagnostics of a publication, as (code, line, character).
+fn sc_findings(published: &Value) -> Vec<(String, u64, u64)> {
+    published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"].as_str().is_some_and(|c| c.starts_with("SC")))
+        .map(|d| {
+            let start = &d["range"]["start"];
+            (
+                d["code"].as_str().unwrap().to_string(),
+                start["line"].as_u64().unwrap(),
+                start["character"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Whether ShellCheck is here; a visible skip (a failure on CI) when not.
+fn shellcheck_here(test: &str) -> bool {
+    if layerlint::shellcheck::locate().is_some() {
+        return true;
+    }
+    skip::skip(
+        test,
+        "`shellcheck` is not on PATH (apt-get install shellcheck)",
+    );
+    false
+}
+
+fn change(client: &mut Client, uri: &str, version: i64, range: Value, text: &str) -> Value {
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "range": range, "text": text }] }),
+    );
+    let published = client.diagnostics(uri);
+    assert_eq!(published["version"], version, "{published:#}");
+    published
+}
+
+fn range(line: u64, from: u64, to: u64) -> Value {
+    json!({ "start": { "line": line, "character": from }, "end": { "line": line, "character": to } })
+}
+
+#[test]
+fn shellcheck_runs_on_open_and_save_and_its_findings_follow_the_edits_between() {
+    if !shellcheck_here("server ShellCheck (tests/server_protocol.rs)") {
+        return;
+    }
+    let (mut client, dir, uri, opened) = open(SC_TEXT);
+    // layerlint's findings come at once; ShellCheck's follow when it has read the scripts.
+    assert!(sc_findings(&opened).is_empty(), "{opened:#}");
+    let opened = client.diagnostics(&uri);
+    assert_eq!(opened["version"], 1);
+    assert_eq!(sc_findings(&opened), [("SC2086".to_string(), 1, 9)]);
+    // The same findings as `check`, SC ones included.
+    let check = std::process::Command::new(BIN)
+        .args(["check", "-f", "json", "--no-fail", "Dockerfile"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let checked: Value = serde_json::from_slice(&check.stdout).unwrap();
+    let mut check_codes: Vec<String> = checked
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect();
+    check_codes.sort();
+    assert_eq!(codes(&opened), check_codes);
+    let sc = opened["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "SC2086")
+        .unwrap();
+    assert_eq!(
+        sc["codeDescription"]["href"],
+        "https://www.shellcheck.net/wiki/SC2086"
+    );
+    assert_eq!(sc["severity"], 3, "ShellCheck's info is information");
+
+    // A line typed above the RUN: the finding moves with it, without ShellCheck running again.
+    let moved = change(&mut client, &uri, 2, range(1, 0, 0), "LABEL a=b\n");
+    assert_eq!(sc_findings(&moved), [("SC2086".to_string(), 2, 9)]);
+
+    // The ignore action is offered for it, as for layerlint's own findings.
+    let actions = code_actions(&mut client, &uri, range(2, 9, 9), None);
+    assert!(
+        actions
+            .iter()
+            .any(|a| a["title"].as_str().unwrap_or("").contains("ignore=SC2086")),
+        "{actions:#?}"
+    );
+
+    // Quoting the variable makes a script ShellCheck has not read: nothing is said of it (no
+    // stale finding) until a save.
+    let quoted = change(&mut client, &uri, 3, range(2, 9, 21), "\"$UNSET_THING\"");
+    assert!(sc_findings(&quoted).is_empty(), "{quoted:#}");
+
+    // Unquoted again: the very script ShellCheck read on open, so its finding is back at once.
+    let unquoted = change(&mut client, &uri, 4, range(2, 9, 23), "$UNSET_THING");
+    assert_eq!(sc_findings(&unquoted), [("SC2086".to_string(), 2, 9)]);
+
+    // Another variable: a new script, read at the save.
+    let other = change(&mut client, &uri, 5, range(2, 9, 21), "$OTHER");
+    assert!(sc_findings(&other).is_empty(), "{other:#}");
+    client.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let saved = client.diagnostics(&uri);
+    assert!(sc_findings(&saved).is_empty(), "at once: {saved:#}");
+    let saved = client.diagnostics(&uri);
+    assert_eq!(saved["version"], 5);
+    assert_eq!(sc_findings(&saved), [("SC2086".to_string(), 2, 9)]);
+
+    // A pragma typed above the RUN silences it at once.
+    let silenced = change(
+        &mut client,
+        &uri,
+        6,
+        range(2, 0, 0),
+        "# hadolint ignore=SC2086\n",
+    );
+    assert!(sc_findings(&silenced).is_empty(), "{silenced:#}");
+}
+
+#[test]
+fn shellcheck_is_off_with_the_flag_the_client_setting_or_the_configuration() {
+    if !shellcheck_here("server ShellCheck settings (tests/server_protocol.rs)") {
+        return;
+    }
+    let dir = workspace();
+    let path = dir.path().join("Dockerfile");
+    std::fs::write(&path, SC_TEXT).unwrap();
+    let uri = uri_of(&path);
+    // The SC findings published after the open's first publication, if any come within
+    // `patience` (ShellCheck answers in tens of milliseconds; more under load).
+    let first_sc = |args: &[&str], options: Value, patience: u64| {
+        let mut client = Client::start_with(BIN, dir.path(), args, &[]);
+        client.initialize(&[], options);
+        client.open(&uri, "dockerfile", SC_TEXT);
+        let first = client.diagnostics(&uri);
+        assert!(sc_findings(&first).is_empty(), "{first:#}");
+        client
+            .wait_up_to(Duration::from_secs(patience), |m| {
+                m["method"] == "textDocument/publishDiagnostics"
+            })
+            .map(|m| sc_findings(&m["params"]))
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        first_sc(&[], json!({ "debounceMs": 0 }), 30).len(),
+        1,
+        "on by default"
+    );
+    assert!(first_sc(&["--no-shellcheck"], json!({ "debounceMs": 0 }), 1).is_empty());
+    assert!(first_sc(&[], json!({ "debounceMs": 0, "shellcheck": false }), 1).is_empty());
+    std::fs::write(dir.path().join(".layerlint.yaml"), "shellcheck: false\n").unwrap();
+    assert!(first_sc(&[], json!({ "debounceMs": 0 }), 1).is_empty());
 }

@@ -14,6 +14,17 @@ pub struct Header<'a> {
     pub context: Option<&'a str>,
     /// With a simulation: the changed paths and build arguments, and whose rules.
     pub simulation: Option<Simulated<'a>>,
+    /// The compose service or bake target whose build this is, when one names the file.
+    pub build: Option<Built<'a>>,
+}
+
+/// A build a compose or bake file declares: who declares it, and the arguments and target it
+/// passes (the context is [`Header::context`]).
+#[derive(Clone, Copy, Serialize)]
+pub struct Built<'a> {
+    pub via: &'a str,
+    pub args: &'a std::collections::BTreeMap<String, String>,
+    pub target: Option<&'a str>,
 }
 
 #[derive(Clone, Copy, Serialize)]
@@ -32,6 +43,8 @@ pub fn json(plan: &Plan, header: &Header<'_>) -> String {
         context: Option<&'a str>,
         target: usize,
         #[serde(skip_serializing_if = "Option::is_none")]
+        build: Option<Built<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
         simulation: Option<SimulationJson<'a>>,
         stages: &'a [StagePlan],
     }
@@ -46,6 +59,7 @@ pub fn json(plan: &Plan, header: &Header<'_>) -> String {
         file: header.file,
         context: header.context,
         target: plan.target,
+        build: header.build,
         simulation: header.simulation.map(|s| SimulationJson {
             builder: s.builder,
             changed: s.changed,
@@ -223,6 +237,9 @@ pub fn human(plan: &Plan, header: &Header<'_>, color: bool, width: usize) -> Str
     };
     let mut out = String::new();
     let _ = writeln!(out, "{}", paint("1", &format!("layers of {}", header.file)));
+    if let Some(build) = &header.build {
+        let _ = writeln!(out, "{}", build_line(build));
+    }
     if let Some(sim) = &header.simulation {
         let _ = writeln!(out, "{}", simulation_line(sim));
     }
@@ -292,6 +309,23 @@ pub fn human(plan: &Plan, header: &Header<'_>, color: bool, width: usize) -> Str
     out
 }
 
+/// `built as compose.yaml service api (build args: A=1; target: prod)`.
+fn build_line(build: &Built<'_>) -> String {
+    let mut parts = Vec::new();
+    if !build.args.is_empty() {
+        let args: Vec<String> = build.args.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        parts.push(format!("build args: {}", args.join(", ")));
+    }
+    if let Some(target) = build.target {
+        parts.push(format!("target: {target}"));
+    }
+    if parts.is_empty() {
+        format!("built as {}", build.via)
+    } else {
+        format!("built as {} ({})", build.via, parts.join("; "))
+    }
+}
+
 fn simulation_line(sim: &Simulated<'_>) -> String {
     let mut parts = Vec::new();
     if !sim.changed.is_empty() {
@@ -349,6 +383,9 @@ fn fit(text: &str, width: usize) -> String {
 pub fn markdown(plan: &Plan, header: &Header<'_>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## Layers of `{}`\n", header.file);
+    if let Some(build) = &header.build {
+        let _ = writeln!(out, "{}\n", escape_md(&build_line(build)));
+    }
     if let Some(sim) = &header.simulation {
         let _ = writeln!(out, "{}\n", simulation_line(sim));
     }

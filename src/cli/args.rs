@@ -106,6 +106,10 @@ pub struct ServerArgs {
     /// clients always pass it
     #[arg(long)]
     pub stdio: bool,
+
+    /// Do not run ShellCheck on RUN scripts (no SC findings)
+    #[arg(long)]
+    pub no_shellcheck: bool,
 }
 
 #[derive(Debug, Args)]
@@ -198,13 +202,20 @@ pub struct LayersArgs {
     /// The Dockerfile ('-' is standard input)
     pub file: PathBuf,
 
-    /// The stage to build (a name or an index) [default: the last stage]
+    /// The stage to build (a name or an index) [default: the compose/bake build's target, else
+    /// the last stage]
     #[arg(long, value_name = "STAGE")]
     pub target: Option<String>,
 
-    /// The build context [default: the Dockerfile's directory; none for standard input]
+    /// The build context [default: the compose/bake build's context, else the Dockerfile's
+    /// directory; none for standard input]
     #[arg(long, value_name = "DIR")]
     pub context: Option<PathBuf>,
+
+    /// Of the compose services and bake targets that build this file, the one named NAME
+    /// [default: the first found]
+    #[arg(long, value_name = "NAME", conflicts_with = "context")]
+    pub build: Option<String>,
 
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value_t = LayersFormat::Human)]
@@ -219,7 +230,8 @@ pub struct LayersArgs {
     #[arg(long, value_name = "GIT_REV")]
     pub since: Option<String>,
 
-    /// Simulate the cache of a build given this build argument (the cached build had none)
+    /// Simulate the cache of a build given this build argument (the cached build had the
+    /// compose/bake build's arguments, else none)
     #[arg(long = "build-arg", value_name = "NAME=VALUE")]
     pub build_args: Vec<String>,
 

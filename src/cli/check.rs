@@ -6,13 +6,14 @@ use super::fix::{self, FileFix, FixMode};
 use super::output::{ColorPolicy, is_closed_pipe, print_error};
 use super::settings::{self, Settings};
 use super::shellcheck::{Said, Stage, Wanted};
+use super::window;
+use codespan_reporting::term::termcolor::WriteColor;
 use layerlint::files::{self, FileError, Input, STDIN_PATH};
 use layerlint::project::BuildContext;
 use layerlint::project::builds::{Build, Builds};
-use layerlint::report::{self, FileReport, Report, Stream};
-use layerlint::{LintOptions, Severity};
-use rayon::prelude::*;
-use std::io::Write;
+use layerlint::report::{self, FileReport, IncrementalReport, Report, Stream};
+use layerlint::{LintOptions, Severity, Span};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// One input, linted or fixed.
@@ -31,6 +32,128 @@ struct Checked {
     warnings: Vec<String>,
 }
 
+impl Checked {
+    /// The report, and what else the check left, with whether the file fails the run.
+    fn split(self) -> (FileReport, Aside) {
+        let fails = self
+            .fail_at
+            .is_some_and(|level| self.report.diagnostics.iter().any(|d| d.severity >= level));
+        let aside = Aside {
+            fails,
+            fix: self.fix,
+            side_errors: self.side_errors,
+            warnings: self.warnings,
+        };
+        (self.report, aside)
+    }
+}
+
+/// What a check leaves besides the file's report: small, so it is kept for every file until the
+/// end, when it is told in input order.
+struct Aside {
+    /// A finding at or above the file's fail level.
+    fails: bool,
+    fix: Option<FileFix>,
+    side_errors: Vec<FileError>,
+    warnings: Vec<String>,
+}
+
+/// What the checks came to besides their reports, gathered in input order.
+struct Tally {
+    failing: bool,
+    /// Paths that could not be found or loaded.
+    errors: Vec<FileError>,
+    /// Ignore files that could not be read, each once.
+    side_errors: Vec<FileError>,
+    fixes: Vec<FileFix>,
+}
+
+impl Tally {
+    fn new(errors: Vec<FileError>) -> Tally {
+        Tally {
+            failing: false,
+            errors,
+            side_errors: Vec::new(),
+            fixes: Vec::new(),
+        }
+    }
+
+    /// Adds one check's outcome, printing the warnings about its build.
+    fn add(&mut self, outcome: Result<Aside, FileError>) {
+        let aside = match outcome {
+            Ok(aside) => aside,
+            Err(err) => return self.errors.push(err),
+        };
+        self.failing |= aside.fails;
+        aside
+            .warnings
+            .iter()
+            .for_each(|w| eprintln!("warning: {w}"));
+        self.fixes.extend(aside.fix);
+        for err in aside.side_errors {
+            if !self
+                .side_errors
+                .iter()
+                .any(|e| e.to_string() == err.to_string())
+            {
+                self.side_errors.push(err);
+            }
+        }
+    }
+
+    /// Prints the errors, then writes the fixes (or prints their diffs): everything that comes
+    /// before the report. `left_out`: files not linted for their configuration, which count as
+    /// not checked, so the summary does not read as if all was well.
+    fn close(mut self, left_out: usize, bad_config: bool) -> Tallied {
+        let unchecked = self.errors.len() + left_out;
+        let side_trouble = !self.side_errors.is_empty();
+        self.errors
+            .into_iter()
+            .chain(self.side_errors)
+            .for_each(print_error);
+        let finished = fix::finish(&mut self.fixes);
+        Tallied {
+            failing: self.failing,
+            unchecked,
+            trouble: bad_config || side_trouble || finished.trouble,
+            diffed: finished.diffed,
+            fixes: self.fixes,
+        }
+    }
+}
+
+/// The checks' outcome once their errors are told and their fixes done.
+struct Tallied {
+    failing: bool,
+    /// Paths that could not be linted at all.
+    unchecked: usize,
+    /// A config that could not be used, an unreadable ignore file, a fix not written.
+    trouble: bool,
+    /// `--diff` printed a diff.
+    diffed: bool,
+    fixes: Vec<FileFix>,
+}
+
+impl Tallied {
+    fn exit(&self, mode: FixMode) -> Exit {
+        if self.unchecked > 0 || self.trouble {
+            // A path that could not be read or written, or a config that could not be used,
+            // outranks any finding.
+            Exit::Trouble
+        } else if matches!(mode, FixMode::Diff(_)) {
+            if self.diffed {
+                Exit::Findings
+            } else {
+                Exit::Clean
+            }
+        } else if self.failing {
+            Exit::Findings
+        } else {
+            Exit::Clean
+        }
+    }
+}
+
 pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
     if let Some(dir) = &args.context {
         if let Err(reason) = check_context_dir(dir) {
@@ -47,6 +170,9 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
     };
     let mode = FixMode::of(args);
     let discovery = files::discover(&paths(args));
+    if discovery.inputs.len() == 1 {
+        super::pages::allow_huge();
+    }
     let resolved = match settings::resolve(args, &discovery.inputs) {
         Ok(resolved) => resolved,
         Err(err) => {
@@ -99,9 +225,10 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
         eprintln!("warning: {warning}");
     }
     let (inputs, settings) = with_builds(inputs, settings, &builds, mode);
-    let check = |((input, build), settings): (&(&Input, Option<&Build>), Settings)| {
+    let jobs: Vec<Job<'_>> = inputs.into_iter().zip(settings).collect();
+    let check = |(job, settings): Job<'_>| {
         check_input(
-            (input, *build),
+            job,
             stdin_name,
             context,
             settings,
@@ -110,13 +237,51 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
             &shellcheck,
         )
     };
-    // `collect` keeps the inputs' order, so the output does not depend on thread timing.
-    // One file (a pre-commit hook's usual call) is not worth starting a thread pool for.
-    let mut results: Vec<Result<Checked, FileError>> = if inputs.len() == 1 {
-        inputs.iter().zip(settings).map(check).collect()
-    } else {
-        inputs.par_iter().zip(settings).map(check).collect()
+    let color = match stream {
+        Stream::Stdout => color.stdout(),
+        Stream::Stderr => color.stderr(),
     };
+    let options = report::Options {
+        color,
+        quiet: args.quiet,
+        stream,
+    };
+    let mut tally = Tally::new(discovery.errors);
+    // Written as the files are linted when nothing needs every file first: fixes are printed
+    // and summed up before the report, ShellCheck runs once over every file's scripts, and a
+    // SARIF or Markdown report starts with what comes of all the files.
+    if mode == FixMode::Off && !shellcheck.runs() && report::writes_piecewise(format) {
+        let output = match &args.output {
+            Some(path) => report::file_output(path).map(|out| Box::new(out) as Box<dyn WriteColor>),
+            None => Ok(Box::new(report::stream_output(format, options)) as Box<dyn WriteColor>),
+        };
+        let mut writer = output.map(|out| IncrementalReport::new(format, out, args.quiet));
+        let stdin_name = stdin_name.map(str::to_string);
+        let asides = lint_and_write(jobs, check, stdin_name.as_deref(), &mut writer);
+        match shellcheck.note(asides.iter().map(|(_, wanted)| wanted)) {
+            Some(Said::Note(note)) if !args.quiet => eprintln!("{note}"),
+            Some(Said::Failed(warning)) => eprintln!("{warning}"),
+            _ => {}
+        }
+        asides.into_iter().for_each(|(aside, _)| tally.add(aside));
+        let tallied = tally.close(discovery.inputs.len() - linted_inputs, bad_config);
+        let totals = match writer {
+            Ok(Some(writer)) => writer.finish(tallied.unchecked),
+            Ok(None) => Err(io::Error::other("not a piecewise format")),
+            Err(err) => Err(err),
+        };
+        match totals {
+            Ok(totals) if args.output.is_some() && !args.quiet => {
+                print_summary(&totals.summary(), stream);
+            }
+            Ok(_) => {}
+            Err(err) if args.output.is_none() && is_closed_pipe(&err) => {}
+            Err(err) => return report_not_written(&err, args.output.as_deref()),
+        }
+        return tallied.exit(mode);
+    }
+    let mut results: Vec<Result<Checked, FileError>> = Vec::with_capacity(jobs.len());
+    window::in_order(jobs, usize::MAX, check, |result| results.push(result));
     // ShellCheck's findings join the reports before the exit code is decided.
     let asked = results
         .iter_mut()
@@ -131,83 +296,35 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
         Some(Said::Failed(warning)) => eprintln!("{warning}"),
         _ => {}
     }
-
-    let mut errors = discovery.errors;
-    let mut side_errors = Vec::new();
     let mut linted = Vec::new();
-    let mut fixes = Vec::new();
-    let mut failing = false;
     for result in results {
-        match result {
-            Ok(checked) => {
-                failing |= checked.fail_at.is_some_and(|level| {
-                    checked
-                        .report
-                        .diagnostics
-                        .iter()
-                        .any(|d| d.severity >= level)
-                });
-                checked
-                    .warnings
-                    .iter()
-                    .for_each(|w| eprintln!("warning: {w}"));
-                linted.push(checked.report);
-                fixes.extend(checked.fix);
-                for err in checked.side_errors {
-                    if !side_errors
-                        .iter()
-                        .any(|e: &FileError| e.to_string() == err.to_string())
-                    {
-                        side_errors.push(err);
-                    }
-                }
-            }
-            Err(err) => errors.push(err),
-        }
+        tally.add(result.map(|checked| {
+            let (report, aside) = checked.split();
+            linted.push(report);
+            aside
+        }));
     }
-    // Files left out for their configuration count as not checked, so the summary does not read
-    // as if all was well.
-    let unchecked = errors.len() + (discovery.inputs.len() - linted_inputs);
-    let side_trouble = !side_errors.is_empty();
-    errors.into_iter().chain(side_errors).for_each(print_error);
-    let finished = fix::finish(&mut fixes);
-
-    show_shared_findings_once(&mut linted);
-    let report = Report::new(linted).with_unchecked(unchecked);
+    let tallied = tally.close(discovery.inputs.len() - linted_inputs, bad_config);
+    let mut earlier = EarlierBuilds::default();
+    linted
+        .iter_mut()
+        .for_each(|report| earlier.show_once(report));
+    let report = Report::new(linted).with_unchecked(tallied.unchecked);
     // `--diff` prints diffs instead of findings: its output is meant for `git apply`.
     if !matches!(mode, FixMode::Diff(_)) {
-        let color = match stream {
-            Stream::Stdout => color.stdout(),
-            Stream::Stderr => color.stderr(),
-        };
-        let options = report::Options {
-            color,
-            quiet: args.quiet,
-            stream,
-        };
         match &args.output {
             Some(path) => {
                 if let Err(err) = report::write_file(format, &report, path, args.quiet) {
-                    eprintln!(
-                        "error: cannot write the report to {}: {err}",
-                        path.display()
-                    );
-                    return Exit::Trouble;
+                    return report_not_written(&err, Some(path));
                 }
                 if !args.quiet {
-                    let summary = report::human::summary(&report);
-                    // A closed pipe costs the summary line, nothing more.
-                    let _ = match stream {
-                        Stream::Stdout => writeln!(std::io::stdout(), "{summary}"),
-                        Stream::Stderr => writeln!(std::io::stderr(), "{summary}"),
-                    };
+                    print_summary(&report::human::summary(&report), stream);
                 }
             }
             None => {
                 if let Err(err) = report::print(format, &report, options) {
                     if !is_closed_pipe(&err) {
-                        eprintln!("error: cannot write the report: {err}");
-                        return Exit::Trouble;
+                        return report_not_written(&err, None);
                     }
                 }
             }
@@ -215,23 +332,75 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
     }
     if mode != FixMode::Off && !args.quiet {
         let remaining = report.diagnostics().count();
-        eprintln!("{}", fix::summary(&fixes, remaining, mode));
+        eprintln!("{}", fix::summary(&tallied.fixes, remaining, mode));
     }
-    if report.unchecked() > 0 || bad_config || side_trouble || finished.trouble {
-        // A path that could not be read or written, or a config that could not be used, outranks
-        // any finding.
-        Exit::Trouble
-    } else if matches!(mode, FixMode::Diff(_)) {
-        if finished.diffed {
-            Exit::Findings
-        } else {
-            Exit::Clean
-        }
-    } else if failing {
-        Exit::Findings
-    } else {
-        Exit::Clean
+    tallied.exit(mode)
+}
+
+/// One check to run: an input, the build it is linted as, and its settings.
+type Job<'a> = ((&'a Input, Option<&'a Build>), Settings);
+
+/// What a check leaves besides the report (or why the file could not be checked), and what it
+/// asked of ShellCheck.
+type Left = (Result<Aside, FileError>, Wanted);
+
+/// Lints `jobs` a window at a time in the report's order (by name, as [`Report::new`] sorts) and
+/// writes each file's findings as soon as its window is done, then drops them. What else each
+/// file leaves is returned in input order, for the caller to tell as the buffered report does.
+/// After a failed write nothing more is written, but every file is still linted: the exit code
+/// depends on all of them.
+fn lint_and_write<W: WriteColor>(
+    jobs: Vec<Job<'_>>,
+    check: impl Fn(Job<'_>) -> Result<Checked, FileError> + Sync + Send,
+    stdin_name: Option<&str>,
+    writer: &mut io::Result<Option<IncrementalReport<W>>>,
+) -> Vec<Left> {
+    let mut jobs: Vec<(usize, Job<'_>)> = jobs.into_iter().enumerate().collect();
+    jobs.sort_by_cached_key(|(_, ((input, _), _))| input.display_name(stdin_name));
+    let mut asides: Vec<(usize, Left)> = Vec::new();
+    let mut earlier = EarlierBuilds::default();
+    let check = |(index, job): (usize, Job<'_>)| (index, check(job));
+    window::in_order(jobs, window::WINDOW, check, |(index, result)| {
+        let left = match result {
+            Ok(mut checked) => {
+                let wanted = std::mem::replace(&mut checked.shellcheck, Wanted::No);
+                let (mut report, aside) = checked.split();
+                earlier.show_once(&mut report);
+                if let Ok(Some(out)) = writer {
+                    if let Err(err) = out.file(&report) {
+                        *writer = Err(err);
+                    }
+                }
+                (Ok(aside), wanted)
+            }
+            Err(err) => (Err(err), Wanted::No),
+        };
+        asides.push((index, left));
+    });
+    asides.sort_by_key(|(index, _)| *index);
+    asides.into_iter().map(|(_, left)| left).collect()
+}
+
+/// The report could not be written: why, and the exit code (a reader that closed the pipe is
+/// not a failure, and the run's outcome stands).
+fn report_not_written(err: &io::Error, path: Option<&Path>) -> Exit {
+    match path {
+        Some(path) => eprintln!(
+            "error: cannot write the report to {}: {err}",
+            path.display()
+        ),
+        None => eprintln!("error: cannot write the report: {err}"),
     }
+    Exit::Trouble
+}
+
+/// The summary line on the terminal when the report went to a file.
+fn print_summary(summary: &str, stream: Stream) {
+    // A closed pipe costs the summary line, nothing more.
+    let _ = match stream {
+        Stream::Stdout => writeln!(std::io::stdout(), "{summary}"),
+        Stream::Stderr => writeln!(std::io::stderr(), "{summary}"),
+    };
 }
 
 /// `--stdin-filename` with no paths means the file is on standard input.
@@ -364,26 +533,39 @@ fn missing_target(build: &Build, text: &str, name: &str) -> Option<String> {
     })
 }
 
-/// A file linted as several builds: a finding its earlier build already reported is not
-/// repeated, so what is listed under a later build is what that build changes.
-fn show_shared_findings_once(reports: &mut [FileReport]) {
-    for later in 1..reports.len() {
-        let (earlier, rest) = reports.split_at_mut(later);
-        let report = &mut rest[0];
-        if report.via.is_none() {
-            continue;
+/// The findings already reported for the earlier builds of one file. A file linted as several
+/// builds does not repeat under a later build what an earlier one reported, so what is listed
+/// under a later build is what that build changes. Reports come grouped by file (in input order
+/// and in the report's, a file's builds are next to each other), so only the current file's
+/// findings are kept.
+#[derive(Default)]
+struct EarlierBuilds {
+    name: String,
+    findings: Vec<(&'static str, Span, String)>,
+}
+
+impl EarlierBuilds {
+    /// Drops from `report` what an earlier build of its file reported; reports must come grouped
+    /// by file.
+    fn show_once(&mut self, report: &mut FileReport) {
+        if report.name != self.name {
+            self.name.clone_from(&report.name);
+            self.findings.clear();
         }
-        let same_file: Vec<&FileReport> = earlier
-            .iter()
-            .filter(|e| e.name == report.name && e.via.is_some())
-            .collect();
+        if report.via.is_none() {
+            return;
+        }
         report.diagnostics.retain(|d| {
-            !same_file.iter().any(|e| {
-                e.diagnostics
-                    .iter()
-                    .any(|o| o.code == d.code && o.span == d.span && o.message == d.message)
+            !self.findings.iter().any(|(code, span, message)| {
+                *code == d.code && *span == d.span && *message == d.message
             })
         });
+        self.findings.extend(
+            report
+                .diagnostics
+                .iter()
+                .map(|d| (d.code, d.span, d.message.clone())),
+        );
     }
 }
 
@@ -403,4 +585,54 @@ pub(super) fn directory_of(file: &Path) -> &Path {
     file.parent()
         .filter(|parent| !parent.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use layerlint::Diagnostic;
+
+    fn report(name: &str, via: Option<&str>, messages: &[&str]) -> FileReport {
+        let found = messages
+            .iter()
+            .map(|m| Diagnostic::syntax_error(Span::new(0, 4), *m))
+            .collect();
+        FileReport::new(name.to_string(), "FROM a\n".to_string(), found)
+            .with_via(via.map(str::to_string))
+    }
+
+    fn messages(report: &FileReport) -> Vec<&str> {
+        report
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_later_build_lists_only_what_the_earlier_builds_of_its_file_did_not() {
+        let mut earlier = EarlierBuilds::default();
+        let mut reports = [
+            report("Dockerfile", Some("service a"), &["one", "two"]),
+            report("Dockerfile", Some("service b"), &["two", "three"]),
+            report("Dockerfile", Some("service c"), &["one", "three", "four"]),
+            // Another file starts afresh; a file without builds is left as it is.
+            report("other/Dockerfile", Some("service d"), &["one"]),
+            report("plain/Dockerfile", None, &["one"]),
+            report("plain/Dockerfile", None, &["one"]),
+        ];
+        reports.iter_mut().for_each(|r| earlier.show_once(r));
+        let kept: Vec<Vec<&str>> = reports.iter().map(messages).collect();
+        assert_eq!(
+            kept,
+            [
+                vec!["one", "two"],
+                vec!["three"],
+                vec!["four"],
+                vec!["one"],
+                vec!["one"],
+                vec!["one"],
+            ]
+        );
+    }
 }

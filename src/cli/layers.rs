@@ -1,5 +1,7 @@
 //! `layerlint layers`: the advisor's table for one Dockerfile, and the cache simulation.
 
+mod build;
+
 use super::Exit;
 use super::args::{BuilderKind, Cli, Command, LayersArgs, LayersFormat};
 use super::check::{build_context, check_context_dir, directory_of};
@@ -7,9 +9,11 @@ use super::output::{ColorPolicy, is_closed_pipe, print_error};
 use super::settings;
 use clap::Parser;
 use layerlint::LintOptions;
-use layerlint::advisor::render::{self, Header, Simulated};
+use layerlint::advisor::render::{self, Built, Header, Simulated};
 use layerlint::advisor::{Builder, Change, plan_source};
 use layerlint::files::{self, Input, STDIN_PATH};
+use layerlint::project::BuildContext;
+use layerlint::project::builds::{Build, Builds};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -36,8 +40,21 @@ fn layers(args: &LayersArgs, color: ColorPolicy) -> Result<(), String> {
     };
     let build_args = parse_build_args(&args.build_args)?;
     let file = files::load(&input, None).map_err(|err| err.to_string())?;
-    let context = build_context(&input, args.context.as_deref());
-    let context_dir = context_dir(&input, args.context.as_deref());
+    let builds = project_builds(&input, args.context.is_some());
+    for warning in &builds.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let build = build::choose(&input, &builds, args.build.as_deref())?;
+    let (context, context_dir) = match (build, &input) {
+        (Some(build), Input::Path(path)) => (
+            BuildContext::for_dockerfile(&build.context, path),
+            Some(relative_to_cwd(&build.context)),
+        ),
+        _ => (
+            build_context(&input, args.context.as_deref()),
+            context_dir(&input, args.context.as_deref()),
+        ),
+    };
     let mut changed = args.changed.clone();
     if let Some(rev) = &args.since {
         let dir = context_dir
@@ -45,7 +62,16 @@ fn layers(args: &LayersArgs, color: ColorPolicy) -> Result<(), String> {
             .ok_or("--since needs a build context (--context DIR)")?;
         changed.extend(git_changes(dir, rev)?);
     }
-    let options = options(&input, context)?;
+    // `--target` wins over the build's target, as `--context` does over its context.
+    let target = args
+        .target
+        .clone()
+        .or_else(|| build.and_then(|b| b.target.clone()));
+    let options = LintOptions {
+        build_args: build.map(|b| b.args.clone()).unwrap_or_default(),
+        target: target.clone(),
+        ..options(&input, context)?
+    };
     let builder = match args.builder {
         BuilderKind::Buildkit => Builder::BuildKit,
         BuilderKind::Buildah => Builder::Buildah,
@@ -56,16 +82,23 @@ fn layers(args: &LayersArgs, color: ColorPolicy) -> Result<(), String> {
         build_args: build_args.clone(),
         builder,
     });
-    let plan = plan_source(
-        &file.text,
-        &options,
-        args.target.as_deref(),
-        change.as_ref(),
-    )
-    .ok_or_else(|| match &args.target {
-        Some(target) => format!("--target {target}: no such stage in {}", file.name),
-        None => format!("{}: no FROM, so no image", file.name),
-    })?;
+    let plan = plan_source(&file.text, &options, target.as_deref(), change.as_ref()).ok_or_else(
+        || match (&target, build) {
+            (Some(target), Some(build)) if args.target.is_none() => format!(
+                "{}: target {target}: no such stage in {}",
+                build.via(),
+                file.name
+            ),
+            (Some(target), _) => format!("--target {target}: no such stage in {}", file.name),
+            (None, _) => format!("{}: no FROM, so no image", file.name),
+        },
+    )?;
+    let via = build.map(Build::via);
+    let built = build.zip(via.as_deref()).map(|(build, via)| Built {
+        via,
+        args: &build.args,
+        target: build.target.as_deref(),
+    });
     let context_shown = context_dir.as_ref().map(|d| d.display().to_string());
     let header = Header {
         file: &file.name,
@@ -75,6 +108,7 @@ fn layers(args: &LayersArgs, color: ColorPolicy) -> Result<(), String> {
             changed: &changed,
             build_args: &build_args,
         }),
+        build: built,
     };
     let text = match args.format {
         LayersFormat::Json => render::json(&plan, &header),
@@ -85,6 +119,15 @@ fn layers(args: &LayersArgs, color: ColorPolicy) -> Result<(), String> {
     match stdout.write_all(text.as_bytes()) {
         Err(err) if !is_closed_pipe(&err) => Err(format!("cannot write the output: {err}")),
         _ => Ok(()),
+    }
+}
+
+/// The builds compose and bake files around the file declare; none with `--context`, which
+/// wins, as in `check`, and none for standard input, which has no place in a project.
+fn project_builds(input: &Input, explicit_context: bool) -> Builds {
+    match input {
+        Input::Path(path) if !explicit_context => Builds::around(&[path.as_path()]),
+        _ => Builds::default(),
     }
 }
 
@@ -132,6 +175,20 @@ fn context_dir(input: &Input, context: Option<&Path>) -> Option<PathBuf> {
         (_, Some(dir)) => Some(dir.to_path_buf()),
         (Input::Path(file), None) => Some(directory_of(file).to_path_buf()),
         (Input::Stdin, None) => None,
+    }
+}
+
+/// A compose or bake context is found as a whole path: shown from the current directory when it
+/// is below it, as a context given on the command line would be.
+fn relative_to_cwd(dir: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().and_then(|d| d.canonicalize());
+    let Ok(cwd) = cwd else {
+        return dir.to_path_buf();
+    };
+    match dir.strip_prefix(&cwd) {
+        Ok(below) if below.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(below) => below.to_path_buf(),
+        Err(_) => dir.to_path_buf(),
     }
 }
 

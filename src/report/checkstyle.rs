@@ -2,28 +2,40 @@
 //! dashboards import. Every linted file is listed, with or without findings, as Checkstyle itself
 //! does, so a consumer can tell "checked and clean" from "not checked".
 
-use super::Report;
 use super::location::{Columns, Locator, slashed};
+use super::{FileReport, Report};
 use crate::diagnostic::{Diagnostic, Severity};
 use std::io;
 
 /// Writes the XML document and a final newline, files in the report's (sorted) order.
 pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(out, r#"<checkstyle version="4.3">"#)?;
+    write_header(out)?;
     for file in report.files() {
-        let name = escape(&slashed(&file.name));
-        if file.diagnostics.is_empty() {
-            writeln!(out, r#"  <file name="{name}"/>"#)?;
-            continue;
-        }
-        writeln!(out, r#"  <file name="{name}">"#)?;
-        let locator = Locator::new(&file.source, Columns::Chars);
-        for diagnostic in &file.diagnostics {
-            writeln!(out, "    {}", error(&locator, diagnostic))?;
-        }
-        writeln!(out, "  </file>")?;
+        write_file(file, out)?;
     }
+    write_footer(out)
+}
+
+pub(super) fn write_header(out: &mut dyn io::Write) -> io::Result<()> {
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(out, r#"<checkstyle version="4.3">"#)
+}
+
+/// One `<file>` element, empty for a clean file.
+pub(super) fn write_file(file: &FileReport, out: &mut dyn io::Write) -> io::Result<()> {
+    let name = escape(&slashed(&file.name));
+    if file.diagnostics.is_empty() {
+        return writeln!(out, r#"  <file name="{name}"/>"#);
+    }
+    writeln!(out, r#"  <file name="{name}">"#)?;
+    let locator = Locator::new(&file.source, Columns::Chars);
+    for diagnostic in &file.diagnostics {
+        writeln!(out, "    {}", error(&locator, diagnostic))?;
+    }
+    writeln!(out, "  </file>")
+}
+
+pub(super) fn write_footer(out: &mut dyn io::Write) -> io::Result<()> {
     writeln!(out, "</checkstyle>")
 }
 

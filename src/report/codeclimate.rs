@@ -1,8 +1,9 @@
 //! `--format codeclimate`: the Code Climate issue list that GitLab's Code Quality reads (a
 //! `codequality` report artifact) to annotate merge requests.
 
-use super::Report;
+use super::FileReport;
 use super::location::{Columns, Locator, slashed};
+use super::pretty_array::PrettyArray;
 use crate::diagnostic::{Diagnostic, Severity};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -30,35 +31,36 @@ struct Lines {
     end: usize,
 }
 
-/// Writes the findings of `report` as a pretty-printed JSON array and a final newline, in the
-/// report's order.
-pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    let mut issues = Vec::new();
-    for file in report.files() {
-        let locator = Locator::new(&file.source, Columns::Chars);
-        let path = slashed(&file.name);
-        let mut fingerprints = Fingerprints::default();
-        for diagnostic in &file.diagnostics {
-            let flagged = locator.text(diagnostic.span);
-            let fingerprint = fingerprints.next(&path, diagnostic, flagged);
-            let range = locator.range(diagnostic.span);
-            issues.push(Issue {
-                description: &diagnostic.message,
-                check_name: diagnostic.code,
-                fingerprint,
-                severity: severity(diagnostic.severity),
-                location: Location {
-                    path: path.clone(),
-                    lines: Lines {
-                        begin: range.line,
-                        end: range.last_line(),
-                    },
+/// Writes the issues of one file as elements of the array. The whole report is one
+/// pretty-printed JSON array and a final newline, in the report's order.
+pub(super) fn write_file(
+    file: &FileReport,
+    array: &mut PrettyArray,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let locator = Locator::new(&file.source, Columns::Chars);
+    let path = slashed(&file.name);
+    let mut fingerprints = Fingerprints::default();
+    for diagnostic in &file.diagnostics {
+        let flagged = locator.text(diagnostic.span);
+        let fingerprint = fingerprints.next(&path, diagnostic, flagged);
+        let range = locator.range(diagnostic.span);
+        let issue = Issue {
+            description: &diagnostic.message,
+            check_name: diagnostic.code,
+            fingerprint,
+            severity: severity(diagnostic.severity),
+            location: Location {
+                path: path.clone(),
+                lines: Lines {
+                    begin: range.line,
+                    end: range.last_line(),
                 },
-            });
-        }
+            },
+        };
+        array.push(out, &issue)?;
     }
-    serde_json::to_writer_pretty(&mut *out, &issues)?;
-    writeln!(out)
+    Ok(())
 }
 
 /// GitLab orders issues by these levels. An error (a Dockerfile Docker refuses, or a rule a team
@@ -130,11 +132,14 @@ impl Fnv1a {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{FileReport, sample};
+    use crate::report::{FileReport, Report, pretty_array, sample};
     use crate::span::Span;
 
     fn render(report: &Report) -> String {
-        sample::render(write, report)
+        sample::render(
+            |report, out| pretty_array::write_report(report, out, write_file),
+            report,
+        )
     }
 
     #[test]

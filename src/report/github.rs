@@ -1,20 +1,26 @@
 //! `--format github`: GitHub Actions workflow commands, which the runner turns into annotations
 //! on the pull request's diff: `::warning file=F,line=L,col=C,endLine=L,endColumn=C,title=T::MSG`.
 
-use super::Report;
 use super::location::{Columns, Locator, slashed};
 use super::printable::printable;
+use super::{FileReport, Report};
 use crate::diagnostic::{Diagnostic, Severity};
 use std::io;
 
 /// Writes one command per finding, in the report's order.
 pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     for file in report.files() {
-        let locator = Locator::new(&file.source, Columns::Chars);
-        let path = slashed(&file.name);
-        for diagnostic in &file.diagnostics {
-            writeln!(out, "{}", command(&path, &locator, diagnostic))?;
-        }
+        write_file(file, out)?;
+    }
+    Ok(())
+}
+
+/// The commands of one file's findings.
+pub(super) fn write_file(file: &FileReport, out: &mut dyn io::Write) -> io::Result<()> {
+    let locator = Locator::new(&file.source, Columns::Chars);
+    let path = slashed(&file.name);
+    for diagnostic in &file.diagnostics {
+        writeln!(out, "{}", command(&path, &locator, diagnostic))?;
     }
     Ok(())
 }

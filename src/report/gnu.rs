@@ -1,19 +1,25 @@
 //! `--format gnu`: one `FILE:LINE:COLUMN: SEVERITY: MESSAGE [CODE]` line per finding, the form
 //! GCC prints and Emacs' compilation mode and Vim's quickfix list read without configuration.
 
-use super::Report;
 use super::location::{Columns, Locator};
 use super::printable::printable;
+use super::{FileReport, Report};
 use crate::diagnostic::{Diagnostic, Severity};
 use std::io;
 
 /// Writes one line per finding, in the report's order; a file without findings prints nothing.
 pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     for file in report.files() {
-        let locator = Locator::new(&file.source, Columns::Chars);
-        for diagnostic in &file.diagnostics {
-            writeln!(out, "{}", line(&file.name, &locator, diagnostic))?;
-        }
+        write_file(file, out)?;
+    }
+    Ok(())
+}
+
+/// The lines of one file's findings.
+pub(super) fn write_file(file: &FileReport, out: &mut dyn io::Write) -> io::Result<()> {
+    let locator = Locator::new(&file.source, Columns::Chars);
+    for diagnostic in &file.diagnostics {
+        writeln!(out, "{}", line(&file.name, &locator, diagnostic))?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@
 
 use super::excerpt::{Excerpt, cut_long_lines};
 use super::printable::printable;
+use super::totals::Totals;
 use super::{FileReport, Report, rewritten_lines};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::span::LineIndex;
@@ -19,37 +20,44 @@ use std::ops::Range;
 
 /// Writes every finding of `report`, then (unless `quiet`) a one-line summary.
 pub fn write(report: &Report, out: &mut dyn WriteColor, quiet: bool) -> io::Result<()> {
-    let config = term::Config::default();
     for file in report.files() {
-        if file.diagnostics.is_empty() {
-            continue;
-        }
-        let points: Vec<usize> = file
-            .diagnostics
-            .iter()
-            .flat_map(|d| std::iter::once(d.span).chain(d.labels.iter().map(|l| l.span)))
-            .flat_map(|span| [span.start as usize, span.end as usize])
-            .collect();
-        let excerpt = Excerpt::new(&file.source, &points);
-        // A file linted as one build of several says which above its findings; their
-        // `file:line:column` stays the plain path, which editors and terminals can open.
-        if file.via.is_some() {
-            writeln!(out, "{}:", printable(&file.name_with_build()))?;
-        }
-        let name = printable(&file.name);
-        let shown = Shown {
-            file: SimpleFile::new(name.as_ref(), excerpt.text.as_str()),
-            excerpt: &excerpt,
-            source: &file.source,
-            lines: LineIndex::new(&file.source),
-        };
-        for diagnostic in &file.diagnostics {
-            let rendered = to_codespan(&file.source, &excerpt, diagnostic);
-            emit(out, &config, &shown, &rendered, diagnostic.severity)?;
-        }
+        write_file(file, out)?;
     }
     if !quiet {
         writeln!(out, "{}", summary(report))?;
+    }
+    Ok(())
+}
+
+/// Writes the findings of one file, each with the source lines it is about; a file without
+/// findings prints nothing.
+pub(super) fn write_file(file: &FileReport, out: &mut dyn WriteColor) -> io::Result<()> {
+    if file.diagnostics.is_empty() {
+        return Ok(());
+    }
+    let config = term::Config::default();
+    let points: Vec<usize> = file
+        .diagnostics
+        .iter()
+        .flat_map(|d| std::iter::once(d.span).chain(d.labels.iter().map(|l| l.span)))
+        .flat_map(|span| [span.start as usize, span.end as usize])
+        .collect();
+    let excerpt = Excerpt::new(&file.source, &points);
+    // A file linted as one build of several says which above its findings; their
+    // `file:line:column` stays the plain path, which editors and terminals can open.
+    if file.via.is_some() {
+        writeln!(out, "{}:", printable(&file.name_with_build()))?;
+    }
+    let name = printable(&file.name);
+    let shown = Shown {
+        file: SimpleFile::new(name.as_ref(), excerpt.text.as_str()),
+        excerpt: &excerpt,
+        source: &file.source,
+        lines: LineIndex::new(&file.source),
+    };
+    for diagnostic in &file.diagnostics {
+        let rendered = to_codespan(&file.source, &excerpt, diagnostic);
+        emit(out, &config, &shown, &rendered, diagnostic.severity)?;
     }
     Ok(())
 }
@@ -210,86 +218,9 @@ fn into_io(err: files::Error) -> io::Error {
     }
 }
 
-/// "3 findings (1 error, 2 warnings) in 2 files", "2 warnings in 1 file", "no findings in 4 files",
-/// with "; 1 path could not be checked" added when some input failed to load.
+/// The one-line summary of `report`: see [`Totals::summary`].
 pub fn summary(report: &Report) -> String {
-    let unchecked = match report.unchecked() {
-        0 => None,
-        n => Some(format!(
-            "{} could not be checked",
-            count(n, "path", "paths")
-        )),
-    };
-    match (findings_summary(report), unchecked) {
-        (Some(findings), Some(unchecked)) => format!("{findings}; {unchecked}"),
-        (Some(findings), None) => findings,
-        (None, Some(unchecked)) => unchecked,
-        (None, None) => "no Dockerfiles found".to_string(),
-    }
-}
-
-/// `None` when no file was linted.
-fn findings_summary(report: &Report) -> Option<String> {
-    // A file linted as several builds (compose services, bake targets) is one file.
-    let distinct = |files: &mut dyn Iterator<Item = &FileReport>| {
-        let mut names: Vec<&str> = files.map(|f| f.name.as_str()).collect();
-        names.dedup();
-        names.len()
-    };
-    let checked = distinct(&mut report.files().iter());
-    if checked == 0 {
-        return None;
-    }
-    let total = report.diagnostics().count();
-    if total == 0 {
-        return Some(format!(
-            "no findings in {}",
-            count(checked, "file", "files")
-        ));
-    }
-    let with_findings = distinct(
-        &mut report
-            .files()
-            .iter()
-            .filter(|file| !file.diagnostics.is_empty()),
-    );
-    let in_files = if with_findings == checked {
-        count(checked, "file", "files")
-    } else {
-        format!("{with_findings} of {}", count(checked, "file", "files"))
-    };
-    let parts = severity_counts(report);
-    Some(match parts.as_slice() {
-        [only] => format!("{only} in {in_files}"),
-        _ => format!(
-            "{} ({}) in {in_files}",
-            count(total, "finding", "findings"),
-            parts.join(", ")
-        ),
-    })
-}
-
-fn severity_counts(report: &Report) -> Vec<String> {
-    let names = [
-        (Severity::Error, "error", "errors"),
-        (Severity::Warning, "warning", "warnings"),
-        (Severity::Info, "info", "info"),
-        (Severity::Style, "style", "style"),
-    ];
-    names
-        .into_iter()
-        .filter_map(|(severity, one, many)| {
-            let n = report
-                .diagnostics()
-                .filter(|d| d.severity == severity)
-                .count();
-            (n > 0).then(|| count(n, one, many))
-        })
-        .collect()
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    Totals::of(report).summary()
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! `--format json`: one array of findings in the shape CLI.md promises to scripts.
 
-use super::Report;
+use super::FileReport;
 use super::location::{Columns, Locator, Range};
+use super::pretty_array::PrettyArray;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use serde::Serialize;
 use std::io;
@@ -36,19 +37,23 @@ struct JsonEdit<'a> {
     content: &'a str,
 }
 
-/// Writes the findings of `report` as a pretty-printed JSON array and a final newline. The order
-/// is the report's: by file, then line, column and code.
-pub fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    let mut findings = Vec::new();
-    for file in report.files() {
-        let locator = Locator::new(&file.source, Columns::Chars);
-        findings.extend(file.diagnostics.iter().map(|diagnostic| Finding {
+/// Writes the findings of one file as elements of the array. The whole report is one
+/// pretty-printed JSON array and a final newline, in the report's order: by file, then line,
+/// column and code.
+pub(super) fn write_file(
+    file: &FileReport,
+    array: &mut PrettyArray,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let locator = Locator::new(&file.source, Columns::Chars);
+    for diagnostic in &file.diagnostics {
+        let finding = Finding {
             via: file.via.as_deref(),
             ..finding(&file.name, &locator, diagnostic)
-        }));
+        };
+        array.push(out, &finding)?;
     }
-    serde_json::to_writer_pretty(&mut *out, &findings)?;
-    writeln!(out)
+    Ok(())
 }
 
 fn finding<'a>(file: &'a str, locator: &Locator<'_>, diagnostic: &'a Diagnostic) -> Finding<'a> {
@@ -82,8 +87,13 @@ fn json_fix<'a>(locator: &Locator<'_>, fix: &'a Fix) -> JsonFix<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Report;
+    use crate::report::pretty_array::write_report;
+
+    fn write(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+        write_report(report, out, write_file)
+    }
     use crate::diagnostic::Edit;
-    use crate::report::FileReport;
     use crate::span::Span;
     use serde_json::{Value, json};
 

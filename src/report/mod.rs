@@ -9,20 +9,25 @@ mod excerpt;
 pub mod github;
 pub mod gnu;
 pub mod human;
+mod incremental;
 pub mod json;
 mod location;
 pub mod markdown;
+mod pretty_array;
 mod preview;
 pub(crate) mod printable;
 #[cfg(test)]
 mod sample;
 pub mod sarif;
+mod totals;
 
+pub use incremental::{IncrementalReport, writes_piecewise};
 pub use preview::rewritten_lines;
 pub use printable::printable;
+pub use totals::Totals;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use codespan_reporting::term::termcolor::{BufferedStandardStream, ColorChoice};
+use codespan_reporting::term::termcolor::{BufferedStandardStream, ColorChoice, NoColor};
 use std::io::{self, Write};
 
 /// The output formats `--format` accepts.
@@ -155,10 +160,12 @@ type Writer = fn(&Report, &mut dyn Write) -> io::Result<()>;
 fn writer(format: Format) -> Option<Writer> {
     Some(match format {
         Format::Human => return None,
-        Format::Json => json::write,
+        Format::Json => |report, out| pretty_array::write_report(report, out, json::write_file),
         Format::Sarif => sarif::write,
         Format::Checkstyle => checkstyle::write,
-        Format::Codeclimate => codeclimate::write,
+        Format::Codeclimate => {
+            |report, out| pretty_array::write_report(report, out, codeclimate::write_file)
+        }
         Format::Gnu => gnu::write,
         Format::Github => github::write,
         Format::Markdown => markdown::write,
@@ -173,14 +180,10 @@ pub fn write_file(
     path: &std::path::Path,
     quiet: bool,
 ) -> io::Result<()> {
-    let mut out = io::BufWriter::new(std::fs::File::create(path)?);
+    let mut out = file_output(path)?;
     match writer(format) {
         Some(write) => write(report, &mut out)?,
-        None => human::write(
-            report,
-            &mut codespan_reporting::term::termcolor::NoColor::new(&mut out),
-            quiet,
-        )?,
+        None => human::write(report, &mut out, quiet)?,
     }
     out.flush()
 }
@@ -200,15 +203,28 @@ pub fn print(format: Format, report: &Report, options: Options) -> io::Result<()
 }
 
 fn print_human(report: &Report, options: Options) -> io::Result<()> {
-    let choice = if options.color {
+    let mut out = stream_output(Format::Human, options);
+    human::write(report, &mut out, options.quiet)?;
+    out.flush()
+}
+
+/// The stream `options` names, buffered; coloured only for the human format, and only when
+/// `options` allows it.
+pub fn stream_output(format: Format, options: Options) -> BufferedStandardStream {
+    let choice = if options.color && format == Format::Human {
         ColorChoice::Always
     } else {
         ColorChoice::Never
     };
-    let mut out = match options.stream {
+    match options.stream {
         Stream::Stdout => BufferedStandardStream::stdout(choice),
         Stream::Stderr => BufferedStandardStream::stderr(choice),
-    };
-    human::write(report, &mut out, options.quiet)?;
-    out.flush()
+    }
+}
+
+/// The file `--output` names, created (or emptied first) and buffered; never coloured.
+pub fn file_output(path: &std::path::Path) -> io::Result<NoColor<io::BufWriter<std::fs::File>>> {
+    Ok(NoColor::new(io::BufWriter::new(std::fs::File::create(
+        path,
+    )?)))
 }

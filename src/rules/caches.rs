@@ -5,7 +5,7 @@
 
 use super::Context;
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::model::{Base, Cache, CacheFill, Step};
+use crate::model::{Base, Cache, CacheFill, Stage, Step};
 use crate::span::Span;
 use std::collections::HashMap;
 
@@ -14,6 +14,41 @@ const KEPT_ARCHIVES: &str = "the downloaded .deb files (/var/cache/apt/archives)
 const ARCHIVES_CLEANUP: &str = "apt-get clean";
 /// microdnf's own cleanup: a microdnf image (ubi-minimal) has no `dnf` to run `dnf clean all`.
 const MICRODNF_CURE: Cure = Cure::Cleanup("microdnf clean all");
+
+/// Images known to set `PIP_NO_CACHE_DIR` (to `off`, which every pip reads as "no cache"):
+/// Sentry's images, official and CentOS's. pip under them fills no cache, and the Dockerfile
+/// cannot show it, so their pip installs are not reported (seed 81 review).
+const IMAGES_WITHOUT_PIP_CACHE: &[&str] = &[
+    "sentry",
+    "registry.centos.org/centos7/sentry",
+    "registry.centos.org/centos7/sentry-sso",
+];
+
+/// Whether the image named `image` (or built from such an image) keeps pip's cache off by
+/// its own `ENV`.
+fn image_keeps_pip_cache_off(image: &str) -> bool {
+    let name = image.split('@').next().unwrap_or(image);
+    // The repository without a tag: the last `:` after the last `/` starts a tag.
+    let slash = name.rfind('/').map_or(0, |i| i + 1);
+    let repo = match name[slash..].find(':') {
+        Some(colon) => &name[..slash + colon],
+        None => name,
+    };
+    let repo = repo.strip_prefix("docker.io/").unwrap_or(repo);
+    let repo = repo.strip_prefix("library/").unwrap_or(repo);
+    IMAGES_WITHOUT_PIP_CACHE.contains(&repo)
+}
+
+/// The image at the root of the stage's chain of `FROM`s, when its name is known.
+fn root_image<'m>(stages: &'m [Stage<'_>], mut index: usize) -> Option<&'m str> {
+    loop {
+        match &stages[index].base {
+            Base::Stage(parent) if *parent < index => index = *parent,
+            Base::Image(Some(name)) => return Some(name),
+            _ => return None,
+        }
+    }
+}
 
 /// Whether one of the family's rules reports this cache when a layer leaves it (the `caches` of
 /// DL3009, DL3019, DL3032, DL3036, DL3040, DL3042 and DL3060). LL302 leaves these to the family,
@@ -92,6 +127,9 @@ impl CacheRule {
             }
         }
         for stage in &cx.model.stages {
+            if self.off_in_image(cx, stage.index) {
+                continue;
+            }
             // Runs only in stages of this file, none of which ships.
             if !stage.ships && built_on[stage.index] {
                 continue;
@@ -100,11 +138,14 @@ impl CacheRule {
             // the same trigger counts.
             for trigger in &stage.triggers {
                 if let Some(fill) = self.left_in(trigger) {
-                    self.report(cx, Layer::Trigger, trigger, fill, None);
+                    self.report(cx, Layer::Trigger, trigger, fill, None, None);
                 }
             }
         }
         for stage in cx.model.stages.iter().filter(|s| s.ships) {
+            if self.off_in_image(cx, stage.index) {
+                continue;
+            }
             let layer = if stage.is_fragment() {
                 Layer::Fragment
             } else {
@@ -119,43 +160,66 @@ impl CacheRule {
             if !fills {
                 continue;
             }
-            // Which steps remove this rule's cache, worked out once per stage, and for each step
-            // the first such step from it on (found by one walk from the end, so each fill looks
-            // its cleanup up instead of scanning the rest of the stage).
-            let cleans: Vec<bool> = stage
-                .steps
+            // Which steps remove each of this rule's caches, worked out once per stage, and for
+            // each step the first such step from it on (found by one walk from the end, so each
+            // fill looks its cleanup up instead of scanning the rest of the stage). Per cache: a
+            // later `apt-get clean` empties apt's archives but leaves the lists, so it is no
+            // cleanup of the lists.
+            let next_clean: Vec<(Cache, Vec<Option<usize>>)> = self
+                .caches
                 .iter()
-                .map(|s| {
-                    let home = s.home.as_deref().unwrap_or("/root");
-                    s.effects
-                        .as_ref()
-                        .is_some_and(|e| self.caches.iter().any(|&c| e.cleans(c, home)))
-                })
+                .map(|&cache| (cache, next_cleanups(stage, cache)))
                 .collect();
-            let mut next_clean: Vec<Option<usize>> = vec![None; cleans.len() + 1];
-            for i in (0..cleans.len()).rev() {
-                next_clean[i] = if cleans[i] {
-                    Some(i)
-                } else {
-                    next_clean[i + 1]
-                };
-            }
+            // The last layer of the stage that left an apk index nothing removed since: a later
+            // `apk add` fetches the index again only when that copy is stale.
+            let mut apk_index_left: Option<&Step<'_>> = None;
             for (index, step) in stage.layers() {
-                if let Some(fill) = self.left_in(step) {
+                let home = step.home.as_deref().unwrap_or("/root");
+                let fill = self.left_in(step);
+                // Any apk command of the layer that forces a fresh index (and is not cleaned up
+                // after) makes the layer hold one for sure.
+                let refreshes = step.effects.as_ref().is_some_and(|e| {
+                    e.caches.iter().any(|f| {
+                        f.cache == Cache::Apk
+                            && !e.cleans_after(f, home)
+                            && refreshes_apk_index(cx.text(f.span))
+                    })
+                });
+                let earlier_index = fill
+                    .filter(|f| f.cache == Cache::Apk && !refreshes)
+                    .and(apk_index_left);
+                if fill.is_some_and(|f| f.cache == Cache::Apk) {
+                    apk_index_left = Some(step);
+                } else if step
+                    .effects
+                    .as_ref()
+                    .is_some_and(|e| e.cleans(Cache::Apk, home))
+                {
+                    apk_index_left = None;
+                }
+                if let Some(fill) = fill {
                     let later = next_clean
-                        .get(index + 1)
-                        .copied()
-                        .flatten()
+                        .iter()
+                        .find(|(cache, _)| *cache == fill.cache)
+                        .and_then(|(_, next)| next.get(index + 1).copied().flatten())
                         .map(|i| &stage.steps[i]);
                     let user = first_use.get(&(stage.index, index)).copied();
                     let layer = match (&layer, later) {
                         (Layer::Fragment, None) => Layer::Fragment,
                         _ => Layer::Stage(later),
                     };
-                    self.report(cx, layer, step, fill, user);
+                    let earlier = earlier_index.map(|s| cx.line_of(s.instruction.span));
+                    self.report(cx, layer, step, fill, user, earlier);
                 }
             }
         }
+    }
+
+    /// Whether the stage's base image keeps this rule's only cache off (pip under Sentry's
+    /// images).
+    fn off_in_image(&self, cx: &Context<'_, '_>, stage: usize) -> bool {
+        self.caches == [Cache::Pip]
+            && root_image(&cx.model.stages, stage).is_some_and(image_keeps_pip_cache_off)
     }
 
     /// The first fill of this rule's caches in a step that nothing removes after it (in the same
@@ -178,6 +242,7 @@ impl CacheRule {
         step: &Step<'_>,
         fill: &CacheFill,
         user: Option<(Span, bool)>,
+        apk_index_from: Option<usize>,
     ) {
         let later = match layer {
             Layer::Stage(later) => later,
@@ -218,6 +283,10 @@ impl CacheRule {
                 "`{command}` leaves {} in this layer, which ships with the image: {cure_text}",
                 what
             ),
+        };
+        let message = match apk_index_from {
+            Some(line) => may_leave_apk_index(&message, line),
+            None => message,
         };
         // A later install that uses these lists would fail without them: no cleanup here until
         // it updates for itself (LL301 says so, with that fix).
@@ -284,6 +353,38 @@ impl CacheRule {
     }
 }
 
+/// Whether an apk command always fetches a fresh index (`apk update`, `apk add --update`/`-U`):
+/// without that, apk reuses an index in /var/cache/apk younger than its maximum cache age (4
+/// hours), and fetches it only when it is missing or older.
+fn refreshes_apk_index(command: &str) -> bool {
+    command.split_whitespace().any(|word| {
+        matches!(word, "update" | "--update" | "--update-cache" | "-U")
+            || word.starts_with('-') && !word.starts_with("--") && word.contains('U')
+    })
+}
+
+/// The message for an `apk add` that runs after an earlier layer of the stage (on `line`) left
+/// the index: apk fetches it again only when that copy is stale, so this layer only may hold
+/// one (a fresh build reuses it; a cached earlier layer hours old does not).
+fn may_leave_apk_index(message: &str, line: usize) -> String {
+    format!(
+        "{} (apk fetches the index again only when the copy the layer of line {line} left is more than 4 hours old, as when that layer comes from the build cache)",
+        message.replacen(" leaves ", " may leave ", 1)
+    )
+}
+
+/// For each step of the stage, the first step from it on that removes `cache` (one more entry,
+/// `None`, stands for the end of the stage).
+fn next_cleanups(stage: &Stage<'_>, cache: Cache) -> Vec<Option<usize>> {
+    let mut next = vec![None; stage.steps.len() + 1];
+    for (i, step) in stage.steps.iter().enumerate().rev() {
+        let home = step.home.as_deref().unwrap_or("/root");
+        let cleans = step.effects.as_ref().is_some_and(|e| e.cleans(cache, home));
+        next[i] = if cleans { Some(i) } else { next[i + 1] };
+    }
+    next
+}
+
 /// The first words of the command that fills the cache, for the message. Inside `sh -c '…'` the
 /// span is the whole string, so the quote starts at the manager's name, not at the string's.
 fn quoted_command(text: &str, cache: Cache) -> String {
@@ -343,4 +444,104 @@ fn find_word_end(command: &str, sub: &str) -> Option<usize> {
         }
     }
     None
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use crate::lint;
+
+    /// The findings of one rule on `source`, as (line, message): shared with DL3059's tests.
+    pub(in crate::rules) fn findings(code: &str, source: &str) -> Vec<(usize, String)> {
+        lint(source)
+            .into_iter()
+            .filter(|d| d.code == code)
+            .map(|d| {
+                (
+                    source[..d.span.start as usize].matches('\n').count() + 1,
+                    d.message,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_later_apt_get_clean_is_no_cleanup_of_the_lists() {
+        // `apt-get clean` empties /var/cache/apt but leaves /var/lib/apt/lists: the lists of
+        // line 2 ship with no later cleanup at all, and the message must not name line 3.
+        let source = "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y curl\nRUN ./build.sh && apt-get clean -y\n";
+        let found = findings("DL3009", source);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, 2);
+        assert!(
+            found[0].1.contains("which ships with the image"),
+            "{}",
+            found[0].1
+        );
+        assert!(!found[0].1.contains("line 3"), "{}", found[0].1);
+        // A later removal of the lists is still named.
+        let source = "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\n";
+        let found = findings("DL3009", source);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].1.contains("the cleanup on line 3"),
+            "{}",
+            found[0].1
+        );
+    }
+
+    #[test]
+    fn an_apk_add_after_an_earlier_layer_left_the_index_may_leave_it() {
+        // apk reuses an index younger than 4 hours: line 3 fetches one only when line 2's
+        // layer is that old.
+        let source =
+            "FROM alpine:3.20\nRUN apk add curl\nRUN apk add git\nRUN apk update && apk add jq\n";
+        let found = findings("DL3019", source);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[0].1.contains("` leaves "), "{}", found[0].1);
+        assert!(found[1].1.contains("` may leave "), "{}", found[1].1);
+        assert!(
+            found[1].1.contains("the layer of line 2 left"),
+            "{}",
+            found[1].1
+        );
+        // `apk update` always fetches a fresh index, also after the `apk add` of its layer.
+        assert!(found[2].1.contains("` leaves "), "{}", found[2].1);
+        let source = "FROM alpine:3.20\nRUN apk add curl\nRUN apk add git && apk update\n";
+        let found = findings("DL3019", source);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[1].1.contains("` leaves "), "{}", found[1].1);
+        // After a layer that removed the cache, the next `apk add` fetches for sure.
+        let source =
+            "FROM alpine:3.20\nRUN apk add curl\nRUN rm -rf /var/cache/apk/*\nRUN apk add git\n";
+        let found = findings("DL3019", source);
+        assert!(
+            found.iter().all(|f| !f.1.contains("may leave")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn pip_under_an_image_that_turns_its_cache_off_is_not_reported() {
+        // Sentry's images set PIP_NO_CACHE_DIR=off, which pip reads as "no cache".
+        for image in ["sentry:8.17", "registry.centos.org/centos7/sentry-sso:8.22"] {
+            let source = format!(
+                "FROM {image}\nONBUILD RUN pip install -r requirements.txt\nRUN pip install gunicorn\n"
+            );
+            assert!(findings("DL3042", &source).is_empty(), "{image}");
+        }
+        // Other images, and a stage built from a Sentry stage, as before / not reported.
+        let source = "FROM python:3.12\nRUN pip install gunicorn\n";
+        assert_eq!(findings("DL3042", source).len(), 1);
+        let source = "FROM sentry:9 AS base\nFROM base\nRUN pip install gunicorn\n";
+        assert!(findings("DL3042", source).is_empty());
+        for image in ["sentryish:1", "sentry-cli:2", "example.com/sentry:9"] {
+            let source = format!("FROM {image}\nRUN pip install gunicorn\n");
+            assert_eq!(findings("DL3042", &source).len(), 1, "{image}");
+        }
+        let digest = "0123456789abcdef".repeat(4);
+        let source = format!(
+            "FROM docker.io/library/sentry:8.22@sha256:{digest}\nRUN pip install gunicorn\n"
+        );
+        assert!(findings("DL3042", &source).is_empty());
+    }
 }

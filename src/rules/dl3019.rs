@@ -12,7 +12,7 @@ const RULE: CacheRule = CacheRule {
     caches: &[Cache::Apk],
     what: "the apk index and cache (/var/cache/apk)",
     cure: Cure::Option {
-        after: &["add"],
+        after: &["add", "upgrade"],
         option: "--no-cache",
         otherwise: "drop it, as `apk add --no-cache` and `apk upgrade --no-cache` fetch a fresh index themselves, or end the same RUN with `rm -rf /var/cache/apk/*`",
     },

@@ -266,19 +266,8 @@ fn report(cx: &mut Context<'_, '_>, merged: Merged, saving: String) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint;
-
     fn dl3059(source: &str) -> Vec<(usize, String)> {
-        lint(source)
-            .into_iter()
-            .filter(|d| d.code == "DL3059")
-            .map(|d| {
-                (
-                    source[..d.span.start as usize].matches('\n').count() + 1,
-                    d.message,
-                )
-            })
-            .collect()
+        crate::rules::caches::tests::findings("DL3059", source)
     }
 
     #[test]

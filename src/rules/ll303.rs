@@ -244,12 +244,32 @@ fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
                 continue;
             }
             reported.push(reach.origin.index);
+            // The other kind of change (a `chmod` beside a `chown`) in this RUN that reaches the
+            // same files: one finding, but the cure must name both, or following it would still
+            // leave a copy behind.
+            let companion = effects
+                .touches
+                .iter()
+                .filter(|t| METADATA_COMMANDS.contains(&t.via.as_str()))
+                .filter_map(|t| {
+                    let other = commands
+                        .iter()
+                        .flatten()
+                        .find(|c| c.span.contains(t.span))?;
+                    (other.is_chmod() != command.is_chmod()).then_some((t, other))
+                })
+                .find(|(t, other)| {
+                    origin::find(stage, creations, index, t)
+                        .is_some_and(|o| o.index == reach.origin.index)
+                        && self::changes(other, &reach.before) != Some(false)
+                })
+                .map(|(_, other)| other);
             report(
                 cx,
                 stage,
                 index,
                 touched,
-                command,
+                (command, companion),
                 &reach,
                 changes,
                 fix.as_ref(),
@@ -403,7 +423,7 @@ fn report(
     stage: &Stage<'_>,
     index: usize,
     touched: &PathEffect,
-    command: &MetadataCommand,
+    (command, companion): (&MetadataCommand, Option<&MetadataCommand>),
     reach: &Reach<'_, '_>,
     changes: Option<bool>,
     copy_fix: Option<&rewrite::CopyFix>,
@@ -444,7 +464,16 @@ fn report(
         None if command.is_chmod() => format!("may change {changed} ({})", unless_mode(reach)),
         None => format!("may change {changed} (unless it already has that owner)"),
     };
-    let cure = cure(cx, command, reach, stage, index);
+    let mut cure = cure(cx, command, reach, stage, index);
+    if let Some(other) = companion.filter(|_| is_copy) {
+        let flag = if other.is_chmod() { "chmod" } else { "chown" };
+        if creator.flag(flag).is_none() {
+            cure.push_str(&format!(
+                "; the {} in this RUN changes it too: set that with {keyword} --{flag} as well",
+                other.shown()
+            ));
+        }
+    }
     let message = format!(
         "{} {} {verb}: a changed file is copied whole into this layer, so its bytes ship twice; {cure}",
         command.shown(),
@@ -609,6 +638,27 @@ mod tests {
         assert!(findings(source, Some(dir.path())).is_empty());
         let source = "FROM busybox\nCOPY conf /etc/conf\nRUN chmod -R a+x /etc/conf\n";
         assert!(findings(source, Some(dir.path())).is_empty());
+    }
+
+    #[test]
+    fn the_cure_names_a_chmod_beside_the_chown_in_the_same_run() {
+        // `COPY --chown` alone would leave the chmod copying the file again.
+        let source = "FROM busybox\nRUN adduser -D app\nCOPY run.sh /srv/run.sh\nRUN chown app:app /srv/run.sh && chmod +x /srv/run.sh\n";
+        let dir = context(&[("run.sh", 0o644)]);
+        let found = findings(source, Some(dir.path()));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].message.ends_with(
+                "the chmod +x in this RUN changes it too: set that with COPY --chmod as well"
+            ),
+            "{}",
+            found[0].message
+        );
+        // Already executable in the context: the chmod changes nothing, so it is not named.
+        let dir = context(&[("run.sh", 0o755)]);
+        let found = findings(source, Some(dir.path()));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(!found[0].message.contains("chmod"), "{}", found[0].message);
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub const SOURCE: &str = "layerlint";
 /// whole documentation (summary, rationale, examples), when the crate names its repository
 /// (`repository` in Cargo.toml); a client can set another with the initialization option
 /// `ruleDocsUrl`. With neither there is no link, rather than a made-up one: hover shows the same
-/// text in the editor.
+/// text in the editor. A ShellCheck finding links to ShellCheck's wiki page for its code.
 #[derive(Clone, Debug, Default)]
 pub struct DocsLink {
     template: Option<String>,
@@ -34,6 +34,10 @@ impl DocsLink {
     }
 
     pub fn of(&self, code: &str) -> Option<Url> {
+        // ShellCheck documents each of its codes on its own wiki page.
+        if crate::shellcheck::is_code(code) {
+            return Url::parse(&format!("https://www.shellcheck.net/wiki/{code}")).ok();
+        }
         let template = self.template.as_ref()?;
         Url::parse(&template.replace("{code}", code)).ok()
     }
@@ -147,6 +151,15 @@ mod tests {
             "https://docs.example/rules/LL302"
         );
         assert_eq!(lsp.code, Some(NumberOrString::String("LL302".into())));
+    }
+
+    #[test]
+    fn a_shellcheck_code_links_to_its_wiki_page() {
+        let docs = DocsLink::new(Some("https://docs.example/rules/{code}".into()));
+        assert_eq!(
+            docs.of("SC2086").map(String::from).as_deref(),
+            Some("https://www.shellcheck.net/wiki/SC2086")
+        );
     }
 
     #[test]

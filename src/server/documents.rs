@@ -3,6 +3,7 @@
 
 use super::positions::{Encoding, Positions};
 use crate::files::is_dockerfile_name;
+use crate::shellcheck::Remembered;
 use lsp_types::{TextDocumentContentChangeEvent, Url};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -22,6 +23,12 @@ pub struct Document {
     /// When its diagnostics are due: set by a change (after the debounce) or an open or save
     /// (at once); cleared when they are published.
     pub due: Option<Instant>,
+    /// What ShellCheck said of the scripts it last read in this document.
+    pub shellcheck: Remembered,
+    /// Whether ShellCheck is to run at the next publication: set on open and save.
+    pub shellcheck_due: bool,
+    /// Whether a ShellCheck run for it has not answered yet (one at a time per document).
+    pub shellcheck_running: bool,
 }
 
 impl Document {
@@ -46,6 +53,9 @@ impl Document {
             version,
             text,
             due: None,
+            shellcheck: Remembered::default(),
+            shellcheck_due: false,
+            shellcheck_running: false,
         }
     }
 
@@ -87,6 +97,11 @@ impl Documents {
 
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Document> {
         self.open.values_mut()
+    }
+
+    /// Whether ShellCheck runs for any of them.
+    pub fn any_shellcheck_running(&self) -> bool {
+        self.open.values().any(|d| d.shellcheck_running)
     }
 
     /// The earliest time a document's diagnostics are due.

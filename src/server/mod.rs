@@ -15,13 +15,15 @@ mod lifeline;
 mod positions;
 mod session;
 mod settings;
+mod shellcheck;
 mod transport;
 
 pub use session::{DEFAULT_DEBOUNCE, Ending, FIX_ALL_COMMAND, PANIC_TEST_VARIABLE};
 
 /// Serves one client on standard input and output until it exits; returns the exit code.
-pub fn serve_stdio() -> Ending {
+/// ShellCheck runs on `RUN` scripts unless `shellcheck` is false (`--no-shellcheck`).
+pub fn serve_stdio(shellcheck: bool) -> Ending {
     let incoming = transport::spawn_reader(std::io::stdin());
     let writer = transport::Writer::new(std::io::stdout().lock());
-    session::Session::new(writer).run(incoming)
+    session::Session::new(writer, shellcheck::ShellCheck::new(shellcheck)).run(incoming)
 }

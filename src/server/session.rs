@@ -11,6 +11,7 @@ use super::documents::{Document, Documents};
 use super::lifeline;
 use super::positions::{Encoding, Positions};
 use super::settings::options_for;
+use super::shellcheck::{Checked, ShellCheck};
 use super::transport::{Incoming, Writer};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{self as note, Notification as _};
@@ -24,7 +25,7 @@ use lsp_types::{
 use serde_json::Value;
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
 /// How long diagnostics wait after a change for the next one, unless the client sets
@@ -32,6 +33,9 @@ use std::time::{Duration, Instant};
 /// spares the work for changes that come in a burst (a paste, a macro, fast typing); changes
 /// already queued are always applied before linting, whatever the debounce.
 pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(5);
+
+/// How often the loop looks for a ShellCheck thread's answer while one runs.
+const SHELLCHECK_LOOK: Duration = Duration::from_millis(2);
 
 /// The command that applies every safe fix of a document through `workspace/applyEdit`, for
 /// clients that run commands rather than code actions' edits.
@@ -59,10 +63,13 @@ pub struct Session<W: Write> {
     next_id: i32,
     /// The client can watch files for us: ask it to once it is initialized.
     watch_when_initialized: bool,
+    shellcheck: ShellCheck,
+    /// Where ShellCheck's threads answer, and where the loop looks for their answers.
+    shellcheck_done: (Sender<Checked>, Receiver<Checked>),
 }
 
 impl<W: Write> Session<W> {
-    pub fn new(writer: Writer<W>) -> Session<W> {
+    pub fn new(writer: Writer<W>, shellcheck: ShellCheck) -> Session<W> {
         Session {
             writer,
             encoding: Encoding::Utf16,
@@ -74,6 +81,8 @@ impl<W: Write> Session<W> {
             shut_down: false,
             next_id: 0,
             watch_when_initialized: false,
+            shellcheck,
+            shellcheck_done: channel(),
         }
     }
 
@@ -81,16 +90,22 @@ impl<W: Write> Session<W> {
     pub fn run(mut self, incoming: Receiver<Incoming>) -> Ending {
         let mut next_poll = Instant::now() + lifeline::POLL;
         loop {
+            self.take_shellcheck_answers();
             // Queued messages first: changes that came together are linted once.
             let received = match incoming.try_recv() {
                 Ok(message) => Ok(message),
                 Err(TryRecvError::Disconnected) => Err(RecvTimeoutError::Disconnected),
                 Err(TryRecvError::Empty) => {
                     self.publish_due();
-                    let wake = self
+                    let mut wake = self
                         .documents
                         .next_due()
                         .map_or(next_poll, |due| due.min(next_poll));
+                    // A ShellCheck thread answers on another channel: look at it often while
+                    // one runs.
+                    if self.documents.any_shellcheck_running() {
+                        wake = wake.min(Instant::now() + SHELLCHECK_LOOK);
+                    }
                     incoming.recv_timeout(wake.saturating_duration_since(Instant::now()))
                 }
             };
@@ -218,6 +233,10 @@ impl<W: Write> Session<W> {
             .and_then(Value::as_str)
             .map(String::from);
         self.docs = DocsLink::new(docs_url);
+        // The client's setting can turn ShellCheck off, not on against `--no-shellcheck`.
+        if options.get("shellcheck").and_then(Value::as_bool) == Some(false) {
+            self.shellcheck = ShellCheck::Off;
+        }
         self.initialized = true;
         let capabilities = ServerCapabilities {
             position_encoding: Some(self.encoding.kind()),
@@ -317,6 +336,7 @@ impl<W: Write> Session<W> {
                 let mut document =
                     Document::new(item.uri, &item.language_id, item.version, item.text);
                 document.due = Some(now);
+                document.shellcheck_due = true;
                 self.documents.open(document);
             }
             note::DidChangeTextDocument::METHOD => {
@@ -349,6 +369,7 @@ impl<W: Write> Session<W> {
                     self.relint_all(now);
                 } else if let Some(document) = self.documents.get_mut(&p.text_document.uri) {
                     document.due = Some(now);
+                    document.shellcheck_due = true;
                 }
             }
             note::DidCloseTextDocument::METHOD => {
@@ -372,6 +393,7 @@ impl<W: Write> Session<W> {
     fn relint_all(&mut self, now: Instant) {
         for document in self.documents.iter_mut() {
             document.due = Some(now);
+            document.shellcheck_due = true;
         }
     }
 
@@ -397,12 +419,16 @@ impl<W: Write> Session<W> {
         }
     }
 
-    fn diagnostics_of(&self, uri: &Url) -> Option<(Vec<lsp_types::Diagnostic>, i32)> {
+    fn diagnostics_of(&mut self, uri: &Url) -> Option<(Vec<lsp_types::Diagnostic>, i32)> {
+        let options = options_for(self.documents.get(uri)?.path.as_deref());
+        if let Ok(options) = &options {
+            self.refresh_shellcheck(uri, &options.config);
+        }
         let document = self.documents.get(uri)?;
-        let diagnostics = match options_for(document.path.as_deref()) {
+        let diagnostics = match options {
             Ok(options) => {
                 let positions = Positions::new(&document.text, self.encoding);
-                crate::lint_with(&document.text, &options)
+                self.findings(document, &options)
                     .iter()
                     .map(|finding| diagnostics::to_lsp(finding, uri, &positions, &self.docs))
                     .collect()
@@ -410,6 +436,70 @@ impl<W: Write> Session<W> {
             Err(message) => vec![diagnostics::config_error(&message)],
         };
         Some((diagnostics, document.version))
+    }
+
+    /// Starts ShellCheck on the document when an open or a save asked for it, unless a run for
+    /// it is still going (the request then waits for its answer).
+    fn refresh_shellcheck(&mut self, uri: &Url, config: &crate::config::Config) {
+        let Some(document) = self.documents.get_mut(uri) else {
+            return;
+        };
+        if document.shellcheck_running || !std::mem::take(&mut document.shellcheck_due) {
+            return;
+        }
+        document.shellcheck_running = self.shellcheck.start(
+            uri,
+            &document.text,
+            config,
+            &document.shellcheck,
+            &self.shellcheck_done.0,
+        );
+    }
+
+    /// Keeps what finished ShellCheck runs said, and has their documents published again when
+    /// that adds findings (or when a save came while the run went on).
+    fn take_shellcheck_answers(&mut self) {
+        while let Ok(Checked { uri, said }) = self.shellcheck_done.1.try_recv() {
+            let Some(document) = self.documents.get_mut(&uri) else {
+                continue;
+            };
+            document.shellcheck_running = false;
+            let mut found = false;
+            match said {
+                Ok(said) => {
+                    found = said.found_anything();
+                    let config = options_for(document.path.as_deref())
+                        .map(|o| o.config)
+                        .unwrap_or_default();
+                    let now = crate::shellcheck::collect(&document.text, &config);
+                    document.shellcheck.remember(said, &now);
+                }
+                Err(why) => {
+                    eprintln!("layerlint server: ShellCheck could not run ({why}): no SC findings")
+                }
+            }
+            if found || document.shellcheck_due {
+                document.due = Some(Instant::now());
+            }
+        }
+    }
+
+    /// The document's findings: layerlint's, and ShellCheck's on the scripts it has read, in the
+    /// order `check` reports them.
+    fn findings(
+        &self,
+        document: &Document,
+        options: &crate::LintOptions,
+    ) -> Vec<crate::Diagnostic> {
+        let mut findings = crate::lint_with(&document.text, options);
+        let said = self
+            .shellcheck
+            .findings(&document.text, &options.config, &document.shellcheck);
+        if !said.is_empty() {
+            findings.extend(said);
+            findings.sort_by_key(|d| (d.span.start, d.code, d.span.end));
+        }
+        findings
     }
 
     fn publish(&mut self, uri: Url, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {
@@ -436,7 +526,7 @@ impl<W: Write> Session<W> {
         ))?;
         let options =
             options_for(document.path.as_deref()).map_err(|m| (ErrorCode::RequestFailed, m))?;
-        let findings = crate::lint_with(&document.text, &options);
+        let findings = self.findings(document, &options);
         Ok((document, options, findings))
     }
 

@@ -269,7 +269,7 @@ impl Instruction {
     /// The text of a file span that lies on this instruction's logical line, as Docker reads it
     /// (continuations removed).
     pub fn line_map_text(&self, span: Span) -> String {
-        let segments = &self.line_map.segments;
+        let segments = self.line_map.segments();
         let mut out = String::new();
         for (i, &(line_at, file_at)) in segments.iter().enumerate() {
             let line_end = segments.get(i + 1).map_or(self.line.len() as u32, |s| s.0);
@@ -294,26 +294,59 @@ impl Instruction {
 /// lines; each segment records where a piece starts in the logical line and in the file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LineMap {
-    /// `(offset in the logical line, offset in the file)`, sorted by both.
-    pub segments: Vec<(u32, u32)>,
+    segments: Segments,
+}
+
+/// `(offset in the logical line, offset in the file)`, sorted by both. Most instructions are one
+/// physical line: their one segment is kept inline, so that a file of a million one-line
+/// instructions does not make a million allocations of 8 bytes for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Segments {
+    One((u32, u32)),
+    Many(Box<[(u32, u32)]>),
+}
+
+impl Default for Segments {
+    fn default() -> Self {
+        Segments::Many(Box::default())
+    }
 }
 
 impl LineMap {
+    /// The map of a logical line made of these pieces: `(offset in the line, offset in the
+    /// file)`, sorted by both.
+    pub fn from_segments(segments: Vec<(u32, u32)>) -> LineMap {
+        let segments = match segments.as_slice() {
+            [one] => Segments::One(*one),
+            _ => Segments::Many(segments.into_boxed_slice()),
+        };
+        LineMap { segments }
+    }
+
+    /// Where each piece starts, in the logical line and in the file.
+    pub fn segments(&self) -> &[(u32, u32)] {
+        match &self.segments {
+            Segments::One(one) => std::slice::from_ref(one),
+            Segments::Many(many) => many,
+        }
+    }
+
     fn segment_of(&self, offset: usize, prefer_earlier: bool) -> (u32, u32) {
         let offset = offset as u32;
-        let idx = self.segments.partition_point(|&(line_off, _)| {
+        let segments = self.segments();
+        let idx = segments.partition_point(|&(line_off, _)| {
             if prefer_earlier {
                 line_off < offset
             } else {
                 line_off <= offset
             }
         });
-        self.segments[idx.saturating_sub(1)]
+        segments[idx.saturating_sub(1)]
     }
 
     /// The file offset of a position that starts something.
     pub fn start(&self, offset: usize) -> usize {
-        if self.segments.is_empty() {
+        if self.segments().is_empty() {
             return offset;
         }
         let (line_off, file_off) = self.segment_of(offset, false);
@@ -323,7 +356,7 @@ impl LineMap {
     /// The file offset of a position that ends something (an end at a segment boundary stays on
     /// the earlier physical line).
     pub fn end(&self, offset: usize) -> usize {
-        if self.segments.is_empty() {
+        if self.segments().is_empty() {
             return offset;
         }
         let (line_off, file_off) = self.segment_of(offset, true);

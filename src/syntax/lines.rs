@@ -252,7 +252,11 @@ impl<'a> Reader<'a> {
             continues = more;
         }
 
-        let LogicalLine { text: line, map } = logical;
+        let LogicalLine {
+            text: line,
+            segments,
+        } = logical;
+        let map = LineMap::from_segments(segments);
         let mut parser = LineParser::new(&line, &map, self.escape);
         let head = parser.instruction(0..line.len());
         let mut malformed = head.malformed;
@@ -408,17 +412,17 @@ fn strip_continuation(text: &str, escape: char) -> (&str, bool) {
 #[derive(Default)]
 struct LogicalLine {
     text: String,
-    map: LineMap,
+    /// `(offset in the line, offset in the file)` of each piece (see [`LineMap`]).
+    segments: Vec<(u32, u32)>,
 }
 
 impl LogicalLine {
     fn push(&mut self, file_offset: usize, piece: &str) {
         // The first piece is recorded even when empty, so an empty line still maps into the file.
-        if piece.is_empty() && !self.map.segments.is_empty() {
+        if piece.is_empty() && !self.segments.is_empty() {
             return;
         }
-        self.map
-            .segments
+        self.segments
             .push((self.text.len() as u32, file_offset as u32));
         self.text.push_str(piece);
     }
@@ -427,6 +431,18 @@ impl LogicalLine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_one_line_instruction_maps_its_line_without_an_allocation() {
+        // The map is no bigger than a pointer to a list, and one segment is kept in it.
+        assert!(std::mem::size_of::<LineMap>() <= 16);
+        let file = parse("FROM a\nRUN b \\\n  c\n");
+        let maps: Vec<&[(u32, u32)]> = file.instructions().map(|i| i.line_map.segments()).collect();
+        assert_eq!(maps, [&[(0, 0)][..], &[(0, 7), (6, 15)][..]]);
+        let run = file.instructions().nth(1).unwrap();
+        assert_eq!(run.line, "RUN b   c");
+        assert_eq!(run.map_span(6, 9), Span::new(15, 18));
+    }
 
     #[test]
     fn continuation_needs_an_unescaped_escape() {

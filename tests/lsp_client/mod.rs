@@ -25,9 +25,15 @@ pub struct Client {
 impl Client {
     /// Starts `binary server` in `dir`, with `env` added to its environment.
     pub fn start(binary: &str, dir: &Path, env: &[(&str, &str)]) -> Client {
+        Client::start_with(binary, dir, &[], env)
+    }
+
+    /// `layerlint server ARGS…`.
+    pub fn start_with(binary: &str, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Client {
         let mut command = Command::new(binary);
         command
             .arg("server")
+            .args(args)
             .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
