@@ -18,6 +18,7 @@
 #![cfg(unix)]
 
 mod bounded;
+mod shapes;
 mod skip;
 
 use layerlint::shellcheck::MAX_SCRIPTS_PER_FILE;
@@ -392,14 +393,7 @@ fn conditional_assignments() -> Shape {
 
 fn downloads_and_deletions() -> Shape {
     // Thousands of commands in one RUN, then a deletion of what the first RUN downloaded.
-    let commands: Vec<String> = (0..5_000)
-        .map(|i| {
-            format!(
-                "X{i}=1 && curl -o /tmp/f{i} https://x/{i} && rm -f /tmp/f{}",
-                i.max(1) - 1
-            )
-        })
-        .collect();
+    let commands = shapes::downloads_and_deletions(5_000);
     Shape {
         name: "downloads",
         source: format!(

@@ -62,6 +62,7 @@ fn peak_bytes_of(work: impl FnOnce()) -> usize {
 }
 
 /// The instruction mix of `benches/compare.sh`, deterministic (shared with the benchmarks).
+mod shapes;
 #[path = "../benches/support/mixed.rs"]
 mod support;
 use support::mixed;
@@ -145,14 +146,7 @@ fn doubling_inside_a_run_script_stays_bounded() {
 fn one_long_run_of_downloads_and_deletions() {
     // Thousands of commands in one RUN: each deletion is checked against what the RUN itself
     // created, and each `&&` copies the shell's state.
-    let commands: Vec<String> = (0..5_000)
-        .map(|i| {
-            format!(
-                "X{i}=1 && curl -o /tmp/f{i} https://x/{i} && rm -f /tmp/f{}",
-                i.max(1) - 1
-            )
-        })
-        .collect();
+    let commands = shapes::downloads_and_deletions(5_000);
     let source = format!(
         "FROM alpine\nRUN curl -o /tmp/kept https://x/k\nRUN {}\nRUN rm /tmp/kept\n",
         commands.join(" && \\\n    ")
