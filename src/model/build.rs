@@ -3,6 +3,7 @@
 
 use super::effects::{ShellEnv, script_effects};
 use super::history::{BuildArgs, History, Point};
+use super::images;
 use super::layer::{CacheFill, Effects, Guard, Input, PathEffect};
 use super::paths;
 use super::stage::{Base, Stage, Step};
@@ -284,7 +285,7 @@ impl<'a> Builder<'a> {
                 user: None,
             },
             Base::Image(name) => StageState {
-                workdir: name.as_deref().and_then(known_image_workdir),
+                workdir: name.as_deref().and_then(images::known_workdir),
                 vars: self.history.open(None),
                 user: None,
             },
@@ -378,54 +379,6 @@ impl<'a> Builder<'a> {
             points.push(point);
         }
     }
-}
-
-/// Images known to leave the working directory at `/` (they set no `WORKDIR`). For any other
-/// image the working directory is unknown until the Dockerfile sets one.
-fn known_image_workdir(image: &str) -> Option<String> {
-    let name = image.split(['@']).next().unwrap_or(image);
-    let repository = match name.rsplit_once(':') {
-        Some((repo, tag)) if !tag.contains('/') => repo,
-        _ => name,
-    };
-    let short = repository.strip_prefix("docker.io/").unwrap_or(repository);
-    let short = short.strip_prefix("library/").unwrap_or(short);
-    const ROOT_WORKDIR: &[&str] = &[
-        "alpine",
-        "busybox",
-        "debian",
-        "ubuntu",
-        "centos",
-        "fedora",
-        "rockylinux",
-        "almalinux",
-        "amazonlinux",
-        "archlinux",
-        "oraclelinux",
-        "python",
-        "node",
-        "ruby",
-        "openjdk",
-        "eclipse-temurin",
-        "amazoncorretto",
-        "rust",
-        "buildpack-deps",
-        "perl",
-        "erlang",
-        "elixir",
-        "haskell",
-        "swift",
-        "clojure",
-        "gcc",
-        "julia",
-    ];
-    let root = ROOT_WORKDIR.contains(&short)
-        || short.starts_with("opensuse/")
-        || short.starts_with("registry.access.redhat.com/ubi")
-        || short.starts_with("gcr.io/distroless/")
-        || short.starts_with("mirror.gcr.io/")
-            && ROOT_WORKDIR.contains(&short.trim_start_matches("mirror.gcr.io/"));
-    root.then(|| "/".to_string())
 }
 
 /// `$HOME` if the Dockerfile sets it, else root's home or the conventional `/home/<user>`.

@@ -8,6 +8,7 @@ pub(crate) use build::{EXPANSION_BUDGET, declarations, declare_args, declare_env
 mod cache_state;
 pub mod effects;
 mod history;
+pub mod images;
 mod name_index;
 pub use history::BuildArgs;
 pub(crate) use history::{History, Point};

@@ -5,7 +5,7 @@
 
 use super::Context;
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::model::{Base, Cache, CacheFill, Stage, Step};
+use crate::model::{Base, Cache, CacheFill, Stage, Step, images};
 use crate::span::Span;
 use std::collections::HashMap;
 
@@ -14,30 +14,6 @@ const KEPT_ARCHIVES: &str = "the downloaded .deb files (/var/cache/apt/archives)
 const ARCHIVES_CLEANUP: &str = "apt-get clean";
 /// microdnf's own cleanup: a microdnf image (ubi-minimal) has no `dnf` to run `dnf clean all`.
 const MICRODNF_CURE: Cure = Cure::Cleanup("microdnf clean all");
-
-/// Images known to set `PIP_NO_CACHE_DIR` (to `off`, which every pip reads as "no cache"):
-/// Sentry's images, official and CentOS's. pip under them fills no cache, and the Dockerfile
-/// cannot show it, so their pip installs are not reported (seed 81 review).
-const IMAGES_WITHOUT_PIP_CACHE: &[&str] = &[
-    "sentry",
-    "registry.centos.org/centos7/sentry",
-    "registry.centos.org/centos7/sentry-sso",
-];
-
-/// Whether the image named `image` (or built from such an image) keeps pip's cache off by
-/// its own `ENV`.
-fn image_keeps_pip_cache_off(image: &str) -> bool {
-    let name = image.split('@').next().unwrap_or(image);
-    // The repository without a tag: the last `:` after the last `/` starts a tag.
-    let slash = name.rfind('/').map_or(0, |i| i + 1);
-    let repo = match name[slash..].find(':') {
-        Some(colon) => &name[..slash + colon],
-        None => name,
-    };
-    let repo = repo.strip_prefix("docker.io/").unwrap_or(repo);
-    let repo = repo.strip_prefix("library/").unwrap_or(repo);
-    IMAGES_WITHOUT_PIP_CACHE.contains(&repo)
-}
 
 /// The image at the root of the stage's chain of `FROM`s, when its name is known.
 fn root_image<'m>(stages: &'m [Stage<'_>], mut index: usize) -> Option<&'m str> {
@@ -219,7 +195,7 @@ impl CacheRule {
     /// images).
     fn off_in_image(&self, cx: &Context<'_, '_>, stage: usize) -> bool {
         self.caches == [Cache::Pip]
-            && root_image(&cx.model.stages, stage).is_some_and(image_keeps_pip_cache_off)
+            && root_image(&cx.model.stages, stage).is_some_and(images::keeps_pip_cache_off)
     }
 
     /// The first fill of this rule's caches in a step that nothing removes after it (in the same
