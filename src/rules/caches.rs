@@ -5,7 +5,7 @@
 
 use super::Context;
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::model::{Base, Cache, CacheFill, Stage, Step, images};
+use crate::model::{Base, Cache, CacheFill, Manager, PackageAction, Stage, Step, images};
 use crate::span::Span;
 use std::collections::HashMap;
 
@@ -152,13 +152,19 @@ impl CacheRule {
             for (index, step) in stage.layers() {
                 let home = step.home.as_deref().unwrap_or("/root");
                 let fill = self.left_in(step);
-                // Any apk command of the layer that forces a fresh index (and is not cleaned up
-                // after) makes the layer hold one for sure.
+                // Any apk command of the layer that forces a fresh index (`apk update`, `-U`; the
+                // model records it as an update) and is not cleaned up after makes the layer hold
+                // one for sure. Without it apk reuses an index in /var/cache/apk younger than its
+                // maximum cache age (4 hours), and fetches one only when it is missing or older.
                 let refreshes = step.effects.as_ref().is_some_and(|e| {
                     e.caches.iter().any(|f| {
                         f.cache == Cache::Apk
                             && !e.cleans_after(f, home)
-                            && refreshes_apk_index(cx.text(f.span))
+                            && e.packages.iter().any(|op| {
+                                op.span == f.span
+                                    && op.manager == Manager::Apk
+                                    && op.action == PackageAction::Update
+                            })
                     })
                 });
                 let earlier_index = fill
@@ -327,16 +333,6 @@ impl CacheRule {
             }
         }
     }
-}
-
-/// Whether an apk command always fetches a fresh index (`apk update`, `apk add --update`/`-U`):
-/// without that, apk reuses an index in /var/cache/apk younger than its maximum cache age (4
-/// hours), and fetches it only when it is missing or older.
-fn refreshes_apk_index(command: &str) -> bool {
-    command.split_whitespace().any(|word| {
-        matches!(word, "update" | "--update" | "--update-cache" | "-U")
-            || word.starts_with('-') && !word.starts_with("--") && word.contains('U')
-    })
 }
 
 /// The message for an `apk add` that runs after an earlier layer of the stage (on `line`) left

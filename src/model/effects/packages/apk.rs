@@ -42,7 +42,12 @@ pub(super) fn apply(command: &Command, rec: &mut Recorder) {
             record(rec, PackageAction::Install, package_names(rest));
         }
         "update" => record(rec, PackageAction::Update, Vec::new()),
-        "upgrade" => record(rec, PackageAction::Upgrade, package_names(rest)),
+        "upgrade" => {
+            if refreshes {
+                record(rec, PackageAction::Update, Vec::new());
+            }
+            record(rec, PackageAction::Upgrade, package_names(rest));
+        }
         "del" => return record(rec, PackageAction::Remove, package_names(rest)),
         "cache" => {
             if matches!(
@@ -117,6 +122,16 @@ mod tests {
             ]
         );
         assert_eq!(effects.caches.len(), 2);
+        // `apk upgrade -U` refreshes the index before it upgrades, as `add -U` does.
+        let effects = TestEnv::new().run("apk upgrade -U && apk upgrade");
+        assert_eq!(
+            actions(&effects),
+            [
+                PackageAction::Update,
+                PackageAction::Upgrade,
+                PackageAction::Upgrade
+            ]
+        );
     }
 
     #[test]
