@@ -81,10 +81,13 @@ fn header(path: &Path) -> String {
             path.display()
         ),
     };
+    // Where the examples start in the file's text (the binary embeds the same bytes), so a run
+    // finds them without searching every rule's YAML.
+    let examples_at = text.find("\nexamples:").map_or(text.len(), |at| at + 1);
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "    Header {{ code: {:?}, name: {:?}, category: {:?}, severity: {:?}, summary: {:?}, rationale: {:?}, aliases: &{:?}, shares: &{:?}, fix: {:?}, default_off: {:?} }},",
+        "    Header {{ code: {:?}, name: {:?}, category: {:?}, severity: {:?}, summary: {:?}, rationale: {:?}, aliases: &{:?}, shares: &{:?}, fix: {:?}, default_off: {:?}, examples_at: {examples_at} }},",
         required("code"),
         required("name"),
         required("category"),

@@ -99,8 +99,8 @@ fn unused_suppressions(
             let rule = rules::find(code).filter(|r| enabled(r).is_some() && r.code != "LL002")?;
             let pragma = dockerfile.text(*span);
             Some(Diagnostic {
-                code: doc.code.as_str(),
-                name: doc.name.as_str(),
+                code: doc.code,
+                name: doc.name,
                 severity,
                 span: *span,
                 message: format!(

@@ -74,7 +74,7 @@ fn cases() -> Vec<Case> {
 fn buildkit_codes() -> Vec<String> {
     layerlint::rules::all()
         .filter(|(doc, _)| doc.category == "buildkit" && !doc.default_off)
-        .map(|(doc, _)| doc.code.clone())
+        .map(|(doc, _)| doc.code.to_string())
         .collect()
 }
 
@@ -96,7 +96,7 @@ fn lint(files: &[PathBuf]) -> BTreeMap<String, Vec<(String, usize, String)>> {
         .expect("the binary runs");
     let all: Vec<String> = layerlint::rules::all()
         .filter(|(doc, _)| doc.category == "buildkit")
-        .map(|(doc, _)| doc.code.clone())
+        .map(|(doc, _)| doc.code.to_string())
         .collect();
     let mut found: BTreeMap<String, Vec<(String, usize, String)>> = BTreeMap::new();
     let Ok(Value::Array(findings)) = serde_json::from_slice::<Value>(&out.stdout) else {

@@ -131,7 +131,7 @@ fn hadolint_spec_cases_are_met_or_listed_as_deviations() {
         plain.len()
     );
     let implemented: BTreeSet<String> = layerlint::rules::all()
-        .map(|(doc, _)| doc.code.clone())
+        .map(|(doc, _)| doc.code.to_string())
         .collect();
 
     let mut reported: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();

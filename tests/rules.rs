@@ -18,7 +18,7 @@ fn options(doc: &RuleDoc, example: &Example) -> LintOptions {
     };
     // A rule that is off by default is tested as a user who turned it on sees it.
     if doc.default_off {
-        config.overrides.push((doc.code.clone(), doc.severity));
+        config.overrides.push((doc.code.to_string(), doc.severity));
     }
     LintOptions {
         build_context: match &example.context {
@@ -143,7 +143,7 @@ fn every_rule_yaml_holds() {
         // LL003 is about bytes that are not UTF-8, which a YAML example cannot hold; its bad
         // cases are in tests/hostile_files.rs. InvalidBaseImagePlatform needs the pulled image
         // and never reports (documented as not checkable).
-        let bad_needed = if matches!(doc.code.as_str(), "LL003" | "InvalidBaseImagePlatform") {
+        let bad_needed = if matches!(doc.code, "LL003" | "InvalidBaseImagePlatform") {
             0
         } else {
             3
@@ -183,7 +183,7 @@ fn yaml_files_and_registry_match_one_to_one() {
         })
         .collect();
     files.sort();
-    let mut registered: Vec<String> = rules::all().map(|(doc, _)| doc.code.clone()).collect();
+    let mut registered: Vec<String> = rules::all().map(|(doc, _)| doc.code.to_string()).collect();
     registered.sort();
     assert_eq!(files, registered);
 }

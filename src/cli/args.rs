@@ -27,27 +27,20 @@ pub const DEFAULT_COMMAND: &str = "\
 `layerlint FILE...` with no command is `layerlint check FILE...`, as `hadolint FILE` is; hadolint's
 options -f/--format tty, -t/--failure-threshold, --no-fail and -c/--config work too.";
 
-/// What `--help` adds after the options: the hadolint habit, and what the exit codes mean.
-fn after_help() -> String {
-    let codes: Vec<String> = EXIT_STATUS
-        .iter()
-        .map(|(code, meaning)| {
-            // Wrapped as a terminal of 100 columns shows it, under the text's first word.
-            let mut lines = vec![format!("  {code} ")];
-            for word in meaning.split(' ') {
-                let line = lines.last_mut().expect("a line");
-                if line.len() + 1 + word.len() > 98 {
-                    lines.push(format!("     {word}"));
-                } else {
-                    line.push(' ');
-                    line.push_str(word);
-                }
-            }
-            lines.join("\n")
-        })
-        .collect();
-    format!("{DEFAULT_COMMAND}\n\nExit status:\n{}", codes.join("\n"))
-}
+/// What `--help` adds after the options: the hadolint habit, and what the exit codes mean,
+/// wrapped as a terminal of 100 columns shows it, under each meaning's first word. Written out
+/// rather than built on every run, which would cost each start; `after_help_is_the_exit_table`
+/// keeps it equal to [`EXIT_STATUS`] wrapped.
+const AFTER_HELP: &str = concat!(
+    "`layerlint FILE...` with no command is `layerlint check FILE...`, as `hadolint FILE` is; hadolint's
+options -f/--format tty, -t/--failure-threshold, --no-fail and -c/--config work too.",
+    "\n\nExit status:\n",
+    "  0  no finding at or above the fail level
+  1  at least one finding at or above the fail level; with --diff, a diff was printed
+  2  layerlint could not do its job: bad usage, a bad configuration file, a path that cannot be
+     read (or is not a regular file, or is too large), a binary file, a fixed file that cannot be
+     written back. Other files are still linted and reported."
+);
 
 /// A Dockerfile linter and layer-optimization advisor.
 #[derive(Debug, Parser)]
@@ -55,7 +48,7 @@ fn after_help() -> String {
     name = "layerlint",
     version,
     override_usage = "layerlint [FILE]...\n       layerlint [OPTIONS] <COMMAND>",
-    after_help = after_help()
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
     /// Never colour the output (colour is also off when NO_COLOR is set or output is not a terminal)
@@ -69,7 +62,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files and directories ('-' reads standard input); the default command
-    #[command(after_help = after_help())]
+    #[command(after_help = AFTER_HELP)]
     Check(CheckArgs),
     /// Print the parse tree in BuildKit's S-expression form; syntax errors go to stderr (exit 1)
     Dump(DumpArgs),
@@ -361,6 +354,29 @@ pub fn with_default_command(mut args: Vec<OsString>) -> Vec<OsString> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`AFTER_HELP`] is the hadolint habit and the exit table wrapped at 98 columns.
+    #[test]
+    fn after_help_is_the_exit_table() {
+        let codes: Vec<String> = EXIT_STATUS
+            .iter()
+            .map(|(code, meaning)| {
+                let mut lines = vec![format!("  {code} ")];
+                for word in meaning.split(' ') {
+                    let line = lines.last_mut().expect("a line");
+                    if line.len() + 1 + word.len() > 98 {
+                        lines.push(format!("     {word}"));
+                    } else {
+                        line.push(' ');
+                        line.push_str(word);
+                    }
+                }
+                lines.join("\n")
+            })
+            .collect();
+        let wrapped = format!("{DEFAULT_COMMAND}\n\nExit status:\n{}", codes.join("\n"));
+        assert_eq!(AFTER_HELP, wrapped);
+    }
 
     fn rewrite(args: &[&str]) -> Vec<String> {
         let args = args.iter().map(OsString::from).collect();

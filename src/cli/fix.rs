@@ -145,8 +145,8 @@ fn decoding_finding(file: &SourceFile, options: &LintOptions) -> Option<Diagnost
         n => format!(" ({n} invalid sequences in all)"),
     };
     Some(Diagnostic {
-        code: doc.code.as_str(),
-        name: doc.name.as_str(),
+        code: doc.code,
+        name: doc.name,
         severity,
         span: Span::new(found.offset, found.offset + '\u{fffd}'.len_utf8()),
         message: format!(

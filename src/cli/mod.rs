@@ -20,8 +20,6 @@ mod window;
 
 pub use args::{Cli, Command, with_default_command};
 
-use std::process::ExitCode;
-
 /// How a run ended, as the exit code tells scripts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
@@ -35,13 +33,14 @@ pub enum Exit {
     Trouble,
 }
 
-impl From<Exit> for ExitCode {
-    fn from(exit: Exit) -> ExitCode {
-        ExitCode::from(match exit {
+impl Exit {
+    /// The process's exit code, as CLI.md lists them.
+    pub fn code(self) -> i32 {
+        match self {
             Exit::Clean => 0,
             Exit::Findings => 1,
             Exit::Trouble => 2,
-        })
+        }
     }
 }
 

@@ -58,14 +58,14 @@ impl Family {
     /// hadolint's rules keep its `DL` codes; layerlint's own are `LL`.
     fn of(doc: &RuleDoc) -> Family {
         let hadolint = doc.code.starts_with("DL");
-        match (hadolint, doc.category.as_str()) {
+        match (hadolint, doc.category) {
             (false, "syntax") => Family::Syntax,
             (false, _) => Family::Layers,
             (true, "syntax") => Family::HadolintPragmas,
             (true, "instructions") => Family::HadolintInstructions,
             (true, "shell") => Family::HadolintShell,
             // The cache family and DL3059 read the layer model, as layerlint's own rules do.
-            (true, _) if MODEL_BASED.contains(&doc.code.as_str()) => Family::HadolintModel,
+            (true, _) if MODEL_BASED.contains(&doc.code) => Family::HadolintModel,
             (true, _) => Family::HadolintPackages,
         }
     }

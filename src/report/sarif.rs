@@ -481,7 +481,7 @@ mod tests {
         let doc = rules::find("LL302").expect("LL302 is registered");
         let ll302 = &rules[2];
         assert_eq!(ll302["name"], "deleted-in-later-layer");
-        assert_eq!(ll302["shortDescription"]["text"], doc.summary.as_str());
+        assert_eq!(ll302["shortDescription"]["text"], doc.summary);
         assert_eq!(ll302["fullDescription"]["text"], unwrapped(&doc.rationale));
         assert_eq!(ll302["help"]["text"], unwrapped(&doc.rationale));
         assert_eq!(ll302["help"]["markdown"], doc.rationale.trim_end());

@@ -106,8 +106,8 @@ impl<'m, 'a> Context<'m, 'a> {
     /// Reports a finding of this rule; the returned diagnostic can take labels and a fix.
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
         self.found.push(Diagnostic {
-            code: self.doc.code.as_str(),
-            name: self.doc.name.as_str(),
+            code: self.doc.code,
+            name: self.doc.name,
             severity: self.severity,
             span,
             message: message.into(),

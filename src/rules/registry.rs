@@ -12,18 +12,18 @@ use std::sync::{LazyLock, OnceLock};
 /// needs none of them, and parsing them all would dominate a small file's run.
 #[derive(Debug)]
 pub struct RuleDoc {
-    pub code: String,
-    pub name: String,
+    pub code: &'static str,
+    pub name: &'static str,
     /// `layers`, `cache`, `packages` or `syntax`.
-    pub category: String,
+    pub category: &'static str,
     pub severity: Severity,
-    pub summary: String,
-    pub rationale: String,
-    pub aliases: Vec<String>,
+    pub summary: &'static str,
+    pub rationale: &'static str,
+    pub aliases: &'static [&'static str],
     /// Codes of rules that check the same thing under another name (a BuildKit check and its
     /// hadolint twin, both ways): an entry in `ignored`, a pragma or a `# check=skip=` naming
     /// either silences both, and when both find the same line one finding is kept.
-    pub shares: Vec<String>,
+    pub shares: Vec<&'static str>,
     /// The best applicability of this rule's fixes; absent when it offers no rewrite.
     pub fix: Option<Applicability>,
     /// `default: off` in the YAML: the rule runs only when a config or `--select` names it
@@ -207,6 +207,8 @@ pub(crate) struct Header {
     shares: &'static [&'static str],
     fix: Option<&'static str>,
     default_off: bool,
+    /// The byte where `examples:` starts in the YAML.
+    examples_at: usize,
 }
 
 include!(concat!(env!("OUT_DIR"), "/rule_headers.rs"));
@@ -215,18 +217,18 @@ static REGISTRY: LazyLock<Vec<(RuleDoc, &'static dyn Rule)>> = LazyLock::new(|| 
     RULES
         .iter()
         .map(|(code, yaml, rule)| {
+            // build.rs writes the headers in the order of their file names, the codes' order.
             let header = HEADERS
-                .iter()
-                .find(|h| h.code == *code)
-                .unwrap_or_else(|| panic!("rules/{code}.yaml names another code"));
-            let split = yaml.find("\nexamples:").map_or(yaml.len(), |at| at + 1);
-            let mut doc = RuleDoc::from_header(header, &yaml[split..]);
+                .binary_search_by(|h| h.code.cmp(code))
+                .map(|at| &HEADERS[at])
+                .unwrap_or_else(|_| panic!("rules/{code}.yaml names another code"));
+            let mut doc = RuleDoc::from_header(header, &yaml[header.examples_at..]);
             // `shares` is written on one side (the BuildKit check): the twin learns it here.
             doc.shares.extend(
                 HEADERS
                     .iter()
                     .filter(|other| other.shares.contains(code))
-                    .map(|other| other.code.to_string()),
+                    .map(|other| other.code),
             );
             (doc, *rule)
         })
@@ -236,15 +238,15 @@ static REGISTRY: LazyLock<Vec<(RuleDoc, &'static dyn Rule)>> = LazyLock::new(|| 
 impl RuleDoc {
     fn from_header(header: &Header, examples_yaml: &'static str) -> RuleDoc {
         RuleDoc {
-            code: header.code.to_string(),
-            name: header.name.to_string(),
-            category: header.category.to_string(),
+            code: header.code,
+            name: header.name,
+            category: header.category,
             severity: Severity::parse(header.severity)
                 .unwrap_or_else(|| panic!("{}: bad severity {:?}", header.code, header.severity)),
-            summary: header.summary.to_string(),
-            rationale: header.rationale.to_string(),
-            aliases: header.aliases.iter().map(|a| a.to_string()).collect(),
-            shares: header.shares.iter().map(|a| a.to_string()).collect(),
+            summary: header.summary,
+            rationale: header.rationale,
+            aliases: header.aliases,
+            shares: header.shares.to_vec(),
             fix: header.fix.map(|fix| match fix {
                 "safe" => Applicability::Safe,
                 "unsafe" => Applicability::Unsafe,
@@ -266,13 +268,10 @@ pub fn all() -> impl Iterator<Item = (&'static RuleDoc, &'static dyn Rule)> {
 /// A rule by code or name (either case), or by one of its aliases.
 pub fn find(code_or_name: &str) -> Option<&'static RuleDoc> {
     // Findings name their rule by its exact code, and the report looks each one up: a table of
-    // the codes answers those without comparing against every rule.
-    static BY_CODE: LazyLock<HashMap<&'static str, &'static RuleDoc>> = LazyLock::new(|| {
-        REGISTRY
-            .iter()
-            .filter_map(|(doc, _)| Some((doc.code.as_str(), search(&doc.code)?)))
-            .collect()
-    });
+    // the codes answers those without comparing against every rule. A code names its own rule
+    // and no other (`a_code_finds_its_own_rule`).
+    static BY_CODE: LazyLock<HashMap<&'static str, &'static RuleDoc>> =
+        LazyLock::new(|| REGISTRY.iter().map(|(doc, _)| (doc.code, doc)).collect());
     match BY_CODE.get(code_or_name) {
         Some(doc) => Some(doc),
         None => search(code_or_name),
@@ -317,4 +316,32 @@ fn find_exact(code: &str) -> Option<&'static RuleDoc> {
         .iter()
         .map(|(doc, _)| doc)
         .find(|doc| doc.code == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table behind [`find`] maps each code to its rule directly: that holds only while no
+    /// rule's name or alias spells another rule's code.
+    #[test]
+    fn a_code_finds_its_own_rule() {
+        for (doc, _) in all() {
+            let found = search(doc.code).expect("a code finds a rule");
+            assert!(
+                std::ptr::eq(found, doc),
+                "{} finds {}",
+                doc.code,
+                found.code
+            );
+        }
+    }
+
+    /// build.rs cuts each YAML where its examples start; the examples parse from there.
+    #[test]
+    fn every_rule_has_its_examples_from_the_cut() {
+        for (doc, _) in all() {
+            assert!(doc.examples_yaml.starts_with("examples:"), "{}", doc.code);
+        }
+    }
 }

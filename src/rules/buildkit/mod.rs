@@ -86,11 +86,9 @@ pub fn drop_shared_duplicates(dockerfile: &Dockerfile, findings: &mut Vec<Diagno
         let Some(doc) = crate::rules::find(finding.code).filter(|d| is_buildkit_check(d)) else {
             return true;
         };
-        !lines(finding).into_iter().any(|at| {
-            doc.shares
-                .iter()
-                .any(|code| twins.contains(&(code.as_str(), at)))
-        })
+        !lines(finding)
+            .into_iter()
+            .any(|at| doc.shares.iter().any(|code| twins.contains(&(*code, at))))
     });
 }
 
@@ -142,7 +140,7 @@ pub fn drop_after_build_error(dockerfile: &Dockerfile, findings: &mut Vec<Diagno
                 return true;
             };
             !parse_failed
-                && WHILE_PARSING.contains(&doc.code.as_str())
+                && WHILE_PARSING.contains(&doc.code)
                 && dockerfile.line_of(finding.span.start) <= error_line
         });
     } else if let Some(error_line) = first(true) {
@@ -150,7 +148,7 @@ pub fn drop_after_build_error(dockerfile: &Dockerfile, findings: &mut Vec<Diagno
             let Some(doc) = is_check(finding) else {
                 return true;
             };
-            let code = doc.code.as_str();
+            let code = doc.code;
             WHILE_PARSING.contains(&code)
                 || BEFORE_CONVERTING.contains(&code)
                 || dockerfile.line_of(finding.span.start) <= error_line
