@@ -717,7 +717,7 @@ fn rules_are_grouped_by_family_and_hadolints_are_marked() {
 fn every_rule_prints_its_documentation() {
     let dir = project(&[]);
     for (doc, _) in layerlint::rules::all() {
-        let run = layerlint(dir.path(), &["rule", &doc.code]);
+        let run = layerlint(dir.path(), &["rule", doc.code]);
         assert_eq!(run.code, 0, "{}", doc.code);
         assert!(
             run.stdout

@@ -19,9 +19,9 @@ pub fn list() -> Exit {
         out.push_str(&format!("\n{} ({} rules)\n", family.title(), members.len()));
         for doc in members {
             out.push_str(&row(
-                &doc.code,
-                &doc.name,
-                &doc.category,
+                doc.code,
+                doc.name,
+                doc.category,
                 default_severity(doc),
                 fix_name(doc),
             ));

@@ -282,12 +282,12 @@ impl<'a> RuleTable<'a> {
 }
 
 fn documented(doc: &'static RuleDoc) -> Descriptor<'static> {
-    let plain = unwrapped(&doc.rationale);
+    let plain = unwrapped(doc.rationale);
     Descriptor {
-        id: &doc.code,
-        name: &doc.name,
+        id: doc.code,
+        name: doc.name,
         documentation: Some(Documentation {
-            short_description: Text { text: &doc.summary },
+            short_description: Text { text: doc.summary },
             full_description: Prose {
                 text: plain.clone(),
             },
@@ -300,9 +300,9 @@ fn documented(doc: &'static RuleDoc) -> Descriptor<'static> {
                 enabled: !doc.default_off,
             },
             properties: RuleProperties {
-                category: &doc.category,
+                category: doc.category,
                 fix_applicability: doc.fix,
-                tags: [&doc.category],
+                tags: [doc.category],
             },
         }),
     }
@@ -482,8 +482,8 @@ mod tests {
         let ll302 = &rules[2];
         assert_eq!(ll302["name"], "deleted-in-later-layer");
         assert_eq!(ll302["shortDescription"]["text"], doc.summary);
-        assert_eq!(ll302["fullDescription"]["text"], unwrapped(&doc.rationale));
-        assert_eq!(ll302["help"]["text"], unwrapped(&doc.rationale));
+        assert_eq!(ll302["fullDescription"]["text"], unwrapped(doc.rationale));
+        assert_eq!(ll302["help"]["text"], unwrapped(doc.rationale));
         assert_eq!(ll302["help"]["markdown"], doc.rationale.trim_end());
         assert_eq!(ll302["defaultConfiguration"]["level"], "warning");
         assert_eq!(

@@ -293,8 +293,8 @@ fn search(code_or_name: &str) -> Option<&'static RuleDoc> {
 impl RuleDoc {
     /// Whether `entry` is this rule's code, name or alias (any case).
     pub fn is_named(&self, entry: &str) -> bool {
-        entry.eq_ignore_ascii_case(&self.code)
-            || entry.eq_ignore_ascii_case(&self.name)
+        entry.eq_ignore_ascii_case(self.code)
+            || entry.eq_ignore_ascii_case(self.name)
             || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(entry))
     }
 
