@@ -47,6 +47,21 @@ fn build_wheel(out: &Path) -> PathBuf {
     wheels.into_iter().next().expect("a wheel")
 }
 
+/// Whether an ELF executable names a program interpreter (`PT_INTERP`, the dynamic loader): a
+/// statically linked binary has none.
+fn has_interpreter(path: &Path) -> bool {
+    let bytes = std::fs::read(path).expect("the binary");
+    assert_eq!(&bytes[..4], b"\x7fELF", "{} is not ELF", path.display());
+    let u16_at = |at: usize| usize::from(u16::from_le_bytes([bytes[at], bytes[at + 1]]));
+    let phoff = u64::from_le_bytes(bytes[0x20..0x28].try_into().expect("8 bytes"));
+    let phoff = usize::try_from(phoff).expect("an offset");
+    let (entry_size, entries) = (u16_at(0x36), u16_at(0x38));
+    (0..entries).any(|i| {
+        let at = phoff + i * entry_size;
+        u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) == 3
+    })
+}
+
 #[test]
 fn the_wheel_installs_into_a_fresh_venv_and_lints_like_the_binary() {
     if !available("maturin") {
@@ -77,6 +92,12 @@ fn the_wheel_installs_into_a_fresh_venv_and_lints_like_the_binary() {
             .arg(&wheel),
     );
     let installed = venv.join("bin/layerlint");
+    // pyproject.toml links the wheel's binary statically: no dynamic loader at start.
+    assert!(
+        !has_interpreter(&installed),
+        "{} asks for a dynamic loader",
+        installed.display()
+    );
     let version = run_ok(Command::new(&installed).arg("--version"));
     assert_eq!(
         String::from_utf8_lossy(&version.stdout).trim(),
