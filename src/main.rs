@@ -8,12 +8,15 @@
 //! for it), and it reads `/proc/self/maps` to find the main thread's stack guard. What the
 //! runtime did that matters here is done below: `SIGPIPE` ignored (a closed pipe is then an error
 //! the output code handles), a panic reported with exit code 101, standard output flushed.
-#![cfg_attr(not(test), no_main)]
+#![cfg_attr(all(unix, not(test)), no_main)]
 
 mod cli;
 
 use clap::Parser;
+#[cfg(unix)]
 use std::io::Write;
+#[cfg(unix)]
+use std::os::unix::ffi::OsStrExt;
 
 /// mimalloc instead of the system allocator: linting allocates many small, short-lived strings
 /// and vectors per instruction, and glibc's malloc spent about a quarter of the time of a large
@@ -22,17 +25,32 @@ use std::io::Write;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Called by the C runtime; std's own set-up does not run (see the module's comment).
+///
+/// # Safety
+///
+/// `argv` holds `argc` pointers to NUL-terminated strings, as the C runtime passes them.
+#[cfg(unix)]
 #[cfg_attr(not(test), unsafe(no_mangle))]
-pub extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
+pub unsafe extern "C" fn main(argc: libc::c_int, argv: *const *const libc::c_char) -> libc::c_int {
     // Before the first allocation: see cli/pages.rs.
     cli::pages::start_small();
     // SAFETY: setting a signal's disposition to "ignore" has no handler to race with.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_IGN);
     }
+    // The arguments come from the C runtime: std learns them in its own set-up on some C
+    // libraries (musl), which does not run here.
+    let args = (0..usize::try_from(argc).unwrap_or(0))
+        .map(|i| {
+            // SAFETY: the C runtime passes `argc` pointers to NUL-terminated strings that live
+            // as long as the process.
+            let arg = unsafe { std::ffi::CStr::from_ptr(*argv.add(i)) };
+            std::ffi::OsStr::from_bytes(arg.to_bytes()).to_os_string()
+        })
+        .collect();
     // A panic prints its message (the default hook) and ends the run with 101, as Rust's own
     // `main` does; unwinding into the C runtime would abort instead.
-    let code = std::panic::catch_unwind(run).unwrap_or(101);
+    let code = std::panic::catch_unwind(|| run(args)).unwrap_or(101);
     // Rust flushes standard output when its `main` returns; this one must do it. Leaving with
     // `_exit` then skips the allocator's clean-up at exit, which returns every page to the
     // kernel only for the process to end.
@@ -42,9 +60,16 @@ pub extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) ->
     unsafe { libc::_exit(code) }
 }
 
+/// Elsewhere, Rust's own `main`.
+#[cfg(not(unix))]
+fn main() -> std::process::ExitCode {
+    let code = run(std::env::args_os().collect());
+    std::process::ExitCode::from(u8::try_from(code).unwrap_or(2))
+}
+
 /// The command line parsed and run; the exit code.
-fn run() -> libc::c_int {
-    let args = cli::with_default_command(std::env::args_os().collect());
+fn run(args: Vec<std::ffi::OsString>) -> i32 {
+    let args = cli::with_default_command(args);
     // clap prints usage errors itself and exits with 2, as CLI.md requires.
     let parsed = cli::Cli::parse_from(args);
     cli::run(parsed).code()
