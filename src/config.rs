@@ -131,28 +131,15 @@ pub fn names_rule(entry: &str, doc: &RuleDoc) -> bool {
 /// the repository root (the first directory holding `.git`) or the filesystem root; failing
 /// that, the nearest `.hadolint.yaml`.
 pub fn discover(dir: &Path) -> Option<PathBuf> {
-    let ancestors = search_path(dir);
+    let ancestors = crate::files::ancestors(dir);
     for names in [LAYERLINT_NAMES, HADOLINT_NAMES] {
-        for ancestor in &ancestors {
+        for ancestor in &ancestors.dirs {
             if let Some(found) = names.iter().map(|n| ancestor.join(n)).find(|p| p.is_file()) {
                 return Some(found);
             }
         }
     }
     None
-}
-
-/// `dir` and its parents, up to and including the repository root.
-fn search_path(dir: &Path) -> Vec<PathBuf> {
-    let start = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    let mut found = Vec::new();
-    for ancestor in start.ancestors() {
-        found.push(ancestor.to_path_buf());
-        if ancestor.join(".git").exists() {
-            break;
-        }
-    }
-    found
 }
 
 /// Reads and checks a configuration file: a regular file (not a FIFO or a device) of at most

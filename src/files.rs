@@ -8,12 +8,14 @@ mod discover;
 mod error;
 mod load;
 mod read;
+mod repository;
 mod write;
 
 pub use discover::{Discovery, discover, is_dockerfile_name};
 pub use error::FileError;
 pub use load::{InvalidUtf8, SourceFile, decode, load};
 pub use read::{DOCKERFILE_LIMIT, ReadError, SIDE_FILE_LIMIT, read_limited, read_regular};
+pub use repository::{Ancestors, ancestors, remember_ancestors};
 pub use write::replace;
 
 use std::path::{Path, PathBuf};

@@ -169,6 +169,8 @@ pub fn run(args: &CheckArgs, color: ColorPolicy) -> Exit {
         }
     };
     let mode = FixMode::of(args);
+    // One run: the directories above each file are looked up once (files/repository.rs).
+    files::remember_ancestors();
     let discovery = files::discover(&paths(args));
     if discovery.inputs.len() == 1 {
         super::pages::allow_huge();

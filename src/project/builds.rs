@@ -215,15 +215,16 @@ impl Builds {
 /// `start` and the directories above it that may hold the files naming its Dockerfiles: up to the
 /// repository root; outside a repository, up to `cwd` when `start` is below it.
 fn search_dirs(start: &Path, cwd: &Path) -> Vec<PathBuf> {
-    let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
-    let mut found = Vec::new();
-    for dir in start.ancestors() {
-        found.push(dir.to_path_buf());
-        if dir.join(".git").exists() {
-            return found;
-        }
+    let ancestors = crate::files::ancestors(start);
+    let mut found = ancestors.dirs.clone();
+    if ancestors.in_repository {
+        return found;
     }
     // No repository: the current directory bounds the search.
+    let start = found
+        .first()
+        .cloned()
+        .unwrap_or_else(|| start.to_path_buf());
     match start.strip_prefix(cwd) {
         Ok(below) => found.truncate(below.components().count() + 1),
         Err(_) => found.truncate(1),
