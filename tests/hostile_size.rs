@@ -90,7 +90,7 @@ fn last_value(source: &str, name: &str) -> Option<Option<String>> {
     let dockerfile = layerlint::syntax::parse(source);
     let model = Model::build(&dockerfile);
     let step = model.stages.last()?.steps.last()?;
-    step.vars.get(name).map(|var| var.value.clone())
+    step.vars.get(name).map(|var| var.value.clone().map(String::from))
 }
 
 fn lines(count: usize, line: impl Fn(usize) -> String) -> String {

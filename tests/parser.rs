@@ -28,8 +28,8 @@ fn only(df: &Dockerfile) -> &Instruction {
 
 fn texts(args: &Args) -> Vec<String> {
     match args {
-        Args::Json(w) | Args::Words(w) => w.iter().map(|w| w.text.clone()).collect(),
-        Args::Text(w) => vec![w.text.clone()],
+        Args::Json(w) | Args::Words(w) => w.iter().map(|w| w.text.to_string()).collect(),
+        Args::Text(w) => vec![w.text.to_string()],
         other => panic!("no word list in {other:?}"),
     }
 }

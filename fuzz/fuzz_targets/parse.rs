@@ -91,7 +91,7 @@ fn exec_form_is_a_json_string_array(instruction: &Instruction) {
     let decoded = serde_json::from_str::<Vec<String>>(argument).ok();
     match &instruction.args {
         Args::Json(words) => {
-            let texts: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
+            let texts: Vec<String> = words.iter().map(|w| w.text.to_string()).collect();
             assert_eq!(decoded, Some(texts), "exec form of {argument:?}");
         }
         _ => assert!(

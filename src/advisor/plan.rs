@@ -230,7 +230,7 @@ fn describe_base(model: &Model<'_>, stage: &Stage<'_>) -> String {
         Base::Scratch => "scratch".into(),
         Base::Image(Some(name)) => name.clone(),
         Base::Image(None) => match stage.from.map(|from| &from.args) {
-            Some(Args::Words(words)) => words.first().map_or_else(String::new, |w| w.text.clone()),
+            Some(Args::Words(words)) => words.first().map_or_else(String::new, |w| w.text.to_string()),
             Some(_) => String::new(),
             None => "unknown (the instructions come before any FROM)".into(),
         },
@@ -347,7 +347,7 @@ fn sets(model: &Model<'_>, step: &Step<'_>) -> Vec<String> {
                 let value = step
                     .vars
                     .expand(&pair.value.text, escape)
-                    .unwrap_or_else(|| pair.value.text.clone());
+                    .unwrap_or_else(|| pair.value.text.to_string());
                 format!("{keyword} {}={value}", pair.key.text)
             })
             .collect(),
@@ -442,12 +442,12 @@ pub fn vars_read(model: &Model<'_>, step: &Step<'_>) -> (Vec<String>, Vec<String
     let mut args = Vec::new();
     let mut env = Vec::new();
     for var in step.vars.iter() {
-        if named.as_ref().is_some_and(|n| !n.contains(&var.name)) {
+        if named.as_ref().is_some_and(|n| !n.iter().any(|n| *n == var.name)) {
             continue;
         }
         match var.kind {
-            VarKind::Arg => args.push(var.name.clone()),
-            VarKind::Env => env.push(var.name.clone()),
+            VarKind::Arg => args.push(var.name.to_string()),
+            VarKind::Env => env.push(var.name.to_string()),
         }
     }
     args.sort();

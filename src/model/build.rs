@@ -290,7 +290,7 @@ impl<'a> Builder<'a> {
                 user: None,
             },
         };
-        let name = words.get(2).map(|w| w.text.to_ascii_lowercase());
+        let name = words.get(2).map(|w| w.text.as_str().to_ascii_lowercase());
         if let Some(name) = &name {
             // The first stage of a name is the one later `FROM`s find.
             self.stage_names
@@ -384,7 +384,7 @@ impl<'a> Builder<'a> {
 /// `$HOME` if the Dockerfile sets it, else root's home or the conventional `/home/<user>`.
 fn home_of(scope: &dyn Lookup, user: Option<&str>) -> Option<String> {
     if let Some(home) = scope.lookup("HOME") {
-        return home.value.clone();
+        return home.value.clone().map(String::from);
     }
     match user {
         None | Some("root") | Some("0") => Some("/root".into()),
@@ -452,7 +452,7 @@ pub(crate) fn declare_args(
             None => {
                 let inherited = globals
                     .and_then(|g| history.get(&word.text, g))
-                    .and_then(|v| v.value.clone());
+                    .and_then(|v| v.value.clone().map(String::from));
                 // A copy of a stored value: it does not grow anything.
                 let len = inherited.as_ref().map_or(0, String::len);
                 (word.text.as_str(), inherited, len)
@@ -477,7 +477,7 @@ pub(crate) fn declare_env(
         .iter()
         .map(|pair| {
             let raw = if pair.legacy {
-                pair.value.text.clone()
+                pair.value.text.to_string()
             } else {
                 shell::unquote(&pair.value.text)
             };
@@ -606,7 +606,7 @@ fn copy_effects(instruction: &Instruction, step: &Step<'_>, escape: char) -> Eff
     let context_sources: Vec<String> = sources
         .iter()
         .filter(|w| !is_heredoc(w))
-        .map(|w| w.text.clone())
+        .map(|w| w.text.to_string())
         .collect();
 
     let (remote, local): (Vec<&String>, Vec<&String>) =
@@ -668,7 +668,7 @@ fn copy_effects(instruction: &Instruction, step: &Step<'_>, escape: char) -> Eff
             let source_text = step
                 .vars
                 .expand(&source.text, escape)
-                .unwrap_or_else(|| source.text.clone());
+                .unwrap_or_else(|| source.text.to_string());
             copied_path(&source_text, &dest_abs, dest_dir)
         };
         let recursive = !is_heredoc(source);

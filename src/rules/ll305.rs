@@ -108,7 +108,7 @@ fn changes_per_build(stage: &Stage<'_>, index: usize, name: &str, escape: char) 
                     .steps
                     .get(index + 1)
                     .and_then(|next| next.vars.get(name))
-                    .and_then(|var| var.value.clone()),
+                    .and_then(|var| var.value.clone().map(String::from)),
             };
             !default.is_some_and(|value| is_pinned(&value))
         }

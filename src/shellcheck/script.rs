@@ -196,7 +196,7 @@ impl Triggers {
                     })
                     .collect(),
                 Args::KeyValues(pairs) if inner.keyword == Keyword::Env => {
-                    pairs.iter().map(|p| p.key.text.clone()).collect()
+                    pairs.iter().map(|p| p.key.text.to_string()).collect()
                 }
                 _ => Vec::new(),
             };

@@ -5,6 +5,10 @@
 //! and also the text BuildKit sees (continuations removed), so rules can read values while fixes
 //! rewrite exact byte ranges.
 
+use super::rare::Rare;
+/// The text of a word: up to 24 bytes are kept inline (most words are short), so that a
+/// word usually allocates nothing.
+pub type WordText = compact_str::CompactString;
 use crate::span::Span;
 
 /// A parsed Dockerfile. It owns its source so spans can always be sliced back to text.
@@ -240,14 +244,15 @@ pub struct Instruction {
     /// inside the continuation removed. Offsets into it map back to the file through `line_map`.
     pub line: String,
     pub line_map: LineMap,
-    /// `--name[=value]` flags before the arguments.
-    pub flags: Vec<Flag>,
+    /// `--name[=value]` flags before the arguments. This and the lists below are [`Rare`]: one
+    /// pointer each, nothing allocated while empty, as they are on most instructions.
+    pub flags: Rare<Flag>,
     pub args: Args,
-    pub heredocs: Vec<Heredoc>,
+    pub heredocs: Rare<Heredoc>,
     /// Empty lines inside the continuation (Docker warns about them).
-    pub empty_continuation_lines: Vec<Span>,
+    pub empty_continuation_lines: Rare<Span>,
     /// Comment lines inside the continuation (Docker drops them).
-    pub inner_comments: Vec<Span>,
+    pub inner_comments: Rare<Span>,
     /// The instruction has a syntax error; rules should not trust its arguments.
     pub malformed: bool,
 }
@@ -379,7 +384,7 @@ impl LineMap {
 pub struct Word {
     /// The text BuildKit's parser keeps: for shell-form and plain words the raw text with
     /// continuations removed (quotes and escapes still in it); for JSON strings the decoded value.
-    pub text: String,
+    pub text: WordText,
     /// The bytes in the file (for a JSON string, the literal with its quotes).
     pub span: Span,
     /// Where the word starts in the instruction's logical line.

@@ -6,6 +6,7 @@
 use super::ast::{
     Args, ErrorKind, Flag, Instruction, KeyValue, Keyword, LineMap, SyntaxError, Word,
 };
+use super::rare::Rare;
 use super::json::{JsonArgs, parse_json_args};
 use super::words::{builder_flags, is_list_space, list_words, shell_words, trim_range};
 use crate::span::Span;
@@ -110,7 +111,7 @@ impl<'a> LineParser<'a> {
 
     fn word(&self, range: Range<usize>) -> Word {
         Word {
-            text: self.line[range.clone()].to_string(),
+            text: self.line[range.clone()].into(),
             span: self.span(range.clone()),
             offset: range.start as u32,
         }
@@ -225,7 +226,7 @@ impl<'a> LineParser<'a> {
                 items
                     .into_iter()
                     .map(|(text, r)| Word {
-                        text,
+                        text: text.into(),
                         span: self.span(range.start + r.start..range.start + r.end),
                         offset: (range.start + r.start) as u32,
                     })
@@ -345,11 +346,11 @@ impl<'a> LineParser<'a> {
             lines: span,
             line: self.line.to_string(),
             line_map: self.map.clone(),
-            flags: head.flags,
+            flags: head.flags.into(),
             args: head.args,
-            heredocs: Vec::new(),
-            empty_continuation_lines: Vec::new(),
-            inner_comments: Vec::new(),
+            heredocs: Rare::new(),
+            empty_continuation_lines: Rare::new(),
+            inner_comments: Rare::new(),
             malformed: head.malformed,
         }))
     }

@@ -10,6 +10,7 @@ use super::ast::{
     SyntaxError,
 };
 use super::heredoc;
+use super::rare::Rare;
 use super::instruction::LineParser;
 use super::words::is_space;
 use crate::span::Span;
@@ -17,9 +18,9 @@ use crate::span::Span;
 /// Docker reads lines with a buffer of this size and rejects longer ones.
 const MAX_LINE_BYTES: usize = 65536;
 
-pub fn parse(source: &str) -> Dockerfile {
+pub fn parse(source: String) -> Dockerfile {
     let mut reader = Reader {
-        source,
+        source: &source,
         escape: '\\',
         directives: DirectiveState::default(),
         // Items are large; one allocation up front instead of a copy on every doubling.
@@ -40,14 +41,15 @@ pub fn parse(source: &str) -> Dockerfile {
         });
     }
     reader.errors.sort_by_key(|e| (e.span.start, e.span.end));
+    let line_starts = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i as u32 + 1))
+        .collect();
     Dockerfile {
-        source: source.to_string(),
         escape: reader.escape,
         items: reader.items,
         errors: reader.errors,
-        line_starts: std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i as u32 + 1))
-            .collect(),
+        source,
+        line_starts,
     }
 }
 
@@ -281,6 +283,9 @@ impl<'a> Reader<'a> {
             heredocs = docs;
             end = after;
         }
+        let heredocs = Rare::from(heredocs);
+        let inner_comments = Rare::from(inner_comments);
+        let empty_continuation_lines = Rare::from(empty_continuation_lines);
         let mut args = head.args;
         if let Args::Onbuild(inner) = &mut args {
             inner.lines = Span::new(first.start, end);
@@ -295,7 +300,7 @@ impl<'a> Reader<'a> {
             lines: Span::new(first.start, end),
             line,
             line_map: map,
-            flags: head.flags,
+            flags: head.flags.into(),
             args,
             heredocs,
             empty_continuation_lines,
@@ -436,7 +441,7 @@ mod tests {
     fn a_one_line_instruction_maps_its_line_without_an_allocation() {
         // The map is no bigger than a pointer to a list, and one segment is kept in it.
         assert!(std::mem::size_of::<LineMap>() <= 16);
-        let file = parse("FROM a\nRUN b \\\n  c\n");
+        let file = parse("FROM a\nRUN b \\\n  c\n".to_string());
         let maps: Vec<&[(u32, u32)]> = file.instructions().map(|i| i.line_map.segments()).collect();
         assert_eq!(maps, [&[(0, 0)][..], &[(0, 7), (6, 15)][..]]);
         let run = file.instructions().nth(1).unwrap();

@@ -8,6 +8,7 @@ mod heredoc;
 mod instruction;
 mod json;
 mod lines;
+mod rare;
 pub mod mount;
 pub mod platform;
 pub mod reference;
@@ -19,12 +20,20 @@ pub mod vars;
 mod words;
 
 pub use ast::*;
+pub use rare::Rare;
 
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 
 /// Parses a Dockerfile. Never fails: problems become [`SyntaxError`]s and the rest still parses.
 pub fn parse(source: &str) -> Dockerfile {
+    lines::parse(source.to_string())
+}
+
+/// Like [`parse`], keeping `source` itself as the tree's text instead of a copy of it: a caller
+/// that has the text in a `String` and no further use for it there (or takes it back with
+/// [`Dockerfile::into_source`]) holds the file once, not twice.
+pub fn parse_owned(source: String) -> Dockerfile {
     lines::parse(source)
 }
 
@@ -34,6 +43,11 @@ impl Dockerfile {
             Item::Instruction(instruction) => Some(instruction),
             _ => None,
         })
+    }
+
+    /// The text the tree was parsed from, handed back.
+    pub fn into_source(self) -> String {
+        self.source
     }
 
     pub fn text(&self, span: Span) -> &str {

@@ -26,7 +26,7 @@ impl Rule for UndefinedVar {
                 .from
                 .and_then(crate::rules::instructions::from_parts)?;
             let names = environment(&base.image.text)?;
-            Some(names.iter().map(|n| n.to_string()).collect::<NameSet>())
+            Some(names.iter().copied().collect::<NameSet>())
         };
         // One set of names for the whole walk, not a copy per stage: a chain of stages each
         // built on the one before would otherwise keep every name once per stage.
@@ -35,7 +35,7 @@ impl Rule for UndefinedVar {
                 return;
             };
             let mut undefined: Vec<String> = Vec::new();
-            let mut note = |text: &str, defined: &NameSet| {
+            let mut note = |text: &str, defined: &NameSet<'_>| {
                 for name in used_names(text, escape) {
                     if !defined.contains(name)
                         && !BUILTIN_ARGS.contains(&name)

@@ -170,7 +170,7 @@ pub fn stages(dockerfile: &Dockerfile) -> Vec<Stage<'_>> {
     let args = global_args(dockerfile);
     let resolved = |word: &Word| {
         expand(&word.text, &args)
-            .unwrap_or_else(|| word.text.clone())
+            .unwrap_or_else(|| word.text.to_string())
             .to_ascii_lowercase()
     };
     for instruction in dockerfile.instructions() {
