@@ -75,8 +75,7 @@ fn lint_parsed(
     options: &LintOptions,
     found: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
-    let model =
-        model::Model::build_for(dockerfile, &options.build_args, options.target.as_deref());
+    let model = model::Model::build_for(dockerfile, &options.build_args, options.target.as_deref());
     // `# check=` lines: BuildKit's own in-file configuration of its checks.
     let checks = rules::buildkit::directive::read(dockerfile);
     let enabled = |doc: &rules::RuleDoc| options.config.severity_if_on(doc, checks.turns_on(doc));

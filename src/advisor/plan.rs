@@ -230,7 +230,9 @@ fn describe_base(model: &Model<'_>, stage: &Stage<'_>) -> String {
         Base::Scratch => "scratch".into(),
         Base::Image(Some(name)) => name.clone(),
         Base::Image(None) => match stage.from.map(|from| &from.args) {
-            Some(Args::Words(words)) => words.first().map_or_else(String::new, |w| w.text.to_string()),
+            Some(Args::Words(words)) => words
+                .first()
+                .map_or_else(String::new, |w| w.text.to_string()),
             Some(_) => String::new(),
             None => "unknown (the instructions come before any FROM)".into(),
         },
@@ -442,7 +444,10 @@ pub fn vars_read(model: &Model<'_>, step: &Step<'_>) -> (Vec<String>, Vec<String
     let mut args = Vec::new();
     let mut env = Vec::new();
     for var in step.vars.iter() {
-        if named.as_ref().is_some_and(|n| !n.iter().any(|n| *n == var.name)) {
+        if named
+            .as_ref()
+            .is_some_and(|n| !n.iter().any(|n| *n == var.name))
+        {
             continue;
         }
         match var.kind {

@@ -12,6 +12,7 @@ use crate::span::Span;
 use crate::syntax::mount::MountKind;
 use crate::syntax::{Args, Dockerfile, Instruction, Keyword, Word};
 use crate::syntax::{script, shell};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -85,9 +86,12 @@ impl<'a> Model<'a> {
 /// The state carried through one stage.
 #[derive(Clone)]
 struct StageState {
-    workdir: Option<String>,
+    /// Shared by the steps that run in it (see [`shared`]).
+    workdir: Option<Arc<str>>,
     vars: Point,
     user: Option<String>,
+    /// The home directory the last step was given, for the next one to share.
+    home: Option<Arc<str>>,
 }
 
 /// How many bytes all stored variable values together may grow past the text they were expanded
@@ -223,7 +227,8 @@ impl<'a> Builder<'a> {
         if let (Some(stage), Some((_, trigger_points))) =
             (self.stages.last_mut(), self.points.last_mut())
         {
-            let home = home_of(&self.history.at(state.vars), state.user.as_deref());
+            let scope = self.history.at(state.vars);
+            let home: Option<Arc<str>> = home_of(&scope, state.user.as_deref()).map(Arc::from);
             for (trigger, point) in stage.triggers.iter_mut().zip(trigger_points.iter_mut()) {
                 trigger.workdir = state.workdir.clone();
                 trigger.home = home.clone();
@@ -250,6 +255,7 @@ impl<'a> Builder<'a> {
             workdir: None,
             vars: self.history.open(Some(self.globals)),
             user: None,
+            home: None,
         });
     }
 
@@ -283,11 +289,16 @@ impl<'a> Builder<'a> {
                 workdir: Some("/".into()),
                 vars: self.history.open(None),
                 user: None,
+                home: None,
             },
             Base::Image(name) => StageState {
-                workdir: name.as_deref().and_then(images::known_workdir),
+                workdir: name
+                    .as_deref()
+                    .and_then(images::known_workdir)
+                    .map(Arc::from),
                 vars: self.history.open(None),
                 user: None,
+                home: None,
             },
         };
         let name = words.get(2).map(|w| w.text.as_str().to_ascii_lowercase());
@@ -317,7 +328,11 @@ impl<'a> Builder<'a> {
             return;
         };
         let escape = self.dockerfile.escape;
-        let home = home_of(&self.history.at(state.vars), state.user.as_deref());
+        let scope = self.history.at(state.vars);
+        let home = shared(
+            &mut state.home,
+            home_of(&scope, state.user.as_deref()).as_deref(),
+        );
         let step = Step {
             instruction,
             workdir: state.workdir.clone(),
@@ -346,7 +361,8 @@ impl<'a> Builder<'a> {
                         (_, Some(dir)) if dir.starts_with('/') => Some(paths::normalize(&dir)),
                         (Some(cwd), Some(dir)) => Some(paths::resolve(cwd, &dir)),
                         _ => None,
-                    };
+                    }
+                    .map(Arc::from);
                 }
             }
             Keyword::User => {
@@ -382,15 +398,26 @@ impl<'a> Builder<'a> {
 }
 
 /// `$HOME` if the Dockerfile sets it, else root's home or the conventional `/home/<user>`.
-fn home_of(scope: &dyn Lookup, user: Option<&str>) -> Option<String> {
+fn home_of<'s>(scope: &'s dyn Lookup, user: Option<&str>) -> Option<Cow<'s, str>> {
     if let Some(home) = scope.lookup("HOME") {
-        return home.value.clone().map(String::from);
+        return home.value.as_deref().map(Cow::Borrowed);
     }
     match user {
-        None | Some("root") | Some("0") => Some("/root".into()),
+        None | Some("root") | Some("0") => Some(Cow::Borrowed("/root")),
         Some(user) if user.chars().all(|c| c.is_ascii_digit()) => None,
-        Some(user) => Some(format!("/home/{user}")),
+        Some(user) => Some(Cow::Owned(format!("/home/{user}"))),
     }
+}
+
+/// `value` as an `Arc`: the one `last` holds when it is the same text, else a new one that
+/// `last` then holds. Steps in a row mostly run in the same directory and home; a copy for
+/// each would cost an allocation per step, a million of them in a file of a million lines.
+fn shared(last: &mut Option<Arc<str>>, value: Option<&str>) -> Option<Arc<str>> {
+    let value = value?;
+    if last.as_deref() != Some(value) {
+        *last = Some(Arc::from(value));
+    }
+    last.clone()
 }
 
 /// An `ARG`: each name in turn, a default expanded with the names before it. In a stage, a name
@@ -845,6 +872,28 @@ mod tests {
         assert_eq!(vars.get("A").unwrap().value.as_deref(), Some("a b"));
         // B sees the value A had before this ENV: none.
         assert_eq!(vars.get("B").unwrap().value, None);
+    }
+
+    #[test]
+    fn steps_in_one_directory_and_home_share_them() {
+        let df =
+            parse("FROM alpine\nENV A=1\nENV B=2\nWORKDIR /srv\nUSER app\nENV C=3\nRUN true\n");
+        let model = Model::build(&df);
+        let steps = &model.stages[0].steps;
+        let same = |a: &Option<Arc<str>>, b: &Option<Arc<str>>| match (a, b) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        // ENV A, ENV B, WORKDIR: in `/` (alpine's) as root; USER: in /srv as root; ENV C, RUN:
+        // in /srv as app.
+        assert!(same(&steps[0].workdir, &steps[2].workdir));
+        assert!(same(&steps[0].home, &steps[3].home));
+        assert!(same(&steps[3].workdir, &steps[5].workdir));
+        assert!(same(&steps[4].home, &steps[5].home));
+        assert_eq!(steps[2].workdir.as_deref(), Some("/"));
+        assert_eq!(steps[3].workdir.as_deref(), Some("/srv"));
+        assert_eq!(steps[3].home.as_deref(), Some("/root"));
+        assert_eq!(steps[5].home.as_deref(), Some("/home/app"));
     }
 
     #[test]

@@ -16,9 +16,9 @@
 //! lookup found at a point down a chain is remembered (`landings`), so the stages of a chain
 //! do not each walk the runs beside it again.
 
-use compact_str::CompactString;
 use super::name_index::NameIndex;
 use super::vars::{Lookup, Var, VarKind};
+use compact_str::CompactString;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
 

@@ -3,6 +3,7 @@
 use super::layer::Effects;
 use super::vars::Vars;
 use crate::syntax::Instruction;
+use std::sync::Arc;
 
 /// What a stage starts from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,13 +42,14 @@ pub struct Stage<'a> {
 #[derive(Clone, Debug)]
 pub struct Step<'a> {
     pub instruction: &'a Instruction,
-    /// The working directory when the step runs, when the model knows it.
-    pub workdir: Option<String>,
+    /// The working directory when the step runs, when the model knows it. Shared (an `Arc`)
+    /// by the steps that run in it, like `home`: a copy per step costs an allocation each.
+    pub workdir: Option<Arc<str>>,
     /// The `ARG`s and `ENV`s in scope when the step runs (a point in the file's declarations,
     /// shared by every step).
     pub vars: Vars,
     /// The home directory of the user the step runs as, when known.
-    pub home: Option<String>,
+    pub home: Option<Arc<str>>,
     /// For `RUN`, `COPY`, `ADD` (and `WORKDIR`, which creates its directory): what the step does.
     /// Boxed: most steps have none, and a file of a million steps should not pay for them.
     pub effects: Option<Box<Effects>>,

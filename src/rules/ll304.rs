@@ -1045,7 +1045,7 @@ fn run_independent(
             run.script.as_ref().is_some_and(|script| {
                 // Relative arguments are checked against the working directory and every
                 // directory the script `cd`s into.
-                let mut dirs: Vec<String> = step.workdir.iter().cloned().collect();
+                let mut dirs: Vec<String> = step.workdir.iter().map(|w| w.to_string()).collect();
                 for c in script.simple_commands().filter(|c| c.is("cd")) {
                     let target = c.args().first().and_then(|w| c.literal(w));
                     match (target, &step.workdir) {

@@ -308,12 +308,13 @@ pub struct LineMap {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Segments {
     One((u32, u32)),
-    Many(Box<[(u32, u32)]>),
+    /// Any other count, behind a thin pointer (a [`Rare`] list) so that the map is 16 bytes.
+    Many(Rare<(u32, u32)>),
 }
 
 impl Default for Segments {
     fn default() -> Self {
-        Segments::Many(Box::default())
+        Segments::Many(Rare::new())
     }
 }
 
@@ -323,7 +324,7 @@ impl LineMap {
     pub fn from_segments(segments: Vec<(u32, u32)>) -> LineMap {
         let segments = match segments.as_slice() {
             [one] => Segments::One(*one),
-            _ => Segments::Many(segments.into_boxed_slice()),
+            _ => Segments::Many(segments.into()),
         };
         LineMap { segments }
     }
@@ -426,7 +427,8 @@ pub enum Args {
     /// `ENV`/`LABEL` pairs.
     KeyValues(Vec<KeyValue>),
     /// `HEALTHCHECK [flags] TYPE command`: `TYPE` is `CMD` or `NONE` for a valid instruction.
-    Healthcheck { kind: Word, command: Box<Args> },
+    /// Both boxed: the rarest shape should not make every instruction's arguments larger.
+    Healthcheck { kind: Box<Word>, command: Box<Args> },
     /// `ONBUILD` and the instruction it carries.
     Onbuild(Box<Instruction>),
 }

@@ -6,8 +6,8 @@
 use super::ast::{
     Args, ErrorKind, Flag, Instruction, KeyValue, Keyword, LineMap, SyntaxError, Word,
 };
-use super::rare::Rare;
 use super::json::{JsonArgs, parse_json_args};
+use super::rare::Rare;
 use super::words::{builder_flags, is_list_space, list_words, shell_words, trim_range};
 use crate::span::Span;
 use std::ops::Range;
@@ -323,7 +323,7 @@ impl<'a> LineParser<'a> {
         let kind = self.word(range.start..range.start + sep);
         let command = self.json_or_text(range.start + next..range.end);
         Args::Healthcheck {
-            kind,
+            kind: Box::new(kind),
             command: Box::new(command),
         }
     }

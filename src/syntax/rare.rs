@@ -9,6 +9,10 @@ use std::ops::Deref;
 
 /// A list stored behind one pointer, with nothing allocated while it is empty.
 #[derive(Clone, PartialEq, Eq)]
+#[allow(
+    clippy::box_collection,
+    reason = "the second allocation is the point: an empty list is one null pointer, not a Vec's three words"
+)]
 pub struct Rare<T>(Option<Box<Vec<T>>>);
 
 impl<T> Rare<T> {

@@ -94,7 +94,9 @@ pub fn run_scripts(dockerfile: &Dockerfile) -> Vec<RunScript<'_>> {
                 pragma = None;
                 let dialect = base_dialect(instruction, &stages, &by_name, &global_args);
                 let name = match &instruction.args {
-                    Args::Words(words) if words.len() == 3 => words[2].text.as_str().to_ascii_lowercase(),
+                    Args::Words(words) if words.len() == 3 => {
+                        words[2].text.as_str().to_ascii_lowercase()
+                    }
                     _ => String::new(),
                 };
                 by_name.insert(name.clone(), stages.len());

@@ -147,7 +147,7 @@ fn words(args: &Args) -> Vec<&Word> {
         Args::Json(ws) | Args::Words(ws) => ws.iter().collect(),
         Args::KeyValues(pairs) => pairs.iter().flat_map(|p| [&p.key, &p.value]).collect(),
         Args::Healthcheck { kind, command } => {
-            let mut all = vec![kind];
+            let mut all: Vec<&Word> = vec![kind];
             all.extend(words(command));
             all
         }

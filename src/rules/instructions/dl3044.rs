@@ -46,7 +46,11 @@ impl Rule for EnvSelfReference {
                     }
                 }
             }
-            known.extend(declared_with_spans(instruction).into_iter().map(|(name, _)| name));
+            known.extend(
+                declared_with_spans(instruction)
+                    .into_iter()
+                    .map(|(name, _)| name),
+            );
         }
     }
 }

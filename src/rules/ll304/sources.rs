@@ -467,7 +467,7 @@ fn run_reads(
             return Reads::Maybe(first_words(cx.text(step.instruction.span)));
         }
         // The working directory, followed through top-level `cd`s; unknown after any other.
-        let mut cwd = step.workdir.clone();
+        let mut cwd: Option<String> = step.workdir.as_deref().map(str::to_string);
         for c in script.simple_commands() {
             let span = run.file_span(c.command.span);
             if skip.is_some_and(|s| s.start <= span.start && span.end <= s.end) {
