@@ -5,16 +5,20 @@
 //! and also the text BuildKit sees (continuations removed), so rules can read values while fixes
 //! rewrite exact byte ranges.
 
+use super::line_text::LineText;
 use super::rare::Rare;
+use crate::span::Span;
+use std::sync::Arc;
+
 /// The text of a word: up to 24 bytes are kept inline (most words are short), so that a
 /// word usually allocates nothing.
 pub type WordText = compact_str::CompactString;
-use crate::span::Span;
 
-/// A parsed Dockerfile. It owns its source so spans can always be sliced back to text.
+/// A parsed Dockerfile. It owns its source so spans can always be sliced back to text; the
+/// instructions share it (see [`LineText`]).
 #[derive(Clone, Debug)]
 pub struct Dockerfile {
-    pub source: String,
+    pub source: Arc<str>,
     /// The escape character in force (`\` unless an `escape` directive says `` ` ``).
     pub escape: char,
     /// Top-level items in file order; their spans tile `0..source.len()`.
@@ -242,7 +246,8 @@ pub struct Instruction {
     pub lines: Span,
     /// The logical line as BuildKit sees it: continuation characters, comment lines and empty lines
     /// inside the continuation removed. Offsets into it map back to the file through `line_map`.
-    pub line: String,
+    /// A range of the file itself for an instruction on one line (no copy).
+    pub line: LineText,
     pub line_map: LineMap,
     /// `--name[=value]` flags before the arguments. This and the lists below are [`Rare`]: one
     /// pointer each, nothing allocated while empty, as they are on most instructions.

@@ -344,7 +344,7 @@ impl<'a> LineParser<'a> {
             keyword_span: head.keyword_span,
             span,
             lines: span,
-            line: self.line.to_string(),
+            line: self.line.to_string().into(),
             line_map: self.map.clone(),
             flags: head.flags.into(),
             args: head.args,

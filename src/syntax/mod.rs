@@ -7,6 +7,7 @@ pub mod dump;
 mod heredoc;
 mod instruction;
 mod json;
+mod line_text;
 mod lines;
 pub mod mount;
 pub mod platform;
@@ -20,21 +21,23 @@ pub mod vars;
 mod words;
 
 pub use ast::*;
+pub use line_text::LineText;
 pub use rare::Rare;
 
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
+use std::sync::Arc;
 
 /// Parses a Dockerfile. Never fails: problems become [`SyntaxError`]s and the rest still parses.
 pub fn parse(source: &str) -> Dockerfile {
-    lines::parse(source.to_string())
+    lines::parse(Arc::from(source))
 }
 
-/// Like [`parse`], keeping `source` itself as the tree's text instead of a copy of it: a caller
-/// that has the text in a `String` and no further use for it there (or takes it back with
-/// [`Dockerfile::into_source`]) holds the file once, not twice.
+/// Like [`parse`], taking the text from a caller that has no further use for it (or takes it
+/// back with [`Dockerfile::into_source`] once the tree is done): the file is then held once
+/// while the tree lives, not twice.
 pub fn parse_owned(source: String) -> Dockerfile {
-    lines::parse(source)
+    lines::parse(Arc::from(source))
 }
 
 impl Dockerfile {
@@ -45,9 +48,12 @@ impl Dockerfile {
         })
     }
 
-    /// The text the tree was parsed from, handed back.
+    /// The text the tree was parsed from, handed back. The tree goes first: the copy this makes
+    /// never sits beside it.
     pub fn into_source(self) -> String {
-        self.source
+        let Dockerfile { source, items, .. } = self;
+        drop(items);
+        String::from(&*source)
     }
 
     pub fn text(&self, span: Span) -> &str {

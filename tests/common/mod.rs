@@ -85,7 +85,7 @@ pub fn check_tree(df: &Dockerfile) -> Vec<String> {
             }
         }
     }
-    if rebuilt != df.source {
+    if *rebuilt != *df.source {
         problems.push("items do not reproduce the file".to_string());
     }
     for error in &df.errors {
