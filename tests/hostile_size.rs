@@ -343,7 +343,7 @@ fn many_workdir_and_run_pairs() {
     let last = model.stages[0]
         .steps
         .last()
-        .map(|s| s.workdir.as_deref().map(str::to_string));
+        .map(|s| s.workdir().map(str::to_string));
     assert_eq!(last, Some(Some(format!("/w{}", count - 1))));
 }
 

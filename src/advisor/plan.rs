@@ -366,7 +366,7 @@ fn sets(model: &Model<'_>, step: &Step<'_>) -> Vec<String> {
 
 /// The cache directories a step fills and does not clean up in the same step.
 fn caches_left(effects: &Effects, step: &Step<'_>) -> Vec<String> {
-    let home = step.home.as_deref().unwrap_or("/root");
+    let home = step.home().unwrap_or("/root");
     let mut seen: Vec<Cache> = Vec::new();
     let mut out = Vec::new();
     for fill in &effects.caches {

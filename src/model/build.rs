@@ -6,7 +6,7 @@ use super::history::{BuildArgs, History, Point};
 use super::images;
 use super::layer::{CacheFill, Effects, Guard, Input, PathEffect};
 use super::paths;
-use super::stage::{Base, Stage, Step};
+use super::stage::{Base, Place, Stage, Step};
 use super::vars::{Lookup, VarKind, Vars, expand};
 use crate::span::Span;
 use crate::syntax::mount::MountKind;
@@ -86,12 +86,11 @@ impl<'a> Model<'a> {
 /// The state carried through one stage.
 #[derive(Clone)]
 struct StageState {
-    /// Shared by the steps that run in it (see [`shared`]).
-    workdir: Option<Arc<str>>,
+    workdir: Option<String>,
     vars: Point,
     user: Option<String>,
-    /// The home directory the last step was given, for the next one to share.
-    home: Option<Arc<str>>,
+    /// Where the last step ran, for the next one to share (see [`place_for`]).
+    place: Arc<Place>,
 }
 
 /// How many bytes all stored variable values together may grow past the text they were expanded
@@ -228,10 +227,12 @@ impl<'a> Builder<'a> {
             (self.stages.last_mut(), self.points.last_mut())
         {
             let scope = self.history.at(state.vars);
-            let home: Option<Arc<str>> = home_of(&scope, state.user.as_deref()).map(Arc::from);
+            let place = Arc::new(Place {
+                workdir: state.workdir.clone(),
+                home: home_of(&scope, state.user.as_deref()).map(String::from),
+            });
             for (trigger, point) in stage.triggers.iter_mut().zip(trigger_points.iter_mut()) {
-                trigger.workdir = state.workdir.clone();
-                trigger.home = home.clone();
+                trigger.place = Arc::clone(&place);
                 *point = state.vars;
             }
         }
@@ -255,7 +256,7 @@ impl<'a> Builder<'a> {
             workdir: None,
             vars: self.history.open(Some(self.globals)),
             user: None,
-            home: None,
+            place: Arc::default(),
         });
     }
 
@@ -289,16 +290,13 @@ impl<'a> Builder<'a> {
                 workdir: Some("/".into()),
                 vars: self.history.open(None),
                 user: None,
-                home: None,
+                place: Arc::default(),
             },
             Base::Image(name) => StageState {
-                workdir: name
-                    .as_deref()
-                    .and_then(images::known_workdir)
-                    .map(Arc::from),
+                workdir: name.as_deref().and_then(images::known_workdir),
                 vars: self.history.open(None),
                 user: None,
-                home: None,
+                place: Arc::default(),
             },
         };
         let name = words.get(2).map(|w| w.text.as_str().to_ascii_lowercase());
@@ -329,16 +327,13 @@ impl<'a> Builder<'a> {
         };
         let escape = self.dockerfile.escape;
         let scope = self.history.at(state.vars);
-        let home = shared(
-            &mut state.home,
-            home_of(&scope, state.user.as_deref()).as_deref(),
-        );
+        let home = home_of(&scope, state.user.as_deref());
+        let place = place_for(&mut state.place, state.workdir.as_deref(), home.as_deref());
         let step = Step {
             instruction,
-            workdir: state.workdir.clone(),
+            place,
             // The real scope comes once the history is complete.
             vars: Vars::default(),
-            home,
             effects: None,
         };
         let point = state.vars;
@@ -361,8 +356,7 @@ impl<'a> Builder<'a> {
                         (_, Some(dir)) if dir.starts_with('/') => Some(paths::normalize(&dir)),
                         (Some(cwd), Some(dir)) => Some(paths::resolve(cwd, &dir)),
                         _ => None,
-                    }
-                    .map(Arc::from);
+                    };
                 }
             }
             Keyword::User => {
@@ -383,9 +377,8 @@ impl<'a> Builder<'a> {
                     // Where it runs is known when the stage ends (see `finish_stage`).
                     stage.triggers.push(Step {
                         instruction: inner,
-                        workdir: None,
+                        place: Arc::default(),
                         vars: Vars::default(),
-                        home: None,
                         effects: None,
                     });
                     trigger_points.push(point);
@@ -409,15 +402,17 @@ fn home_of<'s>(scope: &'s dyn Lookup, user: Option<&str>) -> Option<Cow<'s, str>
     }
 }
 
-/// `value` as an `Arc`: the one `last` holds when it is the same text, else a new one that
-/// `last` then holds. Steps in a row mostly run in the same directory and home; a copy for
-/// each would cost an allocation per step, a million of them in a file of a million lines.
-fn shared(last: &mut Option<Arc<str>>, value: Option<&str>) -> Option<Arc<str>> {
-    let value = value?;
-    if last.as_deref() != Some(value) {
-        *last = Some(Arc::from(value));
+/// The place of a step in `workdir` with `home`: the one `last` holds when it is the same,
+/// else a new one that `last` then holds. Steps in a row mostly run in the same place; two
+/// strings for each would cost two allocations a step, millions in a file of a million lines.
+fn place_for(last: &mut Arc<Place>, workdir: Option<&str>, home: Option<&str>) -> Arc<Place> {
+    if last.workdir.as_deref() != workdir || last.home.as_deref() != home {
+        *last = Arc::new(Place {
+            workdir: workdir.map(String::from),
+            home: home.map(String::from),
+        });
     }
-    last.clone()
+    Arc::clone(last)
 }
 
 /// An `ARG`: each name in turn, a default expanded with the names before it. In a stage, a name
@@ -531,7 +526,7 @@ fn run_effects(
         else {
             continue;
         };
-        let target = match &step.workdir {
+        let target = match step.workdir() {
             Some(cwd) => paths::resolve(cwd, &target),
             None if target.starts_with('/') => paths::normalize(&target),
             None => continue,
@@ -552,8 +547,8 @@ fn run_effects(
     }
     // An unknown working directory hides only what the script names relative to it: absolute
     // paths and package operations are read all the same.
-    let workdir = step.workdir.as_deref();
-    let home = step.home.as_deref().unwrap_or("/root");
+    let workdir = step.workdir();
+    let home = step.home().unwrap_or("/root");
     // Scripts are in file order: start at this RUN's first one.
     let first = scripts.partition_point(|s| s.instruction.span.start < instruction.span.start);
     for run in scripts[first..]
@@ -664,7 +659,7 @@ fn copy_effects(instruction: &Instruction, step: &Step<'_>, escape: char) -> Eff
         return effects;
     };
     let dest_dir = dest.ends_with('/') || sources.len() > 1;
-    let dest_abs = match (&step.workdir, dest.starts_with('/')) {
+    let dest_abs = match (step.workdir(), dest.starts_with('/')) {
         (_, true) => paths::normalize(&dest),
         (Some(cwd), false) => paths::resolve(cwd, &dest),
         (None, false) => {
@@ -812,11 +807,7 @@ mod tests {
             "FROM alpine\nRUN a\nWORKDIR /app\nWORKDIR src\nENV D=/opt\nWORKDIR $D/x\nRUN b\nFROM php:8\nRUN c\n",
         );
         let model = Model::build(&df);
-        let dirs: Vec<Option<&str>> = model.stages[0]
-            .steps
-            .iter()
-            .map(|s| s.workdir.as_deref())
-            .collect();
+        let dirs: Vec<Option<&str>> = model.stages[0].steps.iter().map(|s| s.workdir()).collect();
         assert_eq!(
             dirs,
             [
@@ -829,7 +820,7 @@ mod tests {
             ]
         );
         // An image that may set its own WORKDIR leaves the directory unknown.
-        assert_eq!(model.stages[1].steps[0].workdir, None);
+        assert_eq!(model.stages[1].steps[0].workdir(), None);
     }
 
     #[test]
@@ -880,20 +871,14 @@ mod tests {
             parse("FROM alpine\nENV A=1\nENV B=2\nWORKDIR /srv\nUSER app\nENV C=3\nRUN true\n");
         let model = Model::build(&df);
         let steps = &model.stages[0].steps;
-        let same = |a: &Option<Arc<str>>, b: &Option<Arc<str>>| match (a, b) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            _ => false,
-        };
+        let same = |a: usize, b: usize| Arc::ptr_eq(&steps[a].place, &steps[b].place);
         // ENV A, ENV B, WORKDIR: in `/` (alpine's) as root; USER: in /srv as root; ENV C, RUN:
         // in /srv as app.
-        assert!(same(&steps[0].workdir, &steps[2].workdir));
-        assert!(same(&steps[0].home, &steps[3].home));
-        assert!(same(&steps[3].workdir, &steps[5].workdir));
-        assert!(same(&steps[4].home, &steps[5].home));
-        assert_eq!(steps[2].workdir.as_deref(), Some("/"));
-        assert_eq!(steps[3].workdir.as_deref(), Some("/srv"));
-        assert_eq!(steps[3].home.as_deref(), Some("/root"));
-        assert_eq!(steps[5].home.as_deref(), Some("/home/app"));
+        assert!(same(0, 2) && !same(2, 3) && !same(3, 4) && same(4, 5));
+        assert_eq!(steps[2].workdir(), Some("/"));
+        assert_eq!(steps[3].workdir(), Some("/srv"));
+        assert_eq!(steps[3].home(), Some("/root"));
+        assert_eq!(steps[5].home(), Some("/home/app"));
     }
 
     #[test]
@@ -901,7 +886,7 @@ mod tests {
         let df = parse("FROM alpine AS base\nWORKDIR /srv\nENV X=1\nFROM base\nRUN true\n");
         let model = Model::build(&df);
         let step = &model.stages[1].steps[0];
-        assert_eq!(step.workdir.as_deref(), Some("/srv"));
+        assert_eq!(step.workdir(), Some("/srv"));
         assert_eq!(step.vars.get("X").unwrap().value.as_deref(), Some("1"));
     }
 
@@ -946,7 +931,7 @@ mod tests {
             .steps
             .iter()
             .filter(|s| s.creates_layer())
-            .map(|s| s.home.as_deref())
+            .map(|s| s.home())
             .collect();
         assert_eq!(homes, [Some("/root"), Some("/home/app"), Some("/srv/home")]);
     }

@@ -10,8 +10,8 @@ use super::ast::{
     SyntaxError,
 };
 use super::heredoc;
-use super::line_text::LineText;
 use super::instruction::LineParser;
+use super::line_text::LineText;
 use super::rare::Rare;
 use super::words::is_space;
 use crate::span::Span;
