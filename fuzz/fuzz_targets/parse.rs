@@ -49,7 +49,7 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn heredocs_start_words(instruction: &Instruction) {
-    for heredoc in &instruction.heredocs {
+    for heredoc in instruction.heredocs() {
         let marker = instruction.line_map_text(heredoc.marker);
         let name = marker.trim_start_matches(|c: char| c.is_ascii_digit());
         assert!(name.starts_with("<<"), "marker {marker:?}");

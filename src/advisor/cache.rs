@@ -440,7 +440,7 @@ impl Simulator<'_, '_> {
                 .iter()
                 .any(|n| tainted.contains_key(n));
             if names_changed
-                || !step.instruction.heredocs.is_empty()
+                || !step.instruction.heredocs().is_empty()
                 || !effects.unread.is_empty()
                 || sources.len() != effects.creates.len()
             {

@@ -422,7 +422,7 @@ fn inputs(model: &Model<'_>, step: &Step<'_>, listing: &ContextListing) -> Input
             .push(model.dockerfile.source[flag.span.range()].to_string());
     }
     inputs.heredocs = instruction
-        .heredocs
+        .heredocs()
         .iter()
         .map(|h| h.name.clone())
         .collect();

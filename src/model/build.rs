@@ -621,7 +621,7 @@ fn copy_effects(instruction: &Instruction, step: &Step<'_>, escape: char) -> Eff
     let is_heredoc = |w: &Word| {
         w.text.starts_with("<<")
             && instruction
-                .heredocs
+                .heredocs()
                 .iter()
                 .any(|h| w.text.ends_with(&h.name))
     };
@@ -670,7 +670,7 @@ fn copy_effects(instruction: &Instruction, step: &Step<'_>, escape: char) -> Eff
     for source in sources {
         let path = if is_heredoc(source) {
             let name = instruction
-                .heredocs
+                .heredocs()
                 .iter()
                 .find(|h| source.text.ends_with(&h.name))
                 .map_or("", |h| h.name.as_str());

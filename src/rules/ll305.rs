@@ -170,7 +170,7 @@ fn step_mentions(cx: &Context<'_, '_>, step: &Step<'_>, name: &str) -> bool {
         || mentions(&step.instruction.line, name)
         || step
             .instruction
-            .heredocs
+            .heredocs()
             .iter()
             .any(|h| mentions(cx.text(h.body), name))
 }

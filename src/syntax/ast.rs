@@ -249,20 +249,56 @@ pub struct Instruction {
     /// A range of the file itself for an instruction on one line (no copy).
     pub line: LineText,
     pub line_map: LineMap,
-    /// `--name[=value]` flags before the arguments. This and the lists below are [`Rare`]: one
-    /// pointer each, nothing allocated while empty, as they are on most instructions.
+    /// `--name[=value]` flags before the arguments: a [`Rare`] list, one pointer and nothing
+    /// allocated while empty, as on most instructions.
     pub flags: Rare<Flag>,
     pub args: Args,
-    pub heredocs: Rare<Heredoc>,
-    /// Empty lines inside the continuation (Docker warns about them).
-    pub empty_continuation_lines: Rare<Span>,
-    /// Comment lines inside the continuation (Docker drops them).
-    pub inner_comments: Rare<Span>,
+    /// Heredocs and the lines inside the continuation, read through [`Instruction::heredocs`],
+    /// [`Instruction::empty_continuation_lines`] and [`Instruction::inner_comments`]: all three
+    /// behind one pointer, null on an instruction that has none of them (most have none).
+    pub extras: Option<Box<Extras>>,
     /// The instruction has a syntax error; rules should not trust its arguments.
     pub malformed: bool,
 }
 
+/// The parts of an instruction that few instructions have (see [`Instruction::extras`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extras {
+    pub heredocs: Vec<Heredoc>,
+    /// Empty lines inside the continuation (Docker warns about them).
+    pub empty_continuation_lines: Vec<Span>,
+    /// Comment lines inside the continuation (Docker drops them).
+    pub inner_comments: Vec<Span>,
+}
+
+impl Extras {
+    /// Boxed, or `None` when there is nothing in it.
+    pub fn boxed(self) -> Option<Box<Extras>> {
+        let empty = self.heredocs.is_empty()
+            && self.empty_continuation_lines.is_empty()
+            && self.inner_comments.is_empty();
+        (!empty).then(|| Box::new(self))
+    }
+}
+
 impl Instruction {
+    /// The heredocs of a `RUN`, `COPY` or `ADD`, in order.
+    pub fn heredocs(&self) -> &[Heredoc] {
+        self.extras.as_deref().map_or(&[], |e| &e.heredocs)
+    }
+
+    /// Empty lines inside the continuation (Docker warns about them).
+    pub fn empty_continuation_lines(&self) -> &[Span] {
+        self.extras
+            .as_deref()
+            .map_or(&[], |e| &e.empty_continuation_lines)
+    }
+
+    /// Comment lines inside the continuation (Docker drops them).
+    pub fn inner_comments(&self) -> &[Span] {
+        self.extras.as_deref().map_or(&[], |e| &e.inner_comments)
+    }
+
     pub fn flag(&self, name: &str) -> Option<&Flag> {
         self.flags.iter().find(|f| f.name == name)
     }

@@ -7,7 +7,6 @@ use super::ast::{
     Args, ErrorKind, Flag, Instruction, KeyValue, Keyword, LineMap, SyntaxError, Word,
 };
 use super::json::{JsonArgs, parse_json_args};
-use super::rare::Rare;
 use super::words::{builder_flags, is_list_space, list_words, shell_words, trim_range};
 use crate::span::Span;
 use std::ops::Range;
@@ -348,9 +347,7 @@ impl<'a> LineParser<'a> {
             line_map: self.map.clone(),
             flags: head.flags.into(),
             args: head.args,
-            heredocs: Rare::new(),
-            empty_continuation_lines: Rare::new(),
-            inner_comments: Rare::new(),
+            extras: None,
             malformed: head.malformed,
         }))
     }

@@ -6,13 +6,12 @@
 //! and empty lines inside a continuation are dropped; heredoc bodies follow the instruction line.
 
 use super::ast::{
-    Args, Directive, Dockerfile, ErrorKind, Heredoc, Instruction, Item, Keyword, LineMap,
+    Args, Directive, Dockerfile, ErrorKind, Extras, Heredoc, Instruction, Item, Keyword, LineMap,
     SyntaxError,
 };
 use super::heredoc;
 use super::instruction::LineParser;
 use super::line_text::LineText;
-use super::rare::Rare;
 use super::words::is_space;
 use crate::span::Span;
 use std::sync::Arc;
@@ -286,15 +285,16 @@ impl<'a> Reader<'a> {
             heredocs = docs;
             end = after;
         }
-        let heredocs = Rare::from(heredocs);
-        let inner_comments = Rare::from(inner_comments);
-        let empty_continuation_lines = Rare::from(empty_continuation_lines);
+        let extras = Extras {
+            heredocs,
+            empty_continuation_lines,
+            inner_comments,
+        }
+        .boxed();
         let mut args = head.args;
         if let Args::Onbuild(inner) = &mut args {
             inner.lines = Span::new(first.start, end);
-            inner.heredocs = heredocs.clone();
-            inner.inner_comments = inner_comments.clone();
-            inner.empty_continuation_lines = empty_continuation_lines.clone();
+            inner.extras = extras.clone();
         }
         let mut instruction = Instruction {
             keyword: head.keyword,
@@ -305,9 +305,7 @@ impl<'a> Reader<'a> {
             line_map: map,
             flags: head.flags.into(),
             args,
-            heredocs,
-            empty_continuation_lines,
-            inner_comments,
+            extras,
             malformed,
         };
         // A parse error already says what is wrong; validation would only repeat it.

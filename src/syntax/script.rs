@@ -146,7 +146,7 @@ fn scripts_of<'a>(
         origin,
     };
     // `RUN <<EOF` on its own: the body is the script, run by its `#!` interpreter if it has one.
-    if let [heredoc] = instruction.heredocs.as_slice() {
+    if let [heredoc] = instruction.heredocs() {
         if dockerfile.text(heredoc.marker) == line.text.trim() {
             let body = dockerfile.text(heredoc.body);
             let body_dialect = match body.strip_prefix("#!") {

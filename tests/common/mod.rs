@@ -118,7 +118,7 @@ fn check_instruction(df: &Dockerfile, ins: &Instruction, problems: &mut Vec<Stri
             ));
         }
     }
-    for heredoc in &ins.heredocs {
+    for heredoc in ins.heredocs() {
         inside(problems, "heredoc body", heredoc.body);
         inside(problems, "heredoc terminator", heredoc.terminator);
     }

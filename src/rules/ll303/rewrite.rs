@@ -173,7 +173,7 @@ fn exact_file<'s>(
     let creator = found.step.instruction;
     if !matches!(creator.keyword, Keyword::Copy | Keyword::Add)
         || found.partial
-        || !creator.heredocs.is_empty()
+        || !creator.heredocs().is_empty()
         || paths::is_glob(&touched.path)
         || touched.path != found.created.path
     {
