@@ -142,7 +142,7 @@ impl<'a> Builder<'a> {
             scripts: script::run_scripts(dockerfile),
             trigger_scripts: Vec::new(),
             stage_names: HashMap::new(),
-            stage_sizes: stage_sizes(dockerfile),
+            stage_sizes: crate::syntax::stretch_lengths(dockerfile.lintable()),
             froms: 0,
             target: None,
         }
@@ -415,21 +415,6 @@ fn place_for(last: &mut Arc<Place>, workdir: Option<&str>, home: Option<&str>) -
     Arc::clone(last)
 }
 
-/// An `ARG`: each name in turn, a default expanded with the names before it. In a stage, a name
-/// without a default takes the global value, if there is one.
-/// The instruction count of each stretch between `FROM`s: before the first, then after each.
-fn stage_sizes(dockerfile: &Dockerfile) -> Vec<usize> {
-    let mut sizes = vec![0];
-    for instruction in dockerfile.lintable() {
-        match (instruction.keyword, sizes.last_mut()) {
-            (Keyword::From, _) => sizes.push(0),
-            (_, Some(size)) => *size += 1,
-            (_, None) => {}
-        }
-    }
-    sizes
-}
-
 /// How many declarations the `ARG`s and `ENV`s among `instructions` make: room to reserve in a
 /// [`History`] before reading them.
 pub(crate) fn declarations<'i>(instructions: impl Iterator<Item = &'i Instruction>) -> usize {
@@ -444,6 +429,8 @@ pub(crate) fn declarations<'i>(instructions: impl Iterator<Item = &'i Instructio
         .sum()
 }
 
+/// An `ARG`: each name in turn, a default expanded with the names before it. In a stage, a name
+/// without a default takes the global value, if there is one.
 pub(crate) fn declare_args(
     history: &mut History,
     point: &mut Point,

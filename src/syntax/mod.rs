@@ -40,6 +40,20 @@ pub fn parse_owned(source: String) -> Dockerfile {
     lines::parse(Arc::from(source))
 }
 
+/// The instruction count of each stretch between `FROM`s: before the first, then after each
+/// (for allocating each stage's list once, at its size).
+pub fn stretch_lengths<'a>(instructions: impl Iterator<Item = &'a Instruction>) -> Vec<usize> {
+    let mut lengths = vec![0];
+    for instruction in instructions {
+        match (instruction.keyword, lengths.last_mut()) {
+            (Keyword::From, _) => lengths.push(0),
+            (_, Some(length)) => *length += 1,
+            (_, None) => {}
+        }
+    }
+    lengths
+}
+
 impl Dockerfile {
     pub fn instructions(&self) -> impl Iterator<Item = &Instruction> {
         self.items.iter().filter_map(|item| match item {

@@ -54,6 +54,15 @@ pub struct NameSet<'a> {
 }
 
 impl<'a> NameSet<'a> {
+    /// An empty set with room for `names` names: a set grown one name at a time holds the old
+    /// and the new table at once each time it grows.
+    pub fn with_capacity(names: usize) -> NameSet<'a> {
+        NameSet {
+            names: HashSet::with_capacity(names),
+            ..NameSet::default()
+        }
+    }
+
     pub fn insert(&mut self, name: &'a str) {
         if self.names.insert(name) && self.marks > 0 {
             self.added.push(name);
@@ -70,16 +79,6 @@ impl<'a> NameSet<'a> {
 
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
         self.names.iter().copied()
-    }
-}
-
-impl<'a> FromIterator<&'a str> for NameSet<'a> {
-    fn from_iter<I: IntoIterator<Item = &'a str>>(names: I) -> Self {
-        let mut set = NameSet::default();
-        for name in names {
-            set.insert(name);
-        }
-        set
     }
 }
 

@@ -14,7 +14,9 @@ impl Rule for EnvSelfReference {
         // Variables set by an earlier ARG or ENV: a reference then reads that value, which
         // may be what was meant. Borrowed from the syntax tree: a copy of every name would
         // cost more than the rest of the rule in a file of many `ENV`s.
-        let mut known: HashSet<&str> = HashSet::new();
+        // Sized up front: grown one name at a time, it holds the old and the new table at once.
+        let declared = crate::model::declarations(cx.dockerfile.instructions());
+        let mut known: HashSet<&str> = HashSet::with_capacity(declared);
         for instruction in cx.dockerfile.instructions() {
             if instruction.keyword == Keyword::Env {
                 if let Args::KeyValues(pairs) = &instruction.args {
