@@ -53,11 +53,31 @@ pub fn lint_with_found(
     options: &LintOptions,
     found: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
-    let dockerfile = syntax::parse(source);
-    let model =
-        model::Model::build_for(&dockerfile, &options.build_args, options.target.as_deref());
+    lint_owned(source.to_string(), options, found).0
+}
+
+/// Like [`lint_with_found`], for a caller that owns the text: the syntax tree keeps `source`
+/// itself rather than a copy (a 50 MB file is held once, not twice), and hands it back with the
+/// findings.
+pub fn lint_owned(
+    source: String,
+    options: &LintOptions,
+    found: Vec<Diagnostic>,
+) -> (Vec<Diagnostic>, String) {
+    let dockerfile = syntax::parse_owned(source);
+    let diagnostics = lint_parsed(&dockerfile, options, found);
+    (diagnostics, dockerfile.into_source())
+}
+
+/// Lints a parsed file: the model, the rules, `# check=` and the inline pragmas.
+fn lint_parsed(
+    dockerfile: &syntax::Dockerfile,
+    options: &LintOptions,
+    found: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let model = model::Model::build_for(dockerfile, &options.build_args, options.target.as_deref());
     // `# check=` lines: BuildKit's own in-file configuration of its checks.
-    let checks = rules::buildkit::directive::read(&dockerfile);
+    let checks = rules::buildkit::directive::read(dockerfile);
     let enabled = |doc: &rules::RuleDoc| options.config.severity_if_on(doc, checks.turns_on(doc));
     let mut diagnostics = dockerfile.diagnostics();
     diagnostics.extend(found);
@@ -71,11 +91,11 @@ pub fn lint_with_found(
     let pragmas = if options.config.disable_ignore_pragma {
         Vec::new()
     } else {
-        suppress::pragmas(&dockerfile)
+        suppress::pragmas(dockerfile)
     };
     let (mut diagnostics, mut unused) = suppress::apply(diagnostics, &pragmas);
     unused.extend(unused_checks);
-    diagnostics.extend(unused_suppressions(&dockerfile, &unused, enabled));
+    diagnostics.extend(unused_suppressions(dockerfile, &unused, enabled));
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end, d.code));
     diagnostics
 }

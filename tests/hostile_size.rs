@@ -90,7 +90,9 @@ fn last_value(source: &str, name: &str) -> Option<Option<String>> {
     let dockerfile = layerlint::syntax::parse(source);
     let model = Model::build(&dockerfile);
     let step = model.stages.last()?.steps.last()?;
-    step.vars.get(name).map(|var| var.value.clone())
+    step.vars
+        .get(name)
+        .map(|var| var.value.clone().map(String::from))
 }
 
 fn lines(count: usize, line: impl Fn(usize) -> String) -> String {
@@ -338,7 +340,10 @@ fn many_workdir_and_run_pairs() {
     lint_and_fix(&source);
     let dockerfile = layerlint::syntax::parse(&source);
     let model = Model::build(&dockerfile);
-    let last = model.stages[0].steps.last().map(|s| s.workdir.clone());
+    let last = model.stages[0]
+        .steps
+        .last()
+        .map(|s| s.workdir().map(str::to_string));
     assert_eq!(last, Some(Some(format!("/w{}", count - 1))));
 }
 

@@ -92,7 +92,7 @@ fn run_scripts(source: &str) -> Vec<String> {
         .instructions()
         .filter(|i| i.keyword == Keyword::Run)
         .map(|i| match &i.args {
-            Args::Text(word) => word.text.clone(),
+            Args::Text(word) => word.text.to_string(),
             other => panic!("not a shell-form RUN: {other:?}"),
         })
         .collect()

@@ -182,7 +182,7 @@ fn deeply_nested_heredoc_words_lex_on_a_small_stack() {
     let (heredocs, errors) = on_small_stack(move || {
         let df = syntax::parse(&source);
         let run = df.instructions().nth(1).expect("RUN");
-        (run.heredocs.len(), df.errors.len())
+        (run.heredocs().len(), df.errors.len())
     });
     assert_eq!((heredocs, errors), (1, 0));
 }

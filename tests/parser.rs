@@ -28,8 +28,8 @@ fn only(df: &Dockerfile) -> &Instruction {
 
 fn texts(args: &Args) -> Vec<String> {
     match args {
-        Args::Json(w) | Args::Words(w) => w.iter().map(|w| w.text.clone()).collect(),
-        Args::Text(w) => vec![w.text.clone()],
+        Args::Json(w) | Args::Words(w) => w.iter().map(|w| w.text.to_string()).collect(),
+        Args::Text(w) => vec![w.text.to_string()],
         other => panic!("no word list in {other:?}"),
     }
 }
@@ -104,8 +104,8 @@ fn continuations_drop_comment_and_empty_lines_and_trailing_whitespace() {
     let df = parse("RUN a \\  \n# note\n\n    b \\\t\n  # another\n  c\n");
     let run = only(&df);
     assert_eq!(texts(&run.args), ["a     b   c"]);
-    assert_eq!(run.inner_comments.len(), 2);
-    assert_eq!(run.empty_continuation_lines.len(), 1);
+    assert_eq!(run.inner_comments().len(), 2);
+    assert_eq!(run.empty_continuation_lines().len(), 1);
     // The word spans the whole instruction in the file.
     let Args::Text(script) = &run.args else {
         panic!()
@@ -156,14 +156,14 @@ fn heredoc_bodies_and_terminators() {
         4,
         "an instruction directly after the terminator is read"
     );
-    let run = &ins[1].heredocs[0];
+    let run = &ins[1].heredocs()[0];
     assert_eq!(
         (run.name.as_str(), run.chomp, run.expand),
         ("EOF", false, true)
     );
     assert_eq!(df.text(run.body), "echo hi\n");
     assert_eq!(df.text(run.terminator), "EOF\n");
-    let copy = &ins[2].heredocs;
+    let copy = &ins[2].heredocs();
     assert_eq!(copy.len(), 2);
     assert_eq!(
         (copy[0].name.as_str(), copy[0].chomp, copy[0].expand),
@@ -180,15 +180,15 @@ fn heredoc_bodies_and_terminators() {
 fn heredocs_in_add_and_with_a_file_descriptor() {
     let df = parse("FROM a\nADD <<EOF /x\nhello\nEOF\nRUN cat 3<<IN\nz\nIN\n");
     let ins: Vec<_> = df.instructions().collect();
-    assert_eq!(ins[1].heredocs[0].name, "EOF");
-    assert_eq!(ins[2].heredocs[0].fd, Some(3));
+    assert_eq!(ins[1].heredocs()[0].name, "EOF");
+    assert_eq!(ins[2].heredocs()[0].fd, Some(3));
 }
 
 #[test]
 fn heredocs_are_not_read_in_json_form_or_other_instructions() {
     let df = parse("FROM a\nRUN [\"cat\", \"<<EOF\"]\nCMD cat <<EOF\nENV a=b\n");
     assert_eq!(df.instructions().count(), 4);
-    assert!(df.instructions().all(|i| i.heredocs.is_empty()));
+    assert!(df.instructions().all(|i| i.heredocs().is_empty()));
 }
 
 #[test]
@@ -477,17 +477,17 @@ fn heredocs_start_only_where_docker_s_lexer_starts_a_word() {
     // The quote around `${V}` closes the reference: the later `<<-EOF!=` is a word of its own.
     let df = parse("FROM a\nRUN [ \"${V}\" <<-EOF!= x ]\nbody\n\tEOF!=\nRUN next\n");
     let run = df.instructions().nth(1).unwrap();
-    assert_eq!(run.heredocs.len(), 1);
-    assert_eq!(run.heredocs[0].name, "EOF!=");
+    assert_eq!(run.heredocs().len(), 1);
+    assert_eq!(run.heredocs()[0].name, "EOF!=");
     assert_eq!(df.instructions().count(), 3);
     assert!(df.errors.is_empty(), "{:?}", df.errors);
     // An unclosed quote anywhere on the line: Docker's lexer fails and sees no heredoc at all.
     let df = parse("FROM a\nRUN yum <<EOF'update -y\nRUN next\n");
-    assert!(df.instructions().all(|i| i.heredocs.is_empty()));
+    assert!(df.instructions().all(|i| i.heredocs().is_empty()));
     assert_eq!(df.instructions().count(), 3);
     // A marker glued to a quote's end is inside that word.
     let df = parse("FROM a\nRUN echo \"a\"<<EOF\nRUN next\n");
-    assert!(df.instructions().all(|i| i.heredocs.is_empty()));
+    assert!(df.instructions().all(|i| i.heredocs().is_empty()));
 }
 
 #[test]
@@ -496,11 +496,11 @@ fn heredocs_under_one_onbuild_only() {
     let Args::Onbuild(inner) = &df.instructions().nth(1).unwrap().args else {
         panic!()
     };
-    assert_eq!(inner.heredocs.len(), 1);
+    assert_eq!(inner.heredocs().len(), 1);
     // Docker looks through one ONBUILD, so `<<EOF` here is plain text and `EOF` an instruction.
     let df = parse("FROM a\nONBUILD ONBUILD RUN <<EOF\nEOF\n");
     assert_eq!(df.instructions().count(), 3);
-    assert!(df.instructions().all(|i| i.heredocs.is_empty()));
+    assert!(df.instructions().all(|i| i.heredocs().is_empty()));
 }
 
 #[test]

@@ -204,7 +204,7 @@ proptest! {
 fn heredocs_start_words(df: &syntax::Dockerfile) -> Vec<String> {
     let mut problems = Vec::new();
     let mut check = |ins: &syntax::Instruction| {
-        for heredoc in &ins.heredocs {
+        for heredoc in ins.heredocs() {
             let marker = ins.line_map_text(heredoc.marker);
             let digits = marker.len()
                 - marker

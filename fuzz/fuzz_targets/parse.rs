@@ -49,7 +49,7 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn heredocs_start_words(instruction: &Instruction) {
-    for heredoc in &instruction.heredocs {
+    for heredoc in instruction.heredocs() {
         let marker = instruction.line_map_text(heredoc.marker);
         let name = marker.trim_start_matches(|c: char| c.is_ascii_digit());
         assert!(name.starts_with("<<"), "marker {marker:?}");
@@ -91,7 +91,7 @@ fn exec_form_is_a_json_string_array(instruction: &Instruction) {
     let decoded = serde_json::from_str::<Vec<String>>(argument).ok();
     match &instruction.args {
         Args::Json(words) => {
-            let texts: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
+            let texts: Vec<String> = words.iter().map(|w| w.text.to_string()).collect();
             assert_eq!(decoded, Some(texts), "exec form of {argument:?}");
         }
         _ => assert!(

@@ -276,7 +276,7 @@ impl Simulator<'_, '_> {
             if let (Some(cause), Args::KeyValues(pairs)) = (&text_cause, &step.instruction.args) {
                 for pair in pairs {
                     tainted.insert(
-                        pair.key.text.clone(),
+                        pair.key.text.to_string(),
                         format!("ENV {} is set from {cause}", pair.key.text),
                     );
                 }
@@ -292,8 +292,8 @@ impl Simulator<'_, '_> {
             let in_scope = step
                 .vars
                 .iter()
-                .filter(|v| v.kind == VarKind::Arg || tainted.contains_key(&v.name))
-                .find_map(|v| tainted.get(&v.name).cloned());
+                .filter(|v| v.kind == VarKind::Arg || tainted.contains_key(v.name.as_str()))
+                .find_map(|v| tainted.get(v.name.as_str()).cloned());
             if let Some(cause) = in_scope {
                 return rebuilds(format!("has {cause} in its environment"));
             }
@@ -440,7 +440,7 @@ impl Simulator<'_, '_> {
                 .iter()
                 .any(|n| tainted.contains_key(n));
             if names_changed
-                || !step.instruction.heredocs.is_empty()
+                || !step.instruction.heredocs().is_empty()
                 || !effects.unread.is_empty()
                 || sources.len() != effects.creates.len()
             {

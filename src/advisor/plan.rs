@@ -230,7 +230,9 @@ fn describe_base(model: &Model<'_>, stage: &Stage<'_>) -> String {
         Base::Scratch => "scratch".into(),
         Base::Image(Some(name)) => name.clone(),
         Base::Image(None) => match stage.from.map(|from| &from.args) {
-            Some(Args::Words(words)) => words.first().map_or_else(String::new, |w| w.text.clone()),
+            Some(Args::Words(words)) => words
+                .first()
+                .map_or_else(String::new, |w| w.text.to_string()),
             Some(_) => String::new(),
             None => "unknown (the instructions come before any FROM)".into(),
         },
@@ -347,7 +349,7 @@ fn sets(model: &Model<'_>, step: &Step<'_>) -> Vec<String> {
                 let value = step
                     .vars
                     .expand(&pair.value.text, escape)
-                    .unwrap_or_else(|| pair.value.text.clone());
+                    .unwrap_or_else(|| pair.value.text.to_string());
                 format!("{keyword} {}={value}", pair.key.text)
             })
             .collect(),
@@ -364,7 +366,7 @@ fn sets(model: &Model<'_>, step: &Step<'_>) -> Vec<String> {
 
 /// The cache directories a step fills and does not clean up in the same step.
 fn caches_left(effects: &Effects, step: &Step<'_>) -> Vec<String> {
-    let home = step.home.as_deref().unwrap_or("/root");
+    let home = step.home().unwrap_or("/root");
     let mut seen: Vec<Cache> = Vec::new();
     let mut out = Vec::new();
     for fill in &effects.caches {
@@ -420,7 +422,7 @@ fn inputs(model: &Model<'_>, step: &Step<'_>, listing: &ContextListing) -> Input
             .push(model.dockerfile.source[flag.span.range()].to_string());
     }
     inputs.heredocs = instruction
-        .heredocs
+        .heredocs()
         .iter()
         .map(|h| h.name.clone())
         .collect();
@@ -442,12 +444,15 @@ pub fn vars_read(model: &Model<'_>, step: &Step<'_>) -> (Vec<String>, Vec<String
     let mut args = Vec::new();
     let mut env = Vec::new();
     for var in step.vars.iter() {
-        if named.as_ref().is_some_and(|n| !n.contains(&var.name)) {
+        if named
+            .as_ref()
+            .is_some_and(|n| !n.iter().any(|n| *n == var.name))
+        {
             continue;
         }
         match var.kind {
-            VarKind::Arg => args.push(var.name.clone()),
-            VarKind::Env => env.push(var.name.clone()),
+            VarKind::Arg => args.push(var.name.to_string()),
+            VarKind::Env => env.push(var.name.to_string()),
         }
     }
     args.sort();

@@ -77,8 +77,10 @@ pub fn check_file(
         layerlint::lint_with_found(text, options, decoding.clone().into_iter().collect())
     };
     let Some(level) = mode.level() else {
-        let diagnostics = lint(&file.text);
-        return (FileReport::new(file.name, file.text, diagnostics), None);
+        // The text goes into the syntax tree and comes back: one copy of a large file, not two.
+        let found = decoding.into_iter().collect();
+        let (diagnostics, text) = layerlint::lint_owned(file.text, options, found);
+        return (FileReport::new(file.name, text, diagnostics), None);
     };
     if file.invalid_utf8.is_some() {
         // The text is not the file's bytes: writing it back, or a diff of it, would replace

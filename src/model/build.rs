@@ -6,12 +6,13 @@ use super::history::{BuildArgs, History, Point};
 use super::images;
 use super::layer::{CacheFill, Effects, Guard, Input, PathEffect};
 use super::paths;
-use super::stage::{Base, Stage, Step};
+use super::stage::{Base, Place, Stage, Step};
 use super::vars::{Lookup, VarKind, Vars, expand};
 use crate::span::Span;
 use crate::syntax::mount::MountKind;
 use crate::syntax::{Args, Dockerfile, Instruction, Keyword, Word};
 use crate::syntax::{script, shell};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -88,6 +89,8 @@ struct StageState {
     workdir: Option<String>,
     vars: Point,
     user: Option<String>,
+    /// Where the last step ran, for the next one to share (see [`place_for`]).
+    place: Arc<Place>,
 }
 
 /// How many bytes all stored variable values together may grow past the text they were expanded
@@ -139,7 +142,7 @@ impl<'a> Builder<'a> {
             scripts: script::run_scripts(dockerfile),
             trigger_scripts: Vec::new(),
             stage_names: HashMap::new(),
-            stage_sizes: stage_sizes(dockerfile),
+            stage_sizes: crate::syntax::stretch_lengths(dockerfile.lintable()),
             froms: 0,
             target: None,
         }
@@ -223,10 +226,13 @@ impl<'a> Builder<'a> {
         if let (Some(stage), Some((_, trigger_points))) =
             (self.stages.last_mut(), self.points.last_mut())
         {
-            let home = home_of(&self.history.at(state.vars), state.user.as_deref());
+            let scope = self.history.at(state.vars);
+            let place = Arc::new(Place {
+                workdir: state.workdir.clone(),
+                home: home_of(&scope, state.user.as_deref()).map(String::from),
+            });
             for (trigger, point) in stage.triggers.iter_mut().zip(trigger_points.iter_mut()) {
-                trigger.workdir = state.workdir.clone();
-                trigger.home = home.clone();
+                trigger.place = Arc::clone(&place);
                 *point = state.vars;
             }
         }
@@ -250,6 +256,7 @@ impl<'a> Builder<'a> {
             workdir: None,
             vars: self.history.open(Some(self.globals)),
             user: None,
+            place: Arc::default(),
         });
     }
 
@@ -283,14 +290,16 @@ impl<'a> Builder<'a> {
                 workdir: Some("/".into()),
                 vars: self.history.open(None),
                 user: None,
+                place: Arc::default(),
             },
             Base::Image(name) => StageState {
                 workdir: name.as_deref().and_then(images::known_workdir),
                 vars: self.history.open(None),
                 user: None,
+                place: Arc::default(),
             },
         };
-        let name = words.get(2).map(|w| w.text.to_ascii_lowercase());
+        let name = words.get(2).map(|w| w.text.as_str().to_ascii_lowercase());
         if let Some(name) = &name {
             // The first stage of a name is the one later `FROM`s find.
             self.stage_names
@@ -317,13 +326,14 @@ impl<'a> Builder<'a> {
             return;
         };
         let escape = self.dockerfile.escape;
-        let home = home_of(&self.history.at(state.vars), state.user.as_deref());
+        let scope = self.history.at(state.vars);
+        let home = home_of(&scope, state.user.as_deref());
+        let place = place_for(&mut state.place, state.workdir.as_deref(), home.as_deref());
         let step = Step {
             instruction,
-            workdir: state.workdir.clone(),
+            place,
             // The real scope comes once the history is complete.
             vars: Vars::default(),
-            home,
             effects: None,
         };
         let point = state.vars;
@@ -367,9 +377,8 @@ impl<'a> Builder<'a> {
                     // Where it runs is known when the stage ends (see `finish_stage`).
                     stage.triggers.push(Step {
                         instruction: inner,
-                        workdir: None,
+                        place: Arc::default(),
                         vars: Vars::default(),
-                        home: None,
                         effects: None,
                     });
                     trigger_points.push(point);
@@ -382,30 +391,28 @@ impl<'a> Builder<'a> {
 }
 
 /// `$HOME` if the Dockerfile sets it, else root's home or the conventional `/home/<user>`.
-fn home_of(scope: &dyn Lookup, user: Option<&str>) -> Option<String> {
+fn home_of<'s>(scope: &'s dyn Lookup, user: Option<&str>) -> Option<Cow<'s, str>> {
     if let Some(home) = scope.lookup("HOME") {
-        return home.value.clone();
+        return home.value.as_deref().map(Cow::Borrowed);
     }
     match user {
-        None | Some("root") | Some("0") => Some("/root".into()),
+        None | Some("root") | Some("0") => Some(Cow::Borrowed("/root")),
         Some(user) if user.chars().all(|c| c.is_ascii_digit()) => None,
-        Some(user) => Some(format!("/home/{user}")),
+        Some(user) => Some(Cow::Owned(format!("/home/{user}"))),
     }
 }
 
-/// An `ARG`: each name in turn, a default expanded with the names before it. In a stage, a name
-/// without a default takes the global value, if there is one.
-/// The instruction count of each stretch between `FROM`s: before the first, then after each.
-fn stage_sizes(dockerfile: &Dockerfile) -> Vec<usize> {
-    let mut sizes = vec![0];
-    for instruction in dockerfile.lintable() {
-        match (instruction.keyword, sizes.last_mut()) {
-            (Keyword::From, _) => sizes.push(0),
-            (_, Some(size)) => *size += 1,
-            (_, None) => {}
-        }
+/// The place of a step in `workdir` with `home`: the one `last` holds when it is the same,
+/// else a new one that `last` then holds. Steps in a row mostly run in the same place; two
+/// strings for each would cost two allocations a step, millions in a file of a million lines.
+fn place_for(last: &mut Arc<Place>, workdir: Option<&str>, home: Option<&str>) -> Arc<Place> {
+    if last.workdir.as_deref() != workdir || last.home.as_deref() != home {
+        *last = Arc::new(Place {
+            workdir: workdir.map(String::from),
+            home: home.map(String::from),
+        });
     }
-    sizes
+    Arc::clone(last)
 }
 
 /// How many declarations the `ARG`s and `ENV`s among `instructions` make: room to reserve in a
@@ -422,6 +429,8 @@ pub(crate) fn declarations<'i>(instructions: impl Iterator<Item = &'i Instructio
         .sum()
 }
 
+/// An `ARG`: each name in turn, a default expanded with the names before it. In a stage, a name
+/// without a default takes the global value, if there is one.
 pub(crate) fn declare_args(
     history: &mut History,
     point: &mut Point,
@@ -452,7 +461,7 @@ pub(crate) fn declare_args(
             None => {
                 let inherited = globals
                     .and_then(|g| history.get(&word.text, g))
-                    .and_then(|v| v.value.clone());
+                    .and_then(|v| v.value.clone().map(String::from));
                 // A copy of a stored value: it does not grow anything.
                 let len = inherited.as_ref().map_or(0, String::len);
                 (word.text.as_str(), inherited, len)
@@ -477,7 +486,7 @@ pub(crate) fn declare_env(
         .iter()
         .map(|pair| {
             let raw = if pair.legacy {
-                pair.value.text.clone()
+                pair.value.text.to_string()
             } else {
                 shell::unquote(&pair.value.text)
             };
@@ -504,7 +513,7 @@ fn run_effects(
         else {
             continue;
         };
-        let target = match &step.workdir {
+        let target = match step.workdir() {
             Some(cwd) => paths::resolve(cwd, &target),
             None if target.starts_with('/') => paths::normalize(&target),
             None => continue,
@@ -525,8 +534,8 @@ fn run_effects(
     }
     // An unknown working directory hides only what the script names relative to it: absolute
     // paths and package operations are read all the same.
-    let workdir = step.workdir.as_deref();
-    let home = step.home.as_deref().unwrap_or("/root");
+    let workdir = step.workdir();
+    let home = step.home().unwrap_or("/root");
     // Scripts are in file order: start at this RUN's first one.
     let first = scripts.partition_point(|s| s.instruction.span.start < instruction.span.start);
     for run in scripts[first..]
@@ -599,14 +608,14 @@ fn copy_effects(instruction: &Instruction, step: &Step<'_>, escape: char) -> Eff
     let is_heredoc = |w: &Word| {
         w.text.starts_with("<<")
             && instruction
-                .heredocs
+                .heredocs()
                 .iter()
                 .any(|h| w.text.ends_with(&h.name))
     };
     let context_sources: Vec<String> = sources
         .iter()
         .filter(|w| !is_heredoc(w))
-        .map(|w| w.text.clone())
+        .map(|w| w.text.to_string())
         .collect();
 
     let (remote, local): (Vec<&String>, Vec<&String>) =
@@ -637,7 +646,7 @@ fn copy_effects(instruction: &Instruction, step: &Step<'_>, escape: char) -> Eff
         return effects;
     };
     let dest_dir = dest.ends_with('/') || sources.len() > 1;
-    let dest_abs = match (&step.workdir, dest.starts_with('/')) {
+    let dest_abs = match (step.workdir(), dest.starts_with('/')) {
         (_, true) => paths::normalize(&dest),
         (Some(cwd), false) => paths::resolve(cwd, &dest),
         (None, false) => {
@@ -648,7 +657,7 @@ fn copy_effects(instruction: &Instruction, step: &Step<'_>, escape: char) -> Eff
     for source in sources {
         let path = if is_heredoc(source) {
             let name = instruction
-                .heredocs
+                .heredocs()
                 .iter()
                 .find(|h| source.text.ends_with(&h.name))
                 .map_or("", |h| h.name.as_str());
@@ -668,7 +677,7 @@ fn copy_effects(instruction: &Instruction, step: &Step<'_>, escape: char) -> Eff
             let source_text = step
                 .vars
                 .expand(&source.text, escape)
-                .unwrap_or_else(|| source.text.clone());
+                .unwrap_or_else(|| source.text.to_string());
             copied_path(&source_text, &dest_abs, dest_dir)
         };
         let recursive = !is_heredoc(source);
@@ -785,11 +794,7 @@ mod tests {
             "FROM alpine\nRUN a\nWORKDIR /app\nWORKDIR src\nENV D=/opt\nWORKDIR $D/x\nRUN b\nFROM php:8\nRUN c\n",
         );
         let model = Model::build(&df);
-        let dirs: Vec<Option<&str>> = model.stages[0]
-            .steps
-            .iter()
-            .map(|s| s.workdir.as_deref())
-            .collect();
+        let dirs: Vec<Option<&str>> = model.stages[0].steps.iter().map(|s| s.workdir()).collect();
         assert_eq!(
             dirs,
             [
@@ -802,7 +807,7 @@ mod tests {
             ]
         );
         // An image that may set its own WORKDIR leaves the directory unknown.
-        assert_eq!(model.stages[1].steps[0].workdir, None);
+        assert_eq!(model.stages[1].steps[0].workdir(), None);
     }
 
     #[test]
@@ -848,11 +853,27 @@ mod tests {
     }
 
     #[test]
+    fn steps_in_one_directory_and_home_share_them() {
+        let df =
+            parse("FROM alpine\nENV A=1\nENV B=2\nWORKDIR /srv\nUSER app\nENV C=3\nRUN true\n");
+        let model = Model::build(&df);
+        let steps = &model.stages[0].steps;
+        let same = |a: usize, b: usize| Arc::ptr_eq(&steps[a].place, &steps[b].place);
+        // ENV A, ENV B, WORKDIR: in `/` (alpine's) as root; USER: in /srv as root; ENV C, RUN:
+        // in /srv as app.
+        assert!(same(0, 2) && !same(2, 3) && !same(3, 4) && same(4, 5));
+        assert_eq!(steps[2].workdir(), Some("/"));
+        assert_eq!(steps[3].workdir(), Some("/srv"));
+        assert_eq!(steps[3].home(), Some("/root"));
+        assert_eq!(steps[5].home(), Some("/home/app"));
+    }
+
+    #[test]
     fn a_stage_built_from_another_inherits_its_state() {
         let df = parse("FROM alpine AS base\nWORKDIR /srv\nENV X=1\nFROM base\nRUN true\n");
         let model = Model::build(&df);
         let step = &model.stages[1].steps[0];
-        assert_eq!(step.workdir.as_deref(), Some("/srv"));
+        assert_eq!(step.workdir(), Some("/srv"));
         assert_eq!(step.vars.get("X").unwrap().value.as_deref(), Some("1"));
     }
 
@@ -897,7 +918,7 @@ mod tests {
             .steps
             .iter()
             .filter(|s| s.creates_layer())
-            .map(|s| s.home.as_deref())
+            .map(|s| s.home())
             .collect();
         assert_eq!(homes, [Some("/root"), Some("/home/app"), Some("/srv/home")]);
     }

@@ -18,6 +18,7 @@
 
 use super::name_index::NameIndex;
 use super::vars::{Lookup, Var, VarKind};
+use compact_str::CompactString;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
 
@@ -227,8 +228,8 @@ impl History {
             fits
         });
         self.append(Var {
-            name: name.to_string(),
-            value,
+            name: name.into(),
+            value: value.map(CompactString::from),
             kind,
         });
         point.at = self.end();
@@ -485,7 +486,7 @@ mod tests {
                     let seen = var.and_then(|v| v.value.clone());
                     assert_eq!(seen.as_deref(), Some("even"), "stage {i}");
                     landings += landed;
-                    history.declare(&mut point, "V", seen, VarKind::Env, 4);
+                    history.declare(&mut point, "V", seen.map(String::from), VarKind::Env, 4);
                 }
             }
             finals.push(point);

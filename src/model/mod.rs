@@ -22,5 +22,5 @@ pub use build::Model;
 pub use layer::{
     Cache, CacheFill, Effects, Guard, Input, Manager, PackageAction, PackageOp, PathEffect,
 };
-pub use stage::{Base, Stage, Step};
+pub use stage::{Base, Place, Stage, Step};
 pub use vars::{Var, VarKind, Vars};

@@ -140,7 +140,7 @@ impl<'a> Model<'a> {
                         }),
                     }
                 }
-                let home = step.home.as_deref().unwrap_or("/root");
+                let home = step.home().unwrap_or("/root");
                 if let Some(fill) = effects.leaves(Cache::AptLists, home) {
                     // The update that wrote the lists that stay.
                     let update = apt

@@ -14,6 +14,7 @@
 
 use super::history::{History, Point};
 use crate::syntax::vars::{Operator, references};
+use compact_str::CompactString;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -28,13 +29,14 @@ pub enum VarKind {
     Env,
 }
 
-/// One variable in scope.
+/// One variable in scope. Its name and value are kept inline when short (up to 24 bytes, as
+/// most are), so a declaration usually allocates nothing beyond its entry in the history.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Var {
-    pub name: String,
+    pub name: CompactString,
     /// The value as far as the Dockerfile tells it (already expanded); `None` when it comes from
     /// outside (an `ARG` without a default) or could not be expanded.
-    pub value: Option<String>,
+    pub value: Option<CompactString>,
     pub kind: VarKind,
 }
 
@@ -118,13 +120,13 @@ impl Vars {
             .get(name)
             .and_then(|&i| own.vars.get(i))
             .and_then(|v| v.value.as_ref())
-            .map_or(0, String::len);
+            .map_or(0, |v| v.len());
         let bytes = own.bytes.saturating_sub(replaced);
         let value = value.filter(|v| bytes + v.len() <= MAX_OWN_BYTES);
         own.bytes = bytes + value.as_ref().map_or(0, String::len);
         let var = Var {
-            name: name.to_string(),
-            value,
+            name: name.into(),
+            value: value.map(CompactString::from),
             kind,
         };
         match own.index.get(name) {

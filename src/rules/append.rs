@@ -11,7 +11,7 @@ pub fn append_command(dockerfile: &Dockerfile, run: &Instruction, command: &str)
     let Args::Text(script) = &run.args else {
         return None;
     };
-    if !run.heredocs.is_empty() {
+    if !run.heredocs().is_empty() {
         return None;
     }
     let text = script.text.trim_end();

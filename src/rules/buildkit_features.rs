@@ -16,7 +16,7 @@ pub fn buildkit_evidence(dockerfile: &Dockerfile) -> Option<Span> {
     });
     directive.or_else(|| {
         dockerfile.instructions().find_map(|instruction| {
-            if !instruction.heredocs.is_empty() {
+            if !instruction.heredocs().is_empty() {
                 return Some(instruction.span);
             }
             let flags: &[&str] = match instruction.keyword {

@@ -150,7 +150,7 @@ impl CacheRule {
             // `apk add` fetches the index again only when that copy is stale.
             let mut apk_index_left: Option<&Step<'_>> = None;
             for (index, step) in stage.layers() {
-                let home = step.home.as_deref().unwrap_or("/root");
+                let home = step.home().unwrap_or("/root");
                 let fill = self.left_in(step);
                 // Any apk command of the layer that forces a fresh index (`apk update`, `-U`; the
                 // model records it as an update) and is not cleaned up after makes the layer hold
@@ -209,7 +209,7 @@ impl CacheRule {
     /// again.
     fn left_in<'s>(&self, step: &'s Step<'_>) -> Option<&'s CacheFill> {
         let effects = step.effects.as_ref()?;
-        let home = step.home.as_deref().unwrap_or("/root");
+        let home = step.home().unwrap_or("/root");
         effects
             .caches
             .iter()
@@ -350,7 +350,7 @@ fn may_leave_apk_index(message: &str, line: usize) -> String {
 fn next_cleanups(stage: &Stage<'_>, cache: Cache) -> Vec<Option<usize>> {
     let mut next = vec![None; stage.steps.len() + 1];
     for (i, step) in stage.steps.iter().enumerate().rev() {
-        let home = step.home.as_deref().unwrap_or("/root");
+        let home = step.home().unwrap_or("/root");
         let cleans = step.effects.as_ref().is_some_and(|e| e.cleans(cache, home));
         next[i] = if cleans { Some(i) } else { next[i + 1] };
     }

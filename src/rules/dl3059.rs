@@ -143,7 +143,7 @@ fn saving(
     for (position, &later) in indices.iter().enumerate().skip(1) {
         let earlier = indices[position - 1];
         let step = &stage.steps[earlier];
-        let home = step.home.as_deref().unwrap_or("/root");
+        let home = step.home().unwrap_or("/root");
         if let Some(e) = &step.effects {
             for fill in &e.caches {
                 let known = left.iter().any(|&(c, h, _)| c == fill.cache && h == home);

@@ -165,7 +165,7 @@ fn update_before(
     }
     let at = install.start as usize;
     let heredoc = run
-        .heredocs
+        .heredocs()
         .iter()
         .find(|h| h.body.start as usize <= at && at < h.body.end as usize);
     let start = match heredoc {
@@ -212,7 +212,7 @@ fn strip_continuations(text: &str, run: &Instruction, offset: usize) -> String {
     while let Some((i, c)) = chars.next() {
         let at = (offset + i) as u32;
         if run
-            .inner_comments
+            .inner_comments()
             .iter()
             .any(|s| s.start <= at && at < s.end)
         {
@@ -332,7 +332,7 @@ fn move_update(
     };
     let command = cx.text(update.span);
     let alone = script.text.trim().trim_end_matches(';').trim() == command.trim();
-    if !alone || !install_run.heredocs.is_empty() || !update_run.flags.is_empty() {
+    if !alone || !install_run.heredocs().is_empty() || !update_run.flags.is_empty() {
         return None;
     }
     let script_start = install_script_start(install_run)?;

@@ -893,7 +893,7 @@ fn rewrite(
     let vars_change = stage.steps[copy.index + 1..install_index]
         .iter()
         .any(|s| matches!(s.instruction.keyword, Keyword::Env | Keyword::Arg));
-    let workdir_changes = copy.step.workdir != install.workdir;
+    let workdir_changes = copy.step.workdir() != install.workdir();
     let new_dest = if (workdir_changes && !dest_text.starts_with('/'))
         || (vars_change && dest_text.contains('$'))
     {
@@ -929,7 +929,7 @@ fn rewrite(
     } else {
         format!("{} ", flags.join(" "))
     };
-    let workdir = install.workdir.as_deref();
+    let workdir = install.workdir();
     let dest_for = |dir: &str| -> String {
         match workdir {
             Some(w) if dir == w => "./".to_string(),
@@ -1045,10 +1045,10 @@ fn run_independent(
             run.script.as_ref().is_some_and(|script| {
                 // Relative arguments are checked against the working directory and every
                 // directory the script `cd`s into.
-                let mut dirs: Vec<String> = step.workdir.iter().cloned().collect();
+                let mut dirs: Vec<String> = step.workdir().iter().map(|w| w.to_string()).collect();
                 for c in script.simple_commands().filter(|c| c.is("cd")) {
                     let target = c.args().first().and_then(|w| c.literal(w));
-                    match (target, &step.workdir) {
+                    match (target, step.workdir()) {
                         (Some(t), _) if t.starts_with('/') => dirs.push(paths::normalize(&t)),
                         (Some(t), Some(w)) => dirs.push(paths::normalize(&format!("{w}/{t}"))),
                         _ => return false,

@@ -108,7 +108,7 @@ fn changes_per_build(stage: &Stage<'_>, index: usize, name: &str, escape: char) 
                     .steps
                     .get(index + 1)
                     .and_then(|next| next.vars.get(name))
-                    .and_then(|var| var.value.clone()),
+                    .and_then(|var| var.value.clone().map(String::from)),
             };
             !default.is_some_and(|value| is_pinned(&value))
         }
@@ -170,7 +170,7 @@ fn step_mentions(cx: &Context<'_, '_>, step: &Step<'_>, name: &str) -> bool {
         || mentions(&step.instruction.line, name)
         || step
             .instruction
-            .heredocs
+            .heredocs()
             .iter()
             .any(|h| mentions(cx.text(h.body), name))
 }

@@ -277,7 +277,10 @@ fn whole_context_copy<'a>(step: &Step<'a>, escape: char) -> Option<WholeCopy<'a>
         .creates
         .iter()
         .find(|created| created.span.start == source.span.start)
-        .map_or_else(|| dest_word.text.clone(), |created| created.path.clone());
+        .map_or_else(
+            || dest_word.text.to_string(),
+            |created| created.path.clone(),
+        );
     Some(WholeCopy {
         instruction,
         source,

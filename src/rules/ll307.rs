@@ -61,7 +61,7 @@ impl Rule for PreferCacheMount {
 
 /// The caches the step downloads into and loses, one entry per cache, in script order.
 fn losses<'e>(step: &Step<'_>, effects: &'e Effects) -> Vec<(Cache, &'e CacheFill, Loss)> {
-    let home = step.home.as_deref().unwrap_or("/root");
+    let home = step.home().unwrap_or("/root");
     let filled = effects.caches.iter().filter_map(|fill| {
         let loss = if effects.cleans_after(fill, home) {
             Loss::Deleted
@@ -190,7 +190,7 @@ fn name(cache: Cache) -> &'static str {
 }
 
 fn message(step: &Step<'_>, ships: bool, found: &[(Cache, &CacheFill, Loss)]) -> String {
-    let home = step.home.as_deref().unwrap_or("/root");
+    let home = step.home().unwrap_or("/root");
     let parts: Vec<String> = found
         .iter()
         .map(|(cache, _, loss)| {
@@ -260,7 +260,7 @@ fn fix(
     effects: &Effects,
     found: &[(Cache, &CacheFill, Loss)],
 ) -> Option<Fix> {
-    let home = step.home.as_deref().unwrap_or("/root");
+    let home = step.home().unwrap_or("/root");
     if home != "/root" {
         return None;
     }

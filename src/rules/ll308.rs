@@ -314,7 +314,7 @@ fn runs_a_program(shipping: &[&Stage<'_>]) -> bool {
     };
     let words = |args: Option<&Args>| -> Vec<String> {
         match args {
-            Some(Args::Json(words)) => words.iter().map(|w| w.text.clone()).collect(),
+            Some(Args::Json(words)) => words.iter().map(|w| w.text.to_string()).collect(),
             Some(Args::Text(word)) => word.text.split_whitespace().map(str::to_string).collect(),
             _ => Vec::new(),
         }

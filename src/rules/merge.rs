@@ -406,7 +406,7 @@ fn next_run(stage: &Stage<'_>, after: usize) -> Option<usize> {
 fn read_piece<'a>(dockerfile: &Dockerfile, run: &RunScript<'a>) -> Result<Piece<'a>, Refusal> {
     let instruction = run.instruction;
     let line = line_at(dockerfile, instruction.span.start);
-    if !instruction.heredocs.is_empty() {
+    if !instruction.heredocs().is_empty() {
         return Err(Refusal::Heredoc { line });
     }
     if !matches!(instruction.args, Args::Text(_)) {
@@ -1049,7 +1049,7 @@ fn moved_comments(
         .map(|(at, text)| (*at, format!("{indent}{text}")));
     let docker = piece
         .instruction
-        .inner_comments
+        .inner_comments()
         .iter()
         .filter(|line| {
             let kept = if is_first {

@@ -32,7 +32,7 @@ pub struct Run<'a> {
     args_first: Arc<HashMap<String, usize>>,
     args_before: usize,
     /// `ENV` names declared anywhere in the file.
-    pub envs_anywhere: Arc<BTreeSet<String>>,
+    pub envs_anywhere: Arc<BTreeSet<&'a str>>,
     /// The `SHELL` in force (its JSON words), if the stage set one.
     pub shell: Option<Vec<String>>,
     /// The stage's `FROM` instruction, if any.
@@ -56,17 +56,6 @@ pub const UNKNOWN: &str = "\u{0}";
 
 impl<'a> Runs<'a> {
     pub fn new(dockerfile: &'a Dockerfile, model_scripts: &[RunScript<'a>]) -> Runs<'a> {
-        let envs_anywhere: Arc<BTreeSet<String>> = Arc::new(
-            dockerfile
-                .instructions()
-                .filter_map(|i| match &i.args {
-                    Args::KeyValues(pairs) if i.keyword == Keyword::Env => Some(pairs),
-                    _ => None,
-                })
-                .flatten()
-                .map(|pair| pair.key.text.clone())
-                .collect(),
-        );
         let escape = dockerfile.escape;
         // Declarations after the last script are read by no script: the walk ends there, so a
         // file that ends in thousands of ENVs (or has no RUN at all) does not store them again
@@ -81,6 +70,18 @@ impl<'a> Runs<'a> {
             })
             .last()
             .map_or(0, |(at, _)| at + 1);
+        // `ENV` names, borrowed from the syntax tree (a file of a million `ENV`s would otherwise
+        // copy each name), and only when there is a script to read them.
+        let env_names = dockerfile
+            .instructions()
+            .filter(|_| walked > 0)
+            .filter_map(|i| match &i.args {
+                Args::KeyValues(pairs) if i.keyword == Keyword::Env => Some(pairs),
+                _ => None,
+            })
+            .flatten()
+            .map(|pair| pair.key.text.as_str());
+        let envs_anywhere: Arc<BTreeSet<&'a str>> = Arc::new(env_names.collect());
         let mut runs = Vec::new();
         // Declarations are stored once and each script keeps a point in them (see the model's
         // history): a copy of the scope per script would be quadratic in a file of many ENVs.
@@ -116,7 +117,7 @@ impl<'a> Runs<'a> {
                     if let Args::Words(words) = &instruction.args {
                         let image = history
                             .expand_at(globals, &words[0].text, escape)
-                            .unwrap_or_else(|| words[0].text.clone())
+                            .unwrap_or_else(|| words[0].text.to_string())
                             .to_ascii_lowercase();
                         // By name, not by a walk back over the stages: a file of 50,000
                         // stages would be quadratic.
@@ -126,7 +127,7 @@ impl<'a> Runs<'a> {
                             base = Some(*vars);
                             shell = parent_shell.clone();
                         }
-                        stage_name = words.get(2).map(|w| w.text.to_ascii_lowercase());
+                        stage_name = words.get(2).map(|w| w.text.as_str().to_ascii_lowercase());
                     }
                     scope = history.open(base);
                 }
@@ -149,7 +150,7 @@ impl<'a> Runs<'a> {
                 Keyword::Env => declare_env(&mut history, &mut scope, instruction, escape),
                 Keyword::Shell => {
                     if let Args::Json(words) = &instruction.args {
-                        shell = Some(words.iter().map(|w| w.text.clone()).collect());
+                        shell = Some(words.iter().map(|w| w.text.to_string()).collect());
                     }
                 }
                 _ => {}
@@ -283,7 +284,7 @@ impl Run<'_> {
                 Some(Some(value)) => value,
                 Some(None) => UNKNOWN.to_string(),
                 None => match self.vars.get(name) {
-                    Some(var) => var.value.clone().unwrap_or_else(|| UNKNOWN.to_string()),
+                    Some(var) => var.value.as_deref().unwrap_or(UNKNOWN).to_string(),
                     None if self.arg_declared_before(name) => UNKNOWN.to_string(),
                     None if self.envs_anywhere.contains(name) => String::new(),
                     None => UNKNOWN.to_string(),

@@ -263,7 +263,7 @@ mod tests {
         let source = "FROM a\r\nRUN <<EOF\r\nset -e\r\necho $x\r\nEOF\r\n";
         let dockerfile = syntax::parse(source);
         let run = dockerfile.instructions().last().unwrap();
-        let body = run.heredocs[0].body;
+        let body = run.heredocs()[0].body;
         let mut builder = Builder::new("#!/bin/sh\n".to_string());
         builder.file(dockerfile.text(body), body.start);
         let script = builder.finish();
@@ -281,7 +281,7 @@ mod tests {
         let Args::Text(line) = &run.args else {
             panic!()
         };
-        let heredoc = &run.heredocs[0];
+        let heredoc = &run.heredocs()[0];
         let mut builder = Builder::new("#!/bin/sh\n".to_string());
         builder
             .logical(&line.text, line.offset, &run.line_map)

@@ -77,9 +77,10 @@ pub fn script_of(dockerfile: &Dockerfile, run: &Run<'_>, triggers: &Triggers) ->
             body.push(Part::Logical(&line.text, offset));
             // Heredocs of a command line are the script's own input: the shell reads them after
             // the line, up to each terminator, as BuildKit hands them over.
-            if let (Some(first), Some(last)) =
-                (instruction.heredocs.first(), instruction.heredocs.last())
-            {
+            if let (Some(first), Some(last)) = (
+                instruction.heredocs().first(),
+                instruction.heredocs().last(),
+            ) {
                 body.push(Part::Filler("\n"));
                 let whole = Span::new(first.body.start as usize, last.terminator.end as usize);
                 body.push(Part::File(dockerfile.text(whole), whole.start));
@@ -130,7 +131,7 @@ impl Part<'_> {
 fn heredoc_body<'d>(dockerfile: &'d Dockerfile, run: &Run<'_>, start: u32) -> Option<&'d str> {
     let heredoc = run
         .instruction
-        .heredocs
+        .heredocs()
         .iter()
         .find(|h| h.body.start == start)?;
     Some(dockerfile.text(heredoc.body))
@@ -196,7 +197,7 @@ impl Triggers {
                     })
                     .collect(),
                 Args::KeyValues(pairs) if inner.keyword == Keyword::Env => {
-                    pairs.iter().map(|p| p.key.text.clone()).collect()
+                    pairs.iter().map(|p| p.key.text.to_string()).collect()
                 }
                 _ => Vec::new(),
             };

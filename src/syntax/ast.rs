@@ -5,12 +5,20 @@
 //! and also the text BuildKit sees (continuations removed), so rules can read values while fixes
 //! rewrite exact byte ranges.
 
+use super::line_text::LineText;
+use super::rare::Rare;
 use crate::span::Span;
+use std::sync::Arc;
 
-/// A parsed Dockerfile. It owns its source so spans can always be sliced back to text.
+/// The text of a word: up to 24 bytes are kept inline (most words are short), so that a
+/// word usually allocates nothing.
+pub type WordText = compact_str::CompactString;
+
+/// A parsed Dockerfile. It owns its source so spans can always be sliced back to text; the
+/// instructions share it (see [`LineText`]).
 #[derive(Clone, Debug)]
 pub struct Dockerfile {
-    pub source: String,
+    pub source: Arc<str>,
     /// The escape character in force (`\` unless an `escape` directive says `` ` ``).
     pub escape: char,
     /// Top-level items in file order; their spans tile `0..source.len()`.
@@ -238,21 +246,59 @@ pub struct Instruction {
     pub lines: Span,
     /// The logical line as BuildKit sees it: continuation characters, comment lines and empty lines
     /// inside the continuation removed. Offsets into it map back to the file through `line_map`.
-    pub line: String,
+    /// A range of the file itself for an instruction on one line (no copy).
+    pub line: LineText,
     pub line_map: LineMap,
-    /// `--name[=value]` flags before the arguments.
-    pub flags: Vec<Flag>,
+    /// `--name[=value]` flags before the arguments: a [`Rare`] list, one pointer and nothing
+    /// allocated while empty, as on most instructions.
+    pub flags: Rare<Flag>,
     pub args: Args,
+    /// Heredocs and the lines inside the continuation, read through [`Instruction::heredocs`],
+    /// [`Instruction::empty_continuation_lines`] and [`Instruction::inner_comments`]: all three
+    /// behind one pointer, null on an instruction that has none of them (most have none).
+    pub extras: Option<Box<Extras>>,
+    /// The instruction has a syntax error; rules should not trust its arguments.
+    pub malformed: bool,
+}
+
+/// The parts of an instruction that few instructions have (see [`Instruction::extras`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extras {
     pub heredocs: Vec<Heredoc>,
     /// Empty lines inside the continuation (Docker warns about them).
     pub empty_continuation_lines: Vec<Span>,
     /// Comment lines inside the continuation (Docker drops them).
     pub inner_comments: Vec<Span>,
-    /// The instruction has a syntax error; rules should not trust its arguments.
-    pub malformed: bool,
+}
+
+impl Extras {
+    /// Boxed, or `None` when there is nothing in it.
+    pub fn boxed(self) -> Option<Box<Extras>> {
+        let empty = self.heredocs.is_empty()
+            && self.empty_continuation_lines.is_empty()
+            && self.inner_comments.is_empty();
+        (!empty).then(|| Box::new(self))
+    }
 }
 
 impl Instruction {
+    /// The heredocs of a `RUN`, `COPY` or `ADD`, in order.
+    pub fn heredocs(&self) -> &[Heredoc] {
+        self.extras.as_deref().map_or(&[], |e| &e.heredocs)
+    }
+
+    /// Empty lines inside the continuation (Docker warns about them).
+    pub fn empty_continuation_lines(&self) -> &[Span] {
+        self.extras
+            .as_deref()
+            .map_or(&[], |e| &e.empty_continuation_lines)
+    }
+
+    /// Comment lines inside the continuation (Docker drops them).
+    pub fn inner_comments(&self) -> &[Span] {
+        self.extras.as_deref().map_or(&[], |e| &e.inner_comments)
+    }
+
     pub fn flag(&self, name: &str) -> Option<&Flag> {
         self.flags.iter().find(|f| f.name == name)
     }
@@ -303,12 +349,13 @@ pub struct LineMap {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Segments {
     One((u32, u32)),
-    Many(Box<[(u32, u32)]>),
+    /// Any other count, behind a thin pointer (a [`Rare`] list) so that the map is 16 bytes.
+    Many(Rare<(u32, u32)>),
 }
 
 impl Default for Segments {
     fn default() -> Self {
-        Segments::Many(Box::default())
+        Segments::Many(Rare::new())
     }
 }
 
@@ -318,7 +365,7 @@ impl LineMap {
     pub fn from_segments(segments: Vec<(u32, u32)>) -> LineMap {
         let segments = match segments.as_slice() {
             [one] => Segments::One(*one),
-            _ => Segments::Many(segments.into_boxed_slice()),
+            _ => Segments::Many(segments.into()),
         };
         LineMap { segments }
     }
@@ -379,7 +426,7 @@ impl LineMap {
 pub struct Word {
     /// The text BuildKit's parser keeps: for shell-form and plain words the raw text with
     /// continuations removed (quotes and escapes still in it); for JSON strings the decoded value.
-    pub text: String,
+    pub text: WordText,
     /// The bytes in the file (for a JSON string, the literal with its quotes).
     pub span: Span,
     /// Where the word starts in the instruction's logical line.
@@ -421,7 +468,8 @@ pub enum Args {
     /// `ENV`/`LABEL` pairs.
     KeyValues(Vec<KeyValue>),
     /// `HEALTHCHECK [flags] TYPE command`: `TYPE` is `CMD` or `NONE` for a valid instruction.
-    Healthcheck { kind: Word, command: Box<Args> },
+    /// Both boxed: the rarest shape should not make every instruction's arguments larger.
+    Healthcheck { kind: Box<Word>, command: Box<Args> },
     /// `ONBUILD` and the instruction it carries.
     Onbuild(Box<Instruction>),
 }

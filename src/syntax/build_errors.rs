@@ -83,7 +83,7 @@ impl Stages {
                         let stage = stages.starts.len();
                         stages
                             .names
-                            .entry(name.text.to_ascii_lowercase())
+                            .entry(name.text.as_str().to_ascii_lowercase())
                             .and_modify(|named| *named = None)
                             .or_insert(Some(stage));
                     }

@@ -110,7 +110,7 @@ impl<'a> LineParser<'a> {
 
     fn word(&self, range: Range<usize>) -> Word {
         Word {
-            text: self.line[range.clone()].to_string(),
+            text: self.line[range.clone()].into(),
             span: self.span(range.clone()),
             offset: range.start as u32,
         }
@@ -225,7 +225,7 @@ impl<'a> LineParser<'a> {
                 items
                     .into_iter()
                     .map(|(text, r)| Word {
-                        text,
+                        text: text.into(),
                         span: self.span(range.start + r.start..range.start + r.end),
                         offset: (range.start + r.start) as u32,
                     })
@@ -322,7 +322,7 @@ impl<'a> LineParser<'a> {
         let kind = self.word(range.start..range.start + sep);
         let command = self.json_or_text(range.start + next..range.end);
         Args::Healthcheck {
-            kind,
+            kind: Box::new(kind),
             command: Box::new(command),
         }
     }
@@ -343,13 +343,11 @@ impl<'a> LineParser<'a> {
             keyword_span: head.keyword_span,
             span,
             lines: span,
-            line: self.line.to_string(),
+            line: self.line.to_string().into(),
             line_map: self.map.clone(),
-            flags: head.flags,
+            flags: head.flags.into(),
             args: head.args,
-            heredocs: Vec::new(),
-            empty_continuation_lines: Vec::new(),
-            inner_comments: Vec::new(),
+            extras: None,
             malformed: head.malformed,
         }))
     }

@@ -6,24 +6,28 @@
 //! and empty lines inside a continuation are dropped; heredoc bodies follow the instruction line.
 
 use super::ast::{
-    Args, Directive, Dockerfile, ErrorKind, Heredoc, Instruction, Item, Keyword, LineMap,
+    Args, Directive, Dockerfile, ErrorKind, Extras, Heredoc, Instruction, Item, Keyword, LineMap,
     SyntaxError,
 };
 use super::heredoc;
 use super::instruction::LineParser;
+use super::line_text::LineText;
 use super::words::is_space;
 use crate::span::Span;
+use std::sync::Arc;
 
 /// Docker reads lines with a buffer of this size and rejects longer ones.
 const MAX_LINE_BYTES: usize = 65536;
 
-pub fn parse(source: &str) -> Dockerfile {
+pub fn parse(source: Arc<str>) -> Dockerfile {
+    let lines = memchr::memchr_iter(b'\n', source.as_bytes()).count() + 1;
     let mut reader = Reader {
-        source,
+        source: &source,
+        shared: &source,
         escape: '\\',
         directives: DirectiveState::default(),
         // Items are large; one allocation up front instead of a copy on every doubling.
-        items: Vec::with_capacity(memchr::memchr_iter(b'\n', source.as_bytes()).count() + 1),
+        items: Vec::with_capacity(lines),
         errors: Vec::new(),
     };
     reader.read_all();
@@ -40,14 +44,15 @@ pub fn parse(source: &str) -> Dockerfile {
         });
     }
     reader.errors.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut line_starts = Vec::with_capacity(lines);
+    line_starts.push(0);
+    line_starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i as u32 + 1));
     Dockerfile {
-        source: source.to_string(),
         escape: reader.escape,
         items: reader.items,
         errors: reader.errors,
-        line_starts: std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i as u32 + 1))
-            .collect(),
+        source,
+        line_starts,
     }
 }
 
@@ -74,6 +79,8 @@ struct DirectiveState {
 
 struct Reader<'a> {
     source: &'a str,
+    /// The same text, for the instructions to share (see [`LineText`]).
+    shared: &'a Arc<str>,
     escape: char,
     directives: DirectiveState,
     items: Vec<Item>,
@@ -229,7 +236,7 @@ impl<'a> Reader<'a> {
 
         let (piece, mut continues) =
             strip_continuation(&self.source[token_start..first.content_end], self.escape);
-        logical.push(token_start, piece);
+        logical.push(self.source, token_start, piece);
         let mut last = first;
         while continues {
             let Some(next) = self.line_at(last.end) else {
@@ -248,15 +255,12 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let (piece, more) = strip_continuation(raw, self.escape);
-            logical.push(next.start, piece);
+            logical.push(self.source, next.start, piece);
             continues = more;
         }
 
-        let LogicalLine {
-            text: line,
-            segments,
-        } = logical;
-        let map = LineMap::from_segments(segments);
+        let line = logical.text(self.shared);
+        let map = LineMap::from_segments(logical.segments);
         let mut parser = LineParser::new(&line, &map, self.escape);
         let head = parser.instruction(0..line.len());
         let mut malformed = head.malformed;
@@ -281,12 +285,16 @@ impl<'a> Reader<'a> {
             heredocs = docs;
             end = after;
         }
+        let extras = Extras {
+            heredocs,
+            empty_continuation_lines,
+            inner_comments,
+        }
+        .boxed();
         let mut args = head.args;
         if let Args::Onbuild(inner) = &mut args {
             inner.lines = Span::new(first.start, end);
-            inner.heredocs = heredocs.clone();
-            inner.inner_comments = inner_comments.clone();
-            inner.empty_continuation_lines = empty_continuation_lines.clone();
+            inner.extras = extras.clone();
         }
         let mut instruction = Instruction {
             keyword: head.keyword,
@@ -295,11 +303,9 @@ impl<'a> Reader<'a> {
             lines: Span::new(first.start, end),
             line,
             line_map: map,
-            flags: head.flags,
+            flags: head.flags.into(),
             args,
-            heredocs,
-            empty_continuation_lines,
-            inner_comments,
+            extras,
             malformed,
         };
         // A parse error already says what is wrong; validation would only repeat it.
@@ -408,23 +414,42 @@ fn strip_continuation(text: &str, escape: char) -> (&str, bool) {
     (before, true)
 }
 
-/// A logical line being assembled from pieces of physical lines.
+/// A logical line being assembled from pieces of physical lines. The pieces are copied into
+/// one text only once there is a second one: a line of one piece is a range of the file.
 #[derive(Default)]
 struct LogicalLine {
-    text: String,
+    /// The joined pieces; empty while there is only one.
+    joined: String,
+    /// The length of the logical line.
+    len: usize,
     /// `(offset in the line, offset in the file)` of each piece (see [`LineMap`]).
     segments: Vec<(u32, u32)>,
 }
 
 impl LogicalLine {
-    fn push(&mut self, file_offset: usize, piece: &str) {
+    /// Adds `piece`, which starts at `file_offset` in `source`.
+    fn push(&mut self, source: &str, file_offset: usize, piece: &str) {
         // The first piece is recorded even when empty, so an empty line still maps into the file.
         if piece.is_empty() && !self.segments.is_empty() {
             return;
         }
-        self.segments
-            .push((self.text.len() as u32, file_offset as u32));
-        self.text.push_str(piece);
+        if let [(_, first)] = self.segments[..] {
+            let first = first as usize;
+            self.joined.push_str(&source[first..first + self.len]);
+        }
+        self.segments.push((self.len as u32, file_offset as u32));
+        self.len += piece.len();
+        if self.segments.len() > 1 {
+            self.joined.push_str(piece);
+        }
+    }
+
+    /// The logical line: a range of `source` for one piece, else the joined copy.
+    fn text(&mut self, source: &Arc<str>) -> LineText {
+        match self.segments[..] {
+            [(_, first)] => LineText::slice(source, first as usize, first as usize + self.len),
+            _ => LineText::from(std::mem::take(&mut self.joined)),
+        }
     }
 }
 
@@ -436,12 +461,23 @@ mod tests {
     fn a_one_line_instruction_maps_its_line_without_an_allocation() {
         // The map is no bigger than a pointer to a list, and one segment is kept in it.
         assert!(std::mem::size_of::<LineMap>() <= 16);
-        let file = parse("FROM a\nRUN b \\\n  c\n");
+        let file = parse(Arc::from("FROM a\nRUN b \\\n  c\n"));
         let maps: Vec<&[(u32, u32)]> = file.instructions().map(|i| i.line_map.segments()).collect();
         assert_eq!(maps, [&[(0, 0)][..], &[(0, 7), (6, 15)][..]]);
         let run = file.instructions().nth(1).unwrap();
         assert_eq!(run.line, "RUN b   c");
         assert_eq!(run.map_span(6, 9), Span::new(15, 18));
+    }
+
+    #[test]
+    fn a_one_line_instruction_reads_its_line_from_the_file_itself() {
+        let source: Arc<str> = Arc::from("FROM a\nRUN b \\\n\n# x\n  c\nENV k=v \\\n\n");
+        let file = parse(Arc::clone(&source));
+        // The file, plus one for each instruction whose line is one piece of it: `FROM a` and
+        // `ENV k=v` (its continuation adds nothing); the `RUN` joins two pieces into a copy.
+        assert_eq!(Arc::strong_count(&source), 1 + 1 + 2);
+        let lines: Vec<&str> = file.instructions().map(|i| &*i.line).collect();
+        assert_eq!(lines, ["FROM a", "RUN b   c", "ENV k=v "]);
     }
 
     #[test]

@@ -7,9 +7,11 @@ pub mod dump;
 mod heredoc;
 mod instruction;
 mod json;
+mod line_text;
 mod lines;
 pub mod mount;
 pub mod platform;
+mod rare;
 pub mod reference;
 pub mod script;
 pub mod shell;
@@ -19,13 +21,37 @@ pub mod vars;
 mod words;
 
 pub use ast::*;
+pub use line_text::LineText;
+pub use rare::Rare;
 
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
+use std::sync::Arc;
 
 /// Parses a Dockerfile. Never fails: problems become [`SyntaxError`]s and the rest still parses.
 pub fn parse(source: &str) -> Dockerfile {
-    lines::parse(source)
+    lines::parse(Arc::from(source))
+}
+
+/// Like [`parse`], taking the text from a caller that has no further use for it (or takes it
+/// back with [`Dockerfile::into_source`] once the tree is done): the file is then held once
+/// while the tree lives, not twice.
+pub fn parse_owned(source: String) -> Dockerfile {
+    lines::parse(Arc::from(source))
+}
+
+/// The instruction count of each stretch between `FROM`s: before the first, then after each
+/// (for allocating each stage's list once, at its size).
+pub fn stretch_lengths<'a>(instructions: impl Iterator<Item = &'a Instruction>) -> Vec<usize> {
+    let mut lengths = vec![0];
+    for instruction in instructions {
+        match (instruction.keyword, lengths.last_mut()) {
+            (Keyword::From, _) => lengths.push(0),
+            (_, Some(length)) => *length += 1,
+            (_, None) => {}
+        }
+    }
+    lengths
 }
 
 impl Dockerfile {
@@ -34,6 +60,14 @@ impl Dockerfile {
             Item::Instruction(instruction) => Some(instruction),
             _ => None,
         })
+    }
+
+    /// The text the tree was parsed from, handed back. The tree goes first: the copy this makes
+    /// never sits beside it.
+    pub fn into_source(self) -> String {
+        let Dockerfile { source, items, .. } = self;
+        drop(items);
+        String::from(&*source)
     }
 
     pub fn text(&self, span: Span) -> &str {

@@ -94,7 +94,9 @@ pub fn run_scripts(dockerfile: &Dockerfile) -> Vec<RunScript<'_>> {
                 pragma = None;
                 let dialect = base_dialect(instruction, &stages, &by_name, &global_args);
                 let name = match &instruction.args {
-                    Args::Words(words) if words.len() == 3 => words[2].text.to_ascii_lowercase(),
+                    Args::Words(words) if words.len() == 3 => {
+                        words[2].text.as_str().to_ascii_lowercase()
+                    }
                     _ => String::new(),
                 };
                 by_name.insert(name.clone(), stages.len());
@@ -144,7 +146,7 @@ fn scripts_of<'a>(
         origin,
     };
     // `RUN <<EOF` on its own: the body is the script, run by its `#!` interpreter if it has one.
-    if let [heredoc] = instruction.heredocs.as_slice() {
+    if let [heredoc] = instruction.heredocs() {
         if dockerfile.text(heredoc.marker) == line.text.trim() {
             let body = dockerfile.text(heredoc.body);
             let body_dialect = match body.strip_prefix("#!") {
@@ -185,7 +187,7 @@ fn base_dialect(
     let Some(image) = words.first() else {
         return Dialect::Posix;
     };
-    let mut image = image.text.to_ascii_lowercase();
+    let mut image = image.text.as_str().to_ascii_lowercase();
     // The last default wins, as when Docker reads the ARGs in order.
     for (name, value) in global_args.iter().rev() {
         // Nothing left to replace: the other ARGs cannot change the name.

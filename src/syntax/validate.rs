@@ -86,7 +86,7 @@ pub fn validate_file(instructions: &[&Instruction], errors: &mut Vec<SyntaxError
                     continue;
                 };
                 let image = &words[0];
-                let lower = image.text.to_ascii_lowercase();
+                let lower = image.text.as_str().to_ascii_lowercase();
                 if !image.text.contains('$') && !stage_names.contains(&lower) {
                     if let Some(problem) = super::reference::problem(&image.text) {
                         report(
@@ -96,7 +96,7 @@ pub fn validate_file(instructions: &[&Instruction], errors: &mut Vec<SyntaxError
                     }
                 }
                 if let [_, _, name] = words.as_slice() {
-                    stage_names.insert(name.text.to_ascii_lowercase());
+                    stage_names.insert(name.text.as_str().to_ascii_lowercase());
                 }
             }
             Keyword::Arg | Keyword::Unknown => {}
@@ -299,7 +299,7 @@ fn check_from(ins: &Instruction, report: &mut impl FnMut(Span, String)) {
     match words.as_slice() {
         [_] => {}
         [_, as_word, name] if as_word.text.eq_ignore_ascii_case("as") => {
-            let lower = name.text.to_ascii_lowercase();
+            let lower = name.text.as_str().to_ascii_lowercase();
             if !valid_stage_name(&lower) {
                 report(
                     name.span,
@@ -363,7 +363,7 @@ fn check_healthcheck(ins: &Instruction, report: &mut impl FnMut(Span, String)) {
     let Args::Healthcheck { kind, command } = &ins.args else {
         return;
     };
-    match kind.text.to_ascii_uppercase().as_str() {
+    match kind.text.as_str().to_ascii_uppercase().as_str() {
         "NONE" if !matches!(**command, Args::None) || !ins.flags.is_empty() => {
             report(ins.span, "HEALTHCHECK NONE takes no arguments".to_string())
         }

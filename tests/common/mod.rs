@@ -85,7 +85,7 @@ pub fn check_tree(df: &Dockerfile) -> Vec<String> {
             }
         }
     }
-    if rebuilt != df.source {
+    if *rebuilt != *df.source {
         problems.push("items do not reproduce the file".to_string());
     }
     for error in &df.errors {
@@ -118,7 +118,7 @@ fn check_instruction(df: &Dockerfile, ins: &Instruction, problems: &mut Vec<Stri
             ));
         }
     }
-    for heredoc in &ins.heredocs {
+    for heredoc in ins.heredocs() {
         inside(problems, "heredoc body", heredoc.body);
         inside(problems, "heredoc terminator", heredoc.terminator);
     }
@@ -147,7 +147,7 @@ fn words(args: &Args) -> Vec<&Word> {
         Args::Json(ws) | Args::Words(ws) => ws.iter().collect(),
         Args::KeyValues(pairs) => pairs.iter().flat_map(|p| [&p.key, &p.value]).collect(),
         Args::Healthcheck { kind, command } => {
-            let mut all = vec![kind];
+            let mut all: Vec<&Word> = vec![kind];
             all.extend(words(command));
             all
         }

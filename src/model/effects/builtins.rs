@@ -54,7 +54,10 @@ pub(super) fn assign(shell: &mut Shell, arg: &Arg, export: bool) {
         .get(name.len()..)
         .is_some_and(|rest| rest.starts_with("+="));
     let value = if appended {
-        let before = shell.vars.get(&name).and_then(|var| var.value.clone());
+        let before = shell
+            .vars
+            .get(&name)
+            .and_then(|var| var.value.clone().map(String::from));
         before.zip(value).map(|(before, value)| before + &value)
     } else {
         value

@@ -7,6 +7,7 @@
 use super::ShellEnv;
 use crate::model::paths;
 use crate::model::vars::{VarKind, Vars};
+use compact_str::CompactString;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -34,7 +35,7 @@ pub(super) struct Shell {
     /// While a [`Mark`] is open, every variable written, with the value it had before the write
     /// (`None`: not declared): [`Shell::settle`] reads what a branch changed here instead of
     /// comparing a copy of the whole shell, which made a script of thousands of `if`s quadratic.
-    journal: Vec<(String, Option<Option<String>>)>,
+    journal: Vec<(String, Option<Option<CompactString>>)>,
     /// How many marks are open: with none, nothing is journalled.
     marks: usize,
     /// The working directory, `None` once it is not known.
@@ -135,7 +136,7 @@ impl Shell {
         match self.vars.get(name) {
             None => EnvValue::Unset,
             Some(var) => match &var.value {
-                Some(value) => EnvValue::Known(value.clone()),
+                Some(value) => EnvValue::Known(value.to_string()),
                 None => EnvValue::Unknown,
             },
         }
@@ -223,7 +224,7 @@ impl Shell {
         }
         // Each name written since the mark, with its value at the mark (its first entry).
         let mut seen = HashSet::new();
-        let written: Vec<(String, Option<Option<String>>)> = self
+        let written: Vec<(String, Option<Option<CompactString>>)> = self
             .journal
             .drain(mark.journal..)
             .filter(|(name, _)| seen.insert(name.clone()))

@@ -25,7 +25,7 @@ pub fn meta_args(dockerfile: &Dockerfile) -> Vec<(String, Option<String>)> {
                         }
                         // Declaring a platform argument again keeps its value.
                         None if BUILTIN_VALUES.iter().any(|(n, _)| *n == word.text) => {}
-                        None => args.push((word.text.clone(), None)),
+                        None => args.push((word.text.to_string(), None)),
                     }
                 }
             }

@@ -20,7 +20,7 @@ impl Rule for FromPlatformFlagConstDisallowed {
             };
             let stage = from_parts(instruction)
                 .and_then(|p| p.alias)
-                .map(|a| a.text.to_lowercase())
+                .map(|a| a.text.as_str().to_lowercase())
                 .unwrap_or_default();
             if stage.contains(&os) || stage.contains(&arch) {
                 continue;

@@ -32,7 +32,7 @@ impl Rule for InvalidDefinitionDescription {
                     .collect(),
                 (Keyword::From, _) => from_parts(instruction)
                     .and_then(|p| p.alias)
-                    .map(|a| vec![a.text.clone()])
+                    .map(|a| vec![a.text.to_string()])
                     .unwrap_or_default(),
                 _ => continue,
             };

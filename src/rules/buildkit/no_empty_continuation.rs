@@ -10,7 +10,7 @@ pub struct NoEmptyContinuation;
 impl Rule for NoEmptyContinuation {
     fn check(&self, cx: &mut Context<'_, '_>) {
         for instruction in cx.dockerfile.instructions() {
-            if instruction.empty_continuation_lines.is_empty() {
+            if instruction.empty_continuation_lines().is_empty() {
                 continue;
             }
             // BuildKit reports where it finishes reading the instruction: its last line.
@@ -28,7 +28,7 @@ impl Rule for NoEmptyContinuation {
                 // Docker drops them when it joins the lines, so the instruction stays the same.
                 applicability: Applicability::Safe,
                 edits: instruction
-                    .empty_continuation_lines
+                    .empty_continuation_lines()
                     .iter()
                     .map(|span| Edit {
                         span: *span,

@@ -14,7 +14,7 @@ impl Rule for StageNameCasing {
             let Some(alias) = from_parts(instruction).and_then(|p| p.alias) else {
                 continue;
             };
-            let lower = alias.text.to_lowercase();
+            let lower = alias.text.as_str().to_lowercase();
             if lower == alias.text {
                 continue;
             }

@@ -19,7 +19,7 @@ impl Rule for UndefinedArgInFrom {
                 texts.push(value);
             }
             if let Some(parts) = from_parts(instruction) {
-                texts.push(parts.image.text.clone());
+                texts.push(parts.image.text.to_string());
             }
             let mut reported: Vec<String> = Vec::new();
             for text in &texts {

@@ -26,7 +26,13 @@ impl Rule for UndefinedVar {
                 .from
                 .and_then(crate::rules::instructions::from_parts)?;
             let names = environment(&base.image.text)?;
-            Some(names.iter().map(|n| n.to_string()).collect::<NameSet>())
+            // Room for the image's names and those the stage declares.
+            let declared = crate::model::declarations(stage.body.iter().copied());
+            let mut set = NameSet::with_capacity(names.len() + declared);
+            for name in names {
+                set.insert(name);
+            }
+            Some(set)
         };
         // One set of names for the whole walk, not a copy per stage: a chain of stages each
         // built on the one before would otherwise keep every name once per stage.
@@ -35,7 +41,7 @@ impl Rule for UndefinedVar {
                 return;
             };
             let mut undefined: Vec<String> = Vec::new();
-            let mut note = |text: &str, defined: &NameSet| {
+            let mut note = |text: &str, defined: &NameSet<'_>| {
                 for name in used_names(text, escape) {
                     if !defined.contains(name)
                         && !BUILTIN_ARGS.contains(&name)

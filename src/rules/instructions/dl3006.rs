@@ -24,7 +24,7 @@ pub(super) fn base_images(dockerfile: &Dockerfile, given: &BuildArgs) -> Vec<Bas
         let Some(parts) = stage.from.and_then(from_parts) else {
             continue;
         };
-        let written = parts.image.text.clone();
+        let written = parts.image.text.to_string();
         let Some(reference) = expand(&written, &args) else {
             continue;
         };

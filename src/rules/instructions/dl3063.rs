@@ -11,7 +11,7 @@ impl Rule for ReservedStageName {
             let Some(alias) = stage.from.and_then(from_parts).and_then(|p| p.alias) else {
                 continue;
             };
-            let meaning = match alias.text.to_ascii_lowercase().as_str() {
+            let meaning = match alias.text.as_str().to_ascii_lowercase().as_str() {
                 "scratch" => "`FROM scratch` means the empty image, not this stage",
                 "context" => "`context` names the build context in `--from` and `--build-context`",
                 _ => continue,

@@ -170,9 +170,14 @@ pub fn stages(dockerfile: &Dockerfile) -> Vec<Stage<'_>> {
     let args = global_args(dockerfile);
     let resolved = |word: &Word| {
         expand(&word.text, &args)
-            .unwrap_or_else(|| word.text.clone())
+            .unwrap_or_else(|| word.text.to_string())
             .to_ascii_lowercase()
     };
+    // The length of each stretch between `FROM`s (the first: before any), so that each body is
+    // allocated once at its size: a body of a million instructions grown by doubling would hold
+    // the old and the new list at once, and up to twice the room it needs.
+    let sizes = crate::syntax::stretch_lengths(dockerfile.instructions());
+    let room = |stretch: usize| Vec::with_capacity(sizes.get(stretch).copied().unwrap_or(0));
     for instruction in dockerfile.instructions() {
         if instruction.keyword == Keyword::From {
             let parts = from_parts(instruction);
@@ -188,7 +193,7 @@ pub fn stages(dockerfile: &Dockerfile) -> Vec<Stage<'_>> {
                 number: Some(number),
                 name,
                 base,
-                body: Vec::new(),
+                body: room(number + 1),
                 parent,
                 same_name_as,
             });
@@ -204,7 +209,7 @@ pub fn stages(dockerfile: &Dockerfile) -> Vec<Stage<'_>> {
                 number: None,
                 name: None,
                 base: None,
-                body: Vec::new(),
+                body: room(0),
                 parent: None,
                 same_name_as: None,
             });

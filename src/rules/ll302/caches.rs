@@ -20,10 +20,10 @@ pub fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
             continue;
         };
         if !effects.deletes.is_empty() || !effects.packages.is_empty() {
-            let home = step.home.as_deref();
+            let home = step.home();
             for (earlier, fill) in std::mem::take(&mut left) {
                 let filler = &stage.steps[earlier];
-                let Some(filler_home) = filler.home.as_deref() else {
+                let Some(filler_home) = filler.home() else {
                     continue;
                 };
                 if !effects.cleans(fill.cache, filler_home) {
@@ -40,7 +40,7 @@ pub fn check_stage(cx: &mut Context<'_, '_>, stage: &Stage<'_>) {
                 }
             }
         }
-        let Some(home) = step.home.as_deref() else {
+        let Some(home) = step.home() else {
             continue;
         };
         for fill in &effects.caches {

@@ -173,7 +173,7 @@ fn exact_file<'s>(
     let creator = found.step.instruction;
     if !matches!(creator.keyword, Keyword::Copy | Keyword::Add)
         || found.partial
-        || !creator.heredocs.is_empty()
+        || !creator.heredocs().is_empty()
         || paths::is_glob(&touched.path)
         || touched.path != found.created.path
     {
@@ -279,7 +279,7 @@ fn parent_exists(stage: &Stage<'_>, before: usize, dir: &str) -> bool {
                     .iter()
                     .skip_while(|s| !std::ptr::eq(*s, step))
                     .nth(1)
-                    .and_then(|next| next.workdir.as_deref())
+                    .and_then(|next| next.workdir())
                     .is_some_and(|w| paths::is_within(w, dir))
                 || step.effects.as_ref().is_some_and(|e| {
                     e.creates.iter().any(|c| {

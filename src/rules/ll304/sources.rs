@@ -277,7 +277,7 @@ fn source_areas(cx: &Context<'_, '_>, step: &Step<'_>) -> Option<Vec<Area>> {
     let escape = cx.dockerfile.escape;
     let dest = step.vars.expand(&dest_word.text, escape)?;
     let dest = dest.trim_matches('"');
-    let dest_abs = match (&step.workdir, dest.starts_with('/')) {
+    let dest_abs = match (step.workdir(), dest.starts_with('/')) {
         (_, true) => paths::normalize(dest),
         (Some(cwd), false) => paths::resolve(cwd, dest),
         (None, false) => return None,
@@ -285,7 +285,7 @@ fn source_areas(cx: &Context<'_, '_>, step: &Step<'_>) -> Option<Vec<Area>> {
     let dest_is_dir = dest.ends_with('/')
         || matches!(dest, "." | "..")
         || sources.len() > 1
-        || step.workdir.as_deref() == Some(dest_abs.as_str());
+        || step.workdir() == Some(dest_abs.as_str());
     let mut areas = Vec::new();
     for word in sources {
         let source = step.vars.expand(&word.text, escape)?;
@@ -356,7 +356,7 @@ fn context_path(cx: &Context<'_, '_>, step: &Step<'_>, image_path: &str) -> Opti
     let escape = cx.dockerfile.escape;
     let dest = step.vars.expand(&dest_word.text, escape)?;
     let dest = dest.trim_matches('"');
-    let dest_abs = match (&step.workdir, dest.starts_with('/')) {
+    let dest_abs = match (step.workdir(), dest.starts_with('/')) {
         (_, true) => paths::normalize(dest),
         (Some(cwd), false) => paths::resolve(cwd, dest),
         (None, false) => return None,
@@ -467,7 +467,7 @@ fn run_reads(
             return Reads::Maybe(first_words(cx.text(step.instruction.span)));
         }
         // The working directory, followed through top-level `cd`s; unknown after any other.
-        let mut cwd = step.workdir.clone();
+        let mut cwd: Option<String> = step.workdir().map(str::to_string);
         for c in script.simple_commands() {
             let span = run.file_span(c.command.span);
             if skip.is_some_and(|s| s.start <= span.start && span.end <= s.end) {
@@ -1101,7 +1101,7 @@ fn rewrite(
         {
             return Err("the COPY uses variables".into());
         }
-        if copy.step.workdir != install.workdir {
+        if copy.step.workdir() != install.workdir() {
             let (Args::Words(words) | Args::Json(words)) = &ins.args else {
                 return Err("the COPY could not be read".into());
             };

@@ -38,7 +38,7 @@ impl Rule for CopiedArchiveExtracted {
             match instruction.keyword {
                 Keyword::From => copied.clear(),
                 Keyword::Copy
-                    if instruction.flag("from").is_none() && instruction.heredocs.is_empty() =>
+                    if instruction.flag("from").is_none() && instruction.heredocs().is_empty() =>
                 {
                     let words: Vec<&str> = match &instruction.args {
                         Args::Words(words) | Args::Json(words) => {

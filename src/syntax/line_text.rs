@@ -1,0 +1,100 @@
+//! The text of an instruction's logical line, without a copy of the file for each instruction.
+//!
+//! Most instructions are one physical line, and then the logical line is that line's bytes from
+//! the keyword on: a range of the file. A [`LineText`] is a range of a shared text, the file's
+//! own for such an instruction, a joined copy only for one continued over several lines. A file
+//! of a million one-line instructions so holds its text once, not twice.
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// A range of a shared text, read as a `str`.
+#[derive(Clone)]
+pub struct LineText {
+    text: Arc<str>,
+    start: u32,
+    end: u32,
+}
+
+impl LineText {
+    /// `text[start..end]`, sharing `text`. Both ends must be character boundaries of it.
+    pub fn slice(text: &Arc<str>, start: usize, end: usize) -> LineText {
+        debug_assert!(text.get(start..end).is_some());
+        LineText {
+            text: Arc::clone(text),
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text[self.start as usize..self.end as usize]
+    }
+}
+
+impl From<String> for LineText {
+    fn from(text: String) -> LineText {
+        let end = text.len() as u32;
+        LineText {
+            text: Arc::from(text),
+            start: 0,
+            end,
+        }
+    }
+}
+
+impl Deref for LineText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for LineText {
+    fn eq(&self, other: &LineText) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for LineText {}
+
+impl PartialEq<str> for LineText {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for LineText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Debug for LineText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+impl fmt::Display for LineText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slice_shares_the_text_and_reads_as_its_range() {
+        let file: Arc<str> = Arc::from("FROM a\nRUN b\n");
+        let line = LineText::slice(&file, 7, 12);
+        assert_eq!(line, "RUN b");
+        assert_eq!(Arc::strong_count(&file), 2);
+        assert_eq!(LineText::from("RUN b".to_string()), line);
+        assert_eq!(format!("{line:?} {line}"), "\"RUN b\" RUN b");
+    }
+}
