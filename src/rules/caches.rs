@@ -324,7 +324,12 @@ impl CacheRule {
                 })
             }
             Cure::Cleanup(cleanup) => {
-                let edit = super::append::append_command(cx.dockerfile, step.instruction, cleanup)?;
+                let edit = super::append::append_command(
+                    cx.dockerfile,
+                    step.instruction,
+                    cleanup,
+                    cx.newline(),
+                )?;
                 Some(Fix {
                     title: format!("End the RUN with `{cleanup}`"),
                     applicability: Applicability::Safe,

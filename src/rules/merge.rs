@@ -204,12 +204,22 @@ pub fn merge_runs(
 /// What a `RUN` brings to a merge, read once when first needed.
 type LazyPiece<'a> = OnceCell<Result<Piece<'a>, Refusal>>;
 
+/// One `RUN` with a script, as the merger keeps it: the script, what it brings to any merge, and
+/// what a `;` join under `set -e` needs of it (read only for such a join, which most merges never
+/// try).
+struct Entry<'m, 'a> {
+    script: &'m RunScript<'a>,
+    piece: LazyPiece<'a>,
+    /// Boxed: one pointer per `RUN` until it is read.
+    errexit: OnceCell<Box<Errexit>>,
+}
+
 /// The model and every `RUN` of the file read once, for any number of merges.
 pub struct Merger<'m, 'a> {
     model: &'m Model<'a>,
     /// What each `RUN` with a script brings to a merge, by the offset of its keyword: read the
     /// first time a merge asks, since most rules ask about a few `RUN`s only.
-    pieces: HashMap<u32, (&'m RunScript<'a>, LazyPiece<'a>)>,
+    pieces: HashMap<u32, Entry<'m, 'a>>,
     shells: Shells,
 }
 
@@ -219,7 +229,14 @@ impl<'m, 'a> Merger<'m, 'a> {
         let pieces = model
             .scripts
             .iter()
-            .map(|run| (run.instruction.span.start, (run, OnceCell::new())))
+            .map(|script| {
+                let entry = Entry {
+                    script,
+                    piece: OnceCell::new(),
+                    errexit: OnceCell::new(),
+                };
+                (script.instruction.span.start, entry)
+            })
             .collect();
         Merger {
             model,
@@ -291,7 +308,15 @@ impl<'m, 'a> Merger<'m, 'a> {
                         .and_then(|s| s.vars.get(name))
                         .is_some_and(|var| var.value.is_some())
                 };
-                match joins_under_errexit(&pieces, shell_errexit, &is_set) {
+                let profiles: Vec<&Errexit> = layout
+                    .runs
+                    .iter()
+                    .filter_map(|run| self.errexit(run))
+                    .collect();
+                if profiles.len() != pieces.len() {
+                    return Err(refusal);
+                }
+                match joins_under_errexit(&pieces, &profiles, shell_errexit, &is_set) {
                     Some(wraps) => (wraps, Join::Sequence),
                     None => return Err(refusal),
                 }
@@ -362,10 +387,11 @@ impl<'m, 'a> Merger<'m, 'a> {
     /// What a `RUN` brings to a merge, or why it cannot take part.
     fn piece(&self, run: &Instruction) -> Result<&Piece<'a>, Refusal> {
         let dockerfile = self.model.dockerfile;
-        let piece = self
-            .pieces
-            .get(&run.span.start)
-            .map(|(script, cell)| cell.get_or_init(|| read_piece(dockerfile, script)));
+        let piece = self.pieces.get(&run.span.start).map(|entry| {
+            entry
+                .piece
+                .get_or_init(|| read_piece(dockerfile, entry.script))
+        });
         match piece {
             Some(Ok(piece)) => Ok(piece),
             Some(Err(refusal)) => Err(refusal.clone()),
@@ -378,6 +404,21 @@ impl<'m, 'a> Merger<'m, 'a> {
                 })
             }
         }
+    }
+}
+
+impl<'m, 'a> Merger<'m, 'a> {
+    /// How a `RUN` whose piece was read (so it has a script with a body) stands towards `set
+    /// -e`, read the first time a `;` join asks.
+    fn errexit(&self, run: &Instruction) -> Option<&Errexit> {
+        let entry = self.pieces.get(&run.span.start)?;
+        let script = entry.script.script.as_ref()?;
+        let tail = script.body.items.last()?;
+        Some(
+            entry
+                .errexit
+                .get_or_init(|| Box::new(errexit_profile(script, tail))),
+        )
     }
 }
 
@@ -465,7 +506,6 @@ fn read_piece<'a>(dockerfile: &Dockerfile, run: &RunScript<'a>) -> Result<Piece<
         leaks: leaks_state(script),
         sets_errexit: may_set_errexit(script),
         tail_flat: is_flat(tail),
-        errexit: errexit_profile(script, tail),
     })
 }
 
@@ -490,8 +530,6 @@ struct Piece<'a> {
     sets_errexit: bool,
     /// The last list item is an and-or list of simple commands only.
     tail_flat: bool,
-    /// What a `;` join under `set -e` needs to know (see [`Errexit`]).
-    errexit: Errexit,
 }
 
 /// A script as a `;` join under `set -e` sees it. `set -e` scripts cannot go left of `&&` (the
@@ -706,17 +744,16 @@ const ALWAYS_SET: &[&str] = &["HOME", "PATH", "PWD", "IFS", "PPID", "HOSTNAME"];
 /// that `-e` is on in the outer shell too.
 fn joins_under_errexit(
     pieces: &[&Piece<'_>],
+    profiles: &[&Errexit],
     shell_errexit: bool,
     is_set: &dyn Fn(usize, &str) -> bool,
 ) -> Option<Vec<Wrap>> {
-    let first = pieces.first()?;
-    if !(first.errexit.from_start || shell_errexit) {
+    if !(profiles.first()?.from_start || shell_errexit) {
         return None;
     }
     let mut wraps = vec![Wrap::None; pieces.len()];
     let mut on: Vec<String> = Vec::new();
-    for (index, piece) in pieces.iter().enumerate() {
-        let profile = &piece.errexit;
+    for (index, (piece, profile)) in pieces.iter().zip(profiles).enumerate() {
         if profile.turns_off {
             return None;
         }

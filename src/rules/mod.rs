@@ -67,7 +67,7 @@ pub struct Context<'m, 'a> {
 /// rules of the run: each rule making its own would read every `RUN` once per rule.
 #[derive(Default)]
 pub struct Shared<'m, 'a> {
-    runs: std::cell::OnceCell<runs::Runs<'a>>,
+    runs: std::cell::OnceCell<runs::Runs<'m, 'a>>,
     merger: std::cell::OnceCell<merge::Merger<'m, 'a>>,
     /// Each stage's index of what its steps create and delete.
     creations: std::cell::OnceCell<Vec<std::cell::OnceCell<origin::Creations<'m>>>>,
@@ -77,6 +77,7 @@ pub struct Shared<'m, 'a> {
     commands: std::cell::OnceCell<Vec<std::cell::OnceCell<Vec<runs::Cmd<'m>>>>>,
     /// Where each apt install finds its package lists, followed once for the rules that ask.
     package_index: std::cell::OnceCell<crate::model::package_index::PackageIndex<'m>>,
+    newline: std::cell::OnceCell<&'static str>,
 }
 
 impl<'m, 'a> Context<'m, 'a> {
@@ -149,8 +150,8 @@ impl<'m, 'a> Context<'m, 'a> {
     /// Every `RUN` script of the file (fragments and `ONBUILD RUN` triggers included), with the
     /// variables, stage and shell in force, for the command rules. Read once per file and shared
     /// by the rules; the reference does not borrow the context, so a rule reports as it walks.
-    pub fn runs(&self) -> &'m runs::Runs<'a> {
-        let cell: &'m std::cell::OnceCell<runs::Runs<'a>> = &self.shared.runs;
+    pub fn runs(&self) -> &'m runs::Runs<'m, 'a> {
+        let cell: &'m std::cell::OnceCell<runs::Runs<'m, 'a>> = &self.shared.runs;
         let (dockerfile, model) = (self.dockerfile, self.model);
         cell.get_or_init(|| runs::Runs::new(dockerfile, &model.scripts))
     }
@@ -173,7 +174,7 @@ impl<'m, 'a> Context<'m, 'a> {
 
     /// The simple commands of `run` (see [`runs::Run::commands`]), read once per file and shared
     /// by the rules. `run` must be one of [`Context::runs`]; any other script is read afresh.
-    pub fn commands(&self, run: &'m runs::Run<'a>) -> std::borrow::Cow<'m, [runs::Cmd<'m>]> {
+    pub fn commands(&self, run: &'m runs::Run<'m, 'a>) -> std::borrow::Cow<'m, [runs::Cmd<'m>]> {
         let all = self.runs();
         let Some(index) = all.index_of(run) else {
             return std::borrow::Cow::Owned(run.commands());
@@ -194,6 +195,19 @@ impl<'m, 'a> Context<'m, 'a> {
             &self.shared.package_index;
         let model: &'m Model<'a> = self.model;
         cell.get_or_init(|| model.package_index())
+    }
+
+    /// The line ending a fix writes: `\r\n` when the file uses it anywhere, else `\n`. Found
+    /// once per file: a search of the whole text per fix is quadratic in a file of thousands.
+    pub fn newline(&self) -> &'static str {
+        let source = &self.dockerfile.source;
+        self.shared.newline.get_or_init(|| {
+            if source.contains("\r\n") {
+                "\r\n"
+            } else {
+                "\n"
+            }
+        })
     }
 
     pub fn into_findings(self) -> Vec<Diagnostic> {

@@ -112,11 +112,18 @@ const MANY_CREATIONS: usize = 32;
 
 impl<'s> Creations<'s> {
     pub fn new(stage: &'s Stage<'_>) -> Creations<'s> {
-        let mut sorted = Vec::new();
+        // Sized from a first count, so that a stage of thousands of steps does not grow and
+        // rehash the lists and maps over and over.
+        let (mut creates, mut deletes) = (0, 0);
+        for effects in stage.steps.iter().filter_map(|s| s.effects.as_ref()) {
+            creates += effects.creates.len();
+            deletes += effects.deletes.len();
+        }
+        let mut sorted = Vec::with_capacity(creates);
         let mut unseen_before = Vec::with_capacity(stage.steps.len() + 1);
         let mut unseen = 0;
-        let mut deletes_exact: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut deletes_recursive: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut deletes_exact: HashMap<&str, Vec<usize>> = HashMap::with_capacity(deletes);
+        let mut deletes_recursive: HashMap<&str, Vec<usize>> = HashMap::with_capacity(deletes);
         let mut deletes_glob: HashMap<&str, Vec<(usize, &PathEffect)>> = HashMap::new();
         let mut own_sorted: HashMap<usize, Vec<&str>> = HashMap::new();
         for (index, step) in stage.steps.iter().enumerate() {

@@ -17,8 +17,10 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// One script a `RUN` (or an `ONBUILD RUN`) hands to its shell.
-pub struct Run<'a> {
-    pub script: RunScript<'a>,
+pub struct Run<'m, 'a> {
+    /// The model's script, borrowed (a copy of every script tree would add about a kilobyte per
+    /// `RUN` to the lint's peak memory); a trigger's, which the model does not split, owned.
+    pub script: Cow<'m, RunScript<'a>>,
     /// The `RUN` instruction (for a trigger, the `RUN` inside `ONBUILD`).
     pub instruction: &'a Instruction,
     pub onbuild: bool,
@@ -40,8 +42,8 @@ pub struct Run<'a> {
 }
 
 /// Every script of the file, in file order (triggers after the `RUN`s they sit among).
-pub struct Runs<'a> {
-    pub runs: Vec<Run<'a>>,
+pub struct Runs<'m, 'a> {
+    pub runs: Vec<Run<'m, 'a>>,
     /// Each instruction's scripts as a range of `runs` (they are adjacent), keyed by the
     /// instruction's address: a rule that walks the instructions finds a RUN's scripts without
     /// scanning them all, which would be quadratic in a file of many RUNs.
@@ -54,8 +56,8 @@ type StageEnd = (Option<String>, Point, Option<Vec<String>>);
 /// What an unknown value reads as in a pin check: a version that is there, not known here.
 pub const UNKNOWN: &str = "\u{0}";
 
-impl<'a> Runs<'a> {
-    pub fn new(dockerfile: &'a Dockerfile, model_scripts: &[RunScript<'a>]) -> Runs<'a> {
+impl<'m, 'a> Runs<'m, 'a> {
+    pub fn new(dockerfile: &'a Dockerfile, model_scripts: &'m [RunScript<'a>]) -> Runs<'m, 'a> {
         let envs_anywhere: Arc<BTreeSet<String>> = Arc::new(
             dockerfile
                 .instructions()
@@ -155,33 +157,34 @@ impl<'a> Runs<'a> {
                 _ => {}
             }
             // The scope (and the ARG names) are filled in once the file has been read.
-            let mut snapshot = |script: RunScript<'a>, inner: &'a Instruction, onbuild: bool| {
-                points.push(scope);
-                Run {
-                    script,
-                    instruction: inner,
-                    onbuild,
-                    stage,
-                    vars: Vars::default(),
-                    args_first: Arc::default(),
-                    args_before,
-                    envs_anywhere: envs_anywhere.clone(),
-                    shell: shell.clone(),
-                    from,
-                }
-            };
+            let mut snapshot =
+                |script: Cow<'m, RunScript<'a>>, inner: &'a Instruction, onbuild: bool| {
+                    points.push(scope);
+                    Run {
+                        script,
+                        instruction: inner,
+                        onbuild,
+                        stage,
+                        vars: Vars::default(),
+                        args_first: Arc::default(),
+                        args_before,
+                        envs_anywhere: envs_anywhere.clone(),
+                        shell: shell.clone(),
+                        from,
+                    }
+                };
             // The model's scripts include a fragment's (see `Dockerfile::lintable`).
             while let Some(found) = model_scripts.get(next_script) {
                 if !std::ptr::eq(found.instruction, instruction) {
                     break;
                 }
-                runs.push(snapshot(found.clone(), instruction, false));
+                runs.push(snapshot(Cow::Borrowed(found), instruction, false));
                 next_script += 1;
             }
             if let Args::Onbuild(inner) = &instruction.args {
                 if is_trigger_run(instruction) {
                     for found in script::posix_scripts_of(dockerfile, inner) {
-                        runs.push(snapshot(found, inner, true));
+                        runs.push(snapshot(Cow::Owned(found), inner, true));
                     }
                 }
             }
@@ -208,8 +211,8 @@ impl<'a> Runs<'a> {
 
     /// Where `run` is in [`Runs::runs`], when it is one of them (found by its address, so that a
     /// rule holding a script finds what is stored about it without a search).
-    pub fn index_of(&self, run: &Run<'a>) -> Option<usize> {
-        let size = std::mem::size_of::<Run<'a>>().max(1);
+    pub fn index_of(&self, run: &Run<'m, 'a>) -> Option<usize> {
+        let size = std::mem::size_of::<Run<'m, 'a>>().max(1);
         let start = self.runs.as_ptr() as usize;
         let offset = (std::ptr::from_ref(run) as usize).checked_sub(start)?;
         let index = offset / size;
@@ -217,7 +220,7 @@ impl<'a> Runs<'a> {
     }
 
     /// The scripts of one `RUN` instruction (or of the `RUN` inside an `ONBUILD`).
-    pub fn of(&self, instruction: &Instruction) -> &[Run<'a>] {
+    pub fn of(&self, instruction: &Instruction) -> &[Run<'m, 'a>] {
         self.by_instruction
             .get(&std::ptr::from_ref(instruction))
             .map_or(&[], |range| &self.runs[range.clone()])
@@ -229,7 +232,7 @@ fn is_trigger_run(instruction: &Instruction) -> bool {
     matches!(&instruction.args, Args::Onbuild(inner) if inner.keyword == Keyword::Run && !inner.malformed)
 }
 
-impl Run<'_> {
+impl Run<'_, '_> {
     /// Whether an `ARG` of this name was declared before the script, in any stage.
     fn arg_declared_before(&self, name: &str) -> bool {
         self.args_first
@@ -305,7 +308,7 @@ impl Run<'_> {
     }
 }
 
-impl Run<'_> {
+impl Run<'_, '_> {
     /// The value the script itself last gave `name` before offset `before` (`PKGS="a b" && apt-get
     /// install $PKGS`, `export V=1.2`): `Some(None)` when it gave one this rule cannot read.
     /// Whether the shell is a POSIX sh (dash, ash, busybox: the default `/bin/sh` of the common
@@ -738,7 +741,7 @@ mod tests {
         let df = parse(source);
         let scripts = script::run_scripts(&df);
         let all = Runs::new(&df, &scripts);
-        let values = |run: &Run<'_>| {
+        let values = |run: &Run<'_, '_>| {
             let cmd = run.commands().remove(0);
             cmd.args
                 .iter()
