@@ -78,6 +78,7 @@ pub struct Shared<'m, 'a> {
     /// Where each apt install finds its package lists, followed once for the rules that ask.
     package_index: std::cell::OnceCell<crate::model::package_index::PackageIndex<'m>>,
     newline: std::cell::OnceCell<&'static str>,
+    stages: std::cell::OnceCell<Vec<instructions::Stage<'a>>>,
 }
 
 impl<'m, 'a> Context<'m, 'a> {
@@ -208,6 +209,14 @@ impl<'m, 'a> Context<'m, 'a> {
                 "\n"
             }
         })
+    }
+
+    /// The file's stages as the instruction rules read them ([`instructions::stages`]), listed
+    /// once per file for all of them.
+    pub(crate) fn stages(&self) -> &'m [instructions::Stage<'a>] {
+        let cell: &'m std::cell::OnceCell<Vec<instructions::Stage<'a>>> = &self.shared.stages;
+        let dockerfile = self.dockerfile;
+        cell.get_or_init(|| instructions::stages(dockerfile))
     }
 
     pub fn into_findings(self) -> Vec<Diagnostic> {

@@ -18,9 +18,7 @@ use std::sync::Arc;
 
 /// One script a `RUN` (or an `ONBUILD RUN`) hands to its shell.
 pub struct Run<'m, 'a> {
-    /// The model's script, borrowed (a copy of every script tree would add about a kilobyte per
-    /// `RUN` to the lint's peak memory); a trigger's, which the model does not split, owned.
-    pub script: Cow<'m, RunScript<'a>>,
+    pub script: ScriptRef<'m, 'a>,
     /// The `RUN` instruction (for a trigger, the `RUN` inside `ONBUILD`).
     pub instruction: &'a Instruction,
     pub onbuild: bool,
@@ -34,11 +32,30 @@ pub struct Run<'m, 'a> {
     args_first: Arc<HashMap<String, usize>>,
     args_before: usize,
     /// `ENV` names declared anywhere in the file.
-    pub envs_anywhere: Arc<BTreeSet<String>>,
+    pub envs_anywhere: Arc<BTreeSet<&'a str>>,
     /// The `SHELL` in force (its JSON words), if the stage set one.
     pub shell: Option<Vec<String>>,
     /// The stage's `FROM` instruction, if any.
     pub from: Option<&'a Instruction>,
+}
+
+/// A run's script: the model's, borrowed (a copy of every script tree would add about a kilobyte
+/// per `RUN` to the lint's peak memory), or a trigger's, which the model does not split, owned
+/// and boxed (a pointer either way, where a `Cow` would hold a whole script inline).
+pub enum ScriptRef<'m, 'a> {
+    Model(&'m RunScript<'a>),
+    Trigger(Box<RunScript<'a>>),
+}
+
+impl<'a> std::ops::Deref for ScriptRef<'_, 'a> {
+    type Target = RunScript<'a>;
+
+    fn deref(&self) -> &RunScript<'a> {
+        match self {
+            ScriptRef::Model(script) => script,
+            ScriptRef::Trigger(script) => script,
+        }
+    }
 }
 
 /// Every script of the file, in file order (triggers after the `RUN`s they sit among).
@@ -58,7 +75,7 @@ pub const UNKNOWN: &str = "\u{0}";
 
 impl<'m, 'a> Runs<'m, 'a> {
     pub fn new(dockerfile: &'a Dockerfile, model_scripts: &'m [RunScript<'a>]) -> Runs<'m, 'a> {
-        let envs_anywhere: Arc<BTreeSet<String>> = Arc::new(
+        let envs_anywhere: Arc<BTreeSet<&'a str>> = Arc::new(
             dockerfile
                 .instructions()
                 .filter_map(|i| match &i.args {
@@ -66,7 +83,7 @@ impl<'m, 'a> Runs<'m, 'a> {
                     _ => None,
                 })
                 .flatten()
-                .map(|pair| pair.key.text.clone())
+                .map(|pair| pair.key.text.as_str())
                 .collect(),
         );
         let escape = dockerfile.escape;
@@ -83,14 +100,16 @@ impl<'m, 'a> Runs<'m, 'a> {
             })
             .last()
             .map_or(0, |(at, _)| at + 1);
-        let mut runs = Vec::new();
+        // Sized for the model's scripts (triggers, rare, may add a few): growing a list of
+        // thousands of runs copies it over and over.
+        let mut runs = Vec::with_capacity(model_scripts.len());
         // Declarations are stored once and each script keeps a point in them (see the model's
         // history): a copy of the scope per script would be quadratic in a file of many ENVs.
         let declared = declarations(dockerfile.lintable().take(walked));
         let mut history = History::with_capacity(EXPANSION_BUDGET, declared);
         let mut globals = history.open(None);
         let mut scope = globals;
-        let mut points: Vec<Point> = Vec::new();
+        let mut points: Vec<Point> = Vec::with_capacity(model_scripts.len());
         let mut stage = 0;
         let mut finals: Vec<StageEnd> = Vec::new();
         // The newest finished stage of each name, as an index in `finals`.
@@ -158,7 +177,7 @@ impl<'m, 'a> Runs<'m, 'a> {
             }
             // The scope (and the ARG names) are filled in once the file has been read.
             let mut snapshot =
-                |script: Cow<'m, RunScript<'a>>, inner: &'a Instruction, onbuild: bool| {
+                |script: ScriptRef<'m, 'a>, inner: &'a Instruction, onbuild: bool| {
                     points.push(scope);
                     Run {
                         script,
@@ -178,13 +197,13 @@ impl<'m, 'a> Runs<'m, 'a> {
                 if !std::ptr::eq(found.instruction, instruction) {
                     break;
                 }
-                runs.push(snapshot(Cow::Borrowed(found), instruction, false));
+                runs.push(snapshot(ScriptRef::Model(found), instruction, false));
                 next_script += 1;
             }
             if let Args::Onbuild(inner) = &instruction.args {
                 if is_trigger_run(instruction) {
                     for found in script::posix_scripts_of(dockerfile, inner) {
-                        runs.push(snapshot(Cow::Owned(found), inner, true));
+                        runs.push(snapshot(ScriptRef::Trigger(Box::new(found)), inner, true));
                     }
                 }
             }
@@ -196,7 +215,7 @@ impl<'m, 'a> Runs<'m, 'a> {
             run.args_first = Arc::clone(&args_first);
         }
         let mut by_instruction: HashMap<*const Instruction, std::ops::Range<usize>> =
-            HashMap::new();
+            HashMap::with_capacity(runs.len());
         for (at, run) in runs.iter().enumerate() {
             by_instruction
                 .entry(std::ptr::from_ref(run.instruction))

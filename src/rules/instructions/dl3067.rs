@@ -1,6 +1,6 @@
 //! DL3067 copy-whole-filesystem: `COPY --from=… / /`, copying a stage's entire filesystem.
 
-use super::{copy_args, from_scratch, image_ref, stages, unquoted};
+use super::{copy_args, from_scratch, image_ref, unquoted};
 use crate::rules::{Context, Rule};
 use crate::syntax::Keyword;
 
@@ -17,7 +17,7 @@ const OVERLAY_IMAGES: &[&str] = &[
 
 impl Rule for CopyWholeFilesystem {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        let stages = stages(cx.dockerfile);
+        let stages = cx.stages();
         for (own, stage) in stages.iter().enumerate() {
             for instruction in &stage.body {
                 if instruction.keyword != Keyword::Copy {
