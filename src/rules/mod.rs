@@ -224,6 +224,9 @@ impl<'m, 'a> Context<'m, 'a> {
     }
 }
 
+/// The most findings [`check_all`] makes room for before any is found.
+const MAX_FINDINGS_RESERVED: usize = 1 << 16;
+
 /// Runs every enabled rule over a parsed file.
 pub fn check_all(
     model: &Model<'_>,
@@ -231,7 +234,11 @@ pub fn check_all(
     config: &Config,
     enabled: impl Fn(&RuleDoc) -> Option<Severity>,
 ) -> Vec<Diagnostic> {
-    let mut findings = Vec::new();
+    // Room for about a finding per instruction from the start, so that a file of thousands does
+    // not copy its findings into larger and larger lists; past a bound the list grows as needed
+    // (a file of a million lines may have few findings).
+    let instructions = model.dockerfile.instructions().count();
+    let mut findings = Vec::with_capacity(instructions.min(MAX_FINDINGS_RESERVED));
     let shared = Shared::default();
     for (doc, rule) in all() {
         let Some(severity) = enabled(doc) else {

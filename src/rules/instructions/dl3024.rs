@@ -1,6 +1,6 @@
 //! DL3024 duplicate-stage-name: two stages with the same name.
 
-use super::{from_parts};
+use super::from_parts;
 use crate::rules::{Context, Rule};
 
 pub struct DuplicateStageName;

@@ -1,7 +1,7 @@
 //! DL3026 untrusted-registry: an image from a registry outside `trustedRegistries`.
 
 use super::dl3006::base_images;
-use super::{image_ref};
+use super::image_ref;
 use crate::rules::{Context, Rule};
 use crate::span::Span;
 use crate::syntax::Keyword;

@@ -1,6 +1,6 @@
 //! DL3063 reserved-stage-name: a stage named `scratch` or `context`.
 
-use super::{from_parts};
+use super::from_parts;
 use crate::rules::{Context, Rule};
 
 pub struct ReservedStageName;
