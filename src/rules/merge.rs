@@ -49,7 +49,6 @@
 //! lines between the `RUN`s go above the merged `RUN`; blank lines between them are dropped.
 
 use std::cell::OnceCell;
-use std::collections::HashMap;
 use std::fmt;
 
 use super::declared::{declared_names, mentions};
@@ -217,16 +216,18 @@ struct Entry<'m, 'a> {
 /// The model and every `RUN` of the file read once, for any number of merges.
 pub struct Merger<'m, 'a> {
     model: &'m Model<'a>,
-    /// What each `RUN` with a script brings to a merge, by the offset of its keyword: read the
-    /// first time a merge asks, since most rules ask about a few `RUN`s only.
-    pieces: HashMap<u32, Entry<'m, 'a>>,
+    /// What each `RUN` with a script brings to a merge, by the offset of its keyword, in file
+    /// order (a list searched by halves: no hashing, and no empty slots as in a map of
+    /// thousands): read the first time a merge asks, since most rules ask about a few `RUN`s
+    /// only.
+    pieces: Vec<(u32, Entry<'m, 'a>)>,
     shells: Shells,
 }
 
 impl<'m, 'a> Merger<'m, 'a> {
     pub fn new(model: &'m Model<'a>) -> Self {
         // The model has split every script already; splitting again would double the cost.
-        let pieces = model
+        let mut pieces: Vec<(u32, Entry<'m, 'a>)> = model
             .scripts
             .iter()
             .map(|script| {
@@ -238,6 +239,12 @@ impl<'m, 'a> Merger<'m, 'a> {
                 (script.instruction.span.start, entry)
             })
             .collect();
+        // In file order (the model's already is; the sort is stable), and an instruction with
+        // several scripts (heredocs) known by its last.
+        pieces.sort_by_key(|(start, _)| *start);
+        pieces.reverse();
+        pieces.dedup_by_key(|(start, _)| *start);
+        pieces.reverse();
         Merger {
             model,
             pieces,
@@ -387,7 +394,7 @@ impl<'m, 'a> Merger<'m, 'a> {
     /// What a `RUN` brings to a merge, or why it cannot take part.
     fn piece(&self, run: &Instruction) -> Result<&Piece<'a>, Refusal> {
         let dockerfile = self.model.dockerfile;
-        let piece = self.pieces.get(&run.span.start).map(|entry| {
+        let piece = self.entry(run).map(|entry| {
             entry
                 .piece
                 .get_or_init(|| read_piece(dockerfile, entry.script))
@@ -408,10 +415,20 @@ impl<'m, 'a> Merger<'m, 'a> {
 }
 
 impl<'m, 'a> Merger<'m, 'a> {
+    /// The entry of a `RUN` with a script.
+    fn entry(&self, run: &Instruction) -> Option<&Entry<'m, 'a>> {
+        let start = run.span.start;
+        let at = self.pieces.partition_point(|(other, _)| *other < start);
+        self.pieces
+            .get(at)
+            .filter(|(other, _)| *other == start)
+            .map(|(_, entry)| entry)
+    }
+
     /// How a `RUN` whose piece was read (so it has a script with a body) stands towards `set
     /// -e`, read the first time a `;` join asks.
     fn errexit(&self, run: &Instruction) -> Option<&Errexit> {
-        let entry = self.pieces.get(&run.span.start)?;
+        let entry = self.entry(run)?;
         let script = entry.script.script.as_ref()?;
         let tail = script.body.items.last()?;
         Some(
