@@ -334,7 +334,7 @@ mod tests {
     }
 
     fn names(commands: &[runs::Cmd<'_>]) -> Vec<String> {
-        commands.iter().map(|c| c.name.clone()).collect()
+        commands.iter().map(|c| c.name.to_string()).collect()
     }
 
     #[test]

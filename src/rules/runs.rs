@@ -448,8 +448,9 @@ pub fn substitutions(text: &str) -> Vec<&str> {
 /// `nice`, `nohup`, `time` and `exec`.
 #[derive(Clone, Debug)]
 pub struct Cmd<'s> {
-    /// The program's name without its directory.
-    pub name: String,
+    /// The program's name without its directory (borrowed from the script unless quoting or
+    /// escapes had to be read out of it).
+    pub name: Cow<'s, str>,
     /// The program's word.
     pub name_word: Word,
     /// Its arguments.
@@ -480,8 +481,13 @@ impl<'s> Cmd<'s> {
         loop {
             let word = words.get(at)?;
             let name = word.literal(source)?;
-            let base = name.rsplit('/').next().unwrap_or(&name).to_string();
-            let (skip, is_sudo) = match base.as_str() {
+            let base = match name {
+                Cow::Borrowed(name) => Cow::Borrowed(name.rsplit('/').next().unwrap_or(name)),
+                Cow::Owned(name) => {
+                    Cow::Owned(name.rsplit('/').next().unwrap_or(&name).to_string())
+                }
+            };
+            let (skip, is_sudo) = match &*base {
                 "sudo" => (
                     leading_options(
                         source,

@@ -57,7 +57,7 @@ impl Rule for CopyFromUnknownStage {
     fn check(&self, cx: &mut Context<'_, '_>) {
         let stages = cx.stages();
         for own in 0..stages.len() {
-            for (instruction, value, source) in copy_from(&stages, own) {
+            for (instruction, value, source) in copy_from(stages, own) {
                 if !matches!(source, Source::Unknown) {
                     continue;
                 }

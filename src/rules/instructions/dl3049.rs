@@ -13,9 +13,9 @@ impl Rule for LabelMissing {
             return;
         }
         let stages = cx.stages();
-        let used = used_later(&stages);
+        let used = used_later(stages);
         for name in required {
-            let has = inherited(&stages, |stage| {
+            let has = inherited(stages, |stage| {
                 stage.body.iter().any(|i| {
                     i.keyword == Keyword::Label
                         && matches!(&i.args, Args::KeyValues(pairs)

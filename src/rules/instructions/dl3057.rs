@@ -9,8 +9,8 @@ pub struct HealthcheckMissing;
 impl Rule for HealthcheckMissing {
     fn check(&self, cx: &mut Context<'_, '_>) {
         let stages = cx.stages();
-        let used = used_later(&stages);
-        let has_healthcheck = inherited(&stages, |stage| {
+        let used = used_later(stages);
+        let has_healthcheck = inherited(stages, |stage| {
             stage.body.iter().any(|i| i.keyword == Keyword::Healthcheck)
         });
         for (index, stage) in stages.iter().enumerate() {
