@@ -91,6 +91,9 @@ pub fn find<'s, 'a>(
 /// between (a walk per deletion is quadratic in a long stage).
 pub struct Creations<'s> {
     sorted: Vec<(&'s str, usize, usize)>,
+    /// Where each created path's entries lie in `sorted`: a path and its ancestors are looked
+    /// up by hash, not by a binary search of string comparisons each.
+    exact: HashMap<&'s str, (usize, usize)>,
     /// For each step index `i`, how many steps before it ran something unread or installed
     /// packages (one more entry than there are steps).
     unseen_before: Vec<usize>,
@@ -163,6 +166,13 @@ impl<'s> Creations<'s> {
         }
         unseen_before.push(unseen);
         sorted.sort_unstable();
+        let mut exact: HashMap<&str, (usize, usize)> = HashMap::with_capacity(sorted.len());
+        for (at, &(path, _, _)) in sorted.iter().enumerate() {
+            exact
+                .entry(path)
+                .and_modify(|range| range.1 = at + 1)
+                .or_insert((at, at + 1));
+        }
         for list in deletes_exact
             .values_mut()
             .chain(deletes_recursive.values_mut())
@@ -171,6 +181,7 @@ impl<'s> Creations<'s> {
         }
         Creations {
             sorted,
+            exact,
             unseen_before,
             deletes_exact,
             deletes_recursive,
@@ -226,13 +237,9 @@ impl<'s> Creations<'s> {
         }
         let mut found = Vec::new();
         let mut take = |exact: &str| {
-            let start = self.sorted.partition_point(|(p, _, _)| *p < exact);
-            found.extend(
-                self.sorted[start..]
-                    .iter()
-                    .take_while(|(p, _, _)| *p == exact)
-                    .map(|&(_, i, k)| (i, k)),
-            );
+            if let Some(&(start, end)) = self.exact.get(exact) {
+                found.extend(self.sorted[start..end].iter().map(|&(_, i, k)| (i, k)));
+            }
         };
         take(path);
         let mut ancestor = path;
