@@ -47,13 +47,14 @@ impl PrettyArray {
         indented.extend_from_slice(if self.written == 0 { b"[\n" } else { b",\n" });
         // A pretty JSON value has line breaks only between tokens (strings escape theirs), so
         // indenting every line nests it exactly as the printer would.
-        for (index, line) in self.element.split(|&b| b == b'\n').enumerate() {
-            if index > 0 {
-                indented.push(b'\n');
-            }
+        let mut line_start = 0;
+        for line_end in memchr::memchr_iter(b'\n', &self.element) {
             indented.extend_from_slice(INDENT);
-            indented.extend_from_slice(line);
+            indented.extend_from_slice(&self.element[line_start..=line_end]);
+            line_start = line_end + 1;
         }
+        indented.extend_from_slice(INDENT);
+        indented.extend_from_slice(&self.element[line_start..]);
         out.write_all(indented)?;
         self.written += 1;
         Ok(())
