@@ -67,23 +67,23 @@ fn fix_with(
         return FixOutcome::refused(source, original, FixRefusal::Unparsable);
     }
     let mut text = source.to_string();
-    // The findings of the text once a round changed it; until then the original's, which a
-    // refusal hands back (kept once rather than copied: a large file has thousands).
-    let mut changed: Option<Vec<Diagnostic>> = None;
+    // The findings of the text as it stands: only the latest round's are kept, since a large
+    // file has thousands and each set held beside the next lint adds to its peak memory. A
+    // refusal, rare, lints the original again for the findings it hands back.
+    let mut findings = original;
     let mut fixed = BTreeMap::new();
     let mut rounds = 0;
     loop {
-        let findings = changed.as_deref().unwrap_or(&original);
         let Round {
             text: next,
             applied,
-        } = apply_round(&text, findings, level);
+        } = apply_round(&text, &findings, level);
         // A fix whose edits rewrite text to itself changes nothing: that is settled, too.
         if applied.is_empty() || next == text {
             return FixOutcome {
                 text,
                 fixed,
-                remaining: changed.unwrap_or(original),
+                remaining: findings,
                 refusal: None,
             };
         }
@@ -93,18 +93,22 @@ fn fix_with(
                 rounds: MAX_ROUNDS,
                 codes,
             };
-            return FixOutcome::refused(source, original, refusal);
+            drop(findings);
+            return FixOutcome::refused(source, lint(source), refusal);
         }
+        drop(findings);
         let next_findings = lint(&next);
         // The input parsed, so any syntax error now is one this round made.
         if has_syntax_error(&next_findings) {
-            return FixOutcome::refused(source, original, FixRefusal::BrokeSyntax { codes });
+            drop(next_findings);
+            let refusal = FixRefusal::BrokeSyntax { codes };
+            return FixOutcome::refused(source, lint(source), refusal);
         }
         for code in applied {
             *fixed.entry(code).or_insert(0) += 1;
         }
         text = next;
-        changed = Some(next_findings);
+        findings = next_findings;
         rounds += 1;
     }
 }
@@ -235,8 +239,9 @@ mod tests {
             "{:?}",
             outcome.refusal
         );
-        // The original findings, then one lint after each of the ten rounds.
-        assert_eq!(calls, MAX_ROUNDS + 1);
+        // The original findings, then one lint after each of the ten rounds, and the original's
+        // again for the refusal.
+        assert_eq!(calls, MAX_ROUNDS + 2);
     }
 
     #[test]

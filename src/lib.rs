@@ -81,12 +81,13 @@ fn lint_parsed(
     let enabled = |doc: &rules::RuleDoc| options.config.severity_if_on(doc, checks.turns_on(doc));
     let mut diagnostics = dockerfile.diagnostics();
     diagnostics.extend(found);
-    diagnostics.extend(rules::check_all(
-        &model,
-        &options.build_context,
-        &options.config,
-        enabled,
-    ));
+    let found_by_rules = rules::check_all(&model, &options.build_context, &options.config, enabled);
+    // Usually nothing came before the rules' findings: take their list instead of copying it.
+    if diagnostics.is_empty() {
+        diagnostics = found_by_rules;
+    } else {
+        diagnostics.extend(found_by_rules);
+    }
     let (diagnostics, unused_checks) = checks.apply(diagnostics);
     let pragmas = if options.config.disable_ignore_pragma {
         Vec::new()

@@ -55,13 +55,18 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     if meta.len() > limit {
         return Err(ReadError::TooLarge(limit));
     }
-    read_limited(file, limit)
+    // Room for the size the file has now (and a byte to see it end): a large file is then read
+    // into one buffer, not into a series of growing ones.
+    read_into(Vec::with_capacity(meta.len() as usize + 1), file, limit)
 }
 
 /// Reads `reader` to its end, failing once it has given more than `limit` bytes (a file that
 /// grows while being read, or standard input fed from `/dev/zero`).
 pub fn read_limited(reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::new();
+    read_into(Vec::new(), reader, limit)
+}
+
+fn read_into(mut bytes: Vec<u8>, reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
     reader
         .take(limit + 1)
         .read_to_end(&mut bytes)

@@ -554,9 +554,42 @@ fn run_effects(
             escape: dockerfile.escape,
         };
         let found = script_effects(shell, &env, &|span: Span| run.file_span(span));
-        merge(&mut effects, found);
+        // The usual RUN, one script and no mount: its effects are the script's as they are,
+        // not copied list by list into empty ones.
+        if holds_nothing(&effects) {
+            effects = found;
+        } else {
+            merge(&mut effects, found);
+        }
     }
     effects
+}
+
+/// Nothing recorded yet: merging into these effects is taking the other's whole. Every field
+/// is named, so that a new one is not forgotten here.
+fn holds_nothing(effects: &Effects) -> bool {
+    let Effects {
+        creates,
+        deletes,
+        guarded_deletes,
+        scopes,
+        touches,
+        caches,
+        kept_out,
+        packages,
+        inputs,
+        unread,
+    } = effects;
+    creates.is_empty()
+        && deletes.is_empty()
+        && guarded_deletes.is_empty()
+        && scopes.is_empty()
+        && touches.is_empty()
+        && caches.is_empty()
+        && kept_out.is_empty()
+        && packages.is_empty()
+        && inputs.is_empty()
+        && unread.is_empty()
 }
 
 fn merge(into: &mut Effects, from: Effects) {

@@ -26,6 +26,10 @@ impl Effects {
         if let Some(clean) = cleaned {
             return Some(clean.span);
         }
+        // An install with nothing deleted is most steps: no directory list to build for it.
+        if self.deletes.is_empty() {
+            return None;
+        }
         let dirs = cache.dirs(home);
         self.deletes
             .iter()
@@ -47,6 +51,9 @@ impl Effects {
         });
         if cleaned {
             return true;
+        }
+        if self.deletes.is_empty() && self.guarded_deletes.is_empty() {
+            return false;
         }
         let dirs = fill.cache.dirs(home);
         let unconditional = self.deletes.iter().map(|d| (d, Guard::Always));
@@ -75,9 +82,16 @@ fn deletes_cache(delete: &PathEffect, cache: Cache, dirs: &[String]) -> bool {
     if cache == Cache::Dnf && delete.via == "microdnf" {
         return false;
     }
+    // `dir/x` stands for what the directory holds (a deletion of `dir/*` empties it); written
+    // into one buffer, not a new string per directory and deletion.
+    let mut inside = String::new();
     dirs.iter().any(|dir| {
-        removes(&delete.path, delete.recursive, dir)
-            || removes(&delete.path, delete.recursive, &format!("{dir}/x"))
+        removes(&delete.path, delete.recursive, dir) || {
+            inside.clear();
+            inside.push_str(dir);
+            inside.push_str("/x");
+            removes(&delete.path, delete.recursive, &inside)
+        }
     })
 }
 

@@ -16,6 +16,10 @@ pub fn resolve(cwd: &str, path: &str) -> String {
 
 /// Removes `.`, `..`, repeated and trailing slashes. `..` above the root stays at the root.
 pub fn normalize(path: &str) -> String {
+    // Most paths are normal already: copied as they are, without splitting and joining.
+    if is_normal(path) {
+        return path.to_string();
+    }
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
@@ -27,6 +31,15 @@ pub fn normalize(path: &str) -> String {
         }
     }
     format!("/{}", parts.join("/"))
+}
+
+/// Absolute, with no empty, `.` or `..` component (so no repeated or trailing slash): what
+/// [`normalize`] makes of it is itself.
+fn is_normal(path: &str) -> bool {
+    path == "/"
+        || path
+            .strip_prefix('/')
+            .is_some_and(|rest| rest.split('/').all(|part| !matches!(part, "" | "." | "..")))
 }
 
 /// Whether the text holds glob characters.
@@ -202,6 +215,26 @@ mod tests {
         assert_eq!(parent("/a/b"), "/a");
         assert_eq!(parent("/a"), "/");
         assert_eq!(file_name("/a/b.tgz"), "b.tgz");
+    }
+
+    #[test]
+    fn a_normal_path_is_kept_and_any_other_rewritten() {
+        for (path, normal) in [
+            ("/", "/"),
+            ("/a/b", "/a/b"),
+            ("/...", "/..."),
+            ("/a/.b", "/a/.b"),
+            ("", "/"),
+            ("a/b", "/a/b"),
+            ("//a", "/a"),
+            ("/a/", "/a"),
+            ("/a/./b", "/a/b"),
+            ("/a/b/..", "/a"),
+            ("/..", "/"),
+        ] {
+            assert_eq!(is_normal(path), path == normal, "{path}");
+            assert_eq!(normalize(path), normal, "{path}");
+        }
     }
 
     #[test]

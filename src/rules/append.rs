@@ -6,8 +6,14 @@ use crate::span::Span;
 use crate::syntax::{Args, Dockerfile, Instruction};
 
 /// The edit that appends `command` to a shell-form RUN, or `None` when appending could change
-/// what the script means (heredocs, exec form, a trailing comment or background job).
-pub fn append_command(dockerfile: &Dockerfile, run: &Instruction, command: &str) -> Option<Edit> {
+/// what the script means (heredocs, exec form, a trailing comment or background job). `newline`
+/// is the file's line ending ([`super::Context::newline`]), for a RUN on several lines.
+pub fn append_command(
+    dockerfile: &Dockerfile,
+    run: &Instruction,
+    command: &str,
+    newline: &str,
+) -> Option<Edit> {
     let Args::Text(script) = &run.args else {
         return None;
     };
@@ -26,11 +32,6 @@ pub fn append_command(dockerfile: &Dockerfile, run: &Instruction, command: &str)
     let semicolon = trimmed.ends_with(';') && !trimmed.ends_with(";;");
     let start = run.span.start as usize + trimmed.len() - usize::from(semicolon);
     let separator = if source.contains('\n') {
-        let newline = if dockerfile.source.contains("\r\n") {
-            "\r\n"
-        } else {
-            "\n"
-        };
         format!(" {}{newline}    && ", dockerfile.escape)
     } else {
         " && ".to_string()

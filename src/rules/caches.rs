@@ -136,15 +136,14 @@ impl CacheRule {
             if !fills {
                 continue;
             }
-            // Which steps remove each of this rule's caches, worked out once per stage, and for
-            // each step the first such step from it on (found by one walk from the end, so each
-            // fill looks its cleanup up instead of scanning the rest of the stage). Per cache: a
-            // later `apt-get clean` empties apt's archives but leaves the lists, so it is no
-            // cleanup of the lists.
-            let next_clean: Vec<(Cache, Vec<Option<usize>>)> = self
+            // Which steps remove each of this rule's caches, worked out once per stage, in order,
+            // so that each fill finds the first cleanup after it by binary search instead of
+            // scanning the rest of the stage. Per cache: a later `apt-get clean` empties apt's
+            // archives but leaves the lists, so it is no cleanup of the lists.
+            let cleanups: Vec<(Cache, Vec<usize>)> = self
                 .caches
                 .iter()
-                .map(|&cache| (cache, next_cleanups(stage, cache)))
+                .map(|&cache| (cache, cleanup_steps(stage, cache)))
                 .collect();
             // The last layer of the stage that left an apk index nothing removed since: a later
             // `apk add` fetches the index again only when that copy is stale.
@@ -180,11 +179,13 @@ impl CacheRule {
                     apk_index_left = None;
                 }
                 if let Some(fill) = fill {
-                    let later = next_clean
+                    let later = cleanups
                         .iter()
                         .find(|(cache, _)| *cache == fill.cache)
-                        .and_then(|(_, next)| next.get(index + 1).copied().flatten())
-                        .map(|i| &stage.steps[i]);
+                        .and_then(|(_, steps)| {
+                            steps.get(steps.partition_point(|&step| step <= index))
+                        })
+                        .map(|&i| &stage.steps[i]);
                     let user = first_use.get(&(stage.index, index)).copied();
                     let layer = match (&layer, later) {
                         (Layer::Fragment, None) => Layer::Fragment,
@@ -324,7 +325,12 @@ impl CacheRule {
                 })
             }
             Cure::Cleanup(cleanup) => {
-                let edit = super::append::append_command(cx.dockerfile, step.instruction, cleanup)?;
+                let edit = super::append::append_command(
+                    cx.dockerfile,
+                    step.instruction,
+                    cleanup,
+                    cx.newline(),
+                )?;
                 Some(Fix {
                     title: format!("End the RUN with `{cleanup}`"),
                     applicability: Applicability::Safe,
@@ -345,16 +351,19 @@ fn may_leave_apk_index(message: &str, line: usize) -> String {
     )
 }
 
-/// For each step of the stage, the first step from it on that removes `cache` (one more entry,
-/// `None`, stands for the end of the stage).
-fn next_cleanups(stage: &Stage<'_>, cache: Cache) -> Vec<Option<usize>> {
-    let mut next = vec![None; stage.steps.len() + 1];
-    for (i, step) in stage.steps.iter().enumerate().rev() {
-        let home = step.home().unwrap_or("/root");
-        let cleans = step.effects.as_ref().is_some_and(|e| e.cleans(cache, home));
-        next[i] = if cleans { Some(i) } else { next[i + 1] };
-    }
-    next
+/// The steps of the stage that remove `cache`, in order (a list of the few, not an entry per
+/// step: a stage of thousands of steps would fill a table of them per cache and rule).
+fn cleanup_steps(stage: &Stage<'_>, cache: Cache) -> Vec<usize> {
+    stage
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, step)| {
+            let home = step.home().unwrap_or("/root");
+            step.effects.as_ref().is_some_and(|e| e.cleans(cache, home))
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The first words of the command that fills the cache, for the message. Inside `sh -c '…'` the

@@ -115,6 +115,18 @@ fn step_at(stage: &Stage<'_>, span: crate::span::Span) -> Option<usize> {
     (stage.steps.get(i)?.instruction.span == span).then_some(i)
 }
 
+/// Like [`step_at`], searching forward from step `from` (every step before it starts earlier
+/// than `span`).
+fn step_from(stage: &Stage<'_>, from: usize, span: crate::span::Span) -> Option<usize> {
+    let later = stage.steps.get(from..)?;
+    let i = from
+        + later
+            .iter()
+            .position(|s| s.instruction.span.start >= span.start)
+            .unwrap_or(later.len());
+    (stage.steps.get(i)?.instruction.span == span).then_some(i)
+}
+
 /// What merging a stretch saves, in words: the bytes a later RUN of it removes or rewrites from
 /// an earlier one's layer when the stage ships (the same certain origins LL302 and LL303 use, and
 /// caches an earlier RUN left that a later one cleans), otherwise only layers.
@@ -127,13 +139,17 @@ fn saving(
     let Some(creations) = creations.filter(|_| stage.ships) else {
         return "; this stage does not ship, so the merge saves build steps, not image size".into();
     };
-    // Steps are in file order: each merged RUN is found by binary search on its start, so the
-    // cost follows the stretch, not the stage.
-    let indices: Vec<usize> = merged
-        .runs
-        .iter()
-        .filter_map(|run| step_at(stage, *run))
-        .collect();
+    // Steps are in file order: the first merged RUN is found by binary search on its start and
+    // each later one by a short walk on from the one before (only instructions a merge may move
+    // lie between), so the cost follows the stretch, not the stage.
+    let mut indices: Vec<usize> = Vec::with_capacity(merged.runs.len());
+    for run in &merged.runs {
+        let found = match indices.last() {
+            None => step_at(stage, *run),
+            Some(&before) => step_from(stage, before + 1, *run),
+        };
+        indices.extend(found);
+    }
     let Some(&first) = indices.first() else {
         return String::new();
     };

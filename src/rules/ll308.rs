@@ -236,7 +236,7 @@ fn builds(cx: &Context<'_, '_>, shipping: &[&Stage<'_>]) -> Vec<(At, Span, Strin
 /// The command's name and subcommand when it builds something, or installs packages that may
 /// compile native code.
 fn building(command: &Cmd<'_>) -> Option<String> {
-    let name = command.name.as_str();
+    let name: &str = &command.name;
     let first = command.args.first().map(|word| command.text(word));
     let first = first.as_deref().unwrap_or("");
     let builds = match name {

@@ -49,7 +49,6 @@
 //! lines between the `RUN`s go above the merged `RUN`; blank lines between them are dropped.
 
 use std::cell::OnceCell;
-use std::collections::HashMap;
 use std::fmt;
 
 use super::declared::{declared_names, mentions};
@@ -204,23 +203,48 @@ pub fn merge_runs(
 /// What a `RUN` brings to a merge, read once when first needed.
 type LazyPiece<'a> = OnceCell<Result<Piece<'a>, Refusal>>;
 
+/// One `RUN` with a script, as the merger keeps it: the script, what it brings to any merge, and
+/// what a `;` join under `set -e` needs of it (read only for such a join, which most merges never
+/// try).
+struct Entry<'m, 'a> {
+    script: &'m RunScript<'a>,
+    piece: LazyPiece<'a>,
+    /// Boxed: one pointer per `RUN` until it is read.
+    errexit: OnceCell<Box<Errexit>>,
+}
+
 /// The model and every `RUN` of the file read once, for any number of merges.
 pub struct Merger<'m, 'a> {
     model: &'m Model<'a>,
-    /// What each `RUN` with a script brings to a merge, by the offset of its keyword: read the
-    /// first time a merge asks, since most rules ask about a few `RUN`s only.
-    pieces: HashMap<u32, (&'m RunScript<'a>, LazyPiece<'a>)>,
+    /// What each `RUN` with a script brings to a merge, by the offset of its keyword, in file
+    /// order (a list searched by halves: no hashing, and no empty slots as in a map of
+    /// thousands): read the first time a merge asks, since most rules ask about a few `RUN`s
+    /// only.
+    pieces: Vec<(u32, Entry<'m, 'a>)>,
     shells: Shells,
 }
 
 impl<'m, 'a> Merger<'m, 'a> {
     pub fn new(model: &'m Model<'a>) -> Self {
         // The model has split every script already; splitting again would double the cost.
-        let pieces = model
+        let mut pieces: Vec<(u32, Entry<'m, 'a>)> = model
             .scripts
             .iter()
-            .map(|run| (run.instruction.span.start, (run, OnceCell::new())))
+            .map(|script| {
+                let entry = Entry {
+                    script,
+                    piece: OnceCell::new(),
+                    errexit: OnceCell::new(),
+                };
+                (script.instruction.span.start, entry)
+            })
             .collect();
+        // In file order (the model's already is; the sort is stable), and an instruction with
+        // several scripts (heredocs) known by its last.
+        pieces.sort_by_key(|(start, _)| *start);
+        pieces.reverse();
+        pieces.dedup_by_key(|(start, _)| *start);
+        pieces.reverse();
         Merger {
             model,
             pieces,
@@ -291,7 +315,15 @@ impl<'m, 'a> Merger<'m, 'a> {
                         .and_then(|s| s.vars.get(name))
                         .is_some_and(|var| var.value.is_some())
                 };
-                match joins_under_errexit(&pieces, shell_errexit, &is_set) {
+                let profiles: Vec<&Errexit> = layout
+                    .runs
+                    .iter()
+                    .filter_map(|run| self.errexit(run))
+                    .collect();
+                if profiles.len() != pieces.len() {
+                    return Err(refusal);
+                }
+                match joins_under_errexit(&pieces, &profiles, shell_errexit, &is_set) {
                     Some(wraps) => (wraps, Join::Sequence),
                     None => return Err(refusal),
                 }
@@ -362,10 +394,11 @@ impl<'m, 'a> Merger<'m, 'a> {
     /// What a `RUN` brings to a merge, or why it cannot take part.
     fn piece(&self, run: &Instruction) -> Result<&Piece<'a>, Refusal> {
         let dockerfile = self.model.dockerfile;
-        let piece = self
-            .pieces
-            .get(&run.span.start)
-            .map(|(script, cell)| cell.get_or_init(|| read_piece(dockerfile, script)));
+        let piece = self.entry(run).map(|entry| {
+            entry
+                .piece
+                .get_or_init(|| read_piece(dockerfile, entry.script))
+        });
         match piece {
             Some(Ok(piece)) => Ok(piece),
             Some(Err(refusal)) => Err(refusal.clone()),
@@ -378,6 +411,31 @@ impl<'m, 'a> Merger<'m, 'a> {
                 })
             }
         }
+    }
+}
+
+impl<'m, 'a> Merger<'m, 'a> {
+    /// The entry of a `RUN` with a script.
+    fn entry(&self, run: &Instruction) -> Option<&Entry<'m, 'a>> {
+        let start = run.span.start;
+        let at = self.pieces.partition_point(|(other, _)| *other < start);
+        self.pieces
+            .get(at)
+            .filter(|(other, _)| *other == start)
+            .map(|(_, entry)| entry)
+    }
+
+    /// How a `RUN` whose piece was read (so it has a script with a body) stands towards `set
+    /// -e`, read the first time a `;` join asks.
+    fn errexit(&self, run: &Instruction) -> Option<&Errexit> {
+        let entry = self.entry(run)?;
+        let script = entry.script.script.as_ref()?;
+        let tail = script.body.items.last()?;
+        Some(
+            entry
+                .errexit
+                .get_or_init(|| Box::new(errexit_profile(script, tail))),
+        )
     }
 }
 
@@ -465,7 +523,6 @@ fn read_piece<'a>(dockerfile: &Dockerfile, run: &RunScript<'a>) -> Result<Piece<
         leaks: leaks_state(script),
         sets_errexit: may_set_errexit(script),
         tail_flat: is_flat(tail),
-        errexit: errexit_profile(script, tail),
     })
 }
 
@@ -490,8 +547,6 @@ struct Piece<'a> {
     sets_errexit: bool,
     /// The last list item is an and-or list of simple commands only.
     tail_flat: bool,
-    /// What a `;` join under `set -e` needs to know (see [`Errexit`]).
-    errexit: Errexit,
 }
 
 /// A script as a `;` join under `set -e` sees it. `set -e` scripts cannot go left of `&&` (the
@@ -706,17 +761,16 @@ const ALWAYS_SET: &[&str] = &["HOME", "PATH", "PWD", "IFS", "PPID", "HOSTNAME"];
 /// that `-e` is on in the outer shell too.
 fn joins_under_errexit(
     pieces: &[&Piece<'_>],
+    profiles: &[&Errexit],
     shell_errexit: bool,
     is_set: &dyn Fn(usize, &str) -> bool,
 ) -> Option<Vec<Wrap>> {
-    let first = pieces.first()?;
-    if !(first.errexit.from_start || shell_errexit) {
+    if !(profiles.first()?.from_start || shell_errexit) {
         return None;
     }
     let mut wraps = vec![Wrap::None; pieces.len()];
     let mut on: Vec<String> = Vec::new();
-    for (index, piece) in pieces.iter().enumerate() {
-        let profile = &piece.errexit;
+    for (index, (piece, profile)) in pieces.iter().zip(profiles).enumerate() {
         if profile.turns_off {
             return None;
         }

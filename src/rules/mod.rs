@@ -67,7 +67,7 @@ pub struct Context<'m, 'a> {
 /// rules of the run: each rule making its own would read every `RUN` once per rule.
 #[derive(Default)]
 pub struct Shared<'m, 'a> {
-    runs: std::cell::OnceCell<runs::Runs<'a>>,
+    runs: std::cell::OnceCell<runs::Runs<'m, 'a>>,
     merger: std::cell::OnceCell<merge::Merger<'m, 'a>>,
     /// Each stage's index of what its steps create and delete.
     creations: std::cell::OnceCell<Vec<std::cell::OnceCell<origin::Creations<'m>>>>,
@@ -77,6 +77,8 @@ pub struct Shared<'m, 'a> {
     commands: std::cell::OnceCell<Vec<std::cell::OnceCell<Vec<runs::Cmd<'m>>>>>,
     /// Where each apt install finds its package lists, followed once for the rules that ask.
     package_index: std::cell::OnceCell<crate::model::package_index::PackageIndex<'m>>,
+    newline: std::cell::OnceCell<&'static str>,
+    stages: std::cell::OnceCell<Vec<instructions::Stage<'a>>>,
 }
 
 impl<'m, 'a> Context<'m, 'a> {
@@ -149,8 +151,8 @@ impl<'m, 'a> Context<'m, 'a> {
     /// Every `RUN` script of the file (fragments and `ONBUILD RUN` triggers included), with the
     /// variables, stage and shell in force, for the command rules. Read once per file and shared
     /// by the rules; the reference does not borrow the context, so a rule reports as it walks.
-    pub fn runs(&self) -> &'m runs::Runs<'a> {
-        let cell: &'m std::cell::OnceCell<runs::Runs<'a>> = &self.shared.runs;
+    pub fn runs(&self) -> &'m runs::Runs<'m, 'a> {
+        let cell: &'m std::cell::OnceCell<runs::Runs<'m, 'a>> = &self.shared.runs;
         let (dockerfile, model) = (self.dockerfile, self.model);
         cell.get_or_init(|| runs::Runs::new(dockerfile, &model.scripts))
     }
@@ -173,7 +175,7 @@ impl<'m, 'a> Context<'m, 'a> {
 
     /// The simple commands of `run` (see [`runs::Run::commands`]), read once per file and shared
     /// by the rules. `run` must be one of [`Context::runs`]; any other script is read afresh.
-    pub fn commands(&self, run: &'m runs::Run<'a>) -> std::borrow::Cow<'m, [runs::Cmd<'m>]> {
+    pub fn commands(&self, run: &'m runs::Run<'m, 'a>) -> std::borrow::Cow<'m, [runs::Cmd<'m>]> {
         let all = self.runs();
         let Some(index) = all.index_of(run) else {
             return std::borrow::Cow::Owned(run.commands());
@@ -196,10 +198,34 @@ impl<'m, 'a> Context<'m, 'a> {
         cell.get_or_init(|| model.package_index())
     }
 
+    /// The line ending a fix writes: `\r\n` when the file uses it anywhere, else `\n`. Found
+    /// once per file: a search of the whole text per fix is quadratic in a file of thousands.
+    pub fn newline(&self) -> &'static str {
+        let source = &self.dockerfile.source;
+        self.shared.newline.get_or_init(|| {
+            if source.contains("\r\n") {
+                "\r\n"
+            } else {
+                "\n"
+            }
+        })
+    }
+
+    /// The file's stages as the instruction rules read them ([`instructions::stages`]), listed
+    /// once per file for all of them.
+    pub(crate) fn stages(&self) -> &'m [instructions::Stage<'a>] {
+        let cell: &'m std::cell::OnceCell<Vec<instructions::Stage<'a>>> = &self.shared.stages;
+        let dockerfile = self.dockerfile;
+        cell.get_or_init(|| instructions::stages(dockerfile))
+    }
+
     pub fn into_findings(self) -> Vec<Diagnostic> {
         self.found
     }
 }
+
+/// The most findings [`check_all`] makes room for before any is found.
+const MAX_FINDINGS_RESERVED: usize = 1 << 16;
 
 /// Runs every enabled rule over a parsed file.
 pub fn check_all(
@@ -208,7 +234,11 @@ pub fn check_all(
     config: &Config,
     enabled: impl Fn(&RuleDoc) -> Option<Severity>,
 ) -> Vec<Diagnostic> {
-    let mut findings = Vec::new();
+    // Room for about a finding per instruction from the start, so that a file of thousands does
+    // not copy its findings into larger and larger lists; past a bound the list grows as needed
+    // (a file of a million lines may have few findings).
+    let instructions = model.dockerfile.instructions().count();
+    let mut findings = Vec::with_capacity(instructions.min(MAX_FINDINGS_RESERVED));
     let shared = Shared::default();
     for (doc, rule) in all() {
         let Some(severity) = enabled(doc) else {
@@ -304,7 +334,7 @@ mod tests {
     }
 
     fn names(commands: &[runs::Cmd<'_>]) -> Vec<String> {
-        commands.iter().map(|c| c.name.clone()).collect()
+        commands.iter().map(|c| c.name.to_string()).collect()
     }
 
     #[test]

@@ -91,6 +91,9 @@ pub fn find<'s, 'a>(
 /// between (a walk per deletion is quadratic in a long stage).
 pub struct Creations<'s> {
     sorted: Vec<(&'s str, usize, usize)>,
+    /// Where each created path's entries lie in `sorted`: a path and its ancestors are looked
+    /// up by hash, not by a binary search of string comparisons each.
+    exact: HashMap<&'s str, (usize, usize)>,
     /// For each step index `i`, how many steps before it ran something unread or installed
     /// packages (one more entry than there are steps).
     unseen_before: Vec<usize>,
@@ -112,11 +115,18 @@ const MANY_CREATIONS: usize = 32;
 
 impl<'s> Creations<'s> {
     pub fn new(stage: &'s Stage<'_>) -> Creations<'s> {
-        let mut sorted = Vec::new();
+        // Sized from a first count, so that a stage of thousands of steps does not grow and
+        // rehash the lists and maps over and over.
+        let (mut creates, mut deletes) = (0, 0);
+        for effects in stage.steps.iter().filter_map(|s| s.effects.as_ref()) {
+            creates += effects.creates.len();
+            deletes += effects.deletes.len();
+        }
+        let mut sorted = Vec::with_capacity(creates);
         let mut unseen_before = Vec::with_capacity(stage.steps.len() + 1);
         let mut unseen = 0;
-        let mut deletes_exact: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut deletes_recursive: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut deletes_exact: HashMap<&str, Vec<usize>> = HashMap::with_capacity(deletes);
+        let mut deletes_recursive: HashMap<&str, Vec<usize>> = HashMap::with_capacity(deletes);
         let mut deletes_glob: HashMap<&str, Vec<(usize, &PathEffect)>> = HashMap::new();
         let mut own_sorted: HashMap<usize, Vec<&str>> = HashMap::new();
         for (index, step) in stage.steps.iter().enumerate() {
@@ -156,6 +166,13 @@ impl<'s> Creations<'s> {
         }
         unseen_before.push(unseen);
         sorted.sort_unstable();
+        let mut exact: HashMap<&str, (usize, usize)> = HashMap::with_capacity(sorted.len());
+        for (at, &(path, _, _)) in sorted.iter().enumerate() {
+            exact
+                .entry(path)
+                .and_modify(|range| range.1 = at + 1)
+                .or_insert((at, at + 1));
+        }
         for list in deletes_exact
             .values_mut()
             .chain(deletes_recursive.values_mut())
@@ -164,6 +181,7 @@ impl<'s> Creations<'s> {
         }
         Creations {
             sorted,
+            exact,
             unseen_before,
             deletes_exact,
             deletes_recursive,
@@ -219,13 +237,9 @@ impl<'s> Creations<'s> {
         }
         let mut found = Vec::new();
         let mut take = |exact: &str| {
-            let start = self.sorted.partition_point(|(p, _, _)| *p < exact);
-            found.extend(
-                self.sorted[start..]
-                    .iter()
-                    .take_while(|(p, _, _)| *p == exact)
-                    .map(|&(_, i, k)| (i, k)),
-            );
+            if let Some(&(start, end)) = self.exact.get(exact) {
+                found.extend(self.sorted[start..end].iter().map(|&(_, i, k)| (i, k)));
+            }
         };
         take(path);
         let mut ancestor = path;

@@ -17,8 +17,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// One script a `RUN` (or an `ONBUILD RUN`) hands to its shell.
-pub struct Run<'a> {
-    pub script: RunScript<'a>,
+pub struct Run<'m, 'a> {
+    pub script: ScriptRef<'m, 'a>,
     /// The `RUN` instruction (for a trigger, the `RUN` inside `ONBUILD`).
     pub instruction: &'a Instruction,
     pub onbuild: bool,
@@ -39,9 +39,28 @@ pub struct Run<'a> {
     pub from: Option<&'a Instruction>,
 }
 
+/// A run's script: the model's, borrowed (a copy of every script tree would add about a kilobyte
+/// per `RUN` to the lint's peak memory), or a trigger's, which the model does not split, owned
+/// and boxed (a pointer either way, where a `Cow` would hold a whole script inline).
+pub enum ScriptRef<'m, 'a> {
+    Model(&'m RunScript<'a>),
+    Trigger(Box<RunScript<'a>>),
+}
+
+impl<'a> std::ops::Deref for ScriptRef<'_, 'a> {
+    type Target = RunScript<'a>;
+
+    fn deref(&self) -> &RunScript<'a> {
+        match self {
+            ScriptRef::Model(script) => script,
+            ScriptRef::Trigger(script) => script,
+        }
+    }
+}
+
 /// Every script of the file, in file order (triggers after the `RUN`s they sit among).
-pub struct Runs<'a> {
-    pub runs: Vec<Run<'a>>,
+pub struct Runs<'m, 'a> {
+    pub runs: Vec<Run<'m, 'a>>,
     /// Each instruction's scripts as a range of `runs` (they are adjacent), keyed by the
     /// instruction's address: a rule that walks the instructions finds a RUN's scripts without
     /// scanning them all, which would be quadratic in a file of many RUNs.
@@ -54,8 +73,8 @@ type StageEnd = (Option<String>, Point, Option<Vec<String>>);
 /// What an unknown value reads as in a pin check: a version that is there, not known here.
 pub const UNKNOWN: &str = "\u{0}";
 
-impl<'a> Runs<'a> {
-    pub fn new(dockerfile: &'a Dockerfile, model_scripts: &[RunScript<'a>]) -> Runs<'a> {
+impl<'m, 'a> Runs<'m, 'a> {
+    pub fn new(dockerfile: &'a Dockerfile, model_scripts: &'m [RunScript<'a>]) -> Runs<'m, 'a> {
         let escape = dockerfile.escape;
         // Declarations after the last script are read by no script: the walk ends there, so a
         // file that ends in thousands of ENVs (or has no RUN at all) does not store them again
@@ -82,14 +101,16 @@ impl<'a> Runs<'a> {
             .flatten()
             .map(|pair| pair.key.text.as_str());
         let envs_anywhere: Arc<BTreeSet<&'a str>> = Arc::new(env_names.collect());
-        let mut runs = Vec::new();
+        // Sized for the model's scripts (triggers, rare, may add a few): growing a list of
+        // thousands of runs copies it over and over.
+        let mut runs = Vec::with_capacity(model_scripts.len());
         // Declarations are stored once and each script keeps a point in them (see the model's
         // history): a copy of the scope per script would be quadratic in a file of many ENVs.
         let declared = declarations(dockerfile.lintable().take(walked));
         let mut history = History::with_capacity(EXPANSION_BUDGET, declared);
         let mut globals = history.open(None);
         let mut scope = globals;
-        let mut points: Vec<Point> = Vec::new();
+        let mut points: Vec<Point> = Vec::with_capacity(model_scripts.len());
         let mut stage = 0;
         let mut finals: Vec<StageEnd> = Vec::new();
         // The newest finished stage of each name, as an index in `finals`.
@@ -156,33 +177,34 @@ impl<'a> Runs<'a> {
                 _ => {}
             }
             // The scope (and the ARG names) are filled in once the file has been read.
-            let mut snapshot = |script: RunScript<'a>, inner: &'a Instruction, onbuild: bool| {
-                points.push(scope);
-                Run {
-                    script,
-                    instruction: inner,
-                    onbuild,
-                    stage,
-                    vars: Vars::default(),
-                    args_first: Arc::default(),
-                    args_before,
-                    envs_anywhere: envs_anywhere.clone(),
-                    shell: shell.clone(),
-                    from,
-                }
-            };
+            let mut snapshot =
+                |script: ScriptRef<'m, 'a>, inner: &'a Instruction, onbuild: bool| {
+                    points.push(scope);
+                    Run {
+                        script,
+                        instruction: inner,
+                        onbuild,
+                        stage,
+                        vars: Vars::default(),
+                        args_first: Arc::default(),
+                        args_before,
+                        envs_anywhere: envs_anywhere.clone(),
+                        shell: shell.clone(),
+                        from,
+                    }
+                };
             // The model's scripts include a fragment's (see `Dockerfile::lintable`).
             while let Some(found) = model_scripts.get(next_script) {
                 if !std::ptr::eq(found.instruction, instruction) {
                     break;
                 }
-                runs.push(snapshot(found.clone(), instruction, false));
+                runs.push(snapshot(ScriptRef::Model(found), instruction, false));
                 next_script += 1;
             }
             if let Args::Onbuild(inner) = &instruction.args {
                 if is_trigger_run(instruction) {
                     for found in script::posix_scripts_of(dockerfile, inner) {
-                        runs.push(snapshot(found, inner, true));
+                        runs.push(snapshot(ScriptRef::Trigger(Box::new(found)), inner, true));
                     }
                 }
             }
@@ -194,7 +216,7 @@ impl<'a> Runs<'a> {
             run.args_first = Arc::clone(&args_first);
         }
         let mut by_instruction: HashMap<*const Instruction, std::ops::Range<usize>> =
-            HashMap::new();
+            HashMap::with_capacity(runs.len());
         for (at, run) in runs.iter().enumerate() {
             by_instruction
                 .entry(std::ptr::from_ref(run.instruction))
@@ -209,8 +231,8 @@ impl<'a> Runs<'a> {
 
     /// Where `run` is in [`Runs::runs`], when it is one of them (found by its address, so that a
     /// rule holding a script finds what is stored about it without a search).
-    pub fn index_of(&self, run: &Run<'a>) -> Option<usize> {
-        let size = std::mem::size_of::<Run<'a>>().max(1);
+    pub fn index_of(&self, run: &Run<'m, 'a>) -> Option<usize> {
+        let size = std::mem::size_of::<Run<'m, 'a>>().max(1);
         let start = self.runs.as_ptr() as usize;
         let offset = (std::ptr::from_ref(run) as usize).checked_sub(start)?;
         let index = offset / size;
@@ -218,7 +240,7 @@ impl<'a> Runs<'a> {
     }
 
     /// The scripts of one `RUN` instruction (or of the `RUN` inside an `ONBUILD`).
-    pub fn of(&self, instruction: &Instruction) -> &[Run<'a>] {
+    pub fn of(&self, instruction: &Instruction) -> &[Run<'m, 'a>] {
         self.by_instruction
             .get(&std::ptr::from_ref(instruction))
             .map_or(&[], |range| &self.runs[range.clone()])
@@ -230,7 +252,7 @@ fn is_trigger_run(instruction: &Instruction) -> bool {
     matches!(&instruction.args, Args::Onbuild(inner) if inner.keyword == Keyword::Run && !inner.malformed)
 }
 
-impl Run<'_> {
+impl Run<'_, '_> {
     /// Whether an `ARG` of this name was declared before the script, in any stage.
     fn arg_declared_before(&self, name: &str) -> bool {
         self.args_first
@@ -306,7 +328,7 @@ impl Run<'_> {
     }
 }
 
-impl Run<'_> {
+impl Run<'_, '_> {
     /// The value the script itself last gave `name` before offset `before` (`PKGS="a b" && apt-get
     /// install $PKGS`, `export V=1.2`): `Some(None)` when it gave one this rule cannot read.
     /// Whether the shell is a POSIX sh (dash, ash, busybox: the default `/bin/sh` of the common
@@ -427,8 +449,9 @@ pub fn substitutions(text: &str) -> Vec<&str> {
 /// `nice`, `nohup`, `time` and `exec`.
 #[derive(Clone, Debug)]
 pub struct Cmd<'s> {
-    /// The program's name without its directory.
-    pub name: String,
+    /// The program's name without its directory (borrowed from the script unless quoting or
+    /// escapes had to be read out of it).
+    pub name: Cow<'s, str>,
     /// The program's word.
     pub name_word: Word,
     /// Its arguments.
@@ -459,8 +482,13 @@ impl<'s> Cmd<'s> {
         loop {
             let word = words.get(at)?;
             let name = word.literal(source)?;
-            let base = name.rsplit('/').next().unwrap_or(&name).to_string();
-            let (skip, is_sudo) = match base.as_str() {
+            let base = match name {
+                Cow::Borrowed(name) => Cow::Borrowed(name.rsplit('/').next().unwrap_or(name)),
+                Cow::Owned(name) => {
+                    Cow::Owned(name.rsplit('/').next().unwrap_or(&name).to_string())
+                }
+            };
+            let (skip, is_sudo) = match &*base {
                 "sudo" => (
                     leading_options(
                         source,
@@ -739,7 +767,7 @@ mod tests {
         let df = parse(source);
         let scripts = script::run_scripts(&df);
         let all = Runs::new(&df, &scripts);
-        let values = |run: &Run<'_>| {
+        let values = |run: &Run<'_, '_>| {
             let cmd = run.commands().remove(0);
             cmd.args
                 .iter()

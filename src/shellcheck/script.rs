@@ -41,7 +41,11 @@ pub struct Script {
 
 /// The ShellCheck input for a `RUN` script, or `None` when its shell is not one ShellCheck
 /// reads (PowerShell, cmd, zsh, a heredoc run by Python).
-pub fn script_of(dockerfile: &Dockerfile, run: &Run<'_>, triggers: &Triggers) -> Option<Script> {
+pub fn script_of(
+    dockerfile: &Dockerfile,
+    run: &Run<'_, '_>,
+    triggers: &Triggers,
+) -> Option<Script> {
     if run.script.dialect != Dialect::Posix {
         return None;
     }
@@ -128,7 +132,7 @@ impl Part<'_> {
     }
 }
 
-fn heredoc_body<'d>(dockerfile: &'d Dockerfile, run: &Run<'_>, start: u32) -> Option<&'d str> {
+fn heredoc_body<'d>(dockerfile: &'d Dockerfile, run: &Run<'_, '_>, start: u32) -> Option<&'d str> {
     let heredoc = run
         .instruction
         .heredocs()
@@ -139,7 +143,7 @@ fn heredoc_body<'d>(dockerfile: &'d Dockerfile, run: &Run<'_>, start: u32) -> Op
 
 /// The shell of the stage (its `SHELL`, else `/bin/sh`). An `ONBUILD` trigger runs in a child
 /// image whose `SHELL` this file does not know: it is read as `sh`.
-fn stage_shell(run: &Run<'_>) -> Option<&'static str> {
+fn stage_shell(run: &Run<'_, '_>) -> Option<&'static str> {
     match (&run.shell, run.onbuild) {
         (Some(words), false) => shell_name(words.first()?),
         _ => Some("sh"),
@@ -216,7 +220,7 @@ impl Triggers {
 /// where this file's `ENV`s are in the image and its `ARG`s are not, after the `ONBUILD ARG`
 /// and `ENV` triggers before it. Names the script never mentions change nothing ShellCheck
 /// says, and a file of thousands of `ENV`s would make each script that much longer.
-fn declared(run: &Run<'_>, body: &[Part<'_>], triggers: &Triggers) -> BTreeSet<String> {
+fn declared(run: &Run<'_, '_>, body: &[Part<'_>], triggers: &Triggers) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     let at = run.instruction.span.start;
     for part in body {

@@ -349,7 +349,8 @@ fn repository_name(url: &str, bare: bool) -> Option<String> {
 fn named(from: &Arg, name: &str) -> Arg {
     Arg {
         span: from.span,
-        raw: name.to_string(),
+        // The value is known: the text as written is never read.
+        raw: String::new(),
         value: Some(name.to_string()),
         path_like: !paths::is_glob(name),
     }

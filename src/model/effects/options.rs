@@ -174,7 +174,12 @@ pub(super) fn part_of(arg: &Arg, text: &str) -> Arg {
     let known = arg.value.is_some();
     Arg {
         span: arg.span,
-        raw: text.to_string(),
+        // Only an unknown value is read through the text as written.
+        raw: if known {
+            String::new()
+        } else {
+            text.to_string()
+        },
         value: known.then(|| text.to_string()),
         path_like: !crate::model::paths::is_glob(text) || arg.path_like,
     }

@@ -19,7 +19,8 @@ use crate::syntax::vars::references;
 pub(super) struct Arg {
     /// Where the word is in the file.
     pub span: Span,
-    /// The word as written, quotes and `$` included (package specs are kept as written).
+    /// The word as written, quotes and `$` included (package specs are kept as written); read
+    /// only in place of an unknown value, so kept (and allocated) only when `value` is `None`.
     pub raw: String,
     /// The value after quote removal and expansion; `None` when it depends on something the
     /// model does not know.
@@ -61,7 +62,10 @@ pub(super) fn read_arg(word: Word, source: &str, span: Span, shell: &Shell) -> A
         };
     Arg {
         span,
-        raw: word.text(source).to_string(),
+        raw: match value {
+            Some(_) => String::new(),
+            None => word.text(source).to_string(),
+        },
         value,
         path_like,
     }

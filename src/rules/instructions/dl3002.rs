@@ -7,7 +7,7 @@ pub struct LastUserRoot;
 
 impl Rule for LastUserRoot {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        for stage in super::stages(cx.dockerfile) {
+        for stage in cx.stages() {
             let last_user = stage.body.iter().rev().find(|i| i.keyword == Keyword::User);
             let Some(user) = last_user else {
                 continue;

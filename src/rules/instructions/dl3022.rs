@@ -1,6 +1,6 @@
 //! DL3022 copy-from-unknown-stage: `COPY --from` naming no earlier stage.
 
-use super::{Stage, names_image, stages};
+use super::{Stage, names_image};
 use crate::rules::{Context, Rule};
 use crate::syntax::{Instruction, Keyword};
 
@@ -55,9 +55,9 @@ pub(super) fn copy_from<'a>(
 
 impl Rule for CopyFromUnknownStage {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        let stages = stages(cx.dockerfile);
+        let stages = cx.stages();
         for own in 0..stages.len() {
-            for (instruction, value, source) in copy_from(&stages, own) {
+            for (instruction, value, source) in copy_from(stages, own) {
                 if !matches!(source, Source::Unknown) {
                     continue;
                 }

@@ -1,14 +1,14 @@
 //! DL3024 duplicate-stage-name: two stages with the same name.
 
-use super::{from_parts, stages};
+use super::from_parts;
 use crate::rules::{Context, Rule};
 
 pub struct DuplicateStageName;
 
 impl Rule for DuplicateStageName {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        let stages = stages(cx.dockerfile);
-        for stage in &stages {
+        let stages = cx.stages();
+        for stage in stages {
             let Some(first) = stage.same_name_as.map(|first| &stages[first]) else {
                 continue;
             };

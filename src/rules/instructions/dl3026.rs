@@ -1,7 +1,7 @@
 //! DL3026 untrusted-registry: an image from a registry outside `trustedRegistries`.
 
 use super::dl3006::base_images;
-use super::{image_ref, stages};
+use super::image_ref;
 use crate::rules::{Context, Rule};
 use crate::span::Span;
 use crate::syntax::Keyword;
@@ -19,7 +19,7 @@ impl Rule for UntrustedRegistry {
             .map(|image| (image.span, image.reference))
             .collect();
         // `COPY --from` and `RUN --mount=…,from=…` that name an image, not a stage.
-        let stages = stages(cx.dockerfile);
+        let stages = cx.stages();
         let names: Vec<&str> = stages.iter().filter_map(|s| s.name.as_deref()).collect();
         let is_image = |value: &str| {
             !value.contains('$')

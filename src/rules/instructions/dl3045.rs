@@ -1,7 +1,7 @@
 //! DL3045 copy-relative-without-workdir: `COPY` to a relative destination in a stage with no
 //! `WORKDIR`.
 
-use super::{copy_args, stages, unquoted};
+use super::{copy_args, unquoted};
 use crate::rules::{Context, Rule};
 use crate::syntax::Keyword;
 
@@ -9,7 +9,7 @@ pub struct CopyRelativeWithoutWorkdir;
 
 impl Rule for CopyRelativeWithoutWorkdir {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        let stages = stages(cx.dockerfile);
+        let stages = cx.stages();
         // Whether each stage has set a WORKDIR by its end, itself or through the stage it is
         // built on.
         let mut workdir_at_end = vec![false; stages.len()];

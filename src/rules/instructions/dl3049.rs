@@ -1,6 +1,6 @@
 //! DL3049 label-missing: an image stage without a label the `label-schema` requires.
 
-use super::{inherited, stages, unquoted, used_later};
+use super::{inherited, unquoted, used_later};
 use crate::rules::{Context, Rule};
 use crate::syntax::{Args, Keyword};
 
@@ -12,10 +12,10 @@ impl Rule for LabelMissing {
         if required.is_empty() {
             return;
         }
-        let stages = stages(cx.dockerfile);
-        let used = used_later(&stages);
+        let stages = cx.stages();
+        let used = used_later(stages);
         for name in required {
-            let has = inherited(&stages, |stage| {
+            let has = inherited(stages, |stage| {
                 stage.body.iter().any(|i| {
                     i.keyword == Keyword::Label
                         && matches!(&i.args, Args::KeyValues(pairs)

@@ -1,6 +1,6 @@
 //! DL3057 healthcheck-missing (off by default): an image stage without a `HEALTHCHECK`.
 
-use super::{inherited, stages, used_later};
+use super::{inherited, used_later};
 use crate::rules::{Context, Rule};
 use crate::syntax::Keyword;
 
@@ -8,9 +8,9 @@ pub struct HealthcheckMissing;
 
 impl Rule for HealthcheckMissing {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        let stages = stages(cx.dockerfile);
-        let used = used_later(&stages);
-        let has_healthcheck = inherited(&stages, |stage| {
+        let stages = cx.stages();
+        let used = used_later(stages);
+        let has_healthcheck = inherited(stages, |stage| {
             stage.body.iter().any(|i| i.keyword == Keyword::Healthcheck)
         });
         for (index, stage) in stages.iter().enumerate() {

@@ -1,13 +1,13 @@
 //! DL3063 reserved-stage-name: a stage named `scratch` or `context`.
 
-use super::{from_parts, stages};
+use super::from_parts;
 use crate::rules::{Context, Rule};
 
 pub struct ReservedStageName;
 
 impl Rule for ReservedStageName {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        for stage in stages(cx.dockerfile) {
+        for stage in cx.stages() {
             let Some(alias) = stage.from.and_then(from_parts).and_then(|p| p.alias) else {
                 continue;
             };

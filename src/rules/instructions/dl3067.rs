@@ -1,6 +1,6 @@
 //! DL3067 copy-whole-filesystem: `COPY --from=… / /`, copying a stage's entire filesystem.
 
-use super::{copy_args, from_scratch, image_ref, stages, unquoted};
+use super::{copy_args, from_scratch, image_ref, unquoted};
 use crate::rules::{Context, Rule};
 use crate::syntax::Keyword;
 
@@ -17,7 +17,7 @@ const OVERLAY_IMAGES: &[&str] = &[
 
 impl Rule for CopyWholeFilesystem {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        let stages = stages(cx.dockerfile);
+        let stages = cx.stages();
         for (own, stage) in stages.iter().enumerate() {
             for instruction in &stage.body {
                 if instruction.keyword != Keyword::Copy {
@@ -35,7 +35,7 @@ impl Rule for CopyWholeFilesystem {
                 }
                 // Into an empty stage nothing is overwritten; out of a stage that started
                 // empty, or an overlay image, only that stage's own files come.
-                if stage.from.is_some() && from_scratch(&stages, own) {
+                if stage.from.is_some() && from_scratch(stages, own) {
                     continue;
                 }
                 let lower = from.to_ascii_lowercase();
@@ -43,7 +43,7 @@ impl Rule for CopyWholeFilesystem {
                     .iter()
                     .rposition(|s| s.name.as_deref() == Some(lower.as_str()));
                 let image = match source_stage {
-                    Some(index) if from_scratch(&stages, index) => continue,
+                    Some(index) if from_scratch(stages, index) => continue,
                     Some(index) => stages[index].base.clone().unwrap_or_default(),
                     None => lower.clone(),
                 };

@@ -28,7 +28,7 @@ pub(super) fn report_repeats(
     keyword: Keyword,
     message: impl Fn(usize) -> String,
 ) {
-    for stage in super::stages(cx.dockerfile) {
+    for stage in cx.stages() {
         let repeated: Vec<_> = stage.body.iter().filter(|i| i.keyword == keyword).collect();
         let Some(first) = repeated.first() else {
             continue;

@@ -26,7 +26,7 @@ pub struct Cut {
 
 pub fn cut(
     source: &str,
-    run: &Run<'_>,
+    run: &Run<'_, '_>,
     effects: &Effects,
     targets: &[String],
     cleans: impl Fn(Manager) -> bool,

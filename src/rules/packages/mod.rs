@@ -163,7 +163,7 @@ impl Pins<'_> {
 }
 
 /// The edit that writes ` text` right after a word of a script.
-pub fn insert_after(run: &Run<'_>, word: &Word, text: &str) -> Edit {
+pub fn insert_after(run: &Run<'_, '_>, word: &Word, text: &str) -> Edit {
     let end = run.file_span(word.span).end as usize;
     Edit {
         span: Span::empty(end),

@@ -24,10 +24,10 @@ impl Rule for PointlessCommand {
                 .as_ref()
                 .is_some_and(|s| s.commands().any(|(_, context)| context.background));
             for cmd in cx.commands(run).iter() {
-                if has_job && matches!(cmd.name.as_str(), "kill" | "ps") {
+                if has_job && matches!(&*cmd.name, "kill" | "ps") {
                     continue;
                 }
-                if POINTLESS.contains(&cmd.name.as_str()) {
+                if POINTLESS.contains(&&*cmd.name) {
                     let span = run.file_span(cmd.name_word.span);
                     cx.report(
                         span,

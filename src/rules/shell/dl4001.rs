@@ -28,7 +28,7 @@ impl Rule for WgetAndCurl {
                 let program = cmds
                     .iter()
                     .find(|cmd| cmd.span == command.command.span)
-                    .map(|cmd| cmd.name.clone());
+                    .map(|cmd| cmd.name.to_string());
                 let inner = words
                     .iter()
                     .chain(&command.command.assignments)

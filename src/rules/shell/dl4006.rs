@@ -30,7 +30,7 @@ fn shell_has_pipefail(shell: &[String]) -> bool {
 }
 
 /// Whether the script sets pipefail itself (`set -o pipefail`, `set -euo pipefail`).
-fn script_sets_pipefail(run: &Run<'_>) -> bool {
+fn script_sets_pipefail(run: &Run<'_, '_>) -> bool {
     run.commands().iter().any(|cmd| {
         cmd.is("set")
             && cmd.args.iter().any(|w| cmd.text(w) == "pipefail")
@@ -41,7 +41,7 @@ fn script_sets_pipefail(run: &Run<'_>) -> bool {
     })
 }
 
-fn has_pipe(run: &Run<'_>) -> Option<Span> {
+fn has_pipe(run: &Run<'_, '_>) -> Option<Span> {
     let script = run.script.script.as_ref()?;
     piped_command(script, 0)
         .or_else(|| piped_substitution(&without_quoted_heredocs(script), 0))
@@ -208,11 +208,7 @@ impl Rule for PipeWithoutPipefail {
                     .chars()
                     .take_while(|c| *c == ' ' || *c == '\t')
                     .collect();
-                let newline = if cx.dockerfile.source.contains("\r\n") {
-                    "\r\n"
-                } else {
-                    "\n"
-                };
+                let newline = cx.newline();
                 Fix {
                     title: format!(
                         "Set `SHELL [\"{shell}\", \"-o\", \"pipefail\", \"-c\"]` before this RUN"
