@@ -15,15 +15,20 @@ const ARCHIVES_CLEANUP: &str = "apt-get clean";
 /// microdnf's own cleanup: a microdnf image (ubi-minimal) has no `dnf` to run `dnf clean all`.
 const MICRODNF_CURE: Cure = Cure::Cleanup("microdnf clean all");
 
-/// The image at the root of the stage's chain of `FROM`s, when its name is known.
-fn root_image<'m>(stages: &'m [Stage<'_>], mut index: usize) -> Option<&'m str> {
-    loop {
-        match &stages[index].base {
-            Base::Stage(parent) if *parent < index => index = *parent,
-            Base::Image(Some(name)) => return Some(name),
-            _ => return None,
-        }
+/// For each stage, whether the image at the root of its chain of `FROM`s passes `test` (false
+/// when its name is unknown). One pass: a stage's base comes before it, so its answer is ready,
+/// where walking each stage's chain would be quadratic in a long chain.
+fn root_images_where(stages: &[Stage<'_>], test: impl Fn(&str) -> bool) -> Vec<bool> {
+    let mut found: Vec<bool> = Vec::with_capacity(stages.len());
+    for (index, stage) in stages.iter().enumerate() {
+        let answer = match &stage.base {
+            Base::Stage(parent) if *parent < index => found[*parent],
+            Base::Image(Some(name)) => test(name),
+            _ => false,
+        };
+        found.push(answer);
     }
+    found
 }
 
 /// Whether one of the family's rules reports this cache when a layer leaves it (the `caches` of
@@ -96,6 +101,7 @@ impl CacheRule {
         // run there, and ship when it ships (then the stage ships too). When none is, the
         // triggers can only be meant for images built elsewhere from this stage (ONBUILD does
         // nothing else): they ship in those.
+        let off_in_image = self.off_in_image(cx);
         let mut built_on = vec![false; cx.model.stages.len()];
         for stage in &cx.model.stages {
             if let Base::Stage(base) = stage.base {
@@ -103,7 +109,7 @@ impl CacheRule {
             }
         }
         for stage in &cx.model.stages {
-            if self.off_in_image(cx, stage.index) {
+            if off_in_image[stage.index] {
                 continue;
             }
             // Runs only in stages of this file, none of which ships.
@@ -119,7 +125,7 @@ impl CacheRule {
             }
         }
         for stage in cx.model.stages.iter().filter(|s| s.ships) {
-            if self.off_in_image(cx, stage.index) {
+            if off_in_image[stage.index] {
                 continue;
             }
             let layer = if stage.is_fragment() {
@@ -198,11 +204,14 @@ impl CacheRule {
         }
     }
 
-    /// Whether the stage's base image keeps this rule's only cache off (pip under Sentry's
-    /// images).
-    fn off_in_image(&self, cx: &Context<'_, '_>, stage: usize) -> bool {
-        self.caches == [Cache::Pip]
-            && root_image(&cx.model.stages, stage).is_some_and(images::keeps_pip_cache_off)
+    /// For each stage, whether its base image keeps this rule's only cache off (pip under
+    /// Sentry's images).
+    fn off_in_image(&self, cx: &Context<'_, '_>) -> Vec<bool> {
+        if self.caches == [Cache::Pip] {
+            root_images_where(&cx.model.stages, images::keeps_pip_cache_off)
+        } else {
+            vec![false; cx.model.stages.len()]
+        }
     }
 
     /// The first fill of this rule's caches in a step that nothing removes after it (in the same
@@ -524,5 +533,30 @@ pub(super) mod tests {
             "FROM docker.io/library/sentry:8.22@sha256:{digest}\nRUN pip install gunicorn\n"
         );
         assert!(findings("DL3042", &source).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod root_images {
+    use super::root_images_where;
+    use crate::model::Model;
+    use crate::syntax::parse;
+
+    /// Every stage of a chain answers for the image at its root, however far up; a stage on
+    /// an unknown base answers no.
+    #[test]
+    fn a_chain_answers_for_its_root_image() {
+        let mut source = String::from("FROM getsentry/sentry:24.1.0 AS s0\nFROM ${BASE} AS x\n");
+        for i in 1..2000 {
+            source.push_str(&format!("FROM s{} AS s{i}\n", i - 1));
+        }
+        source.push_str("FROM x AS y\n");
+        let dockerfile = parse(&source);
+        let model = Model::build(&dockerfile);
+        let found = root_images_where(&model.stages, |name| name.starts_with("getsentry/"));
+        assert_eq!(found.len(), 2002);
+        assert!(found[0] && found[2001 - 1]);
+        assert!(!found[1], "an unknown base");
+        assert!(!found[2001], "built on the unknown base");
     }
 }
