@@ -17,7 +17,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sample=${1:-400}
 cargo build --release -q
-CARGO_TARGET_DIR=target/python-package cargo rustc --release -q --bin layerlint -- -C target-feature=+crt-static
+# The wheel's own rustc arguments, read from pyproject.toml so the two cannot drift apart.
+read -ra wheel_args < <(python3 -c 'import tomllib; print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["tool"]["maturin"]["rustc-args"]))')
+CARGO_TARGET_DIR=target/python-package cargo rustc --release -q --bin layerlint -- "${wheel_args[@]}"
 scripts=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
 hadolint="$scripts/hadolint"
 if [ ! -x "$hadolint" ]; then
