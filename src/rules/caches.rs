@@ -124,6 +124,7 @@ impl CacheRule {
                 }
             }
         }
+        let apk_left_by_stage = self.apk_index_left_by_stage(&cx.model.stages);
         for stage in cx.model.stages.iter().filter(|s| s.ships) {
             if off_in_image[stage.index] {
                 continue;
@@ -151,9 +152,13 @@ impl CacheRule {
                 .iter()
                 .map(|&cache| (cache, cleanup_steps(stage, cache)))
                 .collect();
-            // The last layer of the stage that left an apk index nothing removed since: a later
-            // `apk add` fetches the index again only when that copy is stale.
-            let mut apk_index_left: Option<&Step<'_>> = None;
+            // The last layer of the stage (or of the stage it is built on) that left an apk
+            // index nothing removed since: a later `apk add` fetches the index again only when
+            // that copy is stale.
+            let mut apk_index_left = match stage.base {
+                Base::Stage(parent) => apk_left_by_stage.get(parent).copied().flatten(),
+                _ => None,
+            };
             for (index, step) in stage.layers() {
                 let home = step.home().unwrap_or("/root");
                 let fill = self.left_in(step);
@@ -175,15 +180,7 @@ impl CacheRule {
                 let earlier_index = fill
                     .filter(|f| f.cache == Cache::Apk && !refreshes)
                     .and(apk_index_left);
-                if fill.is_some_and(|f| f.cache == Cache::Apk) {
-                    apk_index_left = Some(step);
-                } else if step
-                    .effects
-                    .as_ref()
-                    .is_some_and(|e| e.cleans(Cache::Apk, home))
-                {
-                    apk_index_left = None;
-                }
+                apk_index_left = self.apk_index_after(step, apk_index_left);
                 if let Some(fill) = fill {
                     let later = cleanups
                         .iter()
@@ -202,6 +199,50 @@ impl CacheRule {
                 }
             }
         }
+    }
+
+    /// The layer that holds the last apk index nothing removed, after `step` (`before`: the
+    /// one before it).
+    fn apk_index_after<'s, 'a>(
+        &self,
+        step: &'s Step<'a>,
+        before: Option<&'s Step<'a>>,
+    ) -> Option<&'s Step<'a>> {
+        let home = step.home().unwrap_or("/root");
+        if self.left_in(step).is_some_and(|f| f.cache == Cache::Apk) {
+            Some(step)
+        } else if step
+            .effects
+            .as_ref()
+            .is_some_and(|e| e.cleans(Cache::Apk, home))
+        {
+            None
+        } else {
+            before
+        }
+    }
+
+    /// For each stage, the layer holding the apk index it ends with, its own or its base
+    /// stage's (empty unless this rule reports apk's cache). One pass: a base stage comes first.
+    fn apk_index_left_by_stage<'s, 'a>(
+        &self,
+        stages: &'s [Stage<'a>],
+    ) -> Vec<Option<&'s Step<'a>>> {
+        let mut left: Vec<Option<&'s Step<'a>>> = Vec::new();
+        if !self.caches.contains(&Cache::Apk) {
+            return left;
+        }
+        for (index, stage) in stages.iter().enumerate() {
+            let mut last = match stage.base {
+                Base::Stage(parent) if parent < index => left[parent],
+                _ => None,
+            };
+            for (_, step) in stage.layers() {
+                last = self.apk_index_after(step, last);
+            }
+            left.push(last);
+        }
+        left
     }
 
     /// For each stage, whether its base image keeps this rule's only cache off (pip under
@@ -508,6 +549,40 @@ pub(super) mod tests {
             found.iter().all(|f| !f.1.contains("may leave")),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_stage_built_on_one_that_left_the_apk_index_may_leave_it() {
+        // The index line 2 left is in the image the second stage starts from.
+        let source = "FROM alpine:3.20 AS base\nRUN apk add curl\nFROM base\nRUN apk add git\n";
+        let found = findings("DL3019", source);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[1].1.contains("` may leave "), "{}", found[1].1);
+        assert!(
+            found[1].1.contains("the layer of line 2 left"),
+            "{}",
+            found[1].1
+        );
+        // Through a stage that adds nothing, too; not after a base that cleaned up, nor from
+        // an image or an unrelated stage.
+        let source = "FROM alpine:3.20 AS base\nRUN apk add curl\nFROM base AS mid\nRUN echo\nFROM mid\nRUN apk add git\n";
+        let found = findings("DL3019", source);
+        assert!(
+            found
+                .last()
+                .is_some_and(|f| f.1.contains("the layer of line 2 left")),
+            "{found:?}"
+        );
+        for source in [
+            "FROM alpine:3.20 AS base\nRUN apk add curl\nRUN rm -rf /var/cache/apk/*\nFROM base\nRUN apk add git\n",
+            "FROM alpine:3.20 AS base\nRUN apk add curl\nFROM alpine:3.20\nRUN apk add git\n",
+        ] {
+            let found = findings("DL3019", source);
+            assert!(
+                found.iter().all(|f| !f.1.contains("may leave")),
+                "{found:?}"
+            );
+        }
     }
 
     #[test]
