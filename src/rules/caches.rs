@@ -15,20 +15,30 @@ const ARCHIVES_CLEANUP: &str = "apt-get clean";
 /// microdnf's own cleanup: a microdnf image (ubi-minimal) has no `dnf` to run `dnf clean all`.
 const MICRODNF_CURE: Cure = Cure::Cleanup("microdnf clean all");
 
-/// For each stage, whether the image at the root of its chain of `FROM`s passes `test` (false
-/// when its name is unknown). One pass: a stage's base comes before it, so its answer is ready,
-/// where walking each stage's chain would be quadratic in a long chain.
-fn root_images_where(stages: &[Stage<'_>], test: impl Fn(&str) -> bool) -> Vec<bool> {
-    let mut found: Vec<bool> = Vec::with_capacity(stages.len());
+/// One value per stage, each from the stage and its base stage's value (`None` when it is built
+/// on an image). One pass, since a base stage comes first: following each stage's chain of
+/// `FROM`s instead would be quadratic in a long chain.
+fn along_bases<'s, 'a, T: Copy>(
+    stages: &'s [Stage<'a>],
+    value: impl Fn(&'s Stage<'a>, Option<T>) -> T,
+) -> Vec<T> {
+    let mut values: Vec<T> = Vec::with_capacity(stages.len());
     for (index, stage) in stages.iter().enumerate() {
-        let answer = match &stage.base {
-            Base::Stage(parent) if *parent < index => found[*parent],
-            Base::Image(Some(name)) => test(name),
-            _ => false,
+        let inherited = match stage.base {
+            Base::Stage(parent) if parent < index => Some(values[parent]),
+            _ => None,
         };
-        found.push(answer);
+        values.push(value(stage, inherited));
     }
-    found
+    values
+}
+
+/// For each stage, whether the image at the root of its chain of `FROM`s passes `test` (false
+/// when its name is unknown).
+fn root_images_where(stages: &[Stage<'_>], test: impl Fn(&str) -> bool) -> Vec<bool> {
+    along_bases(stages, |stage, from_base| {
+        from_base.unwrap_or_else(|| matches!(&stage.base, Base::Image(Some(name)) if test(name)))
+    })
 }
 
 /// Whether one of the family's rules reports this cache when a layer leaves it (the `caches` of
@@ -223,26 +233,19 @@ impl CacheRule {
     }
 
     /// For each stage, the layer holding the apk index it ends with, its own or its base
-    /// stage's (empty unless this rule reports apk's cache). One pass: a base stage comes first.
+    /// stage's (empty unless this rule reports apk's cache).
     fn apk_index_left_by_stage<'s, 'a>(
         &self,
         stages: &'s [Stage<'a>],
     ) -> Vec<Option<&'s Step<'a>>> {
-        let mut left: Vec<Option<&'s Step<'a>>> = Vec::new();
         if !self.caches.contains(&Cache::Apk) {
-            return left;
+            return Vec::new();
         }
-        for (index, stage) in stages.iter().enumerate() {
-            let mut last = match stage.base {
-                Base::Stage(parent) if parent < index => left[parent],
-                _ => None,
-            };
-            for (_, step) in stage.layers() {
-                last = self.apk_index_after(step, last);
-            }
-            left.push(last);
-        }
-        left
+        along_bases(stages, |stage, from_base| {
+            stage.layers().fold(from_base.flatten(), |last, (_, step)| {
+                self.apk_index_after(step, last)
+            })
+        })
     }
 
     /// For each stage, whether its base image keeps this rule's only cache off (pip under

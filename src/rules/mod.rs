@@ -198,17 +198,11 @@ impl<'m, 'a> Context<'m, 'a> {
         cell.get_or_init(|| model.package_index())
     }
 
-    /// The line ending a fix writes: `\r\n` when the file uses it anywhere, else `\n`. Found
-    /// once per file: a search of the whole text per fix is quadratic in a file of thousands.
+    /// The line ending a fix writes ([`crate::syntax::Dockerfile::newline`]). Found once per
+    /// file: a search of the whole text per fix is quadratic in a file of thousands.
     pub fn newline(&self) -> &'static str {
-        let source = &self.dockerfile.source;
-        self.shared.newline.get_or_init(|| {
-            if source.contains("\r\n") {
-                "\r\n"
-            } else {
-                "\n"
-            }
-        })
+        let dockerfile = self.dockerfile;
+        self.shared.newline.get_or_init(|| dockerfile.newline())
     }
 
     /// The file's stages as the instruction rules read them ([`instructions::stages`]), listed

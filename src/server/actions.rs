@@ -135,12 +135,11 @@ fn ignore_action(
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')
         .collect();
-    let newline = if request.text.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    };
-    let pragma = format!("{indent}# layerlint ignore={}{newline}", finding.code);
+    let pragma = format!(
+        "{indent}# layerlint ignore={}{}",
+        finding.code,
+        dockerfile.newline()
+    );
     let insert = request.positions.range(Span::empty(line_start));
     Some(CodeAction {
         title: format!(

@@ -74,6 +74,16 @@ impl Dockerfile {
         &self.source[span.range()]
     }
 
+    /// The line ending a rewrite writes: `\r\n` when the file uses it anywhere, else `\n`. It
+    /// reads the whole text: a caller writing many rewrites asks once.
+    pub fn newline(&self) -> &'static str {
+        if self.source.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        }
+    }
+
     /// The instructions rules may read, in file order: the well-formed ones. An instruction
     /// before any `FROM` is one of them (a fragment, which hadolint lints like a stage): Docker
     /// refuses it and LL001 says so, but its arguments are sound.
