@@ -18,7 +18,7 @@
 
 use super::name_index::NameIndex;
 use super::vars::{Lookup, Var, VarKind};
-use compact_str::CompactString;
+use lean_string::LeanString as CompactString;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
 

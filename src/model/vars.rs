@@ -14,7 +14,7 @@
 
 use super::history::{History, Point};
 use crate::syntax::vars::{Operator, references};
-use compact_str::CompactString;
+use lean_string::LeanString as CompactString;
 use std::collections::HashMap;
 use std::sync::Arc;
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 /// The text of a word: up to 24 bytes are kept inline (most words are short), so that a
 /// word usually allocates nothing.
-pub type WordText = compact_str::CompactString;
+pub type WordText = lean_string::LeanString;
 
 /// A parsed Dockerfile. It owns its source so spans can always be sliced back to text; the
 /// instructions share it (see [`LineText`]).
@@ -458,15 +458,15 @@ pub enum Args {
     None,
     /// A JSON array of strings: the exec form of `RUN`/`CMD`/`ENTRYPOINT`/`SHELL`, and the JSON
     /// form of `COPY`/`ADD`/`VOLUME`.
-    Json(Vec<Word>),
+    Json(Box<[Word]>),
     /// One piece of text: the shell form of `RUN`/`CMD`/`ENTRYPOINT`, and the whole argument of
     /// `USER`, `WORKDIR`, `STOPSIGNAL`, `MAINTAINER`.
-    Text(Word),
+    Text(Box<Word>),
     /// Whitespace-separated words (`FROM`, `EXPOSE`, `COPY`/`ADD`/`VOLUME` in plain form) or
     /// shell-like words (`ARG name=value …`).
-    Words(Vec<Word>),
+    Words(Box<[Word]>),
     /// `ENV`/`LABEL` pairs.
-    KeyValues(Vec<KeyValue>),
+    KeyValues(Box<[KeyValue]>),
     /// `HEALTHCHECK [flags] TYPE command`: `TYPE` is `CMD` or `NONE` for a valid instruction.
     /// Both boxed: the rarest shape should not make every instruction's arguments larger.
     Healthcheck { kind: Box<Word>, command: Box<Args> },

@@ -79,7 +79,7 @@ impl Stages {
         for (index, ins) in instructions.iter().enumerate() {
             match (&ins.keyword, &ins.args) {
                 (Keyword::From, Args::Words(words)) => {
-                    if let [_, _, name] = words.as_slice() {
+                    if let [_, _, name] = &words[..] {
                         let stage = stages.starts.len();
                         stages
                             .names

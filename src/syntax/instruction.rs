@@ -188,7 +188,7 @@ impl<'a> LineParser<'a> {
         if range.is_empty() {
             Args::None
         } else {
-            Args::Text(self.word(range))
+            Args::Text(Box::new(self.word(range)))
         }
     }
 
@@ -248,7 +248,7 @@ impl<'a> LineParser<'a> {
         }
         match self.json(range.clone()) {
             Some(args) => args,
-            None => Args::Text(self.word(range)),
+            None => Args::Text(Box::new(self.word(range))),
         }
     }
 
@@ -280,7 +280,8 @@ impl<'a> LineParser<'a> {
                 key: self.word(range.start..range.start + gap),
                 value: self.word(range.start + value_at..range.end),
                 legacy: true,
-            }]);
+            }]
+            .into());
         }
         let mut pairs = Vec::with_capacity(words.len());
         for w in words {
@@ -301,7 +302,7 @@ impl<'a> LineParser<'a> {
                 legacy: false,
             });
         }
-        Args::KeyValues(pairs)
+        Args::KeyValues(pairs.into())
     }
 
     /// `HEALTHCHECK TYPE command`: the type is the first word, the rest is read like `CMD`.
@@ -358,6 +359,6 @@ impl<'a> LineParser<'a> {
         let (innermost, _) = onbuild_chain_end(self.line, range.clone());
         // Not an `ONBUILD` with arguments, so this does not come back here.
         let _ = self.instruction(innermost);
-        Args::Text(self.word(range))
+        Args::Text(Box::new(self.word(range)))
     }
 }

@@ -95,7 +95,7 @@ pub fn validate_file(instructions: &[&Instruction], errors: &mut Vec<SyntaxError
                         );
                     }
                 }
-                if let [_, _, name] = words.as_slice() {
+                if let [_, _, name] = &words[..] {
                     stage_names.insert(name.text.as_str().to_ascii_lowercase());
                 }
             }
@@ -296,7 +296,7 @@ fn check_from(ins: &Instruction, report: &mut impl FnMut(Span, String)) {
         );
         return;
     };
-    match words.as_slice() {
+    match &words[..] {
         [_] => {}
         [_, as_word, name] if as_word.text.eq_ignore_ascii_case("as") => {
             let lower = name.text.as_str().to_ascii_lowercase();

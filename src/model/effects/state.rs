@@ -7,7 +7,7 @@
 use super::ShellEnv;
 use crate::model::paths;
 use crate::model::vars::{VarKind, Vars};
-use compact_str::CompactString;
+use lean_string::LeanString as CompactString;
 use std::collections::HashSet;
 use std::sync::Arc;
 

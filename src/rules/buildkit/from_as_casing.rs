@@ -13,7 +13,7 @@ impl Rule for FromAsCasing {
             let Args::Words(words) = &instruction.args else {
                 continue;
             };
-            let [_, as_word, _, ..] = words.as_slice() else {
+            let [_, as_word, _, ..] = &words[..] else {
                 continue;
             };
             if !as_word.text.eq_ignore_ascii_case("as") {

@@ -188,7 +188,7 @@ pub fn platform_flags(
 /// The words of each `EXPOSE`.
 pub fn exposed_ports(dockerfile: &Dockerfile) -> impl Iterator<Item = &Word> {
     instructions_of(dockerfile, Keyword::Expose).flat_map(|instruction| match &instruction.args {
-        Args::Words(words) => words.as_slice(),
+        Args::Words(words) => &words[..],
         _ => &[],
     })
 }

@@ -230,7 +230,7 @@ pub fn from_parts(instruction: &Instruction) -> Option<FromParts<'_>> {
         return None;
     };
     let image = words.first()?;
-    let alias = match words.as_slice() {
+    let alias = match &words[..] {
         [_, as_word, alias, ..] if as_word.text.eq_ignore_ascii_case("as") => Some(alias),
         _ => None,
     };
