@@ -18,7 +18,7 @@
 
 use super::name_index::NameIndex;
 use super::vars::{Lookup, Var, VarKind};
-use lean_string::LeanString as CompactString;
+use lean_string::LeanString;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
 
@@ -229,7 +229,7 @@ impl History {
         });
         self.append(Var {
             name: name.into(),
-            value: value.map(CompactString::from),
+            value: value.map(LeanString::from),
             kind,
         });
         point.at = self.end();

@@ -14,7 +14,7 @@
 
 use super::history::{History, Point};
 use crate::syntax::vars::{Operator, references};
-use lean_string::LeanString as CompactString;
+use lean_string::LeanString;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -33,10 +33,10 @@ pub enum VarKind {
 /// most are), so a declaration usually allocates nothing beyond its entry in the history.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Var {
-    pub name: CompactString,
+    pub name: LeanString,
     /// The value as far as the Dockerfile tells it (already expanded); `None` when it comes from
     /// outside (an `ARG` without a default) or could not be expanded.
-    pub value: Option<CompactString>,
+    pub value: Option<LeanString>,
     pub kind: VarKind,
 }
 
@@ -126,7 +126,7 @@ impl Vars {
         own.bytes = bytes + value.as_ref().map_or(0, String::len);
         let var = Var {
             name: name.into(),
-            value: value.map(CompactString::from),
+            value: value.map(LeanString::from),
             kind,
         };
         match own.index.get(name) {

@@ -7,7 +7,7 @@
 use super::ShellEnv;
 use crate::model::paths;
 use crate::model::vars::{VarKind, Vars};
-use lean_string::LeanString as CompactString;
+use lean_string::LeanString;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -35,7 +35,7 @@ pub(super) struct Shell {
     /// While a [`Mark`] is open, every variable written, with the value it had before the write
     /// (`None`: not declared): [`Shell::settle`] reads what a branch changed here instead of
     /// comparing a copy of the whole shell, which made a script of thousands of `if`s quadratic.
-    journal: Vec<(String, Option<Option<CompactString>>)>,
+    journal: Vec<(String, Option<Option<LeanString>>)>,
     /// How many marks are open: with none, nothing is journalled.
     marks: usize,
     /// The working directory, `None` once it is not known.
@@ -224,7 +224,7 @@ impl Shell {
         }
         // Each name written since the mark, with its value at the mark (its first entry).
         let mut seen = HashSet::new();
-        let written: Vec<(String, Option<Option<CompactString>>)> = self
+        let written: Vec<(String, Option<Option<LeanString>>)> = self
             .journal
             .drain(mark.journal..)
             .filter(|(name, _)| seen.insert(name.clone()))
