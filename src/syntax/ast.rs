@@ -18,7 +18,7 @@ pub type WordText = lean_string::LeanString;
 /// instructions share it (see [`LineText`]).
 #[derive(Clone, Debug)]
 pub struct Dockerfile {
-    pub source: Arc<str>,
+    pub source: Arc<String>,
     /// The escape character in force (`\` unless an `escape` directive says `` ` ``).
     pub escape: char,
     /// Top-level items in file order; their spans tile `0..source.len()`.

@@ -19,7 +19,7 @@ use std::sync::Arc;
 /// Docker reads lines with a buffer of this size and rejects longer ones.
 const MAX_LINE_BYTES: usize = 65536;
 
-pub fn parse(source: Arc<str>) -> Dockerfile {
+pub fn parse(source: Arc<String>) -> Dockerfile {
     let lines = memchr::memchr_iter(b'\n', source.as_bytes()).count() + 1;
     let mut reader = Reader {
         source: &source,
@@ -80,7 +80,7 @@ struct DirectiveState {
 struct Reader<'a> {
     source: &'a str,
     /// The same text, for the instructions to share (see [`LineText`]).
-    shared: &'a Arc<str>,
+    shared: &'a Arc<String>,
     escape: char,
     directives: DirectiveState,
     items: Vec<Item>,
@@ -445,7 +445,7 @@ impl LogicalLine {
     }
 
     /// The logical line: a range of `source` for one piece, else the joined copy.
-    fn text(&mut self, source: &Arc<str>) -> LineText {
+    fn text(&mut self, source: &Arc<String>) -> LineText {
         match self.segments[..] {
             [(_, first)] => LineText::slice(source, first as usize, first as usize + self.len),
             _ => LineText::from(std::mem::take(&mut self.joined)),
@@ -461,7 +461,7 @@ mod tests {
     fn a_one_line_instruction_maps_its_line_without_an_allocation() {
         // The map is no bigger than a pointer to a list, and one segment is kept in it.
         assert!(std::mem::size_of::<LineMap>() <= 16);
-        let file = parse(Arc::from("FROM a\nRUN b \\\n  c\n"));
+        let file = parse(Arc::new("FROM a\nRUN b \\\n  c\n".to_string()));
         let maps: Vec<&[(u32, u32)]> = file.instructions().map(|i| i.line_map.segments()).collect();
         assert_eq!(maps, [&[(0, 0)][..], &[(0, 7), (6, 15)][..]]);
         let run = file.instructions().nth(1).unwrap();
@@ -471,7 +471,7 @@ mod tests {
 
     #[test]
     fn a_one_line_instruction_reads_its_line_from_the_file_itself() {
-        let source: Arc<str> = Arc::from("FROM a\nRUN b \\\n\n# x\n  c\nENV k=v \\\n\n");
+        let source = Arc::new("FROM a\nRUN b \\\n\n# x\n  c\nENV k=v \\\n\n".to_string());
         let file = parse(Arc::clone(&source));
         // The file, plus one for each instruction whose line is one piece of it: `FROM a` and
         // `ENV k=v` (its continuation adds nothing); the `RUN` joins two pieces into a copy.

@@ -30,14 +30,14 @@ use std::sync::Arc;
 
 /// Parses a Dockerfile. Never fails: problems become [`SyntaxError`]s and the rest still parses.
 pub fn parse(source: &str) -> Dockerfile {
-    lines::parse(Arc::from(source))
+    lines::parse(Arc::new(source.to_string()))
 }
 
 /// Like [`parse`], taking the text from a caller that has no further use for it (or takes it
 /// back with [`Dockerfile::into_source`] once the tree is done): the file is then held once
 /// while the tree lives, not twice.
 pub fn parse_owned(source: String) -> Dockerfile {
-    lines::parse(Arc::from(source))
+    lines::parse(Arc::new(source))
 }
 
 /// The instruction count of each stretch between `FROM`s: before the first, then after each
@@ -62,12 +62,13 @@ impl Dockerfile {
         })
     }
 
-    /// The text the tree was parsed from, handed back. The tree goes first: the copy this makes
-    /// never sits beside it.
+    /// The text the tree was parsed from, handed back. The tree goes first, so that the text is
+    /// no longer shared and comes back without a copy (a clone of the tree kept elsewhere makes
+    /// it a copy).
     pub fn into_source(self) -> String {
         let Dockerfile { source, items, .. } = self;
         drop(items);
-        String::from(&*source)
+        Arc::try_unwrap(source).unwrap_or_else(|shared| String::clone(&shared))
     }
 
     pub fn text(&self, span: Span) -> &str {
