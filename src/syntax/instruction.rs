@@ -276,12 +276,14 @@ impl<'a> LineParser<'a> {
             };
             let value_at =
                 gap + (text[gap..].len() - text[gap..].trim_start_matches(is_list_space).len());
-            return Args::KeyValues(vec![KeyValue {
-                key: self.word(range.start..range.start + gap),
-                value: self.word(range.start + value_at..range.end),
-                legacy: true,
-            }]
-            .into());
+            return Args::KeyValues(
+                vec![KeyValue {
+                    key: self.word(range.start..range.start + gap),
+                    value: self.word(range.start + value_at..range.end),
+                    legacy: true,
+                }]
+                .into(),
+            );
         }
         let mut pairs = Vec::with_capacity(words.len());
         for w in words {

@@ -28,8 +28,7 @@ impl Rule for EnvSelfReference {
         let mut known: HashSet<&str> = HashSet::new();
         for instruction in cx.dockerfile.instructions() {
             if let Some(pairs) = env_pairs(instruction) {
-                let hit = self_references(pairs, escape)
-                    .find(|(name, _)| !known.contains(name));
+                let hit = self_references(pairs, escape).find(|(name, _)| !known.contains(name));
                 if let Some((name, user)) = hit {
                     cx.report(
                         instruction.span,
