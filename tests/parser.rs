@@ -422,11 +422,27 @@ fn variables_are_located_in_words() {
     let refs = syntax::vars::references(&word.text, df.escape);
     assert_eq!(refs.len(), 1);
     assert_eq!(&word.text[refs[0].name.clone()], "HOME");
-    let span = only(&df).map_span(
-        word.offset as usize + refs[0].range.start,
-        word.offset as usize + refs[0].range.end,
-    );
+    let at = only(&df).line_offset(word.span.start);
+    assert_eq!(at, "WORKDIR ".len());
+    let span = only(&df).map_span(at + refs[0].range.start, at + refs[0].range.end);
     assert_eq!(df.text(span), "${HOME:-/root}");
+}
+
+#[test]
+fn a_word_after_a_continuation_is_found_on_the_logical_line() {
+    let source = "RUN x \\\n  # note\n  y \\\n\n z\n";
+    let df = parse(source);
+    let ins = only(&df);
+    let line: &str = &ins.line;
+    for word in ["x", "y", "z"] {
+        let in_line = line.find(word).expect("on the line");
+        let in_file = source.find(word).expect("in the file");
+        assert_eq!(ins.line_offset(in_file as u32), in_line, "{word}");
+        assert_eq!(
+            ins.map_span(in_line, in_line + 1),
+            layerlint::span::Span::new(in_file, in_file + 1)
+        );
+    }
 }
 
 #[test]

@@ -359,10 +359,7 @@ fn move_update(
 /// Where the shell script of a shell-form RUN starts in the file.
 fn install_script_start(run: &Instruction) -> Option<usize> {
     match &run.args {
-        Args::Text(word) => Some(
-            run.map_span(word.offset as usize, word.offset as usize)
-                .start as usize,
-        ),
+        Args::Text(word) => Some(word.span.start as usize),
         _ => None,
     }
 }

@@ -225,7 +225,11 @@ mod tests {
             panic!("shell form expected")
         };
         let mut builder = Builder::new("#!/bin/sh\nexport A=1\n".to_string());
-        builder.logical(&line.text, line.offset, &run.line_map);
+        builder.logical(
+            &line.text,
+            run.line_offset(line.span.start) as u32,
+            &run.line_map,
+        );
         builder.finish()
     }
 
@@ -284,7 +288,11 @@ mod tests {
         let heredoc = &run.heredocs()[0];
         let mut builder = Builder::new("#!/bin/sh\n".to_string());
         builder
-            .logical(&line.text, line.offset, &run.line_map)
+            .logical(
+                &line.text,
+                run.line_offset(line.span.start) as u32,
+                &run.line_map,
+            )
             .filler("\n")
             .file(
                 &source[heredoc.body.start as usize..heredoc.terminator.end as usize],

@@ -334,6 +334,12 @@ impl Instruction {
     pub fn map_span(&self, start: usize, end: usize) -> Span {
         self.line_map.span(start, end)
     }
+
+    /// Where a file offset on the logical line lies in it: the inverse of
+    /// [`map_span`](Self::map_span)'s start.
+    pub fn line_offset(&self, file_offset: u32) -> usize {
+        self.line_map.line_offset(file_offset)
+    }
 }
 
 /// Maps offsets of a logical line back to the file. The logical line is made of pieces of physical
@@ -410,6 +416,17 @@ impl LineMap {
         (file_off + (offset as u32).saturating_sub(line_off)) as usize
     }
 
+    /// The offset in the logical line of a file offset that starts something on it.
+    pub fn line_offset(&self, file_offset: u32) -> usize {
+        let segments = self.segments();
+        if segments.is_empty() {
+            return file_offset as usize;
+        }
+        let idx = segments.partition_point(|&(_, file_at)| file_at <= file_offset);
+        let (line_at, file_at) = segments[idx.saturating_sub(1)];
+        (line_at + file_offset.saturating_sub(file_at)) as usize
+    }
+
     pub fn span(&self, start: usize, end: usize) -> Span {
         let file_start = self.start(start);
         let file_end = if end == start {
@@ -427,10 +444,10 @@ pub struct Word {
     /// The text BuildKit's parser keeps: for shell-form and plain words the raw text with
     /// continuations removed (quotes and escapes still in it); for JSON strings the decoded value.
     pub text: WordText,
-    /// The bytes in the file (for a JSON string, the literal with its quotes).
+    /// The bytes in the file (for a JSON string, the literal with its quotes). Where the word
+    /// starts in the logical line is [`Instruction::line_offset`] of its start: not kept, so
+    /// that a word is 24 bytes.
     pub span: Span,
-    /// Where the word starts in the instruction's logical line.
-    pub offset: u32,
 }
 
 /// A `--name[=value]` flag.

@@ -291,7 +291,7 @@ fn word_span(ins: &Instruction, word: &Word, skip: usize, bad: &BadSubstitution)
     if matches!(ins.args, Args::Json(_)) {
         return word.span;
     }
-    let at = word.offset as usize + skip;
+    let at = ins.line_offset(word.span.start) + skip;
     ins.map_span(at + bad.range.start, at + bad.range.end)
 }
 

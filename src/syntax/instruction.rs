@@ -112,7 +112,6 @@ impl<'a> LineParser<'a> {
         Word {
             text: self.line[range.clone()].into(),
             span: self.span(range.clone()),
-            offset: range.start as u32,
         }
     }
 
@@ -227,7 +226,6 @@ impl<'a> LineParser<'a> {
                     .map(|(text, r)| Word {
                         text: text.into(),
                         span: self.span(range.start + r.start..range.start + r.end),
-                        offset: (range.start + r.start) as u32,
                     })
                     .collect(),
             )),

@@ -165,7 +165,7 @@ fn scripts_of<'a>(
     vec![make(
         dialect.clone(),
         Origin::CommandLine {
-            offset: line.offset,
+            offset: instruction.line_offset(line.span.start) as u32,
         },
         &line.text,
     )]
