@@ -220,7 +220,7 @@ fn run_flags_and_mounts() {
         "RUN --mount=type=cache,target=/root/.cache --network=none --security=insecure pip install x\n",
     );
     let run = only(&df);
-    assert_eq!(run.flags.len(), 3);
+    assert_eq!(run.flags().len(), 3);
     let (_, mount) = run.mounts().next().unwrap();
     assert_eq!(mount.target(), Some("/root/.cache"));
     assert_eq!(texts(&run.args), ["pip install x"]);
@@ -300,7 +300,7 @@ fn copy_and_add_flags_and_json() {
     );
     assert!(df.errors.is_empty(), "{:?}", df.errors);
     let ins = body(&df);
-    let names: Vec<_> = ins[0].flags.iter().map(|f| f.name.as_str()).collect();
+    let names: Vec<_> = ins[0].flags().iter().map(|f| f.name.as_str()).collect();
     assert_eq!(
         names,
         ["from", "chown", "chmod", "link", "parents", "exclude"]
@@ -344,7 +344,7 @@ fn healthcheck_forms() {
     assert!(
         matches!(&ins[0].args, Args::Healthcheck { kind, command } if kind.text == "NONE" && **command == Args::None)
     );
-    assert_eq!(ins[1].flags.len(), 2);
+    assert_eq!(ins[1].flags().len(), 2);
     assert!(
         matches!(&ins[1].args, Args::Healthcheck { command, .. } if matches!(&**command, Args::Text(w) if w.text == "curl -f http://x/ || exit 1"))
     );
@@ -472,10 +472,10 @@ fn a_line_longer_than_docker_reads_is_an_error() {
 fn a_flag_split_by_a_continuation_is_still_a_flag() {
     let df = parse("FROM a\nCOPY -\\\n-chown=app src /dst\n");
     let copy = df.instructions().nth(1).unwrap();
-    assert_eq!(copy.flags.len(), 1);
-    assert_eq!(copy.flags[0].name, "chown");
-    assert_eq!(df.text(copy.flags[0].span), "-\\\n-chown=app");
-    assert_eq!(copy.line_map_text(copy.flags[0].span), "--chown=app");
+    assert_eq!(copy.flags().len(), 1);
+    assert_eq!(copy.flags()[0].name, "chown");
+    assert_eq!(df.text(copy.flags()[0].span), "-\\\n-chown=app");
+    assert_eq!(copy.line_map_text(copy.flags()[0].span), "--chown=app");
     assert_eq!(texts(&copy.args), ["src", "/dst"]);
 }
 

@@ -33,7 +33,7 @@ pub fn buildkit_evidence(dockerfile: &Dockerfile) -> Option<Span> {
                 _ => &[],
             };
             instruction
-                .flags
+                .flags()
                 .iter()
                 .find(|flag| flags.contains(&flag.name.to_ascii_lowercase().as_str()))
                 .map(|flag| flag.span)

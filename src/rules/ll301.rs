@@ -332,7 +332,7 @@ fn move_update(
     };
     let command = cx.text(update.span);
     let alone = script.text.trim().trim_end_matches(';').trim() == command.trim();
-    if !alone || !install_run.heredocs().is_empty() || !update_run.flags.is_empty() {
+    if !alone || !install_run.heredocs().is_empty() || !update_run.flags().is_empty() {
         return None;
     }
     let script_start = install_script_start(install_run)?;

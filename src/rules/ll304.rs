@@ -842,7 +842,12 @@ fn rewrite(
         return Err("the COPY could not be read".into());
     };
     let dest_word = words.last().ok_or("the COPY has no destination")?;
-    if copy_ins.flags.iter().any(|f| cx.text(f.span).contains('$')) || copy.source.contains('$') {
+    if copy_ins
+        .flags()
+        .iter()
+        .any(|f| cx.text(f.span).contains('$'))
+        || copy.source.contains('$')
+    {
         return Err("the COPY's flags or sources use variables".into());
     }
     if manifests.iter().any(|m| m.contains(char::is_whitespace)) {
@@ -919,7 +924,7 @@ fn rewrite(
 
     // The manifests, one COPY per destination directory, to the paths the broad copy gives them.
     let flags: Vec<&str> = copy_ins
-        .flags
+        .flags()
         .iter()
         .filter(|f| f.name != "exclude")
         .map(|f| cx.text(f.span))

@@ -197,7 +197,7 @@ fn unwanted_entries(entries: &[(String, bool)], ignore: Option<&DockerIgnore>) -
 /// The gap as this copy sees it, after its own `--exclude` patterns; `None` when they close it.
 fn after_excludes(gap: &Gap, instruction: &Instruction) -> Option<Gap> {
     let patterns: Vec<&str> = instruction
-        .flags
+        .flags()
         .iter()
         .filter(|flag| flag.name == "exclude")
         .filter_map(|flag| flag.value.as_deref())

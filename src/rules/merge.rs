@@ -504,7 +504,7 @@ fn read_piece<'a>(dockerfile: &Dockerfile, run: &RunScript<'a>) -> Result<Piece<
         }
         comments.push((at, script.text(*comment).trim_end().to_string()));
     }
-    let mut flags: Vec<String> = instruction.flags.iter().map(|f| f.text.clone()).collect();
+    let mut flags: Vec<String> = instruction.flags().iter().map(|f| f.text.clone()).collect();
     // The order of `--mount`s does not matter.
     flags.sort_unstable();
     Ok(Piece {

@@ -249,13 +249,11 @@ pub struct Instruction {
     /// A range of the file itself for an instruction on one line (no copy).
     pub line: LineText,
     pub line_map: LineMap,
-    /// `--name[=value]` flags before the arguments: a [`Rare`] list, one pointer and nothing
-    /// allocated while empty, as on most instructions.
-    pub flags: Rare<Flag>,
     pub args: Args,
-    /// Heredocs and the lines inside the continuation, read through [`Instruction::heredocs`],
-    /// [`Instruction::empty_continuation_lines`] and [`Instruction::inner_comments`]: all three
-    /// behind one pointer, null on an instruction that has none of them (most have none).
+    /// Flags, heredocs and the lines inside the continuation, read through
+    /// [`Instruction::flags`], [`Instruction::heredocs`], [`Instruction::empty_continuation_lines`]
+    /// and [`Instruction::inner_comments`]: all behind one pointer, null on an instruction that
+    /// has none of them (most have none).
     pub extras: Option<Box<Extras>>,
     /// The instruction has a syntax error; rules should not trust its arguments.
     pub malformed: bool,
@@ -264,6 +262,8 @@ pub struct Instruction {
 /// The parts of an instruction that few instructions have (see [`Instruction::extras`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Extras {
+    /// `--name[=value]` flags before the arguments.
+    pub flags: Vec<Flag>,
     pub heredocs: Vec<Heredoc>,
     /// Empty lines inside the continuation (Docker warns about them).
     pub empty_continuation_lines: Vec<Span>,
@@ -274,7 +274,8 @@ pub struct Extras {
 impl Extras {
     /// Boxed, or `None` when there is nothing in it.
     pub fn boxed(self) -> Option<Box<Extras>> {
-        let empty = self.heredocs.is_empty()
+        let empty = self.flags.is_empty()
+            && self.heredocs.is_empty()
             && self.empty_continuation_lines.is_empty()
             && self.inner_comments.is_empty();
         (!empty).then(|| Box::new(self))
@@ -282,6 +283,11 @@ impl Extras {
 }
 
 impl Instruction {
+    /// The `--name[=value]` flags before the arguments, in order.
+    pub fn flags(&self) -> &[Flag] {
+        self.extras.as_deref().map_or(&[], |e| &e.flags)
+    }
+
     /// The heredocs of a `RUN`, `COPY` or `ADD`, in order.
     pub fn heredocs(&self) -> &[Heredoc] {
         self.extras.as_deref().map_or(&[], |e| &e.heredocs)
@@ -300,7 +306,7 @@ impl Instruction {
     }
 
     pub fn flag(&self, name: &str) -> Option<&Flag> {
-        self.flags.iter().find(|f| f.name == name)
+        self.flags().iter().find(|f| f.name == name)
     }
 
     /// Whether the arguments are in JSON (exec) form.

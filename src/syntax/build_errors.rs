@@ -104,7 +104,7 @@ impl Stages {
                 Keyword::Copy => ins.flag("from").and_then(|f| f.value.clone()),
                 Keyword::Run => {
                     let mounts_from = ins
-                        .flags
+                        .flags()
                         .iter()
                         .filter(|f| f.name == "mount")
                         .any(|f| f.value.as_deref().is_some_and(|v| v.contains("from=")));
@@ -268,7 +268,7 @@ fn substitutions(ins: &Instruction, escape: char, report: &mut impl FnMut(Span, 
         _ => &[],
     };
     for flag in ins
-        .flags
+        .flags()
         .iter()
         .filter(|f| expanded_flags.contains(&f.name.as_str()))
     {

@@ -4,7 +4,7 @@
 //! file through the line's [`LineMap`].
 
 use super::ast::{
-    Args, ErrorKind, Flag, Instruction, KeyValue, Keyword, LineMap, SyntaxError, Word,
+    Args, ErrorKind, Extras, Flag, Instruction, KeyValue, Keyword, LineMap, SyntaxError, Word,
 };
 use super::json::{JsonArgs, parse_json_args};
 use super::words::{builder_flags, is_list_space, list_words, shell_words, trim_range};
@@ -346,9 +346,12 @@ impl<'a> LineParser<'a> {
             lines: span,
             line: self.line.to_string().into(),
             line_map: self.map.clone(),
-            flags: head.flags.into(),
             args: head.args,
-            extras: None,
+            extras: Extras {
+                flags: head.flags,
+                ..Extras::default()
+            }
+            .boxed(),
             malformed: head.malformed,
         }))
     }

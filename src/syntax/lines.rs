@@ -285,17 +285,27 @@ impl<'a> Reader<'a> {
             heredocs = docs;
             end = after;
         }
-        let extras = Extras {
+        let lines_inside = Extras {
+            flags: Vec::new(),
             heredocs,
             empty_continuation_lines,
             inner_comments,
-        }
-        .boxed();
+        };
         let mut args = head.args;
         if let Args::Onbuild(inner) = &mut args {
+            // The trigger spans its `ONBUILD`'s lines; its flags stay its own.
             inner.lines = Span::new(first.start, end);
-            inner.extras = extras.clone();
+            let flags = inner.extras.take().map(|e| e.flags).unwrap_or_default();
+            inner.extras = Extras {
+                flags,
+                ..lines_inside.clone()
+            }
+            .boxed();
         }
+        let extras = Extras {
+            flags: head.flags,
+            ..lines_inside
+        };
         let mut instruction = Instruction {
             keyword: head.keyword,
             keyword_span: head.keyword_span,
@@ -303,9 +313,8 @@ impl<'a> Reader<'a> {
             lines: Span::new(first.start, end),
             line,
             line_map: map,
-            flags: head.flags.into(),
             args,
-            extras,
+            extras: extras.boxed(),
             malformed,
         };
         // A parse error already says what is wrong; validation would only repeat it.

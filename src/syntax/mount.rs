@@ -116,7 +116,7 @@ impl Mount {
 impl Instruction {
     /// The `--mount` flags of a `RUN`, parsed.
     pub fn mounts(&self) -> impl Iterator<Item = (&Flag, Mount)> {
-        self.flags
+        self.flags()
             .iter()
             .filter(|f| f.name == "mount")
             .map(|f| (f, Mount::parse(f.value.as_deref().unwrap_or(""))))

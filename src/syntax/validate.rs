@@ -218,7 +218,7 @@ fn arg_count(args: &Args) -> usize {
 
 fn check_flags(ins: &Instruction, report: &mut impl FnMut(Span, String)) {
     let known = known_flags(ins.keyword);
-    for (i, flag) in ins.flags.iter().enumerate() {
+    for (i, flag) in ins.flags().iter().enumerate() {
         let Some(&(_, kind)) = known.iter().find(|(name, _)| *name == flag.name) else {
             let names: Vec<&str> = known.iter().map(|(name, _)| *name).collect();
             let hint = suggest(&flag.name, &names)
@@ -234,7 +234,8 @@ fn check_flags(ins: &Instruction, report: &mut impl FnMut(Span, String)) {
             );
             continue;
         };
-        if kind != FlagKind::Repeated && ins.flags[..i].iter().any(|f: &Flag| f.name == flag.name) {
+        if kind != FlagKind::Repeated && ins.flags()[..i].iter().any(|f: &Flag| f.name == flag.name)
+        {
             report(
                 flag.span,
                 format!("duplicate flag specified: {}", flag.name),
@@ -364,7 +365,7 @@ fn check_healthcheck(ins: &Instruction, report: &mut impl FnMut(Span, String)) {
         return;
     };
     match kind.text.as_str().to_ascii_uppercase().as_str() {
-        "NONE" if !matches!(**command, Args::None) || !ins.flags.is_empty() => {
+        "NONE" if !matches!(**command, Args::None) || !ins.flags().is_empty() => {
             report(ins.span, "HEALTHCHECK NONE takes no arguments".to_string())
         }
         "NONE" => {}

@@ -107,7 +107,7 @@ fn check_instruction(df: &Dockerfile, ins: &Instruction, problems: &mut Vec<Stri
     };
     inside(problems, "span", ins.span);
     inside(problems, "keyword", ins.keyword_span);
-    for flag in &ins.flags {
+    for flag in ins.flags() {
         inside(problems, "flag", flag.span);
         // As Docker reads it: a flag may be split by a line continuation.
         if !ins.line_map_text(flag.span).starts_with("--") {

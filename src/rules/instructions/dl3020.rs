@@ -152,7 +152,7 @@ impl Rule for AddInsteadOfCopy {
             );
             let convertible = local.len() == paths.len()
                 && !instruction
-                    .flags
+                    .flags()
                     .iter()
                     .any(|f| ADD_ONLY_FLAGS.contains(&f.name.as_str()));
             let keyword = cx.text(instruction.keyword_span);

@@ -1096,7 +1096,7 @@ fn rewrite(
     let mut edits = Vec::new();
     for copy in copies {
         let ins = copy.step.instruction;
-        if ins.flags.iter().any(|f| cx.text(f.span).contains('$'))
+        if ins.flags().iter().any(|f| cx.text(f.span).contains('$'))
             || cx.text(ins.span).contains('$')
         {
             return Err("the COPY uses variables".into());
