@@ -127,7 +127,7 @@ fn backtick_escape_is_honoured_everywhere() {
     let df = parse("# escape=`\nFROM a\nRUN dir c:\\ `\n  && echo \"x`\"y\"\nENV P=c:\\a`\n b=c\n");
     let ins: Vec<_> = df.instructions().collect();
     assert_eq!(texts(&ins[1].args), ["dir c:\\   && echo \"x`\"y\""]);
-    let Args::KeyValues(pairs) = &ins[2].args else {
+    let Args::KeyValues(pairs, _) = &ins[2].args else {
         panic!()
     };
     assert_eq!(pairs.len(), 2);
@@ -253,33 +253,22 @@ fn env_and_label_forms() {
     let df =
         parse("ENV A=1 B=\"two words\" C=x\\ y\nENV LEGACY some value\nLABEL a.b=\"c\" \"d\"=e\n");
     let ins: Vec<_> = df.instructions().collect();
-    let Args::KeyValues(pairs) = &ins[0].args else {
+    let Args::KeyValues(pairs, false) = &ins[0].args else {
         panic!()
     };
     let kv: Vec<_> = pairs
         .iter()
-        .map(|p| (p.key.text.as_str(), p.value.text.as_str(), p.legacy))
+        .map(|p| (p.key.text.as_str(), p.value.text.as_str()))
         .collect();
-    assert_eq!(
-        kv,
-        [
-            ("A", "1", false),
-            ("B", "\"two words\"", false),
-            ("C", "x\\ y", false)
-        ]
-    );
-    let Args::KeyValues(legacy) = &ins[1].args else {
+    assert_eq!(kv, [("A", "1"), ("B", "\"two words\""), ("C", "x\\ y")]);
+    let Args::KeyValues(legacy, true) = &ins[1].args else {
         panic!()
     };
     assert_eq!(
-        (
-            legacy[0].key.text.as_str(),
-            legacy[0].value.text.as_str(),
-            legacy[0].legacy
-        ),
-        ("LEGACY", "some value", true)
+        (legacy[0].key.text.as_str(), legacy[0].value.text.as_str()),
+        ("LEGACY", "some value")
     );
-    let Args::KeyValues(labels) = &ins[2].args else {
+    let Args::KeyValues(labels, _) = &ins[2].args else {
         panic!()
     };
     assert_eq!(labels[1].key.text, "\"d\"");

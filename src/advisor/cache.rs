@@ -273,7 +273,8 @@ impl Simulator<'_, '_> {
             .find_map(|n| tainted.get(n).filter(|_| step.vars.get(n).is_some()));
         let text_cause = text_var.cloned();
         if keyword == Keyword::Env {
-            if let (Some(cause), Args::KeyValues(pairs)) = (&text_cause, &step.instruction.args) {
+            if let (Some(cause), Args::KeyValues(pairs, _)) = (&text_cause, &step.instruction.args)
+            {
                 for pair in pairs {
                     tainted.insert(
                         pair.key.text.to_string(),

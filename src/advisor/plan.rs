@@ -343,7 +343,7 @@ fn sets(model: &Model<'_>, step: &Step<'_>) -> Vec<String> {
     let keyword = instruction.keyword.as_str().to_ascii_uppercase();
     let escape = model.dockerfile.escape;
     match &instruction.args {
-        Args::KeyValues(pairs) => pairs
+        Args::KeyValues(pairs, _) => pairs
             .iter()
             .map(|pair| {
                 let value = step

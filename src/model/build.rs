@@ -422,7 +422,7 @@ pub(crate) fn declarations<'i>(instructions: impl Iterator<Item = &'i Instructio
         .map(
             |instruction| match (&instruction.keyword, &instruction.args) {
                 (Keyword::Arg, Args::Words(words)) => words.len(),
-                (Keyword::Env, Args::KeyValues(pairs)) => pairs.len(),
+                (Keyword::Env, Args::KeyValues(pairs, _)) => pairs.len(),
                 _ => 0,
             },
         )
@@ -477,7 +477,7 @@ pub(crate) fn declare_env(
     instruction: &Instruction,
     escape: char,
 ) {
-    let Args::KeyValues(pairs) = &instruction.args else {
+    let Args::KeyValues(pairs, legacy) = &instruction.args else {
         return;
     };
     // All pairs of one ENV are expanded with the values from before it, as in Docker.
@@ -485,7 +485,7 @@ pub(crate) fn declare_env(
     let values: Vec<(Option<String>, usize)> = pairs
         .iter()
         .map(|pair| {
-            let raw = if pair.legacy {
+            let raw = if *legacy {
                 pair.value.text.to_string()
             } else {
                 shell::unquote(&pair.value.text)

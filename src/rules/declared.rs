@@ -20,7 +20,7 @@ pub fn declared_with_spans(instruction: &Instruction) -> Vec<(&str, Span)> {
             .iter()
             .map(|w| (w.text.split('=').next().unwrap_or(""), w.span))
             .collect(),
-        (Keyword::Env, Args::KeyValues(pairs)) => pairs
+        (Keyword::Env, Args::KeyValues(pairs, _)) => pairs
             .iter()
             .map(|p| (p.key.text.as_str(), p.key.span))
             .collect(),

@@ -112,7 +112,7 @@ fn changes_per_build(stage: &Stage<'_>, index: usize, name: &str, escape: char) 
             };
             !default.is_some_and(|value| is_pinned(&value))
         }
-        (Keyword::Env, Args::KeyValues(pairs)) => {
+        (Keyword::Env, Args::KeyValues(pairs, _)) => {
             let Some(pair) = pairs.iter().find(|p| p.key.text == name) else {
                 return false;
             };

@@ -95,7 +95,7 @@ impl<'m, 'a> Runs<'m, 'a> {
             .instructions()
             .filter(|_| walked > 0)
             .filter_map(|i| match &i.args {
-                Args::KeyValues(pairs) if i.keyword == Keyword::Env => Some(pairs),
+                Args::KeyValues(pairs, _) if i.keyword == Keyword::Env => Some(pairs),
                 _ => None,
             })
             .flatten()

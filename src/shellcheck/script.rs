@@ -200,7 +200,7 @@ impl Triggers {
                             .to_string()
                     })
                     .collect(),
-                Args::KeyValues(pairs) if inner.keyword == Keyword::Env => {
+                Args::KeyValues(pairs, _) if inner.keyword == Keyword::Env => {
                     pairs.iter().map(|p| p.key.text.to_string()).collect()
                 }
                 _ => Vec::new(),

@@ -488,8 +488,10 @@ pub enum Args {
     /// Whitespace-separated words (`FROM`, `EXPOSE`, `COPY`/`ADD`/`VOLUME` in plain form) or
     /// shell-like words (`ARG name=value …`).
     Words(Box<[Word]>),
-    /// `ENV`/`LABEL` pairs.
-    KeyValues(Box<[KeyValue]>),
+    /// `ENV`/`LABEL` pairs, and whether they are in the legacy `ENV key value` form (one pair,
+    /// the value all the rest of the line). The flag sits beside the variant's tag, where a
+    /// flag in each pair would make an `ENV` pair 8 bytes larger.
+    KeyValues(Box<[KeyValue]>, bool),
     /// `HEALTHCHECK [flags] TYPE command`: `TYPE` is `CMD` or `NONE` for a valid instruction.
     /// Both boxed: the rarest shape should not make every instruction's arguments larger.
     Healthcheck { kind: Box<Word>, command: Box<Args> },
@@ -503,8 +505,6 @@ pub struct KeyValue {
     pub key: Word,
     /// The raw value, quotes and escapes still in it.
     pub value: Word,
-    /// `true` for the legacy `ENV key value` form.
-    pub legacy: bool,
 }
 
 /// A heredoc attached to `RUN`, `COPY` or `ADD`.

@@ -253,7 +253,7 @@ fn substitutions(ins: &Instruction, escape: char, report: &mut impl FnMut(Span, 
         {
             word(w, 0, "");
         }
-        Args::KeyValues(pairs) if matches!(ins.keyword, Keyword::Env | Keyword::Label) => {
+        Args::KeyValues(pairs, _) if matches!(ins.keyword, Keyword::Env | Keyword::Label) => {
             for pair in pairs {
                 if word(&pair.key, 0, "") || word(&pair.value, 0, "") {
                     return;

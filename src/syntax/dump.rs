@@ -85,11 +85,11 @@ fn dump_args(escape: char, keyword: Keyword, args: &Args, out: &mut String) {
         }
         Args::Text(word) => quoted(&word.text),
         Args::Json(words) | Args::Words(words) => words.iter().for_each(|w| quoted(&w.text)),
-        Args::KeyValues(pairs) => {
+        Args::KeyValues(pairs, legacy) => {
             for pair in pairs {
                 quoted(&pair.key.text);
                 quoted(&pair.value.text);
-                quoted(if pair.legacy { "" } else { "=" });
+                quoted(if *legacy { "" } else { "=" });
             }
         }
         Args::Healthcheck { kind, command } => {

@@ -274,14 +274,11 @@ impl<'a> LineParser<'a> {
             };
             let value_at =
                 gap + (text[gap..].len() - text[gap..].trim_start_matches(is_list_space).len());
-            return Args::KeyValues(
-                vec![KeyValue {
-                    key: self.word(range.start..range.start + gap),
-                    value: self.word(range.start + value_at..range.end),
-                    legacy: true,
-                }]
-                .into(),
-            );
+            let pair = KeyValue {
+                key: self.word(range.start..range.start + gap),
+                value: self.word(range.start + value_at..range.end),
+            };
+            return Args::KeyValues(Box::new([pair]), true);
         }
         let mut pairs = Vec::with_capacity(words.len());
         for w in words {
@@ -299,10 +296,9 @@ impl<'a> LineParser<'a> {
             pairs.push(KeyValue {
                 key: self.word(at..at + eq),
                 value: self.word(at + eq + 1..range.start + w.end),
-                legacy: false,
             });
         }
-        Args::KeyValues(pairs.into())
+        Args::KeyValues(pairs.into(), false)
     }
 
     /// `HEALTHCHECK TYPE command`: the type is the first word, the rest is read like `CMD`.

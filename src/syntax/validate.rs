@@ -212,7 +212,7 @@ fn arg_count(args: &Args) -> usize {
         Args::None => 0,
         Args::Text(_) | Args::Onbuild(_) | Args::Healthcheck { .. } => 1,
         Args::Json(words) | Args::Words(words) => words.len(),
-        Args::KeyValues(pairs) => pairs.len(),
+        Args::KeyValues(pairs, _) => pairs.len(),
     }
 }
 
@@ -331,7 +331,7 @@ fn valid_stage_name(name: &str) -> bool {
 }
 
 fn check_names(ins: &Instruction, escape: char, report: &mut impl FnMut(Span, String)) {
-    let Args::KeyValues(pairs) = &ins.args else {
+    let Args::KeyValues(pairs, _) = &ins.args else {
         return;
     };
     for pair in pairs {

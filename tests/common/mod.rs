@@ -145,7 +145,7 @@ fn words(args: &Args) -> Vec<&Word> {
         Args::None | Args::Onbuild(_) => Vec::new(),
         Args::Text(w) => vec![w],
         Args::Json(ws) | Args::Words(ws) => ws.iter().collect(),
-        Args::KeyValues(pairs) => pairs.iter().flat_map(|p| [&p.key, &p.value]).collect(),
+        Args::KeyValues(pairs, _) => pairs.iter().flat_map(|p| [&p.key, &p.value]).collect(),
         Args::Healthcheck { kind, command } => {
             let mut all: Vec<&Word> = vec![kind];
             all.extend(words(command));

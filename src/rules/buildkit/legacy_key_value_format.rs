@@ -14,10 +14,10 @@ impl Rule for LegacyKeyValueFormat {
             if !matches!(instruction.keyword, Keyword::Env | Keyword::Label) {
                 continue;
             }
-            let Args::KeyValues(pairs) = &instruction.args else {
+            let Args::KeyValues(pairs, true) = &instruction.args else {
                 continue;
             };
-            let Some(pair) = pairs.iter().find(|p| p.legacy) else {
+            let Some(pair) = pairs.first() else {
                 continue;
             };
             let what = instruction.keyword.as_str();

@@ -167,7 +167,7 @@ mod tests {
             &stages,
             |_| NameSet::default(),
             |names, instruction| {
-                if let (Keyword::Env, Args::KeyValues(pairs)) =
+                if let (Keyword::Env, Args::KeyValues(pairs, _)) =
                     (&instruction.keyword, &instruction.args)
                 {
                     let mut before: Vec<String> = names.iter().map(str::to_string).collect();
@@ -215,7 +215,7 @@ mod tests {
             &stages,
             |_| NameSet::default(),
             |set, instruction| {
-                if let Args::KeyValues(pairs) = &instruction.args {
+                if let Args::KeyValues(pairs, _) = &instruction.args {
                     for pair in pairs {
                         set.insert(&pair.key.text);
                     }

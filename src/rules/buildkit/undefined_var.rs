@@ -82,7 +82,7 @@ impl Rule for UndefinedVar {
                     }
                 }
                 // An ENV's values are all expanded with the variables from before it.
-                (Keyword::Env, Args::KeyValues(pairs)) => {
+                (Keyword::Env, Args::KeyValues(pairs, _)) => {
                     for pair in pairs {
                         note(&pair.value.text, defined);
                     }
@@ -118,7 +118,7 @@ fn expanded_texts(instruction: &Instruction) -> Vec<&str> {
             .iter()
             .filter_map(|word| word.text.split_once('=').map(|(_, value)| value))
             .collect(),
-        (Keyword::Env, Args::KeyValues(pairs)) => {
+        (Keyword::Env, Args::KeyValues(pairs, _)) => {
             pairs.iter().map(|pair| pair.value.text.as_str()).collect()
         }
         _ => expanded_words(instruction)
@@ -147,7 +147,7 @@ fn expanded_words(instruction: &Instruction) -> Vec<&Word> {
         ) => {
             vec![word]
         }
-        (Keyword::Label, Args::KeyValues(pairs)) => {
+        (Keyword::Label, Args::KeyValues(pairs, _)) => {
             pairs.iter().flat_map(|p| [&p.key, &p.value]).collect()
         }
         _ => Vec::new(),

@@ -53,7 +53,7 @@ impl Rule for EnvSelfReference {
 /// The pairs of an `ENV`.
 fn env_pairs(instruction: &Instruction) -> Option<&[KeyValue]> {
     match (&instruction.keyword, &instruction.args) {
-        (Keyword::Env, Args::KeyValues(pairs)) => Some(pairs),
+        (Keyword::Env, Args::KeyValues(pairs, _)) => Some(pairs),
         _ => None,
     }
 }

@@ -11,7 +11,7 @@ impl Rule for InvalidLabelKey {
             if instruction.keyword != Keyword::Label {
                 continue;
             }
-            let Args::KeyValues(pairs) = &instruction.args else {
+            let Args::KeyValues(pairs, _) = &instruction.args else {
                 continue;
             };
             for pair in pairs {

@@ -18,7 +18,7 @@ impl Rule for LabelMissing {
             let has = inherited(stages, |stage| {
                 stage.body.iter().any(|i| {
                     i.keyword == Keyword::Label
-                        && matches!(&i.args, Args::KeyValues(pairs)
+                        && matches!(&i.args, Args::KeyValues(pairs, _)
                             if pairs.iter().any(|p| unquoted(&p.key.text) == name))
                 })
             });

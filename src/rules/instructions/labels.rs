@@ -21,7 +21,7 @@ pub fn labels(dockerfile: &Dockerfile) -> Vec<Label> {
         if instruction.keyword != Keyword::Label {
             continue;
         }
-        let Args::KeyValues(pairs) = &instruction.args else {
+        let Args::KeyValues(pairs, _) = &instruction.args else {
             continue;
         };
         for pair in pairs {
