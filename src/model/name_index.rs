@@ -3,101 +3,85 @@
 //!
 //! A file of a million `ENV`s declares a million names, nearly all once. A map from the name to
 //! a list of positions stores each name a second time (it is in the declaration already) and
-//! allocates a list per name; here the map's key is a keyed hash of the name and its value one
-//! position, and only names declared twice or more get a list. The name itself is compared
-//! with the declaration it points to, so two names whose hashes collide are still told apart
-//! (the second one goes to a map by name; the hash's key is random per process, so a file
-//! cannot be written to make that common).
+//! allocates a list per name. Here a hash table holds one `u32` per name, hashed by the name
+//! but holding only a position: the name's only declaration, or which list holds its
+//! declarations when it has several. The name is read back from the declaration to compare, so
+//! names whose hashes collide are told apart as in any hash table: 5 bytes a slot instead of
+//! 17 for a map from a hash to a position.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
+use hashbrown::HashTable;
+use std::hash::{BuildHasher, RandomState};
 
+/// `S` hashes the names: random per process, so that a file cannot be written to collide.
 #[derive(Debug)]
-pub(super) struct NameIndex {
-    hasher: RandomState,
-    by_hash: HashMap<u64, Positions, BuildHasherDefault<AlreadyHashed>>,
-    /// The lists of names declared more than once, by the index [`Positions::Many`] holds.
+pub(super) struct NameIndex<S = RandomState> {
+    hasher: S,
+    /// Per name, its one position, or [`LIST`] and the index of its list in `lists`.
+    table: HashTable<u32>,
+    /// The positions of the names declared more than once.
     lists: Vec<Vec<u32>>,
-    /// Names whose hash is another name's: rare, so stored the plain way.
-    collided: HashMap<String, Vec<u32>>,
 }
 
-/// A name's declarations: one position, or a list in [`NameIndex::lists`].
-#[derive(Clone, Copy, Debug)]
-enum Positions {
-    One(u32),
-    Many(u32),
+/// The bit of a table entry that makes it a list's index: positions stay below it (a history
+/// of two billion declarations would come from a file far past the size limit).
+const LIST: u32 = 1 << 31;
+
+/// The positions a table entry stands for.
+fn positions<'a>(lists: &'a [Vec<u32>], entry: &'a u32) -> &'a [u32] {
+    if entry & LIST == 0 {
+        std::slice::from_ref(entry)
+    } else {
+        &lists[(entry & !LIST) as usize]
+    }
 }
 
 impl NameIndex {
     /// An empty index with room for `names` names.
     pub(super) fn with_capacity(names: usize) -> NameIndex {
+        NameIndex::with_capacity_and_hasher(names, RandomState::new())
+    }
+}
+
+impl<S: BuildHasher> NameIndex<S> {
+    fn with_capacity_and_hasher(names: usize, hasher: S) -> NameIndex<S> {
         NameIndex {
-            hasher: RandomState::new(),
-            by_hash: HashMap::with_capacity_and_hasher(names, BuildHasherDefault::default()),
+            hasher,
+            table: HashTable::with_capacity(names),
             lists: Vec::new(),
-            collided: HashMap::new(),
         }
     }
 
     /// The positions of `name`'s declarations, ascending; `name_at` gives the name declared at a
     /// position.
     pub(super) fn get<'n>(&self, name: &str, name_at: impl Fn(u32) -> &'n str) -> &[u32] {
-        let found = match self.by_hash.get(&self.hasher.hash_one(name)) {
-            Some(Positions::One(at)) => std::slice::from_ref(at),
-            Some(Positions::Many(list)) => &self.lists[*list as usize][..],
-            None => return &[],
-        };
-        match found.first() {
-            Some(&first) if name_at(first) == name => found,
-            _ => self.collided.get(name).map_or(&[], Vec::as_slice),
-        }
+        let lists = &self.lists;
+        let is_name = |entry: &u32| name_at(positions(lists, entry)[0]) == name;
+        self.table
+            .find(self.hasher.hash_one(name), is_name)
+            .map_or(&[], |entry| positions(lists, entry))
     }
 
     /// Records a declaration of `name` at `at`, after every position recorded so far.
     pub(super) fn push<'n>(&mut self, name: &str, at: u32, name_at: impl Fn(u32) -> &'n str) {
-        let hash = self.hasher.hash_one(name);
-        let Some(positions) = self.by_hash.get_mut(&hash) else {
-            self.by_hash.insert(hash, Positions::One(at));
-            return;
-        };
-        let first = match *positions {
-            Positions::One(first) => first,
-            Positions::Many(list) => self.lists[list as usize][0],
-        };
-        if name_at(first) != name {
-            self.collided.entry(name.to_string()).or_default().push(at);
-            return;
-        }
-        match *positions {
-            Positions::One(first) => {
-                let list = u32::try_from(self.lists.len()).unwrap_or(u32::MAX);
-                self.lists.push(vec![first, at]);
-                *positions = Positions::Many(list);
+        debug_assert!(at < LIST);
+        let NameIndex {
+            hasher,
+            table,
+            lists,
+        } = self;
+        let is_name = |entry: &u32| name_at(positions(lists, entry)[0]) == name;
+        match table.find_mut(hasher.hash_one(name), is_name) {
+            Some(entry) if *entry & LIST == 0 => {
+                let list = u32::try_from(lists.len()).expect("fewer lists than positions");
+                lists.push(vec![*entry, at]);
+                *entry = list | LIST;
             }
-            Positions::Many(list) => self.lists[list as usize].push(at),
+            Some(entry) => lists[(*entry & !LIST) as usize].push(at),
+            None => {
+                let rehash = |entry: &u32| hasher.hash_one(name_at(positions(lists, entry)[0]));
+                table.insert_unique(hasher.hash_one(name), at, rehash);
+            }
         }
-    }
-}
-
-/// The hasher of a map whose keys are hashes already: it passes the key on.
-#[derive(Default)]
-struct AlreadyHashed(u64);
-
-impl Hasher for AlreadyHashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `u64` keys are hashed with it; any other input is folded in, never lost.
-        for &byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
-        }
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
     }
 }
 
@@ -122,19 +106,25 @@ mod tests {
 
     #[test]
     fn names_whose_hashes_collide_are_told_apart() {
-        // Force a collision: the second name is filed under the first's hash.
-        let names = ["FIRST", "SECOND", "SECOND"];
-        let mut index = NameIndex::with_capacity(2);
-        index.push("FIRST", 0, |p| names[p as usize]);
-        let hash = index.hasher.hash_one("SECOND");
-        let first = index
-            .by_hash
-            .remove(&index.hasher.hash_one("FIRST"))
-            .unwrap();
-        index.by_hash.insert(hash, first);
-        index.push("SECOND", 1, |p| names[p as usize]);
-        index.push("SECOND", 2, |p| names[p as usize]);
-        assert_eq!(index.get("SECOND", |p| names[p as usize]), [1, 2]);
-        assert_eq!(index.collided.len(), 1);
+        // Every name gets the same hash: each lookup must compare the names themselves.
+        #[derive(Default)]
+        struct Same;
+        impl std::hash::Hasher for Same {
+            fn finish(&self) -> u64 {
+                7
+            }
+            fn write(&mut self, _: &[u8]) {}
+        }
+        let names = ["FIRST", "SECOND", "SECOND", "THIRD"];
+        let name_at = |p: u32| names[p as usize];
+        let hasher = std::hash::BuildHasherDefault::<Same>::default();
+        let mut index = NameIndex::with_capacity_and_hasher(1, hasher);
+        for (at, name) in names.iter().enumerate() {
+            index.push(name, at as u32, name_at);
+        }
+        assert_eq!(index.get("FIRST", name_at), [0]);
+        assert_eq!(index.get("SECOND", name_at), [1, 2]);
+        assert_eq!(index.get("THIRD", name_at), [3]);
+        assert!(index.get("FOURTH", name_at).is_empty());
     }
 }

@@ -11,16 +11,18 @@ impl Rule for ConsistentInstructionCasing {
     fn check(&self, cx: &mut Context<'_, '_>) {
         // BuildKit counts the instructions of the stages: the global `ARG`s before the first
         // `FROM` are not part of any stage and are neither counted nor judged.
-        let keywords: Vec<_> = cx
-            .dockerfile
-            .instructions()
-            .skip_while(|i| i.keyword != Keyword::From)
-            .filter(|i| i.keyword != Keyword::Unknown)
-            .map(|i| i.keyword_span)
-            .collect();
+        // Walked twice rather than collected: a list of every keyword is a list per line.
+        let dockerfile = cx.dockerfile;
+        let keywords = || {
+            dockerfile
+                .instructions()
+                .skip_while(|i| i.keyword != Keyword::From)
+                .filter(|i| i.keyword != Keyword::Unknown)
+                .map(|i| i.keyword_span)
+        };
         let (mut lower, mut upper) = (0, 0);
-        for span in &keywords {
-            let text = cx.text(*span);
+        for span in keywords() {
+            let text = cx.text(span);
             if text == text.to_lowercase() {
                 lower += 1;
             } else if text == text.to_uppercase() {
@@ -29,7 +31,7 @@ impl Rule for ConsistentInstructionCasing {
         }
         // A tie goes to upper case, as in BuildKit.
         let majority_lower = lower > upper;
-        for span in keywords {
+        for span in keywords() {
             let text = cx.text(span);
             let wanted = if majority_lower {
                 text.to_lowercase()
