@@ -94,9 +94,11 @@ pub struct Creations<'s> {
     /// Where each created path's entries lie in `sorted`: a path and its ancestors are looked
     /// up by hash, not by a binary search of string comparisons each.
     exact: HashMap<&'s str, (usize, usize)>,
-    /// For each step index `i`, how many steps before it ran something unread or installed
-    /// packages (one more entry than there are steps).
-    unseen_before: Vec<usize>,
+    /// The steps that ran something unread or installed packages, ascending: few, where a
+    /// count per step would be a number for every line of a file of a million `ENV`s.
+    unseen: Vec<usize>,
+    /// How many steps the stage has.
+    steps: usize,
     /// The steps deleting each plain path, ascending.
     deletes_exact: HashMap<&'s str, Vec<usize>>,
     /// The steps deleting each plain path recursively, ascending.
@@ -123,19 +125,17 @@ impl<'s> Creations<'s> {
             deletes += effects.deletes.len();
         }
         let mut sorted = Vec::with_capacity(creates);
-        let mut unseen_before = Vec::with_capacity(stage.steps.len() + 1);
-        let mut unseen = 0;
+        let mut unseen = Vec::new();
         let mut deletes_exact: HashMap<&str, Vec<usize>> = HashMap::with_capacity(deletes);
         let mut deletes_recursive: HashMap<&str, Vec<usize>> = HashMap::with_capacity(deletes);
         let mut deletes_glob: HashMap<&str, Vec<(usize, &PathEffect)>> = HashMap::new();
         let mut own_sorted: HashMap<usize, Vec<&str>> = HashMap::new();
         for (index, step) in stage.steps.iter().enumerate() {
-            unseen_before.push(unseen);
             let Some(effects) = &step.effects else {
                 continue;
             };
             if !(effects.unread.is_empty() && effects.packages.is_empty()) {
-                unseen += 1;
+                unseen.push(index);
             }
             for (at, created) in effects.creates.iter().enumerate() {
                 if created.via != "mkdir" && created.via != "touch" {
@@ -164,7 +164,6 @@ impl<'s> Creations<'s> {
                 }
             }
         }
-        unseen_before.push(unseen);
         sorted.sort_unstable();
         let mut exact: HashMap<&str, (usize, usize)> = HashMap::with_capacity(sorted.len());
         for (at, &(path, _, _)) in sorted.iter().enumerate() {
@@ -182,7 +181,8 @@ impl<'s> Creations<'s> {
         Creations {
             sorted,
             exact,
-            unseen_before,
+            unseen,
+            steps: stage.steps.len(),
             deletes_exact,
             deletes_recursive,
             deletes_glob,
@@ -222,10 +222,11 @@ impl<'s> Creations<'s> {
 
     /// No step strictly between `from` and `to` ran something unread or installed packages.
     fn nothing_unseen_between(&self, from: usize, to: usize) -> bool {
-        match (self.unseen_before.get(from + 1), self.unseen_before.get(to)) {
-            (Some(&after_from), Some(&before_to)) => before_to <= after_from,
-            _ => true,
+        if from + 1 > self.steps || to > self.steps {
+            return true;
         }
+        let first = self.unseen.partition_point(|&i| i <= from);
+        self.unseen.get(first).is_none_or(|&i| i >= to)
     }
 
     /// Creations before `before` that may match the target, latest first; `None` for the root,
