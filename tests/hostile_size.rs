@@ -409,3 +409,33 @@ fn thousands_of_conditional_assignments_in_one_run() {
         .collect();
     assert_eq!(created, ["/keep/kept"], "{created:?}");
 }
+
+#[test]
+fn an_env_line_costs_a_bounded_number_of_bytes() {
+    // The shape of the 50 MB file of `benches/scale.sh`, 20,000 lines of it: what a line costs
+    // in the syntax tree (with the tree's copy of the text) and in the model sets the memory of
+    // the largest file. Measured at 191 and 104 bytes a line; 248 and 129 before both were
+    // made smaller (docs/notes/issue-9.md). The rules' peak is not bounded here: it is mostly
+    // the list of findings reserved up front, which a lint with few findings never touches.
+    let lines = 20_000;
+    let mut source = String::from("FROM alpine\n");
+    for i in 0..lines {
+        let _ = writeln!(source, "ENV VAR{i:07}=value{i:07}");
+    }
+    let mut parsed = None;
+    let syntax = peak_bytes_of(|| parsed = Some(layerlint::syntax::parse(&source))) / lines;
+    let dockerfile = parsed.expect("parsed");
+    let mut built = None;
+    let model = peak_bytes_of(|| built = Some(Model::build(&dockerfile))) / lines;
+    let model_built = built.expect("built");
+    assert!(syntax <= 210, "the syntax tree takes {syntax} bytes a line");
+    assert!(model <= 115, "the model takes {model} bytes a line");
+    // And the model still knows every line: the last step sees the line before it.
+    let last = model_built.stages[0].steps.last().expect("steps");
+    let before = lines - 2;
+    let var = last.vars.get(&format!("VAR{before:07}")).expect("declared");
+    assert_eq!(
+        var.value.as_deref(),
+        Some(format!("value{before:07}").as_str())
+    );
+}
