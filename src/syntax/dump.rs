@@ -34,7 +34,7 @@ fn dump_instruction(escape: char, instruction: &Instruction, out: &mut String) {
     let parts = Parts {
         keyword_text: &keyword,
         keyword: instruction.keyword,
-        flags: &instruction.flags(),
+        flags: instruction.flags(),
         args: &instruction.args,
     };
     dump_parts(escape, &parts, out);
