@@ -2,7 +2,7 @@
 //! to case). The same check as DL3024 (`shares:` in the YAML); written here with a map of the
 //! names seen, so a file of many stages costs one pass.
 
-use crate::rules::instructions::{from_parts, stages};
+use crate::rules::instructions::from_parts;
 use crate::rules::{Context, Rule};
 use std::collections::HashMap;
 
@@ -10,9 +10,9 @@ pub struct DuplicateStageName;
 
 impl Rule for DuplicateStageName {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        let stages = stages(cx.dockerfile);
+        let stages = cx.stages();
         let mut first_line: HashMap<&str, usize> = HashMap::new();
-        for stage in &stages {
+        for stage in stages {
             let (Some(name), Some(from)) = (stage.name.as_deref(), stage.from) else {
                 continue;
             };

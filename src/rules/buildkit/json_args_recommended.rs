@@ -4,7 +4,7 @@
 //! Linux images set none).
 
 use super::walk_stages;
-use crate::rules::instructions::stages;
+
 use crate::rules::{Context, Rule};
 use crate::syntax::{Args, Keyword};
 
@@ -12,7 +12,7 @@ pub struct JsonArgsRecommended;
 
 impl Rule for JsonArgsRecommended {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        let stages = stages(cx.dockerfile);
+        let stages = cx.stages();
         walk_stages(
             &stages,
             |_| false,

@@ -1,7 +1,6 @@
 //! MultipleInstructionsDisallowed: a second `CMD`, `ENTRYPOINT` or `HEALTHCHECK` in a stage;
 //! the earlier one, which has no effect, is reported.
 
-use crate::rules::instructions::stages;
 use crate::rules::{Context, Rule};
 use crate::syntax::Keyword;
 
@@ -9,7 +8,7 @@ pub struct MultipleInstructionsDisallowed;
 
 impl Rule for MultipleInstructionsDisallowed {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        for stage in stages(cx.dockerfile) {
+        for stage in cx.stages() {
             for keyword in [Keyword::Entrypoint, Keyword::Cmd, Keyword::Healthcheck] {
                 let uses: Vec<_> = stage.body.iter().filter(|i| i.keyword == keyword).collect();
                 for pair in uses.windows(2) {

@@ -11,7 +11,7 @@
 use super::known_images::environment;
 use super::stage_tree::{NameSet, walk_stage_tree};
 use super::{BUILTIN_ARGS, did_you_mean, suggestion, used_names};
-use crate::rules::instructions::stages;
+
 use crate::rules::{Context, Rule};
 use crate::syntax::{Args, Instruction, Keyword, Word};
 use std::collections::HashSet;
@@ -25,7 +25,7 @@ const HINTED_UP_TO: usize = 1_000;
 
 impl Rule for UndefinedVar {
     fn check(&self, cx: &mut Context<'_, '_>) {
-        let stages = stages(cx.dockerfile);
+        let stages = cx.stages();
         let escape = cx.dockerfile.escape;
         let declared_in_file = crate::model::declarations(cx.dockerfile.instructions());
         // `None`: every name is kept (and hints are given).
