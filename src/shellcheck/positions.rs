@@ -228,7 +228,7 @@ mod tests {
         builder.logical(
             &line.text,
             run.line_offset(line.span.start) as u32,
-            &run.line_map,
+            &run.line_map(),
         );
         builder.finish()
     }
@@ -291,7 +291,7 @@ mod tests {
             .logical(
                 &line.text,
                 run.line_offset(line.span.start) as u32,
-                &run.line_map,
+                &run.line_map(),
             )
             .filler("\n")
             .file(

@@ -99,7 +99,7 @@ pub fn script_of(
     let mut builder = Builder::new(header);
     for part in &body {
         match *part {
-            Part::Logical(text, offset) => builder.logical(text, offset, &instruction.line_map),
+            Part::Logical(text, offset) => builder.logical(text, offset, &instruction.line_map()),
             Part::File(text, start) => builder.file(text, start),
             Part::Filler(text) => builder.filler(text),
         };

@@ -245,10 +245,10 @@ pub struct Instruction {
     /// the continuation, heredoc bodies and the final line ending.
     pub lines: Span,
     /// The logical line as BuildKit sees it: continuation characters, comment lines and empty lines
-    /// inside the continuation removed. Offsets into it map back to the file through `line_map`.
-    /// A range of the file itself for an instruction on one line (no copy).
+    /// inside the continuation removed. Offsets into it map back to the file through its pieces
+    /// ([`Instruction::map_span`], [`Instruction::line_map`]). A range of the file itself for an
+    /// instruction on one line (no copy).
     pub line: LineText,
-    pub line_map: LineMap,
     pub args: Args,
     /// Flags, heredocs and the lines inside the continuation, read through
     /// [`Instruction::flags`], [`Instruction::heredocs`], [`Instruction::empty_continuation_lines`]
@@ -321,7 +321,7 @@ impl Instruction {
     /// The text of a file span that lies on this instruction's logical line, as Docker reads it
     /// (continuations removed).
     pub fn line_map_text(&self, span: Span) -> String {
-        let segments = self.line_map.segments();
+        let segments = self.line.pieces();
         let mut out = String::new();
         for (i, &(line_at, file_at)) in segments.iter().enumerate() {
             let line_end = segments.get(i + 1).map_or(self.line.len() as u32, |s| s.0);
@@ -338,13 +338,19 @@ impl Instruction {
 
     /// Maps a span of `line` (the logical line) to a span of the file.
     pub fn map_span(&self, start: usize, end: usize) -> Span {
-        self.line_map.span(start, end)
+        span_in(&self.line.pieces(), start, end)
     }
 
     /// Where a file offset on the logical line lies in it: the inverse of
     /// [`map_span`](Self::map_span)'s start.
     pub fn line_offset(&self, file_offset: u32) -> usize {
-        self.line_map.line_offset(file_offset)
+        line_offset_in(&self.line.pieces(), file_offset)
+    }
+
+    /// The map of the logical line to the file, as a value of its own (for a caller that keeps it
+    /// past the instruction).
+    pub fn line_map(&self) -> LineMap {
+        LineMap::from_segments(self.line.pieces().to_vec())
     }
 }
 
@@ -390,58 +396,75 @@ impl LineMap {
         }
     }
 
-    fn segment_of(&self, offset: usize, prefer_earlier: bool) -> (u32, u32) {
-        let offset = offset as u32;
-        let segments = self.segments();
-        let idx = segments.partition_point(|&(line_off, _)| {
-            if prefer_earlier {
-                line_off < offset
-            } else {
-                line_off <= offset
-            }
-        });
-        segments[idx.saturating_sub(1)]
-    }
-
     /// The file offset of a position that starts something.
     pub fn start(&self, offset: usize) -> usize {
-        if self.segments().is_empty() {
-            return offset;
-        }
-        let (line_off, file_off) = self.segment_of(offset, false);
-        (file_off + (offset as u32).saturating_sub(line_off)) as usize
+        start_in(self.segments(), offset)
     }
 
     /// The file offset of a position that ends something (an end at a segment boundary stays on
     /// the earlier physical line).
     pub fn end(&self, offset: usize) -> usize {
-        if self.segments().is_empty() {
-            return offset;
-        }
-        let (line_off, file_off) = self.segment_of(offset, true);
-        (file_off + (offset as u32).saturating_sub(line_off)) as usize
+        end_in(self.segments(), offset)
     }
 
     /// The offset in the logical line of a file offset that starts something on it.
     pub fn line_offset(&self, file_offset: u32) -> usize {
-        let segments = self.segments();
-        if segments.is_empty() {
-            return file_offset as usize;
-        }
-        let idx = segments.partition_point(|&(_, file_at)| file_at <= file_offset);
-        let (line_at, file_at) = segments[idx.saturating_sub(1)];
-        (line_at + file_offset.saturating_sub(file_at)) as usize
+        line_offset_in(self.segments(), file_offset)
     }
 
     pub fn span(&self, start: usize, end: usize) -> Span {
-        let file_start = self.start(start);
-        let file_end = if end == start {
-            file_start
-        } else {
-            self.end(end)
-        };
-        Span::new(file_start, file_end.max(file_start))
+        span_in(self.segments(), start, end)
     }
+}
+
+// The mapping itself, over a list of segments wherever it is kept: a [`LineMap`] of its own, or
+// the pieces of an instruction's [`LineText`]. An empty list maps every offset to itself.
+
+fn segment_of(segments: &[(u32, u32)], offset: usize, prefer_earlier: bool) -> (u32, u32) {
+    let offset = offset as u32;
+    let idx = segments.partition_point(|&(line_off, _)| {
+        if prefer_earlier {
+            line_off < offset
+        } else {
+            line_off <= offset
+        }
+    });
+    segments[idx.saturating_sub(1)]
+}
+
+fn start_in(segments: &[(u32, u32)], offset: usize) -> usize {
+    if segments.is_empty() {
+        return offset;
+    }
+    let (line_off, file_off) = segment_of(segments, offset, false);
+    (file_off + (offset as u32).saturating_sub(line_off)) as usize
+}
+
+fn end_in(segments: &[(u32, u32)], offset: usize) -> usize {
+    if segments.is_empty() {
+        return offset;
+    }
+    let (line_off, file_off) = segment_of(segments, offset, true);
+    (file_off + (offset as u32).saturating_sub(line_off)) as usize
+}
+
+fn line_offset_in(segments: &[(u32, u32)], file_offset: u32) -> usize {
+    if segments.is_empty() {
+        return file_offset as usize;
+    }
+    let idx = segments.partition_point(|&(_, file_at)| file_at <= file_offset);
+    let (line_at, file_at) = segments[idx.saturating_sub(1)];
+    (line_at + file_offset.saturating_sub(file_at)) as usize
+}
+
+fn span_in(segments: &[(u32, u32)], start: usize, end: usize) -> Span {
+    let file_start = start_in(segments, start);
+    let file_end = if end == start {
+        file_start
+    } else {
+        end_in(segments, end)
+    };
+    Span::new(file_start, file_end.max(file_start))
 }
 
 /// A word of an instruction.

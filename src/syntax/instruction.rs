@@ -7,6 +7,7 @@ use super::ast::{
     Args, ErrorKind, Extras, Flag, Instruction, KeyValue, Keyword, LineMap, SyntaxError, Word,
 };
 use super::json::{JsonArgs, parse_json_args};
+use super::line_text::LineText;
 use super::words::{builder_flags, is_list_space, list_words, shell_words, trim_range};
 use crate::span::Span;
 use std::ops::Range;
@@ -340,8 +341,7 @@ impl<'a> LineParser<'a> {
             keyword_span: head.keyword_span,
             span,
             lines: span,
-            line: self.line.to_string().into(),
-            line_map: self.map.clone(),
+            line: LineText::joined(self.line.to_string(), self.map.segments()),
             args: head.args,
             extras: Extras {
                 flags: head.flags,

@@ -312,7 +312,6 @@ impl<'a> Reader<'a> {
             span,
             lines: Span::new(first.start, end),
             line,
-            line_map: map,
             args,
             extras: extras.boxed(),
             malformed,
@@ -457,7 +456,7 @@ impl LogicalLine {
     fn text(&mut self, source: &Arc<String>) -> LineText {
         match self.segments[..] {
             [(_, first)] => LineText::slice(source, first as usize, first as usize + self.len),
-            _ => LineText::from(std::mem::take(&mut self.joined)),
+            _ => LineText::joined(std::mem::take(&mut self.joined), &self.segments),
         }
     }
 }
@@ -465,14 +464,23 @@ impl LogicalLine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::syntax::Pieces;
 
     #[test]
     fn a_one_line_instruction_maps_its_line_without_an_allocation() {
-        // The map is no bigger than a pointer to a list, and one segment is kept in it.
-        assert!(std::mem::size_of::<LineMap>() <= 16);
+        // A line and its map are three words: a range of the file is its own one piece, and
+        // only a joined line keeps a list of pieces.
+        assert!(std::mem::size_of::<LineText>() <= 24);
         let file = parse(Arc::new("FROM a\nRUN b \\\n  c\n".to_string()));
-        let maps: Vec<&[(u32, u32)]> = file.instructions().map(|i| i.line_map.segments()).collect();
-        assert_eq!(maps, [&[(0, 0)][..], &[(0, 7), (6, 15)][..]]);
+        let maps: Vec<Vec<(u32, u32)>> = file
+            .instructions()
+            .map(|i| i.line.pieces().to_vec())
+            .collect();
+        assert_eq!(maps, [vec![(0, 0)], vec![(0, 7), (6, 15)]]);
+        assert!(matches!(
+            file.instructions().next().unwrap().line.pieces(),
+            Pieces::One(_)
+        ));
         let run = file.instructions().nth(1).unwrap();
         assert_eq!(run.line, "RUN b   c");
         assert_eq!(run.map_span(6, 9), Span::new(15, 18));

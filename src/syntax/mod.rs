@@ -21,7 +21,7 @@ pub mod vars;
 mod words;
 
 pub use ast::*;
-pub use line_text::LineText;
+pub use line_text::{LineText, Pieces};
 pub use rare::Rare;
 
 use crate::diagnostic::Diagnostic;
