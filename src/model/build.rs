@@ -7,7 +7,7 @@ use super::images;
 use super::layer::{CacheFill, Effects, Guard, Input, PathEffect};
 use super::paths;
 use super::stage::{Base, Place, Stage, Step};
-use super::vars::{Lookup, VarKind, Vars, expand};
+use super::vars::{Lookup, Scope, VarKind, Vars, expand};
 use crate::span::Span;
 use crate::syntax::mount::MountKind;
 use crate::syntax::{Args, Dockerfile, Instruction, Keyword, Word};
@@ -184,12 +184,12 @@ impl<'a> Builder<'a> {
         for (stage, points) in self.stages.iter_mut().zip(self.points) {
             let (points, trigger_points) = points;
             for (step, point) in stage.triggers.iter_mut().zip(trigger_points) {
-                step.vars = Vars::at(Arc::clone(&history), point);
+                step.vars = Scope::at(Arc::clone(&history), point);
                 let effects = run_effects(self.dockerfile, &self.trigger_scripts, step);
                 step.effects = Some(Box::new(effects));
             }
             for (step, point) in stage.steps.iter_mut().zip(points) {
-                step.vars = Vars::at(Arc::clone(&history), point);
+                step.vars = Scope::at(Arc::clone(&history), point);
                 let effects = match step.instruction.keyword {
                     Keyword::Run => Some(run_effects(self.dockerfile, &self.scripts, step)),
                     Keyword::Copy | Keyword::Add => {
@@ -333,7 +333,7 @@ impl<'a> Builder<'a> {
             instruction,
             place,
             // The real scope comes once the history is complete.
-            vars: Vars::default(),
+            vars: Scope::default(),
             effects: None,
         };
         let point = state.vars;
@@ -378,7 +378,7 @@ impl<'a> Builder<'a> {
                     stage.triggers.push(Step {
                         instruction: inner,
                         place: Arc::default(),
-                        vars: Vars::default(),
+                        vars: Scope::default(),
                         effects: None,
                     });
                     trigger_points.push(point);
@@ -546,9 +546,10 @@ fn run_effects(
             effects.unread.push(instruction.span);
             continue;
         };
+        let vars = Vars::from(step.vars.clone());
         let env = ShellEnv {
             workdir,
-            vars: &step.vars,
+            vars: &vars,
             home,
             mounted: &mounted,
             escape: dockerfile.escape,

@@ -1,7 +1,7 @@
 //! Stages and the steps in them, with the state each step runs in.
 
 use super::layer::Effects;
-use super::vars::Vars;
+use super::vars::Scope;
 use crate::syntax::Instruction;
 use std::sync::Arc;
 
@@ -46,7 +46,7 @@ pub struct Step<'a> {
     pub place: Arc<Place>,
     /// The `ARG`s and `ENV`s in scope when the step runs (a point in the file's declarations,
     /// shared by every step).
-    pub vars: Vars,
+    pub vars: Scope,
     /// For `RUN`, `COPY`, `ADD` (and `WORKDIR`, which creates its directory): what the step does.
     /// Boxed: most steps have none, and a file of a million steps should not pay for them.
     pub effects: Option<Box<Effects>>,

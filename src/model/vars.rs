@@ -45,6 +45,74 @@ pub(super) trait Lookup {
     fn lookup(&self, name: &str) -> Option<&Var>;
 }
 
+/// The variables in scope at a step: a position in the file's [`History`] (if any). Two words:
+/// a file of a million steps keeps one per step. A script's shell, which also declares
+/// variables of its own, works on a [`Vars`] made from it.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    base: Option<(Arc<History>, Point)>,
+}
+
+impl PartialEq for Scope {
+    fn eq(&self, other: &Self) -> bool {
+        same_base(&self.base, &other.base)
+    }
+}
+
+impl Eq for Scope {}
+
+impl Lookup for Scope {
+    fn lookup(&self, name: &str) -> Option<&Var> {
+        self.get(name)
+    }
+}
+
+impl Scope {
+    /// The scope at `point` of `history`.
+    pub(crate) fn at(history: Arc<History>, point: Point) -> Scope {
+        Scope {
+            base: Some((history, point)),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Var> {
+        let (history, point) = self.base.as_ref()?;
+        history.get(name, *point)
+    }
+
+    /// Every variable in scope, each name once. This reads the whole scope: for a lookup by
+    /// name, use [`Scope::get`].
+    pub fn iter(&self) -> std::vec::IntoIter<&Var> {
+        let all = match &self.base {
+            Some((history, point)) => history.visible(*point),
+            None => Vec::new(),
+        };
+        all.into_iter()
+    }
+
+    /// Expands references in `text` (see [`Vars::expand`]).
+    pub fn expand(&self, text: &str, escape: char) -> Option<String> {
+        expand(self, text, escape)
+    }
+}
+
+impl From<Scope> for Vars {
+    fn from(scope: Scope) -> Vars {
+        Vars {
+            base: scope.base,
+            own: None,
+        }
+    }
+}
+
+fn same_base(a: &Option<(Arc<History>, Point)>, b: &Option<(Arc<History>, Point)>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some((a, p)), Some((b, q))) => Arc::ptr_eq(a, b) && p == q,
+        _ => false,
+    }
+}
+
 /// The variables in scope: a position in the file's [`History`] (if any), under declarations of
 /// this scope's own, later ones shadowing earlier ones. Cloning one copies its own declarations
 /// only; the history is shared.
@@ -72,12 +140,7 @@ const MAX_OWN_BYTES: usize = 16 << 20;
 
 impl PartialEq for Vars {
     fn eq(&self, other: &Self) -> bool {
-        let same_base = match (&self.base, &other.base) {
-            (None, None) => true,
-            (Some((a, p)), Some((b, q))) => Arc::ptr_eq(a, b) && p == q,
-            _ => false,
-        };
-        same_base
+        same_base(&self.base, &other.base)
             && self.own().count() == other.own().count()
             && self.own().all(|v| other.lookup_own(&v.name) == Some(v))
     }
@@ -151,12 +214,7 @@ impl Vars {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
             _ => false,
         };
-        let same_base = match (&self.base, &other.base) {
-            (None, None) => true,
-            (Some((a, p)), Some((b, q))) => Arc::ptr_eq(a, b) && p == q,
-            _ => false,
-        };
-        same_own && same_base
+        same_own && same_base(&self.base, &other.base)
     }
 
     /// Every variable in scope, each name once. This reads the whole scope: for a lookup by

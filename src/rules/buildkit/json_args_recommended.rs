@@ -14,7 +14,7 @@ impl Rule for JsonArgsRecommended {
     fn check(&self, cx: &mut Context<'_, '_>) {
         let stages = cx.stages();
         walk_stages(
-            &stages,
+            stages,
             |_| false,
             |shell_set, instruction| match instruction.keyword {
                 Keyword::Shell => *shell_set = true,

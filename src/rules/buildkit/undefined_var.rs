@@ -55,7 +55,7 @@ impl Rule for UndefinedVar {
         };
         // One set of names for the whole walk, not a copy per stage: a chain of stages each
         // built on the one before would otherwise keep every name once per stage.
-        walk_stage_tree(&stages, start, |env, instruction| {
+        walk_stage_tree(stages, start, |env, instruction| {
             let Some(defined) = env else {
                 return;
             };

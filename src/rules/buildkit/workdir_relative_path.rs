@@ -14,7 +14,7 @@ impl Rule for WorkdirRelativePath {
     fn check(&self, cx: &mut Context<'_, '_>) {
         let stages = cx.stages();
         walk_stages(
-            &stages,
+            stages,
             |_| false,
             |set, instruction| {
                 if instruction.keyword != Keyword::Workdir {
