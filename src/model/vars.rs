@@ -29,7 +29,7 @@ pub enum VarKind {
     Env,
 }
 
-/// One variable in scope. Its name and value are kept inline when short (up to 24 bytes, as
+/// One variable in scope. Its name and value are kept inline when short (up to 16 bytes, as
 /// most are), so a declaration usually allocates nothing beyond its entry in the history.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Var {
@@ -55,7 +55,11 @@ pub struct Scope {
 
 impl PartialEq for Scope {
     fn eq(&self, other: &Self) -> bool {
-        same_base(&self.base, &other.base)
+        match (&self.base, &other.base) {
+            (None, None) => true,
+            (Some((a, p)), Some((b, q))) => Arc::ptr_eq(a, b) && p == q,
+            _ => false,
+        }
     }
 }
 
@@ -98,18 +102,7 @@ impl Scope {
 
 impl From<Scope> for Vars {
     fn from(scope: Scope) -> Vars {
-        Vars {
-            base: scope.base,
-            own: None,
-        }
-    }
-}
-
-fn same_base(a: &Option<(Arc<History>, Point)>, b: &Option<(Arc<History>, Point)>) -> bool {
-    match (a, b) {
-        (None, None) => true,
-        (Some((a, p)), Some((b, q))) => Arc::ptr_eq(a, b) && p == q,
-        _ => false,
+        Vars { scope, own: None }
     }
 }
 
@@ -118,7 +111,7 @@ fn same_base(a: &Option<(Arc<History>, Point)>, b: &Option<(Arc<History>, Point)
 /// only; the history is shared.
 #[derive(Clone, Debug, Default)]
 pub struct Vars {
-    base: Option<(Arc<History>, Point)>,
+    scope: Scope,
     /// Behind a pointer: every step keeps a scope, and almost none has declarations of its own.
     /// Shared between copies until one of them writes, so that a script's shell, copied at every
     /// `&&`, `if` and pipeline, does not copy all its variables each time.
@@ -140,7 +133,7 @@ const MAX_OWN_BYTES: usize = 16 << 20;
 
 impl PartialEq for Vars {
     fn eq(&self, other: &Self) -> bool {
-        same_base(&self.base, &other.base)
+        self.scope == other.scope
             && self.own().count() == other.own().count()
             && self.own().all(|v| other.lookup_own(&v.name) == Some(v))
     }
@@ -157,10 +150,7 @@ impl Lookup for Vars {
 impl Vars {
     /// The scope at `point` of `history`, with nothing of its own.
     pub(crate) fn at(history: Arc<History>, point: Point) -> Vars {
-        Vars {
-            base: Some((history, point)),
-            own: None,
-        }
+        Scope::at(history, point).into()
     }
 
     fn lookup_own(&self, name: &str) -> Option<&Var> {
@@ -169,10 +159,7 @@ impl Vars {
     }
 
     pub fn get(&self, name: &str) -> Option<&Var> {
-        self.lookup_own(name).or_else(|| {
-            let (history, point) = self.base.as_ref()?;
-            history.get(name, *point)
-        })
+        self.lookup_own(name).or_else(|| self.scope.get(name))
     }
 
     /// Declares or redeclares a variable in this scope.
@@ -214,21 +201,15 @@ impl Vars {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
             _ => false,
         };
-        same_own && same_base(&self.base, &other.base)
+        same_own && self.scope == other.scope
     }
 
     /// Every variable in scope, each name once. This reads the whole scope: for a lookup by
     /// name, use [`Vars::get`].
     pub fn iter(&self) -> std::vec::IntoIter<&Var> {
         let mut all: Vec<&Var> = self.own().collect();
-        if let Some((history, point)) = &self.base {
-            all.extend(
-                history
-                    .visible(*point)
-                    .into_iter()
-                    .filter(|v| self.lookup_own(&v.name).is_none()),
-            );
-        }
+        let inherited = self.scope.iter();
+        all.extend(inherited.filter(|v| self.lookup_own(&v.name).is_none()));
         all.into_iter()
     }
 
