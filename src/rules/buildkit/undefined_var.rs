@@ -81,18 +81,16 @@ impl Rule for UndefinedVar {
                         }
                     }
                 }
-                // An ENV's values are all expanded with the variables from before it.
-                (Keyword::Env, Args::KeyValues(pairs, _)) => {
-                    for pair in pairs {
-                        note(&pair.value.text, defined);
+                // Every other instruction's texts, an ENV's values among them, are expanded with
+                // the variables from before it; an ENV's keys are defined after.
+                (keyword, args) => {
+                    for text in expanded_texts(instruction) {
+                        note(text, defined);
                     }
-                    for pair in pairs.iter().filter(|pair| kept(&pair.key.text)) {
-                        defined.insert(&pair.key.text);
-                    }
-                }
-                _ => {
-                    for word in expanded_words(instruction) {
-                        note(&word.text, defined);
+                    if let (Keyword::Env, Args::KeyValues(pairs, _)) = (keyword, args) {
+                        for pair in pairs.iter().filter(|pair| kept(&pair.key.text)) {
+                            defined.insert(&pair.key.text);
+                        }
                     }
                 }
             }
